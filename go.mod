@@ -1,0 +1,3 @@
+module github.com/djscaffold/scaffold
+
+go 1.26

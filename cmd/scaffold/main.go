@@ -1,0 +1,33 @@
+// Command scaffold generates Django REST Framework projects that run under Docker.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/afero"
+	"golang.org/x/term"
+
+	"github.com/djscaffold/scaffold/internal/cli"
+	"github.com/djscaffold/scaffold/internal/prompt"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	interactive := term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd()))
+	code := cli.Run(ctx, cli.Env{
+		Args:        os.Args[1:],
+		Stdin:       os.Stdin,
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
+		Fs:          afero.NewOsFs(),
+		Interactive: interactive,
+		Color:       term.IsTerminal(int(os.Stdout.Fd())) && os.Getenv("NO_COLOR") == "",
+		Prompter:    prompt.NewSurvey(os.Stdin, os.Stdout, os.Stderr),
+		Rand:        rand.Reader,
+	})
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,130 @@
+// Package cli holds scaffold's commands: it turns arguments, the answers
+// file and prompts into options, and errors into exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/afero"
+	"github.com/spf13/cobra"
+
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/prompt"
+)
+
+// Exit codes.
+const (
+	ExitOK          = 0
+	ExitFailure     = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
+)
+
+// Env is everything a command touches outside itself, so that tests can run
+// the whole CLI in memory.
+type Env struct {
+	Args   []string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Fs     afero.Fs
+	// Interactive is true when both stdin and stdout are terminals.
+	Interactive bool
+	// Color is true when stdout is a terminal and NO_COLOR is unset.
+	Color    bool
+	Prompter prompt.Prompter
+	// Rand is the source of the generated secrets: crypto/rand in main.
+	Rand io.Reader
+}
+
+// UsageError is a mistake in how scaffold was called.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usagef(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+// Run executes scaffold with env.Args and returns the exit code. Errors are
+// printed on one line to env.Stderr.
+func Run(ctx context.Context, env Env) int {
+	root := newRootCommand(&env)
+	root.SetArgs(env.Args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := ExitCode(err)
+	if code == ExitInterrupted {
+		fmt.Fprintln(env.Stderr, "scaffold: interrupted; nothing was written")
+		return code
+	}
+	fmt.Fprintf(env.Stderr, "scaffold: %s\n", oneLine(err.Error()))
+	return code
+}
+
+// ExitCode maps an error to the exit code scaffold reports for it.
+func ExitCode(err error) int {
+	var (
+		usage  *UsageError
+		option *generator.OptionError
+		cfg    *config.Error
+	)
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, prompt.ErrInterrupted), errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.As(err, &usage), errors.As(err, &option), errors.As(err, &cfg):
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+func newRootCommand(env *Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "scaffold",
+		Short: "Generate production-grade Django REST Framework projects that run under Docker",
+		Long: `scaffold writes a complete Django REST Framework project that runs under Docker:
+a Dockerfile, compose files, a Django project with a working, authenticated API,
+tests and CI. It works offline, and the same answers always give the same files.`,
+		Example: `  scaffold new myapi
+  scaffold new myapi --yes --database mysql --auth jwt
+  scaffold new --config myapi/.scaffold.yaml --no-input`,
+		Args:          usageArgs(cobra.NoArgs),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usagef("%s; see %s --help", err, cmd.CommandPath())
+	})
+	root.AddCommand(newNewCommand(env), newVersionCommand())
+	return root
+}
+
+// usageArgs marks argument errors as usage errors.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usagef("%s; see %s --help", err, cmd.CommandPath())
+		}
+		return nil
+	}
+}

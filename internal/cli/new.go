@@ -1,0 +1,261 @@
+package cli
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/afero"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/generator"
+)
+
+// newFlags are the flags of `scaffold new` that are not answers.
+type newFlags struct {
+	output  string
+	yes     bool
+	noInput bool
+	config  string
+	force   bool
+	dryRun  bool
+	quiet   bool
+}
+
+// answerFlags binds one flag to each answer; only the flags the user set
+// override what came before them.
+type answerFlags struct {
+	python, django, database, auth, resource, server, ci string
+	noResource, apiDocs, celery, cors                    bool
+}
+
+// flagAnswers maps answer keys (as in .scaffold.yaml) to their flag names.
+var flagAnswers = map[string]string{
+	"python": "python", "django": "django", "database": "database", "auth": "auth",
+	"resource": "resource", "api_docs": "api-docs", "celery": "celery", "cors": "cors",
+	"server": "server", "ci": "ci",
+}
+
+func newNewCommand(env *Env) *cobra.Command {
+	var (
+		nf newFlags
+		af answerFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "new [NAME]",
+		Short: "Generate a new Django REST Framework project in ./NAME",
+		Long: `Generate a new Django REST Framework project that runs under Docker.
+
+Answers come from, in rising order of precedence: the defaults, --config,
+flags, and the questions asked in a terminal. Without a terminal, or with
+--yes or --no-input, scaffold never asks.
+
+NAME is the project folder. Python code uses its slug: lowercase, with
+dashes turned into underscores, so my-api is fine.`,
+		Example: `  # ask the questions in a terminal
+  scaffold new myapi
+
+  # take the defaults: Python 3.13, Django 5.2, PostgreSQL, token auth
+  scaffold new myapi --yes
+
+  # choose options with flags
+  scaffold new shop-api --yes --database mysql --auth jwt --resource products --celery
+
+  # see what would be written
+  scaffold new myapi --yes --dry-run
+
+  # generate a project again from its answers file
+  scaffold new --config myapi/.scaffold.yaml --no-input -o regenerated`,
+		Args: usageArgs(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runNew(cmd, env, nf, af, args)
+		},
+	}
+	f := cmd.Flags()
+	f.SortFlags = false
+	f.StringVarP(&nf.output, "output", "o", ".", "parent `DIR`; the project goes to DIR/NAME")
+	f.BoolVarP(&nf.yes, "yes", "y", false, "take the default for every question no flag answered; never prompt")
+	f.BoolVar(&nf.noInput, "no-input", false, "never prompt; a missing required answer is an error")
+	f.StringVarP(&nf.config, "config", "c", "", "answers `FILE` in the .scaffold.yaml format")
+	f.StringVar(&af.python, "python", generator.PythonChoice.Default, "Python version: "+choices(generator.PythonChoice))
+	f.StringVar(&af.django, "django", generator.DjangoChoice.Default, "Django version: "+choices(generator.DjangoChoice)+"; 6.1 needs Python 3.12 or newer")
+	f.StringVar(&af.database, "database", generator.DatabaseChoice.Default, "database: "+choices(generator.DatabaseChoice))
+	f.StringVar(&af.auth, "auth", generator.AuthChoice.Default, "API authentication: "+choices(generator.AuthChoice))
+	f.StringVar(&af.resource, "resource", generator.DefaultResource, "example API resource `NAME`, served at /api/NAME/")
+	f.BoolVar(&af.noResource, "no-resource", false, "generate no example resource")
+	f.BoolVar(&af.apiDocs, "api-docs", true, "OpenAPI schema and Swagger UI; --api-docs=false turns them off")
+	f.BoolVar(&af.celery, "celery", false, "Celery worker with a Redis broker")
+	f.BoolVar(&af.cors, "cors", false, "CORS headers with django-cors-headers")
+	f.StringVar(&af.server, "server", generator.ServerChoice.Default, "application server: "+choices(generator.ServerChoice))
+	f.StringVar(&af.ci, "ci", generator.CIChoice.Default, "CI pipeline: "+choices(generator.CIChoice))
+	f.BoolVar(&nf.force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing")
+	f.BoolVar(&nf.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
+	f.BoolVar(&nf.quiet, "quiet", false, "print only errors")
+	cmd.MarkFlagsMutuallyExclusive("resource", "no-resource")
+	for _, name := range []string{"python", "django", "database", "auth", "server", "ci"} {
+		name := name
+		_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return choiceOf(name).Values, cobra.ShellCompDirectiveNoFileComp
+		})
+	}
+	return cmd
+}
+
+func choices(c generator.Choice) string { return strings.Join(c.Values, "|") }
+
+func choiceOf(option string) generator.Choice {
+	for _, c := range []generator.Choice{generator.PythonChoice, generator.DjangoChoice, generator.DatabaseChoice,
+		generator.AuthChoice, generator.ServerChoice, generator.CIChoice} {
+		if c.Option == option {
+			return c
+		}
+	}
+	return generator.Choice{}
+}
+
+// answered records which answers the user gave, and where, so that prompts
+// skip them and errors can point at the answers file.
+type answered struct {
+	keys   map[string]bool
+	cfg    *config.File
+	cfgSet map[string]bool
+}
+
+func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []string) error {
+	if nf.yes && nf.noInput {
+		return usagef("--yes and --no-input cannot be used together; --yes takes the defaults, --no-input refuses to guess")
+	}
+	opts, given, err := gatherOptions(env.Fs, cmd.Flags(), nf, af, args)
+	if err != nil {
+		return err
+	}
+	if env.Interactive && !nf.yes && !nf.noInput && env.Prompter != nil {
+		if err := askMissing(env.Prompter, &opts, given); err != nil {
+			return err
+		}
+	}
+	if opts.Name == "" {
+		return usagef("missing the project NAME; run: scaffold new NAME (see scaffold new --help)")
+	}
+	if err := opts.Validate(); err != nil {
+		return given.locate(err)
+	}
+	plan, err := generator.Render(opts, generator.Builtin(), env.Rand)
+	if err != nil {
+		return err
+	}
+	target := filepath.Join(nf.output, opts.Name)
+	out := newPrinter(cmd.OutOrStdout(), env.Color, nf.quiet)
+	if nf.dryRun {
+		return out.dryRun(target, plan)
+	}
+	if err := cmd.Context().Err(); err != nil {
+		return err
+	}
+	res, err := generator.Write(env.Fs, target, plan, nf.force)
+	if err != nil {
+		return err
+	}
+	return out.created(res)
+}
+
+// gatherOptions merges defaults < --config < flags < the NAME argument.
+func gatherOptions(fsys afero.Fs, flags *pflag.FlagSet, nf newFlags, af answerFlags, args []string) (generator.Options, answered, error) {
+	opts := generator.DefaultOptions()
+	given := answered{keys: map[string]bool{}, cfgSet: map[string]bool{}}
+	if nf.config != "" {
+		cfg, err := loadConfig(fsys, nf.config)
+		if err != nil {
+			return opts, given, err
+		}
+		generator.Apply(&opts, cfg.Answers)
+		if cfg.Extra != nil {
+			opts.Extra = cfg.Extra
+		}
+		given.cfg = cfg
+		for key := range answerKeys(cfg.Answers) {
+			given.keys[key] = true
+			given.cfgSet[key] = true
+		}
+	}
+	set := func(key string, apply func()) {
+		if flags.Changed(flagAnswers[key]) {
+			apply()
+			given.keys[key] = true
+			delete(given.cfgSet, key)
+		}
+	}
+	set("python", func() { opts.Python = af.python })
+	set("django", func() { opts.Django = af.django })
+	set("database", func() { opts.Database = af.database })
+	set("auth", func() { opts.Auth = af.auth })
+	set("resource", func() { opts.Resource = af.resource })
+	if af.noResource {
+		opts.Resource = ""
+		given.keys["resource"] = true
+		delete(given.cfgSet, "resource")
+	}
+	set("api_docs", func() { opts.APIDocs = af.apiDocs })
+	set("celery", func() { opts.Celery = af.celery })
+	set("cors", func() { opts.CORS = af.cors })
+	set("server", func() { opts.Server = af.server })
+	set("ci", func() { opts.CI = af.ci })
+	if len(args) == 1 {
+		opts.Name = args[0]
+		given.keys["name"] = true
+		delete(given.cfgSet, "name")
+	}
+	return opts, given, nil
+}
+
+func loadConfig(fsys afero.Fs, name string) (*config.File, error) {
+	data, err := afero.ReadFile(fsys, name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, usagef("answers file %s does not exist; check the --config path", name)
+	}
+	if err != nil {
+		return nil, usagef("read answers file: %w", err)
+	}
+	return config.Parse(name, data)
+}
+
+// answerKeys lists the keys an answers file sets.
+func answerKeys(a config.Answers) map[string]bool {
+	keys := map[string]bool{}
+	add := func(key string, set bool) {
+		if set {
+			keys[key] = true
+		}
+	}
+	add("name", a.Name != nil)
+	add("python", a.Python != nil)
+	add("django", a.Django != nil)
+	add("database", a.Database != nil)
+	add("auth", a.Auth != nil)
+	add("resource", a.Resource != nil)
+	add("api_docs", a.APIDocs != nil)
+	add("celery", a.Celery != nil)
+	add("cors", a.CORS != nil)
+	add("server", a.Server != nil)
+	add("ci", a.CI != nil)
+	return keys
+}
+
+// locate points an invalid answer that came from the answers file at its line.
+func (a answered) locate(err error) error {
+	var oe *generator.OptionError
+	if a.cfg == nil || !errors.As(err, &oe) {
+		return err
+	}
+	key := strings.ReplaceAll(oe.Option, " ", "_")
+	if key == "project_name" {
+		key = "name"
+	}
+	if !a.cfgSet[key] {
+		return err
+	}
+	return &config.Error{File: a.cfg.Source, Line: a.cfg.Line("answers." + key), Msg: err.Error()}
+}

@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/djscaffold/scaffold/internal/generator"
+)
+
+// printer writes the human report of a run: plain text unless color is on,
+// and nothing at all when quiet.
+type printer struct {
+	w     io.Writer
+	color bool
+	quiet bool
+}
+
+func newPrinter(w io.Writer, color, quiet bool) printer {
+	return printer{w: w, color: color, quiet: quiet}
+}
+
+const (
+	green = "\x1b[32m"
+	bold  = "\x1b[1m"
+	dim   = "\x1b[2m"
+	reset = "\x1b[0m"
+)
+
+func (p printer) style(code, s string) string {
+	if !p.color {
+		return s
+	}
+	return code + s + reset
+}
+
+func (p printer) printf(format string, args ...any) error {
+	if p.quiet {
+		return nil
+	}
+	_, err := fmt.Fprintf(p.w, format, args...)
+	return err
+}
+
+func (p printer) dryRun(target string, plan generator.Plan) error {
+	if err := p.printf("Would write %d files to %s:\n", len(plan.Files), target); err != nil {
+		return err
+	}
+	for _, f := range plan.Files {
+		if err := p.printf("  %s %s\n", p.style(dim, fmt.Sprintf("%04o", f.Mode.Perm())), filepath.ToSlash(filepath.Join(target, f.Path))); err != nil {
+			return err
+		}
+	}
+	return p.printf("Nothing was written (--dry-run).\n")
+}
+
+func (p printer) created(res generator.WriteResult) error {
+	if err := p.printf("%s Wrote %d files to %s\n", p.style(green, "✔"), len(res.Written), res.Dir); err != nil {
+		return err
+	}
+	for _, kept := range res.Kept {
+		if err := p.printf("  kept your existing %s\n", kept); err != nil {
+			return err
+		}
+	}
+	return p.printf("\n%s\n  cd %s\n  docker compose up --build\n\nThen open http://localhost:8000/api/\n",
+		p.style(bold, "Next steps:"), res.Dir)
+}

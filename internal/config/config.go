@@ -1,0 +1,188 @@
+// Package config reads and writes .scaffold.yaml, the answers file that every
+// generated project keeps so that it can be generated again.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// FileName is the answers file in the root of every generated project.
+const FileName = ".scaffold.yaml"
+
+// File is the whole answers file.
+type File struct {
+	ScaffoldVersion string         `yaml:"scaffold_version"`
+	Template        Template       `yaml:"template"`
+	Answers         Answers        `yaml:"answers"`
+	Extra           map[string]any `yaml:"extra,omitempty"`
+
+	// Source is the name the file was read from, for messages.
+	Source string `yaml:"-"`
+	lines  map[string]int // "answers.database" -> line, for messages about values
+}
+
+// Template records which templates made the project.
+type Template struct {
+	Name    string `yaml:"name"`
+	Version string `yaml:"version"`
+	Path    string `yaml:"path,omitempty"`
+}
+
+// Answers hold one value per question; nil means the file does not answer it.
+type Answers struct {
+	Name     *string `yaml:"name,omitempty"`
+	Python   *string `yaml:"python,omitempty"`
+	Django   *string `yaml:"django,omitempty"`
+	Database *string `yaml:"database,omitempty"`
+	Auth     *string `yaml:"auth,omitempty"`
+	Resource *string `yaml:"resource,omitempty"`
+	APIDocs  *bool   `yaml:"api_docs,omitempty"`
+	Celery   *bool   `yaml:"celery,omitempty"`
+	CORS     *bool   `yaml:"cors,omitempty"`
+	Server   *string `yaml:"server,omitempty"`
+	CI       *string `yaml:"ci,omitempty"`
+}
+
+// Error is a problem in an answers file. It is the user's to fix.
+type Error struct {
+	File string
+	Line int // 0 when unknown
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s line %d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Line returns the line of a key such as "answers.database", or 0.
+func (f *File) Line(key string) int { return f.lines[key] }
+
+// Parse reads an answers file. name is used in error messages. Unknown keys
+// and values of the wrong type are errors, so that a typo never goes unnoticed.
+func Parse(name string, data []byte) (*File, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, syntaxError(name, err)
+	}
+	if len(root.Content) == 0 {
+		return nil, &Error{File: name, Msg: "the file is empty; it needs at least an answers: section"}
+	}
+	lines := map[string]int{}
+	collectLines(root.Content[0], "", lines)
+
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		return nil, decodeError(name, err, lines)
+	}
+	f.Source = name
+	f.lines = lines
+	return &f, nil
+}
+
+// Marshal writes an answers file. The output depends only on f: struct
+// fields keep their order and yaml.v3 sorts map keys.
+func Marshal(f *File) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("# Answers scaffold used to generate this project.\n")
+	buf.WriteString("# Generate it again with: scaffold new --config .scaffold.yaml --no-input --force\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(f); err != nil {
+		return nil, fmt.Errorf("encode %s: %w", FileName, err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encode %s: %w", FileName, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func collectLines(n *yaml.Node, prefix string, lines map[string]int) {
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := n.Content[i].Value
+		if prefix != "" {
+			key = prefix + "." + key
+		}
+		lines[key] = n.Content[i].Line
+		collectLines(n.Content[i+1], key, lines)
+	}
+}
+
+var (
+	lineRe      = regexp.MustCompile(`^line (\d+): (.*)$`)
+	notFoundRe  = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	unmarshalRe = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
+)
+
+func syntaxError(name string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := lineRe.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: name, Line: line, Msg: "not valid YAML: " + m[2]}
+	}
+	return &Error{File: name, Msg: "not valid YAML: " + msg}
+}
+
+// decodeError turns yaml.v3's multi-line report into one line about the
+// first problem, naming the key as it is written in the file.
+func decodeError(name string, err error, lines map[string]int) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) || len(te.Errors) == 0 {
+		return syntaxError(name, err)
+	}
+	first := te.Errors[0]
+	m := lineRe.FindStringSubmatch(first)
+	if m == nil {
+		return &Error{File: name, Msg: first}
+	}
+	line, _ := strconv.Atoi(m[1])
+	msg := m[2]
+	key := keyAt(lines, line)
+	if f := notFoundRe.FindStringSubmatch(msg); f != nil {
+		if key == "" {
+			key = f[1]
+		}
+		msg = fmt.Sprintf("unknown key %q; see the answers file format in scaffold's README", key)
+	} else if u := unmarshalRe.FindStringSubmatch(msg); u != nil {
+		msg = fmt.Sprintf("%s: %q is not a %s", key, u[2], kindName(u[3]))
+	}
+	return &Error{File: name, Line: line, Msg: msg}
+}
+
+func keyAt(lines map[string]int, line int) string {
+	best := ""
+	for k, l := range lines {
+		// The deepest key wins, and the name breaks ties so the result never depends on map order.
+		if l == line && (len(k) > len(best) || len(k) == len(best) && k < best) {
+			best = k
+		}
+	}
+	return best
+}
+
+func kindName(goType string) string {
+	switch {
+	case strings.HasSuffix(goType, "bool"):
+		return "boolean (true or false)"
+	case strings.HasSuffix(goType, "string"):
+		return "string"
+	case strings.HasPrefix(goType, "map") || strings.HasPrefix(goType, "config."):
+		return "mapping"
+	}
+	return goType
+}

@@ -1,0 +1,265 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/version"
+	"github.com/djscaffold/scaffold/templates"
+)
+
+// TemplateSuffix marks a file whose content is rendered; other files are copied.
+const TemplateSuffix = ".tmpl"
+
+// Template is a set of file trees rendered in order; a later tree's file
+// replaces an earlier one with the same output path.
+type Template struct {
+	Name    string
+	Version string
+	Path    string // where a template pack lives; empty for the builtin one
+	Sources []Source
+	Remove  []string // output paths to leave out
+}
+
+// Source is one tree of template files. Label prefixes its paths in error
+// messages so users can find the file.
+type Source struct {
+	Label string
+	FS    fs.FS
+}
+
+// Builtin returns the templates embedded in the binary.
+func Builtin() Template {
+	return Template{
+		Name:    templates.Name,
+		Version: templates.Version,
+		Sources: []Source{{Label: "templates/project", FS: templates.Project()}},
+	}
+}
+
+// File is one file of a rendered project.
+type File struct {
+	Path string // slash-separated, relative to the project folder
+	Mode fs.FileMode
+	Data []byte
+	// Keep says an existing copy on disk wins over this one, for files that
+	// hold what the user owns, such as the secrets in .env.
+	Keep bool
+}
+
+// Plan is a whole rendered project, in memory, sorted by path.
+type Plan struct {
+	Files []File
+}
+
+// Lookup returns the file with the given path.
+func (p Plan) Lookup(name string) (File, bool) {
+	i, ok := slices.BinarySearchFunc(p.Files, name, func(f File, n string) int { return strings.Compare(f.Path, n) })
+	if !ok {
+		return File{}, false
+	}
+	return p.Files[i], true
+}
+
+// TemplateError is a template that does not parse or execute.
+type TemplateError struct {
+	File string // label and path, e.g. templates/project/Dockerfile.tmpl
+	Err  error
+}
+
+func (e *TemplateError) Error() string { return e.Err.Error() }
+func (e *TemplateError) Unwrap() error { return e.Err }
+
+// ErrUnsafePath means a rendered path would land outside the project.
+var ErrUnsafePath = errors.New("path leaves the project folder")
+
+// secretFiles may hold the generated secrets; .env is kept out of git and images.
+const secretFile = ".env"
+
+// Render renders every file of the project into memory. It reads the
+// project's secrets from rnd, so a fixed reader gives fixed output.
+func Render(o Options, t Template, rnd io.Reader) (Plan, error) {
+	if err := o.Validate(); err != nil {
+		return Plan{}, err
+	}
+	data, err := newData(o, rnd)
+	if err != nil {
+		return Plan{}, err
+	}
+	files := map[string]File{}
+	for _, src := range t.Sources {
+		if err := renderSource(src, data, files); err != nil {
+			return Plan{}, err
+		}
+	}
+	for _, p := range t.Remove {
+		delete(files, p)
+	}
+	answers, err := answersFile(o, t)
+	if err != nil {
+		return Plan{}, err
+	}
+	files[config.FileName] = File{Path: config.FileName, Mode: 0o644, Data: answers}
+
+	plan := Plan{Files: make([]File, 0, len(files))}
+	for _, f := range files {
+		plan.Files = append(plan.Files, f)
+	}
+	slices.SortFunc(plan.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	return plan, nil
+}
+
+func renderSource(src Source, data Data, files map[string]File) error {
+	return fs.WalkDir(src.FS, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		label := path.Join(src.Label, name)
+		isTemplate := strings.HasSuffix(name, TemplateSuffix)
+		out, err := renderPath(label, strings.TrimSuffix(name, TemplateSuffix), data)
+		if err != nil || out == "" {
+			return err
+		}
+		content, err := fs.ReadFile(src.FS, name)
+		if err != nil {
+			return err
+		}
+		if isTemplate {
+			if content, err = execute(label, string(content), data); err != nil {
+				return err
+			}
+			content = normalizeText(content)
+		}
+		mode := fs.FileMode(0o644)
+		if bytes.HasPrefix(content, []byte("#!")) {
+			mode = 0o755
+		}
+		files[out] = File{Path: out, Mode: mode, Data: content, Keep: out == secretFile}
+		return nil
+	})
+}
+
+// renderPath renders a templated path. It returns "" when a segment renders
+// empty, which is how a template tree makes a file conditional.
+func renderPath(label, name string, data Data) (string, error) {
+	if !strings.Contains(name, "{{") {
+		return name, nil
+	}
+	out, err := execute(label+" (path)", name, data)
+	if err != nil {
+		return "", err
+	}
+	rendered := string(out)
+	if strings.HasPrefix(rendered, "/") || path.IsAbs(rendered) {
+		return "", &TemplateError{File: label, Err: fmt.Errorf("%s: rendered path %q is absolute: %w", label, rendered, ErrUnsafePath)}
+	}
+	for seg := range strings.SplitSeq(rendered, "/") {
+		switch seg {
+		case "":
+			return "", nil
+		case "..", ".":
+			return "", &TemplateError{File: label, Err: fmt.Errorf("%s: rendered path %q climbs out of the project: %w", label, rendered, ErrUnsafePath)}
+		}
+		if strings.Contains(seg, `\`) {
+			return "", &TemplateError{File: label, Err: fmt.Errorf("%s: rendered path %q has a backslash: %w", label, rendered, ErrUnsafePath)}
+		}
+	}
+	return rendered, nil
+}
+
+func execute(name, text string, data Data) ([]byte, error) {
+	t, err := template.New(name).Option("missingkey=error").Funcs(funcs).Parse(text)
+	if err != nil {
+		return nil, &TemplateError{File: name, Err: err}
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return nil, &TemplateError{File: name, Err: err}
+	}
+	return buf.Bytes(), nil
+}
+
+var funcs = template.FuncMap{
+	// gha writes a GitHub Actions expression, whose braces would otherwise
+	// be read as a Go template action.
+	"gha":   func(expr string) string { return "${{ " + expr + " }}" },
+	"lower": strings.ToLower,
+	"upper": strings.ToUpper,
+	"title": func(s string) string {
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
+	"join":  strings.Join,
+	"quote": strconv.Quote,
+}
+
+// normalizeText gives every rendered file LF line endings and exactly one
+// final newline, whatever the template's own line endings were.
+func normalizeText(b []byte) []byte {
+	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	b = bytes.TrimRight(b, "\n")
+	if len(b) == 0 {
+		return b
+	}
+	return append(b, '\n')
+}
+
+func answersFile(o Options, t Template) ([]byte, error) {
+	f := config.File{
+		ScaffoldVersion: version.String(),
+		Template:        config.Template{Name: t.Name, Version: t.Version, Path: t.Path},
+		Answers:         AnswersOf(o),
+	}
+	if len(o.Extra) > 0 {
+		f.Extra = o.Extra
+	}
+	return config.Marshal(&f)
+}
+
+// AnswersOf records every option as an answer.
+func AnswersOf(o Options) config.Answers {
+	return config.Answers{
+		Name: &o.Name, Python: &o.Python, Django: &o.Django, Database: &o.Database,
+		Auth: &o.Auth, Resource: &o.Resource, APIDocs: &o.APIDocs, Celery: &o.Celery,
+		CORS: &o.CORS, Server: &o.Server, CI: &o.CI,
+	}
+}
+
+// Apply sets the options that the answers answer.
+func Apply(o *Options, a config.Answers) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	setBool := func(dst *bool, src *bool) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&o.Name, a.Name)
+	set(&o.Python, a.Python)
+	set(&o.Django, a.Django)
+	set(&o.Database, a.Database)
+	set(&o.Auth, a.Auth)
+	set(&o.Resource, a.Resource)
+	setBool(&o.APIDocs, a.APIDocs)
+	setBool(&o.Celery, a.Celery)
+	setBool(&o.CORS, a.CORS)
+	set(&o.Server, a.Server)
+	set(&o.CI, a.CI)
+}

@@ -25,7 +25,7 @@ type File struct {
 	Extra           map[string]any `yaml:"extra,omitempty"`
 
 	// Source is the name the file was read from, for messages.
-	Source string `yaml:"-"`
+	Source string         `yaml:"-"`
 	lines  map[string]int // "answers.database" -> line, for messages about values
 }
 

@@ -17,10 +17,10 @@ type Data struct {
 	Secrets         Secrets
 	ScaffoldVersion string
 
-	Postgres, MySQL, SQLite          bool
+	Postgres, MySQL, SQLite         bool
 	SessionAuth, TokenAuth, JWTAuth bool
-	Uvicorn                          bool
-	GitHubCI, GitLabCI               bool
+	Uvicorn                         bool
+	GitHubCI, GitLabCI              bool
 }
 
 // App names the example resource's Django app; its Name is empty without one.

@@ -59,10 +59,12 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	// Values quoted from the file may span lines; the report stays on one.
+	msg := strings.ReplaceAll(e.Msg, "\n", `\n`)
 	if e.Line > 0 {
-		return fmt.Sprintf("%s line %d: %s", e.File, e.Line, e.Msg)
+		return fmt.Sprintf("%s line %d: %s", e.File, e.Line, msg)
 	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	return fmt.Sprintf("%s: %s", e.File, msg)
 }
 
 // Line returns the line of a key such as "answers.database", or 0.
@@ -97,7 +99,7 @@ func Parse(name string, data []byte) (*File, error) {
 func Marshal(f *File) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("# Answers scaffold used to generate this project.\n")
-	buf.WriteString("# Generate it again with: scaffold new --config .scaffold.yaml --no-input --force\n")
+	buf.WriteString("# Generate it again, from this folder: scaffold new -o .. --config .scaffold.yaml --no-input --force\n")
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(f); err != nil {
@@ -126,7 +128,7 @@ func collectLines(n *yaml.Node, prefix string, lines map[string]int) {
 var (
 	lineRe      = regexp.MustCompile(`^line (\d+): (.*)$`)
 	notFoundRe  = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	unmarshalRe = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
+	unmarshalRe = regexp.MustCompile("(?s)^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$")
 )
 
 func syntaxError(name string, err error) error {
@@ -153,13 +155,20 @@ func decodeError(name string, err error, lines map[string]int) error {
 	line, _ := strconv.Atoi(m[1])
 	msg := m[2]
 	key := keyAt(lines, line)
+	if key == "" {
+		key = "the file"
+	}
 	if f := notFoundRe.FindStringSubmatch(msg); f != nil {
 		if key == "" {
 			key = f[1]
 		}
 		msg = fmt.Sprintf("unknown key %q; see the answers file format in scaffold's README", key)
 	} else if u := unmarshalRe.FindStringSubmatch(msg); u != nil {
-		msg = fmt.Sprintf("%s: %q is not a %s", key, u[2], kindName(u[3]))
+		if u[2] == "" {
+			msg = fmt.Sprintf("%s: want a %s, not a %s", key, kindName(u[3]), yamlKind(u[1]))
+		} else {
+			msg = fmt.Sprintf("%s: %q is not a %s", key, u[2], kindName(u[3]))
+		}
 	}
 	return &Error{File: name, Line: line, Msg: msg}
 }
@@ -173,6 +182,16 @@ func keyAt(lines map[string]int, line int) string {
 		}
 	}
 	return best
+}
+
+func yamlKind(tag string) string {
+	switch tag {
+	case "seq":
+		return "list"
+	case "map":
+		return "mapping"
+	}
+	return tag
 }
 
 func kindName(goType string) string {

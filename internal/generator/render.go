@@ -151,29 +151,41 @@ func renderSource(src Source, data Data, files map[string]File) error {
 	})
 }
 
-// renderPath renders a templated path. It returns "" when a segment renders
-// empty, which is how a template tree makes a file conditional.
+// renderPath renders a templated path one segment at a time. It returns ""
+// when a segment renders empty, which is how a template tree makes a file
+// conditional. A segment may render to several, but the result must stay
+// inside the project.
 func renderPath(label, name string, data Data) (string, error) {
 	if !strings.Contains(name, "{{") {
 		return name, nil
 	}
-	out, err := execute(label+" (path)", name, data)
-	if err != nil {
-		return "", err
+	segments := strings.Split(name, "/")
+	for i, seg := range segments {
+		if !strings.Contains(seg, "{{") {
+			continue
+		}
+		out, err := execute(label+" (path)", seg, data)
+		if err != nil {
+			return "", err
+		}
+		if len(out) == 0 {
+			return "", nil
+		}
+		segments[i] = string(out)
 	}
-	rendered := string(out)
-	if strings.HasPrefix(rendered, "/") || path.IsAbs(rendered) {
-		return "", &TemplateError{File: label, Err: fmt.Errorf("%s: rendered path %q is absolute: %w", label, rendered, ErrUnsafePath)}
+	rendered := strings.Join(segments, "/")
+	unsafe := func(why string) error {
+		return &TemplateError{File: label, Err: fmt.Errorf("%s: rendered path %q %s: %w", label, rendered, why, ErrUnsafePath)}
+	}
+	if strings.HasPrefix(rendered, "/") || strings.Contains(rendered, `\`) || path.IsAbs(rendered) {
+		return "", unsafe("is absolute")
 	}
 	for seg := range strings.SplitSeq(rendered, "/") {
-		switch seg {
-		case "":
-			return "", nil
-		case "..", ".":
-			return "", &TemplateError{File: label, Err: fmt.Errorf("%s: rendered path %q climbs out of the project: %w", label, rendered, ErrUnsafePath)}
+		if seg == ".." {
+			return "", unsafe("climbs out of the project")
 		}
-		if strings.Contains(seg, `\`) {
-			return "", &TemplateError{File: label, Err: fmt.Errorf("%s: rendered path %q has a backslash: %w", label, rendered, ErrUnsafePath)}
+		if seg == "" || seg == "." {
+			return "", unsafe("has an empty or \".\" folder")
 		}
 	}
 	return rendered, nil

@@ -1,0 +1,208 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// fixedRand gives the same secrets on every run, so outputs can be compared.
+func fixedRand() io.Reader { return rand.NewChaCha8([32]byte{1}) }
+
+func testOptions() Options {
+	o := DefaultOptions()
+	o.Name = "my-api"
+	return o
+}
+
+func testTemplate(files fstest.MapFS) Template {
+	return Template{Name: "test", Version: "0", Sources: []Source{{Label: "tmpl", FS: files}}}
+}
+
+func TestRenderRules(t *testing.T) {
+	files := fstest.MapFS{
+		"README.md.tmpl":                             {Data: []byte("# {{.Name}} ({{.Slug}})\r\nline\n\n\n")},
+		"copied.txt":                                 {Data: []byte("{{ not rendered }}")},
+		"{{.App.Name}}/models.py.tmpl":               {Data: []byte("class {{.App.Model}}:\n    pass")},
+		"config/{{if .Celery}}celery.py{{end}}.tmpl": {Data: []byte("app = 1\n")},
+		"{{if .GitHubCI}}.github{{end}}/ci.yml.tmpl": {Data: []byte("python: {{ gha \"matrix.python\" }}\n")},
+		"start.sh.tmpl":                              {Data: []byte("#!/bin/sh\necho hi\n")},
+		"empty/__init__.py":                          {Data: nil},
+		".env.tmpl":                                  {Data: []byte("KEY={{.Secrets.DjangoSecretKey}}\n")},
+	}
+	plan, err := Render(testOptions(), testTemplate(files), fixedRand())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"README.md":         "# my-api (my_api)\nline\n",
+		"copied.txt":        "{{ not rendered }}",
+		"items/models.py":   "class Item:\n    pass\n",
+		".github/ci.yml":    "python: ${{ matrix.python }}\n",
+		"start.sh":          "#!/bin/sh\necho hi\n",
+		"empty/__init__.py": "",
+	}
+	for path, content := range want {
+		f, ok := plan.Lookup(path)
+		if !ok {
+			t.Errorf("%s is missing", path)
+			continue
+		}
+		if string(f.Data) != content {
+			t.Errorf("%s = %q, want %q", path, f.Data, content)
+		}
+	}
+	if _, ok := plan.Lookup("config/celery.py"); ok {
+		t.Error("config/celery.py rendered without --celery")
+	}
+	if f, _ := plan.Lookup("start.sh"); f.Mode != 0o755 {
+		t.Errorf("start.sh mode %o, want 755", f.Mode)
+	}
+	if f, _ := plan.Lookup("README.md"); f.Mode != 0o644 {
+		t.Errorf("README.md mode %o, want 644", f.Mode)
+	}
+	if f, _ := plan.Lookup(".env"); !f.Keep || len(f.Data) < 60 {
+		t.Errorf(".env = %+v, want a kept file with a secret", f)
+	}
+	if _, ok := plan.Lookup(".scaffold.yaml"); !ok {
+		t.Error(".scaffold.yaml is missing")
+	}
+	for i := 1; i < len(plan.Files); i++ {
+		if plan.Files[i-1].Path >= plan.Files[i].Path {
+			t.Fatalf("plan not sorted: %s before %s", plan.Files[i-1].Path, plan.Files[i].Path)
+		}
+	}
+}
+
+func TestRenderConditionalPaths(t *testing.T) {
+	files := fstest.MapFS{
+		"{{.App.Name}}/models.py.tmpl":               {Data: []byte("x\n")},
+		"config/{{if .Celery}}celery.py{{end}}.tmpl": {Data: []byte("x\n")},
+		"{{if .GitLabCI}}.gitlab-ci.yml{{end}}.tmpl": {Data: []byte("x\n")},
+	}
+	o := testOptions()
+	o.Resource, o.Celery, o.CI = "", true, "gitlab"
+	plan, err := Render(o, testTemplate(files), fixedRand())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range plan.Files {
+		got = append(got, f.Path)
+	}
+	if strings.Join(got, " ") != ".gitlab-ci.yml .scaffold.yaml config/celery.py" {
+		t.Errorf("paths = %v", got)
+	}
+}
+
+func TestRenderLaterSourceWinsAndRemove(t *testing.T) {
+	base := fstest.MapFS{"Dockerfile": {Data: []byte("base\n")}, "keep.txt": {Data: []byte("k\n")}, "drop.txt": {Data: []byte("d\n")}}
+	over := fstest.MapFS{"Dockerfile.tmpl": {Data: []byte("pack {{.Name}}\n")}}
+	tmpl := Template{Sources: []Source{{"base", base}, {"pack", over}}, Remove: []string{"drop.txt"}}
+	plan, err := Render(testOptions(), tmpl, fixedRand())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := plan.Lookup("Dockerfile"); string(f.Data) != "pack my-api\n" {
+		t.Errorf("Dockerfile = %q", f.Data)
+	}
+	if _, ok := plan.Lookup("drop.txt"); ok {
+		t.Error("drop.txt was not removed")
+	}
+	if _, ok := plan.Lookup("keep.txt"); !ok {
+		t.Error("keep.txt is missing")
+	}
+}
+
+func TestRenderErrorsNameTheFile(t *testing.T) {
+	tests := []struct {
+		files fstest.MapFS
+		want  string
+		is    error
+	}{
+		{fstest.MapFS{"a.txt.tmpl": {Data: []byte("ok\n{{.Nope}}\n")}}, "tmpl/a.txt.tmpl:2", nil},
+		{fstest.MapFS{"b.txt.tmpl": {Data: []byte("{{if}}\n")}}, "tmpl/b.txt.tmpl:1", nil},
+		{fstest.MapFS{"c.txt.tmpl": {Data: []byte("{{.Extra.team}}\n")}}, "tmpl/c.txt.tmpl:1", nil},
+		{fstest.MapFS{"{{if .Celery}}x{{else}}..{{end}}/evil.tmpl": {Data: []byte("x\n")}}, "climbs out", ErrUnsafePath},
+		{fstest.MapFS{"{{.Extra.dir}}/x.tmpl": {Data: []byte("x\n")}}, "is absolute", ErrUnsafePath},
+		{fstest.MapFS{"a/{{.Extra.up}}/x.tmpl": {Data: []byte("x\n")}}, "climbs out", ErrUnsafePath},
+		{fstest.MapFS{"{{.Name}}/x.tmpl": {Data: []byte("x\n")}}, "", nil},
+	}
+	o := testOptions()
+	o.Extra = map[string]any{"dir": "/etc", "up": "../.."}
+	for _, tt := range tests {
+		_, err := Render(o, testTemplate(tt.files), fixedRand())
+		if tt.want == "" {
+			if err != nil {
+				t.Errorf("unexpected error: %v", err)
+			}
+			continue
+		}
+		var te *TemplateError
+		if !errors.As(err, &te) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Render = %v, want a *TemplateError mentioning %q", err, tt.want)
+		}
+		if tt.is != nil && !errors.Is(err, tt.is) {
+			t.Errorf("Render = %v, want errors.Is %v", err, tt.is)
+		}
+	}
+}
+
+func TestRenderIsDeterministicApartFromSecrets(t *testing.T) {
+	files := fstest.MapFS{
+		".env.tmpl":  {Data: []byte("K={{.Secrets.DjangoSecretKey}}\nP={{.Secrets.DatabasePassword}}\n")},
+		"a.txt.tmpl": {Data: []byte("{{.Name}} {{.Extra}}\n")},
+	}
+	o := testOptions()
+	o.Extra = map[string]any{"b": 2, "a": 1, "c": true}
+	a, err := Render(o, testTemplate(files), fixedRand())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Render(o, testTemplate(files), rand.NewChaCha8([32]byte{2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a.Files {
+		same := bytes.Equal(a.Files[i].Data, b.Files[i].Data)
+		if a.Files[i].Path == ".env" && same {
+			t.Error(".env is the same for different random sources")
+		}
+		if a.Files[i].Path != ".env" && !same {
+			t.Errorf("%s differs between runs", a.Files[i].Path)
+		}
+	}
+}
+
+func TestRenderRefusesInvalidOptions(t *testing.T) {
+	o := testOptions()
+	o.Name = "../x"
+	_, err := Render(o, testTemplate(fstest.MapFS{}), fixedRand())
+	var oe *OptionError
+	if !errors.As(err, &oe) {
+		t.Fatalf("Render = %v, want *OptionError", err)
+	}
+}
+
+func TestRenderReportsShortRandom(t *testing.T) {
+	_, err := Render(testOptions(), testTemplate(fstest.MapFS{}), strings.NewReader("short"))
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("Render = %v, want io.ErrUnexpectedEOF", err)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	o := testOptions()
+	tmpl := Builtin()
+	rnd := fixedRand()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Render(o, tmpl, rnd); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

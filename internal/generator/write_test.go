@@ -1,0 +1,202 @@
+package generator
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/spf13/afero"
+)
+
+func samplePlan() Plan {
+	return Plan{Files: []File{
+		{Path: ".env", Mode: 0o644, Data: []byte("SECRET=new\n"), Keep: true},
+		{Path: "README.md", Mode: 0o644, Data: []byte("# readme\n")},
+		{Path: "app/__init__.py", Mode: 0o644},
+		{Path: "app/deep/models.py", Mode: 0o644, Data: []byte("x = 1\n")},
+		{Path: "start.sh", Mode: 0o755, Data: []byte("#!/bin/sh\n")},
+	}}
+}
+
+// snapshot lists every path and content under root, to prove a failed
+// write left nothing behind.
+func snapshot(t *testing.T, fsys afero.Fs, root string) []string {
+	t.Helper()
+	var out []string
+	err := afero.Walk(fsys, root, func(p string, info fs.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		entry := p + " " + info.Mode().String()
+		if !info.IsDir() {
+			data, err := afero.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			entry += " " + string(data)
+		}
+		out = append(out, entry)
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestWriteNewProject(t *testing.T) {
+	fsys := afero.NewMemMapFs()
+	res, err := Write(fsys, "/out/myapi", samplePlan(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Written) != 5 || len(res.Kept) != 0 {
+		t.Errorf("result = %+v", res)
+	}
+	info, err := fsys.Stat("/out/myapi/start.sh")
+	if err != nil || info.Mode().Perm() != 0o755 {
+		t.Errorf("start.sh: %v %v", info, err)
+	}
+	if data, _ := afero.ReadFile(fsys, "/out/myapi/app/deep/models.py"); string(data) != "x = 1\n" {
+		t.Errorf("models.py = %q", data)
+	}
+}
+
+func TestWriteIntoEmptyFolder(t *testing.T) {
+	fsys := afero.NewMemMapFs()
+	if err := fsys.MkdirAll("/out/myapi", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(fsys, "/out/myapi", samplePlan(), false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWriteRefusesNonEmptyFolder(t *testing.T) {
+	fsys := afero.NewMemMapFs()
+	if err := afero.WriteFile(fsys, "/out/myapi/notes.txt", []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, fsys, "/")
+	_, err := Write(fsys, "/out/myapi", samplePlan(), false)
+	if !errors.Is(err, ErrTargetNotEmpty) || !strings.Contains(err.Error(), "/out/myapi") {
+		t.Fatalf("Write = %v, want ErrTargetNotEmpty naming the folder", err)
+	}
+	if after := snapshot(t, fsys, "/"); strings.Join(before, "\n") != strings.Join(after, "\n") {
+		t.Errorf("the folder changed:\n%v\n%v", before, after)
+	}
+}
+
+func TestWriteRefusesFileInTheWay(t *testing.T) {
+	fsys := afero.NewMemMapFs()
+	if err := afero.WriteFile(fsys, "/out/myapi", []byte("a file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(fsys, "/out/myapi", samplePlan(), true); err == nil || !strings.Contains(err.Error(), "not a folder") {
+		t.Fatalf("Write = %v, want a not-a-folder error", err)
+	}
+}
+
+func TestWriteForceOverwritesGeneratedFilesOnly(t *testing.T) {
+	fsys := afero.NewMemMapFs()
+	files := map[string]string{
+		"/p/README.md": "old readme", "/p/.env": "SECRET=mine\n", "/p/mine.py": "keep me", "/p/start.sh": "old",
+	}
+	for name, data := range files {
+		if err := afero.WriteFile(fsys, name, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Write(fsys, "/p", samplePlan(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string { b, _ := afero.ReadFile(fsys, name); return string(b) }
+	if read("/p/README.md") != "# readme\n" {
+		t.Error("README.md was not overwritten")
+	}
+	if read("/p/.env") != "SECRET=mine\n" {
+		t.Error(".env was overwritten; its secrets must be kept")
+	}
+	if read("/p/mine.py") != "keep me" {
+		t.Error("a file scaffold does not generate was touched")
+	}
+	if info, _ := fsys.Stat("/p/start.sh"); info.Mode().Perm() != 0o755 {
+		t.Errorf("start.sh mode %v, want 0755", info.Mode())
+	}
+	if strings.Join(res.Kept, ",") != ".env" {
+		t.Errorf("kept = %v", res.Kept)
+	}
+}
+
+// failingFs fails the nth file write, like a disk that fills up part-way.
+type failingFs struct {
+	afero.Fs
+	n      int
+	writes int
+}
+
+var errDiskFull = syscall.ENOSPC
+
+func (f *failingFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	if flag&(os.O_WRONLY|os.O_RDWR) != 0 {
+		f.writes++
+		if f.writes == f.n {
+			return nil, &os.PathError{Op: "open", Path: name, Err: errDiskFull}
+		}
+	}
+	return f.Fs.OpenFile(name, flag, perm)
+}
+
+func TestWriteFailureLeavesNothing(t *testing.T) {
+	for n := 1; n <= len(samplePlan().Files); n++ {
+		mem := afero.NewMemMapFs()
+		if err := mem.MkdirAll("/out", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		fsys := &failingFs{Fs: mem, n: n}
+		_, err := Write(fsys, "/out/myapi/nested", samplePlan(), false)
+		if !errors.Is(err, errDiskFull) {
+			t.Fatalf("write %d: Write = %v, want ENOSPC", n, err)
+		}
+		if got := snapshot(t, mem, "/"); strings.Join(got, "|") != "/ drwxr-xr-x|/out drwxr-xr-x" {
+			t.Errorf("write %d failed but left %v", n, got)
+		}
+	}
+}
+
+func TestWriteFailureRestoresOverwrittenFiles(t *testing.T) {
+	mem := afero.NewMemMapFs()
+	if err := afero.WriteFile(mem, "/p/README.md", []byte("old readme"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := afero.WriteFile(mem, "/p/mine.txt", []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, mem, "/")
+	// README.md is the second write, start.sh the last: the failure comes after an overwrite.
+	fsys := &failingFs{Fs: mem, n: len(samplePlan().Files)}
+	if _, err := Write(fsys, "/p", samplePlan(), true); !errors.Is(err, errDiskFull) {
+		t.Fatalf("Write = %v, want ENOSPC", err)
+	}
+	if after := snapshot(t, mem, "/"); strings.Join(before, "\n") != strings.Join(after, "\n") {
+		t.Errorf("a failed forced write changed the folder:\nbefore %v\nafter  %v", before, after)
+	}
+}
+
+func TestWriteOnDisk(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "myapi")
+	if _, err := Write(afero.NewOsFs(), dir, samplePlan(), false); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(filepath.Join(dir, "start.sh"))
+	if err != nil || info.Mode().Perm() != 0o755 {
+		t.Fatalf("start.sh: %v, %v", info, err)
+	}
+}

@@ -94,7 +94,6 @@ dashes turned into underscores, so my-api is fine.`,
 	f.BoolVar(&nf.force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing")
 	f.BoolVar(&nf.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
 	f.BoolVar(&nf.quiet, "quiet", false, "print only errors")
-	cmd.MarkFlagsMutuallyExclusive("resource", "no-resource")
 	for _, name := range []string{"python", "django", "database", "auth", "server", "ci"} {
 		name := name
 		_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -127,6 +126,9 @@ type answered struct {
 func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []string) error {
 	if nf.yes && nf.noInput {
 		return usagef("--yes and --no-input cannot be used together; --yes takes the defaults, --no-input refuses to guess")
+	}
+	if af.noResource && cmd.Flags().Changed("resource") {
+		return usagef("--resource and --no-resource cannot be used together; keep one")
 	}
 	opts, given, err := gatherOptions(env.Fs, cmd.Flags(), nf, af, args)
 	if err != nil {

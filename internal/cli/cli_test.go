@@ -1,0 +1,346 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/spf13/afero"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// run executes scaffold in memory with a fixed random source, from /work.
+func run(t testing.TB, fsys afero.Fs, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), Env{
+		Args: args, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+		Fs: fsys, Rand: rand.NewChaCha8([32]byte{7}),
+	})
+	return result{code, stdout.String(), stderr.String()}
+}
+
+func newFs(t testing.TB) afero.Fs {
+	t.Helper()
+	fsys := afero.NewMemMapFs()
+	if err := fsys.MkdirAll("/work", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return afero.NewBasePathFs(fsys, "/work")
+}
+
+// tree reads every file under root into path -> content.
+func tree(t testing.TB, fsys afero.Fs, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := afero.Walk(fsys, root, func(p string, info fs.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		data, err := afero.ReadFile(fsys, p)
+		out[strings.TrimPrefix(p, root+"/")] = info.Mode().Perm().String() + " " + string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func answersOf(t testing.TB, fsys afero.Fs, project string) string {
+	t.Helper()
+	data, err := afero.ReadFile(fsys, project+"/.scaffold.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestNewWithDefaults(t *testing.T) {
+	fsys := newFs(t)
+	r := run(t, fsys, "new", "myapi", "--yes")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"Wrote", "myapi", "cd myapi", "docker compose up --build"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "\x1b[") {
+		t.Error("colour codes without a terminal")
+	}
+	answers := answersOf(t, fsys, "myapi")
+	for _, want := range []string{"name: myapi", `python: "3.13"`, `django: "5.2"`, "database: postgres", "auth: token", "resource: items", "api_docs: true", "server: gunicorn", "ci: github"} {
+		if !strings.Contains(answers, want) {
+			t.Errorf(".scaffold.yaml lacks %q:\n%s", want, answers)
+		}
+	}
+}
+
+func TestNewTwiceLeavesTheFirstProjectAlone(t *testing.T) {
+	fsys := newFs(t)
+	if r := run(t, fsys, "new", "myapi", "--yes"); r.code != ExitOK {
+		t.Fatal(r.stderr)
+	}
+	before := tree(t, fsys, "myapi")
+	r := run(t, fsys, "new", "myapi", "--yes")
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "myapi") || strings.Count(r.stderr, "\n") != 1 {
+		t.Fatalf("second run: exit %d, stderr %q; want exit 1 and one line naming myapi", r.code, r.stderr)
+	}
+	after := tree(t, fsys, "myapi")
+	if len(before) != len(after) {
+		t.Fatal("the second run changed the project")
+	}
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("%s changed", k)
+		}
+	}
+}
+
+func TestNewForceKeepsOtherFilesAndSecrets(t *testing.T) {
+	fsys := newFs(t)
+	run(t, fsys, "new", "myapi", "--yes")
+	if err := afero.WriteFile(fsys, "myapi/notes.md", []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, _ := afero.ReadFile(fsys, "myapi/.env")
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), Env{Args: []string{"new", "myapi", "--yes", "--force", "--database", "sqlite"},
+		Stdout: &stdout, Stderr: &stderr, Fs: fsys, Rand: rand.NewChaCha8([32]byte{9})})
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if data, _ := afero.ReadFile(fsys, "myapi/notes.md"); string(data) != "mine" {
+		t.Error("--force touched a file scaffold does not generate")
+	}
+	if data, _ := afero.ReadFile(fsys, "myapi/.env"); !bytes.Equal(data, env) {
+		t.Error("--force replaced .env")
+	}
+	if !strings.Contains(answersOf(t, fsys, "myapi"), "database: sqlite") {
+		t.Error("--force did not overwrite .scaffold.yaml")
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	fsys := newFs(t)
+	cfg := "answers:\n  name: fromconfig\n  database: mysql\n  auth: jwt\n  celery: true\n  resource: products\n"
+	if err := afero.WriteFile(fsys, "answers.yaml", []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, fsys, "new", "--config", "answers.yaml", "--no-input", "--auth", "session", "--no-resource")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	answers := answersOf(t, fsys, "fromconfig")
+	for _, want := range []string{
+		"database: mysql",  // config over default
+		"auth: session",    // flag over config
+		"celery: true",     // config over default
+		`resource: ""`,     // flag over config
+		"server: gunicorn", // default
+		"name: fromconfig", // config answers the name
+	} {
+		if !strings.Contains(answers, want) {
+			t.Errorf(".scaffold.yaml lacks %q:\n%s", want, answers)
+		}
+	}
+	// The argument beats the config's name.
+	if r := run(t, fsys, "new", "other", "--config", "answers.yaml", "--no-input"); r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(answersOf(t, fsys, "other"), "name: other") {
+		t.Error("NAME did not override the config")
+	}
+}
+
+func TestReplayGivesTheSameFiles(t *testing.T) {
+	fsys := newFs(t)
+	if r := run(t, fsys, "new", "shop", "--yes", "--database", "mysql", "--auth", "jwt", "--celery", "--ci", "gitlab"); r.code != ExitOK {
+		t.Fatal(r.stderr)
+	}
+	if r := run(t, fsys, "new", "--config", "shop/.scaffold.yaml", "--no-input", "-o", "again"); r.code != ExitOK {
+		t.Fatal(r.stderr)
+	}
+	first, second := tree(t, fsys, "shop"), tree(t, fsys, "again/shop")
+	if len(first) != len(second) {
+		t.Fatalf("%d files, then %d", len(first), len(second))
+	}
+	for k, v := range first {
+		if second[k] != v {
+			t.Errorf("%s differs after replaying .scaffold.yaml", k)
+		}
+	}
+}
+
+func TestRunsDifferOnlyInSecrets(t *testing.T) {
+	fsys := newFs(t)
+	run(t, fsys, "new", "a1", "--yes")
+	var stderr bytes.Buffer
+	Run(context.Background(), Env{Args: []string{"new", "a1", "--yes", "-o", "second"}, Stdout: &bytes.Buffer{}, Stderr: &stderr,
+		Fs: fsys, Rand: rand.NewChaCha8([32]byte{42})})
+	first, second := tree(t, fsys, "a1"), tree(t, fsys, "second/a1")
+	var differ []string
+	for k, v := range first {
+		if second[k] != v {
+			differ = append(differ, k)
+		}
+	}
+	sort.Strings(differ)
+	if got := strings.Join(differ, ","); got != ".env" && got != "" {
+		t.Errorf("files that differ between runs: %s; want only .env", got)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"new", "myapi", "--database", "oracle"}, "choose one of postgres, mysql, sqlite"},
+		{[]string{"new", "myapi", "--auth", "oauth"}, "choose one of session, token, jwt"},
+		{[]string{"new", "myapi", "--python", "2.7"}, "choose one of 3.12, 3.13, 3.14"},
+		{[]string{"new", "myapi", "--django", "4.2"}, "choose one of 5.2, 6.1"},
+		{[]string{"new", "myapi", "--server", "daphne"}, "gunicorn, uvicorn"},
+		{[]string{"new", "myapi", "--ci", "travis"}, "github, gitlab, none"},
+		{[]string{"new", "myapi", "--resource", "Bad-Name"}, "invalid resource"},
+		{[]string{"new", "myapi", "--resource", "x", "--no-resource"}, "resource"},
+		{[]string{"new", "myapi", "--bogus"}, "unknown flag: --bogus"},
+		{[]string{"new", "myapi", "--celery=maybe"}, "invalid argument"},
+		{[]string{"new", "a", "b"}, "accepts at most 1 arg"},
+		{[]string{"new", "1api"}, "must not start with a digit"},
+		{[]string{"new", "../up"}, "path separators"},
+		{[]string{"new", "django"}, "shadow"},
+		{[]string{"new", "--", "-x"}, `must not start with "-"`},
+		{[]string{"new", "my api"}, "spaces"},
+		{[]string{"new"}, "missing the project NAME"},
+		{[]string{"new", "--no-input"}, "missing the project NAME"},
+		{[]string{"new", "--yes"}, "missing the project NAME"},
+		{[]string{"new", "x", "--yes", "--no-input"}, "cannot be used together"},
+		{[]string{"new", "x", "--config", "nope.yaml"}, "nope.yaml does not exist"},
+		{[]string{"frobnicate"}, "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			fsys := newFs(t)
+			r := run(t, fsys, tt.args...)
+			if r.code != ExitUsage {
+				t.Errorf("exit %d, want %d; stderr %q", r.code, ExitUsage, r.stderr)
+			}
+			if !strings.Contains(r.stderr, tt.want) || strings.Count(r.stderr, "\n") != 1 || !strings.HasPrefix(r.stderr, "scaffold: ") {
+				t.Errorf("stderr %q, want one line mentioning %q", r.stderr, tt.want)
+			}
+			if strings.Contains(r.stderr, "goroutine") || strings.Contains(r.stderr, "panic") {
+				t.Error("stack trace on stderr")
+			}
+			if files := tree(t, fsys, "."); len(files) != 0 {
+				t.Errorf("a usage error left files: %v", files)
+			}
+		})
+	}
+}
+
+func TestConfigErrorsPointAtTheLine(t *testing.T) {
+	tests := []struct {
+		cfg, want string
+	}{
+		{"answers:\n  name: x\n  databse: mysql\n", `answers.yaml line 3: unknown key "answers.databse"`},
+		{"answers:\n  name: x\n  celery: often\n", `answers.yaml line 3: answers.celery: "often" is not a boolean`},
+		{"answers:\n  name: x\n\n  database: oracle\n", `answers.yaml line 4: invalid database "oracle"`},
+		{"answers:\n  name: 9lives\n", `answers.yaml line 2: invalid project name "9lives"`},
+	}
+	for _, tt := range tests {
+		fsys := newFs(t)
+		if err := afero.WriteFile(fsys, "answers.yaml", []byte(tt.cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := run(t, fsys, "new", "--config", "answers.yaml", "--no-input")
+		if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("config %q: exit %d, stderr %q; want 2 and %q", tt.cfg, r.code, r.stderr, tt.want)
+		}
+	}
+	// A flag that overrides a bad config value is not blamed on the file.
+	fsys := newFs(t)
+	_ = afero.WriteFile(fsys, "answers.yaml", []byte("answers:\n  database: mysql\n"), 0o644)
+	r := run(t, fsys, "new", "x", "--config", "answers.yaml", "--database", "oracle")
+	if r.code != ExitUsage || strings.Contains(r.stderr, "answers.yaml") {
+		t.Errorf("stderr %q blames the answers file for a flag", r.stderr)
+	}
+}
+
+func TestDryRunWritesNothing(t *testing.T) {
+	fsys := newFs(t)
+	r := run(t, fsys, "new", "myapi", "--yes", "--dry-run")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "myapi/.scaffold.yaml") || !strings.Contains(r.stdout, "Nothing was written") {
+		t.Fatalf("exit %d, stdout:\n%s", r.code, r.stdout)
+	}
+	if files := tree(t, fsys, "."); len(files) != 0 {
+		t.Errorf("--dry-run wrote %v", files)
+	}
+}
+
+func TestQuietPrintsNothing(t *testing.T) {
+	r := run(t, newFs(t), "new", "myapi", "--yes", "--quiet")
+	if r.code != ExitOK || r.stdout != "" || r.stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestOutputFolder(t *testing.T) {
+	fsys := newFs(t)
+	if r := run(t, fsys, "new", "my-api", "-y", "-o", "projects/deep"); r.code != ExitOK {
+		t.Fatal(r.stderr)
+	}
+	if _, err := fsys.Stat("projects/deep/my-api/.scaffold.yaml"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestColourOnTerminal(t *testing.T) {
+	var stdout bytes.Buffer
+	Run(context.Background(), Env{Args: []string{"new", "myapi", "-y"}, Stdout: &stdout, Stderr: &bytes.Buffer{},
+		Fs: newFs(t), Rand: rand.NewChaCha8([32]byte{}), Color: true})
+	if !strings.Contains(stdout.String(), "\x1b[") {
+		t.Error("no colour with Color set")
+	}
+}
+
+func TestVersionAndCompletion(t *testing.T) {
+	if r := run(t, newFs(t), "version"); r.code != ExitOK || r.stdout != "scaffold dev\n" {
+		t.Errorf("version: %+v", r)
+	}
+	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
+		if r := run(t, newFs(t), "completion", shell); r.code != ExitOK || len(r.stdout) < 100 {
+			t.Errorf("completion %s: exit %d", shell, r.code)
+		}
+	}
+	for _, cmd := range []string{"new", "version", "completion"} {
+		if r := run(t, newFs(t), cmd, "--help"); r.code != ExitOK || !strings.Contains(r.stdout, "Example") && cmd != "completion" {
+			t.Errorf("%s --help: exit %d\n%s", cmd, r.code, r.stdout)
+		}
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	if ExitCode(context.Canceled) != ExitInterrupted {
+		t.Error("context.Canceled must exit 130")
+	}
+}
+
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := run(b, afero.NewMemMapFs(), "new", "myapi", "--yes", "--quiet"); r.code != ExitOK {
+			b.Fatal(r.stderr)
+		}
+	}
+}

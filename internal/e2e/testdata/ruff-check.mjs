@@ -15,6 +15,7 @@
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
+import v8 from "node:v8";
 
 const require = createRequire(import.meta.url);
 
@@ -24,6 +25,9 @@ function fail(msg) {
 }
 
 function loadRuff() {
+  // Ruff's module is 10 MB of WebAssembly: V8's optimizing tier costs several CPU seconds
+  // per start, far more than linting a project takes with the baseline compiler alone.
+  v8.setFlagsFromString("--liftoff-only");
   const explicit = process.env.RUFF_WASM_MODULE;
   try {
     return require(explicit ? path.resolve(explicit) : "@astral-sh/ruff-wasm-nodejs");

@@ -1,0 +1,2 @@
+// Package e2e checks generated projects the way Docker, Compose and Django would.
+package e2e

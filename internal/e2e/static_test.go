@@ -1,0 +1,366 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/patternmatcher"
+	"github.com/moby/patternmatcher/ignorefile"
+	"gopkg.in/yaml.v3"
+)
+
+const (
+	composeFile     = "docker-compose.yml"
+	composeProdFile = "docker-compose.prod.yml"
+)
+
+// checkProjectStatic checks the project-level rules of a generated project in
+// dir that need neither Docker nor Python. secrets are the values the
+// generator put in .env; none may appear anywhere else.
+func checkProjectStatic(t *testing.T, dir string, secrets []string) {
+	t.Helper()
+	for _, s := range secrets {
+		// A short value would match by accident and prove nothing.
+		if len(s) < 8 {
+			t.Fatalf("secret %q is too short to search for", s)
+		}
+	}
+	var problems []string
+	problems = append(problems, dockerignoreProblems(dir)...)
+	problems = append(problems, secretProblems(dir, secrets)...)
+	problems = append(problems, composeProblems(t, dir)...)
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+// mustIgnore are build-context paths that must never reach the image: the
+// secrets, the repository, and local artifacts that would shadow what the
+// image builds itself. Docker's patterns are anchored at the context root,
+// hence the nested __pycache__.
+var mustIgnore = []string{
+	".env",
+	".git/HEAD",
+	"__pycache__/manage.cpython-313.pyc",
+	"config/__pycache__/settings.cpython-313.pyc",
+	".venv/bin/python",
+	"venv/bin/python",
+}
+
+// dockerignoreProblems reads dir/.dockerignore as the Docker CLI does and
+// reports paths it lets into the build context that must stay out, and
+// sources the image needs that it keeps out.
+func dockerignoreProblems(dir string) []string {
+	f, err := os.Open(filepath.Join(dir, ".dockerignore"))
+	if err != nil {
+		return []string{fmt.Sprintf(".dockerignore: %v", err)}
+	}
+	defer f.Close()
+	patterns, err := ignorefile.ReadAll(f)
+	if err != nil {
+		return []string{fmt.Sprintf(".dockerignore: %v", err)}
+	}
+	pm, err := patternmatcher.New(patterns)
+	if err != nil {
+		return []string{fmt.Sprintf(".dockerignore: %v", err)}
+	}
+
+	var problems []string
+	for _, p := range mustIgnore {
+		if ok, err := pm.MatchesOrParentMatches(p); err != nil || !ok {
+			problems = append(problems, fmt.Sprintf(".dockerignore lets %s into the build context", p))
+		}
+	}
+	for _, p := range neededInContext(dir) {
+		if ok, err := pm.MatchesOrParentMatches(p); err != nil || ok {
+			problems = append(problems, fmt.Sprintf(".dockerignore keeps out %s, which the image needs", p))
+		}
+	}
+	return problems
+}
+
+// neededInContext lists the context paths the image is built from: the
+// Python sources, scripts and production requirements, and every literal
+// source the Dockerfile copies from the context.
+func neededInContext(dir string) []string {
+	var needed []string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return nil
+		}
+		rel = filepath.ToSlash(rel)
+		switch {
+		case strings.HasSuffix(rel, ".py"), strings.HasSuffix(rel, ".sh"), rel == "requirements.txt":
+			needed = append(needed, rel)
+		}
+		return nil
+	})
+	src, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
+	if err != nil {
+		return needed
+	}
+	for _, s := range dockerfileContextSources(src) {
+		if !slices.Contains(needed, s) {
+			needed = append(needed, s)
+		}
+	}
+	return needed
+}
+
+// dockerfileContextSources returns the literal COPY and ADD sources that come
+// from the build context. Like BuildKit's CopyIgnoredFile rule, it leaves out
+// the context root, wildcards and variables, which cannot be judged statically.
+func dockerfileContextSources(src []byte) []string {
+	res, err := parser.Parse(bytes.NewReader(src))
+	if err != nil {
+		return nil
+	}
+	stages, _, err := instructions.Parse(res.AST, nil)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, st := range stages {
+		for _, cmd := range st.Commands {
+			var paths []string
+			switch c := cmd.(type) {
+			case *instructions.CopyCommand:
+				if c.From != "" {
+					continue
+				}
+				paths = c.SourcePaths
+			case *instructions.AddCommand:
+				paths = c.SourcePaths
+			}
+			for _, p := range paths {
+				p = path.Clean(strings.TrimPrefix(p, "/"))
+				if p == "." || strings.ContainsAny(p, "*?[$") || strings.Contains(p, "://") {
+					continue
+				}
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// secretProblems reports every file other than .env that holds one of the
+// secrets, and any secret .env does not hold (the search would prove nothing).
+func secretProblems(dir string, secrets []string) []string {
+	var problems []string
+	env, err := os.ReadFile(filepath.Join(dir, ".env"))
+	if err != nil {
+		return []string{fmt.Sprintf(".env: %v", err)}
+	}
+	for i, s := range secrets {
+		if !bytes.Contains(env, []byte(s)) {
+			problems = append(problems, fmt.Sprintf(".env does not hold secret #%d", i+1))
+		}
+	}
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || p == filepath.Join(dir, ".env") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		for i, s := range secrets {
+			if bytes.Contains(data, []byte(s)) {
+				problems = append(problems, fmt.Sprintf("%s holds secret #%d; secrets belong in .env only", filepath.ToSlash(rel), i+1))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	return problems
+}
+
+// composeProblems checks the compose files in dir against the project's
+// rules: the Compose Specification without `version:`, variables all defined
+// in .env, health-gated dependencies, a one-shot migrate service that web
+// waits for, and a production override without bind mounts or DEBUG.
+func composeProblems(t testing.TB, dir string) []string {
+	t.Helper()
+	var problems []string
+	files := []string{composeFile}
+	if _, err := os.Stat(filepath.Join(dir, composeProdFile)); err == nil {
+		files = append(files, composeProdFile)
+	}
+	env, err := dotenv.Read(filepath.Join(dir, ".env"))
+	if err != nil {
+		return []string{fmt.Sprintf(".env: %v", err)}
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		problems = append(problems, composeFileProblems(f, data, env)...)
+	}
+
+	// An override repeats what it inherits from the base: report each
+	// problem once, for the first stack of files that shows it.
+	seen := map[string]bool{}
+	for i := range files {
+		stack := files[:i+1]
+		label := strings.Join(stack, " + ")
+		p, err := loadCompose(t, dir, stack...)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", label, err))
+			continue
+		}
+		msgs := projectProblems(p)
+		if stack[len(stack)-1] == composeProdFile {
+			msgs = append(msgs, productionProblems(p)...)
+		}
+		for _, msg := range msgs {
+			if !seen[msg] {
+				seen[msg] = true
+				problems = append(problems, fmt.Sprintf("%s: %s", label, msg))
+			}
+		}
+	}
+	return problems
+}
+
+// composeVar matches $$ (an escaped dollar), ${NAME...} and $NAME.
+var composeVar = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
+
+// composeFileProblems checks one compose file as written: no obsolete
+// `version:` key, and no variable that compose would silently replace with
+// an empty string because .env lacks it.
+func composeFileProblems(name string, data []byte, env map[string]string) []string {
+	var problems []string
+	var top map[string]any
+	if err := yaml.Unmarshal(data, &top); err != nil {
+		return []string{fmt.Sprintf("%s: %v", name, err)}
+	}
+	if _, ok := top["version"]; ok {
+		problems = append(problems, fmt.Sprintf("%s: has the obsolete version key", name))
+	}
+	for _, m := range composeVar.FindAllSubmatch(data, -1) {
+		varName, modifier := string(m[1]), string(m[2])
+		if varName == "" {
+			varName = string(m[3])
+		}
+		if varName == "" {
+			continue // $$
+		}
+		// -, :- supply a default, ? and :? fail loudly, + and :+ expect unset.
+		if modifier != "" {
+			continue
+		}
+		if _, ok := env[varName]; !ok {
+			problems = append(problems, fmt.Sprintf("%s: $%s is not set in .env and would be empty", name, varName))
+		}
+	}
+	return problems
+}
+
+// projectProblems checks the dependency rules of a loaded project.
+func projectProblems(p *types.Project) []string {
+	var problems []string
+	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
+		s := p.Services[name]
+		for _, dep := range slices.Sorted(maps.Keys(s.DependsOn)) {
+			target, ok := p.Services[dep]
+			if !ok {
+				continue // compose-go's consistency check reports it
+			}
+			cond := s.DependsOn[dep].Condition
+			if hasHealthcheck(target) && cond != types.ServiceConditionHealthy {
+				problems = append(problems, fmt.Sprintf("%s depends on %s with %s; %s has a healthcheck, use %s",
+					name, dep, cond, dep, types.ServiceConditionHealthy))
+			}
+		}
+	}
+
+	web, ok := p.Services["web"]
+	if !ok {
+		return append(problems, "no web service")
+	}
+	if !hasHealthcheck(web) {
+		problems = append(problems, "web has no healthcheck")
+	}
+	migrate, ok := p.Services["migrate"]
+	if !ok {
+		return append(problems, "no migrate service")
+	}
+	if !slices.Contains(migrate.Command, "migrate") && !slices.ContainsFunc(migrate.Command, func(s string) bool {
+		return strings.Contains(s, "manage.py migrate")
+	}) {
+		problems = append(problems, fmt.Sprintf("migrate runs %q, not manage.py migrate", migrate.Command))
+	}
+	if migrate.Restart != "" && migrate.Restart != types.RestartPolicyNo {
+		problems = append(problems, fmt.Sprintf("migrate restarts (%s); it must run once", migrate.Restart))
+	}
+	if migrate.Deploy != nil && migrate.Deploy.RestartPolicy != nil && migrate.Deploy.RestartPolicy.Condition != "none" {
+		problems = append(problems, "migrate has a deploy restart policy; it must run once")
+	}
+	dep, ok := web.DependsOn["migrate"]
+	if !ok || dep.Condition != types.ServiceConditionCompletedSuccessfully {
+		problems = append(problems, fmt.Sprintf("web must depend on migrate with %s", types.ServiceConditionCompletedSuccessfully))
+	}
+	return problems
+}
+
+// productionProblems checks that the production run serves the built image
+// as is: no bind-mounted source, no file watching, DEBUG off.
+func productionProblems(p *types.Project) []string {
+	var problems []string
+	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
+		s := p.Services[name]
+		for _, v := range s.Volumes {
+			if v.Type == types.VolumeTypeBind {
+				problems = append(problems, fmt.Sprintf("%s bind-mounts %s in production", name, v.Source))
+			}
+		}
+		if v, ok := s.Environment["DJANGO_DEBUG"]; ok && v != nil {
+			if truthy(*v) {
+				problems = append(problems, fmt.Sprintf("%s runs with DJANGO_DEBUG=%s in production", name, *v))
+			}
+		}
+		if slices.Contains(s.Command, "runserver") {
+			problems = append(problems, fmt.Sprintf("%s runs the development server in production", name))
+		}
+	}
+	return problems
+}
+
+func hasHealthcheck(s types.ServiceConfig) bool {
+	return s.HealthCheck != nil && !s.HealthCheck.Disable && len(s.HealthCheck.Test) > 0 && s.HealthCheck.Test[0] != "NONE"
+}
+
+// truthy follows what generated settings accept as DEBUG on.
+func truthy(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "t", "yes", "y", "on":
+		return true
+	}
+	return false
+}

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"io"
 	"path/filepath"
 	"testing"
@@ -33,10 +32,7 @@ func loadCompose(t testing.TB, dir string, files ...string) (*types.Project, err
 // "*" enables every service.
 func loadComposeProfiles(t testing.TB, dir string, profiles []string, files ...string) (*types.Project, error) {
 	t.Helper()
-	ctx := context.Background()
-	if tc, ok := t.(interface{ Context() context.Context }); ok {
-		ctx = tc.Context()
-	}
+	ctx := t.Context()
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		t.Fatalf("compose dir: %v", err)

@@ -26,7 +26,8 @@ var lintPlatform = ocispecs.Platform{OS: "linux", Architecture: "amd64"}
 // lintDockerfile runs the checks of `docker build --check` on src and returns
 // each finding in the short form docker prints: "Rule: detail (line N)".
 // A Dockerfile that BuildKit cannot even parse yields one "error: ..." finding,
-// so an empty result means the Dockerfile is clean.
+// so an empty result means the Dockerfile is clean. CopyIgnoredFile needs the
+// build context, which lint alone does not have; dockerignoreProblems covers it.
 func lintDockerfile(t testing.TB, src []byte) []string {
 	t.Helper()
 	return lintDockerfileWith(t, src, &offlineResolver{})
@@ -34,10 +35,7 @@ func lintDockerfile(t testing.TB, src []byte) []string {
 
 func lintDockerfileWith(t testing.TB, src []byte, resolver *offlineResolver) []string {
 	t.Helper()
-	ctx := context.Background()
-	if tc, ok := t.(interface{ Context() context.Context }); ok {
-		ctx = tc.Context()
-	}
+	ctx := t.Context()
 
 	// dockerui marshals the local source the Dockerfile came from and hangs it
 	// on the source map; AddSource dereferences that definition.

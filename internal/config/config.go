@@ -51,7 +51,8 @@ type Answers struct {
 	CI       *string `yaml:"ci,omitempty"`
 }
 
-// Error is a problem in an answers file. It is the user's to fix.
+// Error is a problem in a file the user wrote: an answers file, or a
+// template pack's pack.yaml. It is the user's to fix.
 type Error struct {
 	File string
 	Line int // 0 when unknown
@@ -73,25 +74,42 @@ func (f *File) Line(key string) int { return f.lines[key] }
 // Parse reads an answers file. name is used in error messages. Unknown keys
 // and values of the wrong type are errors, so that a typo never goes unnoticed.
 func Parse(name string, data []byte) (*File, error) {
+	var f File
+	lines, err := Decode(name, "answers file", data, &f)
+	if err != nil {
+		return nil, err
+	}
+	if lines == nil {
+		return nil, &Error{File: name, Msg: "the file is empty; it needs at least an answers: section"}
+	}
+	f.Source = name
+	f.lines = lines
+	return &f, nil
+}
+
+// Decode reads a YAML file that scaffold's user writes into v, refusing
+// unknown keys and values of the wrong type. Its errors are one-line *Error
+// values that name the file and the line; format names the kind of file,
+// as the README calls it. It returns the line of every key, by dotted path
+// such as "answers.database", or nil lines for an empty document, which
+// leaves v untouched so that the caller can say what the file needs.
+func Decode(name, format string, data []byte, v any) (map[string]int, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, syntaxError(name, err)
 	}
 	if len(root.Content) == 0 {
-		return nil, &Error{File: name, Msg: "the file is empty; it needs at least an answers: section"}
+		return nil, nil
 	}
 	lines := map[string]int{}
 	collectLines(root.Content[0], "", lines)
 
-	var f File
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, decodeError(name, err, lines)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return nil, decodeError(name, format, err, lines)
 	}
-	f.Source = name
-	f.lines = lines
-	return &f, nil
+	return lines, nil
 }
 
 // Marshal writes an answers file. The output depends only on f: struct
@@ -142,7 +160,7 @@ func syntaxError(name string, err error) error {
 
 // decodeError turns yaml.v3's multi-line report into one line about the
 // first problem, naming the key as it is written in the file.
-func decodeError(name string, err error, lines map[string]int) error {
+func decodeError(name, format string, err error, lines map[string]int) error {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) || len(te.Errors) == 0 {
 		return syntaxError(name, err)
@@ -162,7 +180,7 @@ func decodeError(name string, err error, lines map[string]int) error {
 		if key == "" {
 			key = f[1]
 		}
-		msg = fmt.Sprintf("unknown key %q; see the answers file format in scaffold's README", key)
+		msg = fmt.Sprintf("unknown key %q; see the %s format in scaffold's README", key, format)
 	} else if u := unmarshalRe.FindStringSubmatch(msg); u != nil {
 		if u[2] == "" {
 			msg = fmt.Sprintf("%s: want a %s, not a %s", key, kindName(u[3]), yamlKind(u[1]))
@@ -200,7 +218,9 @@ func kindName(goType string) string {
 		return "boolean (true or false)"
 	case strings.HasSuffix(goType, "string"):
 		return "string"
-	case strings.HasPrefix(goType, "map") || strings.HasPrefix(goType, "config."):
+	case strings.HasPrefix(goType, "[]"):
+		return "list"
+	case strings.HasPrefix(goType, "map") || strings.Contains(goType, "."):
 		return "mapping"
 	}
 	return goType

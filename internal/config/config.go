@@ -90,8 +90,9 @@ func Parse(name string, data []byte) (*File, error) {
 // Decode reads a YAML file that scaffold's user writes into v, refusing
 // unknown keys and values of the wrong type. Its errors are one-line *Error
 // values that name the file and the line; format names the kind of file,
-// as the README calls it. It returns the line of every key, by dotted path
-// such as "answers.database", or nil lines for an empty document, which
+// as the README calls it. It returns the line of every key and list item,
+// by dotted path such as "answers.database" or "questions.0.name", or nil
+// lines for an empty document, which
 // leaves v untouched so that the caller can say what the file needs.
 func Decode(name, format string, data []byte, v any) (map[string]int, error) {
 	var root yaml.Node
@@ -130,16 +131,25 @@ func Marshal(f *File) ([]byte, error) {
 }
 
 func collectLines(n *yaml.Node, prefix string, lines map[string]int) {
-	if n.Kind != yaml.MappingNode {
-		return
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		key := n.Content[i].Value
-		if prefix != "" {
-			key = prefix + "." + key
+	join := func(key string) string {
+		if prefix == "" {
+			return key
 		}
-		lines[key] = n.Content[i].Line
-		collectLines(n.Content[i+1], key, lines)
+		return prefix + "." + key
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key := join(n.Content[i].Value)
+			lines[key] = n.Content[i].Line
+			collectLines(n.Content[i+1], key, lines)
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			key := join(strconv.Itoa(i))
+			lines[key] = item.Line
+			collectLines(item, key, lines)
+		}
 	}
 }
 
@@ -172,7 +182,8 @@ func decodeError(name, format string, err error, lines map[string]int) error {
 	}
 	line, _ := strconv.Atoi(m[1])
 	msg := m[2]
-	key := keyAt(lines, line)
+	u := unmarshalRe.FindStringSubmatch(msg)
+	key := keyAt(lines, line, u != nil && (u[1] == "seq" || u[1] == "map"))
 	if key == "" {
 		key = "the file"
 	}
@@ -181,7 +192,7 @@ func decodeError(name, format string, err error, lines map[string]int) error {
 			key = f[1]
 		}
 		msg = fmt.Sprintf("unknown key %q; see the %s format in scaffold's README", key, format)
-	} else if u := unmarshalRe.FindStringSubmatch(msg); u != nil {
+	} else if u != nil {
 		if u[2] == "" {
 			msg = fmt.Sprintf("%s: want a %s, not a %s", key, kindName(u[3]), yamlKind(u[1]))
 		} else {
@@ -191,11 +202,21 @@ func decodeError(name, format string, err error, lines map[string]int) error {
 	return &Error{File: name, Line: line, Msg: msg}
 }
 
-func keyAt(lines map[string]int, line int) string {
+// keyAt names the key on a line. The deepest key wins, since an error is
+// usually about the innermost value; for an error about a whole list or
+// mapping written on one line, shallowest wins. The name breaks ties, so the
+// result never depends on map order.
+func keyAt(lines map[string]int, line int, shallowest bool) string {
 	best := ""
 	for k, l := range lines {
-		// The deepest key wins, and the name breaks ties so the result never depends on map order.
-		if l == line && (len(k) > len(best) || len(k) == len(best) && k < best) {
+		if l != line {
+			continue
+		}
+		better := len(k) > len(best)
+		if shallowest {
+			better = best == "" || len(k) < len(best)
+		}
+		if best == "" || better || len(k) == len(best) && k < best {
 			best = k
 		}
 	}
@@ -214,12 +235,12 @@ func yamlKind(tag string) string {
 
 func kindName(goType string) string {
 	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "list"
 	case strings.HasSuffix(goType, "bool"):
 		return "boolean (true or false)"
 	case strings.HasSuffix(goType, "string"):
 		return "string"
-	case strings.HasPrefix(goType, "[]"):
-		return "list"
 	case strings.HasPrefix(goType, "map") || strings.Contains(goType, "."):
 		return "mapping"
 	}

@@ -1,0 +1,300 @@
+// Package pack reads template packs: folders that change, add or remove
+// files of the builtin templates and ask their own questions.
+package pack
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/afero"
+	"gopkg.in/yaml.v3"
+
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/templates"
+)
+
+// FileName describes a pack; FilesDir mirrors the output tree.
+const (
+	FileName = "pack.yaml"
+	FilesDir = "files"
+)
+
+// Pack is a template pack, or the builtin templates, which ask nothing.
+type Pack struct {
+	Name      string
+	Version   string
+	Questions []Question
+	Remove    []string // output paths of builtin files to leave out
+	// Dir is the pack's folder as it was given; empty for the builtin templates.
+	Dir string
+	// Files is the pack's files/ folder; nil when the pack has none.
+	Files fs.FS
+}
+
+// Type is the kind of answer a question takes.
+type Type string
+
+// The question types; String is the default.
+const (
+	String Type = "string"
+	Bool   Type = "bool"
+	Choice Type = "choice"
+)
+
+// Question is one of a pack's own questions. Its answer is in .Extra.<Name>.
+type Question struct {
+	Name    string
+	Prompt  string
+	Help    string
+	Type    Type
+	Choices []string
+	// Default is a string, or a bool for a Bool question; nil means the
+	// question must be answered.
+	Default any
+}
+
+// Builtin returns the templates embedded in scaffold, as a pack without questions.
+func Builtin() *Pack {
+	return &Pack{Name: templates.Name, Version: templates.Version}
+}
+
+// Template returns what the generator renders for the pack: the builtin
+// files, then the pack's files over them. Its Path is the pack's folder.
+func (p *Pack) Template() generator.Template {
+	t := generator.Builtin()
+	if p.Dir == "" {
+		return t
+	}
+	t.Name, t.Version, t.Path = p.Name, p.Version, p.Dir
+	if p.Files != nil {
+		label := filepath.ToSlash(filepath.Join(p.Dir, FilesDir))
+		t.Sources = append(t.Sources, generator.Source{Label: label, FS: p.Files})
+	}
+	t.Remove = p.Remove
+	return t
+}
+
+// Question returns the question with the given name.
+func (p *Pack) Question(name string) (Question, bool) {
+	i := slices.IndexFunc(p.Questions, func(q Question) bool { return q.Name == name })
+	if i < 0 {
+		return Question{}, false
+	}
+	return p.Questions[i], true
+}
+
+// Describe names the pack in messages.
+func (p *Pack) Describe() string {
+	if p.Dir == "" {
+		return "the builtin templates"
+	}
+	return fmt.Sprintf("template pack %s %s", p.Name, p.Version)
+}
+
+// Load reads the pack in dir on fsys. Every problem with pack.yaml is a
+// *config.Error naming the file and, where it can, the line.
+func Load(fsys afero.Fs, dir string) (*Pack, error) {
+	file := filepath.Join(dir, FileName)
+	data, err := afero.ReadFile(fsys, file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &config.Error{File: file, Msg: "not found; a template pack is a folder holding pack.yaml and files/, so check the path"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read template pack: %w", err)
+	}
+	p, err := Parse(file, data)
+	if err != nil {
+		return nil, err
+	}
+	p.Dir = dir
+	files := filepath.Join(dir, FilesDir)
+	info, err := fsys.Stat(files)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return p, nil
+	case err != nil:
+		return nil, fmt.Errorf("read template pack: %w", err)
+	case !info.IsDir():
+		return nil, &config.Error{File: files, Msg: "is a file; a pack's files/ must be a folder that mirrors the project"}
+	}
+	p.Files = afero.NewIOFS(afero.NewBasePathFs(fsys, files))
+	return p, nil
+}
+
+// rawPack is pack.yaml as written.
+type rawPack struct {
+	Name      string        `yaml:"name"`
+	Version   string        `yaml:"version"`
+	Questions []rawQuestion `yaml:"questions"`
+	Remove    []string      `yaml:"remove"`
+}
+
+type rawQuestion struct {
+	Name    string    `yaml:"name"`
+	Prompt  string    `yaml:"prompt"`
+	Help    string    `yaml:"help"`
+	Type    string    `yaml:"type"`
+	Choices []string  `yaml:"choices"`
+	Default yaml.Node `yaml:"default"`
+}
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// Parse reads pack.yaml; file names it in messages.
+func Parse(file string, data []byte) (*Pack, error) {
+	var raw rawPack
+	lines, err := config.Decode(file, "pack.yaml", data, &raw)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(key, format string, args ...any) error {
+		return &config.Error{File: file, Line: lines[key], Msg: fmt.Sprintf(format, args...)}
+	}
+	if lines == nil {
+		return nil, fail("", "the file is empty; a pack needs at least a name: and a version:")
+	}
+	if strings.TrimSpace(raw.Name) == "" {
+		return nil, fail("name", "name: is missing; give the pack a name, such as acme-django")
+	}
+	if strings.TrimSpace(raw.Version) == "" {
+		return nil, fail("version", "version: is missing; give the pack a version, such as 1.0.0")
+	}
+	p := &Pack{Name: raw.Name, Version: raw.Version}
+	for i, rq := range raw.Questions {
+		at := fmt.Sprintf("questions.%d", i)
+		lineOf := func(key string) int {
+			if l := lines[at+"."+key]; l > 0 {
+				return l
+			}
+			return lines[at]
+		}
+		q, err := parseQuestion(rq, func(key, format string, args ...any) error {
+			return &config.Error{File: file, Line: lineOf(key), Msg: fmt.Sprintf(format, args...)}
+		})
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := p.Question(q.Name); dup {
+			return nil, &config.Error{File: file, Line: lineOf("name"),
+				Msg: fmt.Sprintf("question %q is asked twice; give each question its own name", q.Name)}
+		}
+		p.Questions = append(p.Questions, q)
+	}
+	for i, r := range raw.Remove {
+		if !safePath(r) {
+			return nil, fail(fmt.Sprintf("remove.%d", i), "remove: %q is not a path inside the project; write it as the project shows it, such as .gitlab-ci.yml", r)
+		}
+		p.Remove = append(p.Remove, r)
+	}
+	return p, nil
+}
+
+func parseQuestion(rq rawQuestion, fail func(key, format string, args ...any) error) (Question, error) {
+	q := Question{Name: rq.Name, Prompt: rq.Prompt, Help: rq.Help, Type: Type(rq.Type), Choices: rq.Choices}
+	if q.Name == "" {
+		return q, fail("name", "a question has no name:; templates read its answer as .Extra.<name>")
+	}
+	if !identifier.MatchString(q.Name) {
+		return q, fail("name", "question name %q is not an identifier; use letters, digits and underscores, starting with a letter, so that templates can read .Extra.%s", q.Name, q.Name)
+	}
+	if q.Prompt == "" {
+		q.Prompt = q.Name
+	}
+	if q.Type == "" {
+		q.Type = String
+	}
+	switch q.Type {
+	case String, Bool:
+		if len(q.Choices) > 0 {
+			return q, fail("choices", "%s: choices: only apply to type: choice", q.Name)
+		}
+	case Choice:
+		if len(q.Choices) == 0 {
+			return q, fail("choices", "%s: type: choice needs a list of choices:", q.Name)
+		}
+		for i, c := range q.Choices {
+			if slices.Contains(q.Choices[:i], c) {
+				return q, fail("choices", "%s: choice %q is listed twice", q.Name, c)
+			}
+		}
+	default:
+		return q, fail("type", "%s: type %q is not one of string, bool, choice", q.Name, q.Type)
+	}
+	if rq.Default.Kind == 0 {
+		return q, nil
+	}
+	if rq.Default.Kind != yaml.ScalarNode {
+		return q, fail("default", "%s: default: must be a single value", q.Name)
+	}
+	if rq.Default.Tag == "!!null" {
+		return q, nil
+	}
+	def, err := q.parse(rq.Default.Value)
+	if err != nil {
+		return q, fail("default", "%s: default: %s", q.Name, err)
+	}
+	q.Default = def
+	return q, nil
+}
+
+// safePath reports whether name is a clean path inside the project.
+func safePath(name string) bool {
+	return name != "" && fs.ValidPath(name) && name != "." && !strings.Contains(name, `\`)
+}
+
+// ErrBadAnswer means a value does not fit its question.
+var ErrBadAnswer = errors.New("bad answer")
+
+// Parse converts a value typed on the command line or at a prompt to the
+// question's type: a bool for a Bool question, a string otherwise.
+func (q Question) Parse(value string) (any, error) {
+	v, err := q.parse(value)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrBadAnswer, err)
+	}
+	return v, nil
+}
+
+func (q Question) parse(value string) (any, error) {
+	switch q.Type {
+	case Bool:
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not true or false", value)
+		}
+		return b, nil
+	case Choice:
+		if !slices.Contains(q.Choices, value) {
+			return nil, fmt.Errorf("%q is not one of %s", value, strings.Join(q.Choices, ", "))
+		}
+	}
+	return value, nil
+}
+
+// Check accepts a value read from an answers file if it has the question's
+// type, so that a replayed project renders exactly as it was generated.
+func (q Question) Check(v any) (any, error) {
+	switch v := v.(type) {
+	case bool:
+		if q.Type == Bool {
+			return v, nil
+		}
+		return nil, fmt.Errorf("%w: %v is not a %s; quote it", ErrBadAnswer, v, q.Type)
+	case string:
+		if q.Type == Bool {
+			return nil, fmt.Errorf("%w: %q is not true or false", ErrBadAnswer, v)
+		}
+		return q.Parse(v)
+	}
+	if q.Type == Bool {
+		return nil, fmt.Errorf("%w: %v is not true or false", ErrBadAnswer, v)
+	}
+	return nil, fmt.Errorf("%w: %v is not a string; quote it", ErrBadAnswer, v)
+}

@@ -1,0 +1,214 @@
+package pack
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/config"
+)
+
+func TestParseSchema(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		line int
+		want string
+	}{
+		{"empty", "# nothing\n", 0, "needs at least a name: and a version:"},
+		{"missing name", "version: 1.0.0\n", 0, "name: is missing"},
+		{"missing version", "name: acme\n", 0, "version: is missing"},
+		{"unknown key", "name: acme\nversion: 1.0.0\nquestion: []\n", 3, `unknown key "question"; see the pack.yaml format`},
+		{"unknown question key", "name: acme\nversion: 1.0.0\nquestions:\n  - name: team\n    promt: Team\n", 5, `unknown key "questions.0.promt"`},
+		{"bad type", "name: acme\nversion: [1]\n", 2, `version: want a string, not a list`},
+		{"questions not a list", "name: acme\nversion: 1.0.0\nquestions: team\n", 3, `questions: "team" is not a list`},
+		{"bad question type", "name: acme\nversion: 1.0.0\nquestions:\n  - name: team\n    type: number\n", 5, `type "number" is not one of string, bool, choice`},
+		{"choice without choices", "name: acme\nversion: 1.0.0\nquestions:\n  - name: tier\n    type: choice\n", 4, "type: choice needs a list of choices:"},
+		{"choices on a string", "name: acme\nversion: 1.0.0\nquestions:\n  - name: tier\n    choices: [a]\n", 5, "choices: only apply to type: choice"},
+		{"duplicate choice", "name: acme\nversion: 1.0.0\nquestions:\n  - name: tier\n    type: choice\n    choices: [a, a]\n", 6, `choice "a" is listed twice`},
+		{"duplicate question", "name: acme\nversion: 1.0.0\nquestions:\n  - name: team\n  - name: team\n", 5, `question "team" is asked twice`},
+		{"not an identifier", "name: acme\nversion: 1.0.0\nquestions:\n  - name: owning-team\n", 4, `"owning-team" is not an identifier`},
+		{"leading digit", "name: acme\nversion: 1.0.0\nquestions:\n  - name: 2fa\n", 4, `"2fa" is not an identifier`},
+		{"nameless question", "name: acme\nversion: 1.0.0\nquestions:\n  - prompt: Team\n", 4, "a question has no name:"},
+		{"bool default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: pager\n    type: bool\n    default: sometimes\n", 6, `default: "sometimes" is not true or false`},
+		{"choice default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: tier\n    type: choice\n    choices: [gold]\n    default: tin\n", 7, `default: "tin" is not one of gold`},
+		{"list default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: team\n    default: [a]\n", 5, "default: must be a single value"},
+		{"remove climbs", "name: acme\nversion: 1.0.0\nremove:\n  - ok.txt\n  - ../x\n", 5, `remove: "../x" is not a path inside the project`},
+		{"remove absolute", "name: acme\nversion: 1.0.0\nremove: [/etc/passwd]\n", 3, `"/etc/passwd" is not a path inside the project`},
+		{"not yaml", "name: [acme\n", 1, "not valid YAML"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("acme/pack.yaml", []byte(tt.yaml))
+			var ce *config.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("Parse error = %v, want a *config.Error", err)
+			}
+			if ce.File != "acme/pack.yaml" || ce.Line != tt.line || !strings.Contains(ce.Msg, tt.want) {
+				t.Errorf("Parse error = %q (line %d), want line %d and %q", err, ce.Line, tt.line, tt.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q spans lines", err)
+			}
+		})
+	}
+}
+
+func TestParseQuestions(t *testing.T) {
+	p, err := Parse("pack.yaml", []byte(`name: acme
+version: "1.10"
+questions:
+  - name: team
+    default: 1.10
+  - name: pager
+    type: bool
+    default: true
+  - name: tier
+    type: choice
+    choices: [gold, silver]
+  - name: note
+    default:
+remove: [.gitlab-ci.yml]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Version != "1.10" || len(p.Questions) != 4 || p.Remove[0] != ".gitlab-ci.yml" {
+		t.Fatalf("Parse = %+v", p)
+	}
+	team, _ := p.Question("team")
+	if team.Type != String || team.Default != "1.10" || team.Prompt != "team" {
+		t.Errorf("team = %+v; want a string question defaulting to the text as written", team)
+	}
+	pager, _ := p.Question("pager")
+	if pager.Default != true {
+		t.Errorf("pager default = %#v, want true", pager.Default)
+	}
+	for _, name := range []string{"tier", "note"} {
+		if q, _ := p.Question(name); q.Default != nil {
+			t.Errorf("%s default = %#v, want none", name, q.Default)
+		}
+	}
+}
+
+func TestQuestionValues(t *testing.T) {
+	str := Question{Name: "team", Type: String}
+	flag := Question{Name: "pager", Type: Bool}
+	tier := Question{Name: "tier", Type: Choice, Choices: []string{"gold", "silver"}}
+	tests := []struct {
+		q       Question
+		in      string
+		want    any
+		wantErr string
+	}{
+		{str, "", "", ""},
+		{str, "true", "true", ""},
+		{flag, "true", true, ""},
+		{flag, "0", false, ""},
+		{flag, "yes", nil, `"yes" is not true or false`},
+		{tier, "gold", "gold", ""},
+		{tier, "tin", nil, `"tin" is not one of gold, silver`},
+	}
+	for _, tt := range tests {
+		got, err := tt.q.Parse(tt.in)
+		if tt.wantErr != "" {
+			if !errors.Is(err, ErrBadAnswer) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s.Parse(%q) error = %v, want %q", tt.q.Name, tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%s.Parse(%q) = %#v, %v; want %#v", tt.q.Name, tt.in, got, err, tt.want)
+		}
+	}
+
+	checks := []struct {
+		q       Question
+		in      any
+		want    any
+		wantErr string
+	}{
+		{str, "x", "x", ""},
+		{str, 3, nil, "3 is not a string; quote it"},
+		{str, true, nil, "true is not a string; quote it"},
+		{flag, true, true, ""},
+		{flag, "true", nil, `"true" is not true or false`},
+		{tier, "silver", "silver", ""},
+		{tier, "tin", nil, "is not one of"},
+	}
+	for _, tt := range checks {
+		got, err := tt.q.Check(tt.in)
+		if tt.wantErr != "" {
+			if !errors.Is(err, ErrBadAnswer) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s.Check(%#v) error = %v, want %q", tt.q.Name, tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%s.Check(%#v) = %#v, %v; want %#v", tt.q.Name, tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestLoad(t *testing.T) {
+	fsys := afero.NewMemMapFs()
+	write(t, fsys, "acme/pack.yaml", "name: acme\nversion: 1.0.0\n")
+	write(t, fsys, "acme/files/OWNERS", "platform\n")
+	p, err := Load(fsys, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := p.Template()
+	if tmpl.Name != "acme" || tmpl.Version != "1.0.0" || tmpl.Path != "acme" || len(tmpl.Sources) != 2 {
+		t.Fatalf("Template = %+v", tmpl)
+	}
+	if src := tmpl.Sources[1]; src.Label != "acme/files" {
+		t.Errorf("pack source label = %q, want acme/files", src.Label)
+	}
+
+	t.Run("without files", func(t *testing.T) {
+		write(t, fsys, "bare/pack.yaml", "name: bare\nversion: 1.0.0\nremove: [README.md]\n")
+		p, err := Load(fsys, "bare")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tmpl := p.Template(); len(tmpl.Sources) != 1 || tmpl.Remove[0] != "README.md" {
+			t.Errorf("Template = %+v, want the builtin source alone and the removal", tmpl)
+		}
+	})
+	t.Run("no pack.yaml", func(t *testing.T) {
+		_, err := Load(fsys, "nowhere")
+		var ce *config.Error
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "nowhere/pack.yaml: not found") {
+			t.Errorf("Load error = %v, want pack.yaml not found as a *config.Error", err)
+		}
+	})
+	t.Run("files is a file", func(t *testing.T) {
+		write(t, fsys, "odd/pack.yaml", "name: odd\nversion: 1.0.0\n")
+		write(t, fsys, "odd/files", "")
+		_, err := Load(fsys, "odd")
+		var ce *config.Error
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "must be a folder") {
+			t.Errorf("Load error = %v", err)
+		}
+	})
+}
+
+func TestBuiltin(t *testing.T) {
+	p := Builtin()
+	if len(p.Questions) != 0 || p.Dir != "" {
+		t.Fatalf("Builtin = %+v", p)
+	}
+	if tmpl := p.Template(); len(tmpl.Sources) != 1 || tmpl.Path != "" {
+		t.Errorf("Builtin().Template() = %+v, want the builtin templates alone", tmpl)
+	}
+}
+
+func write(t *testing.T, fsys afero.Fs, name, data string) {
+	t.Helper()
+	if err := afero.WriteFile(fsys, name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

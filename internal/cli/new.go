@@ -16,13 +16,15 @@ import (
 
 // newFlags are the flags of `scaffold new` that are not answers.
 type newFlags struct {
-	output  string
-	yes     bool
-	noInput bool
-	config  string
-	force   bool
-	dryRun  bool
-	quiet   bool
+	output   string
+	yes      bool
+	noInput  bool
+	config   string
+	template string
+	sets     []string
+	force    bool
+	dryRun   bool
+	quiet    bool
 }
 
 // answerFlags binds one flag to each answer; only the flags the user set
@@ -53,6 +55,11 @@ Answers come from, in rising order of precedence: the defaults, --config,
 flags, and the questions asked in a terminal. Without a terminal, or with
 --yes or --no-input, scaffold never asks.
 
+--template DIR renders a template pack over the builtin templates. Its own
+questions are answered the same way, with --set KEY=VALUE as their flags
+and the answers file's extra: section; --no-input refuses to guess an
+answer that has no default.
+
 NAME is the project folder. Python code uses its slug: lowercase, with
 dashes turned into underscores, so my-api is fine.`,
 		Example: `  # ask the questions in a terminal
@@ -68,7 +75,10 @@ dashes turned into underscores, so my-api is fine.`,
   scaffold new myapi --yes --dry-run
 
   # generate a project again from its answers file
-  scaffold new --config myapi/.scaffold.yaml --no-input -o regenerated`,
+  scaffold new --config myapi/.scaffold.yaml --no-input -o regenerated
+
+  # use a template pack and answer one of its questions
+  scaffold new myapi --template ../acme-pack --set team=payments`,
 		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runNew(cmd, env, nf, af, args)
@@ -91,6 +101,8 @@ dashes turned into underscores, so my-api is fine.`,
 	f.BoolVar(&af.cors, "cors", false, "CORS headers with django-cors-headers")
 	f.StringVar(&af.server, "server", generator.ServerChoice.Default, "application server: "+choices(generator.ServerChoice))
 	f.StringVar(&af.ci, "ci", generator.CIChoice.Default, "CI pipeline: "+choices(generator.CIChoice))
+	f.StringVar(&nf.template, "template", "", "template pack `DIR` to render over the builtin templates")
+	f.StringArrayVar(&nf.sets, "set", nil, "answer a template pack question, as `KEY=VALUE`; repeatable")
 	f.BoolVar(&nf.force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing")
 	f.BoolVar(&nf.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
 	f.BoolVar(&nf.quiet, "quiet", false, "print only errors")
@@ -134,22 +146,41 @@ func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []st
 	if err != nil {
 		return err
 	}
-	if env.Interactive && !nf.yes && !nf.noInput && env.Prompter != nil {
+	tmplPack, err := loadPack(env.Fs, nf.template, given.cfg)
+	if err != nil {
+		return err
+	}
+	extra, err := gatherExtra(tmplPack, given.cfg, nf.sets)
+	if err != nil {
+		return err
+	}
+	prompting := env.Interactive && !nf.yes && !nf.noInput && env.Prompter != nil
+	if prompting {
 		if err := askMissing(env.Prompter, &opts, given); err != nil {
 			return err
 		}
+		if err := askPackQuestions(env.Prompter, extra); err != nil {
+			return err
+		}
+	} else if err := extra.takeDefaults(); err != nil {
+		return err
 	}
+	opts.Extra = extra.values
 	if opts.Name == "" {
 		return usagef("missing the project NAME; run: scaffold new NAME (see scaffold new --help)")
 	}
 	if err := opts.Validate(); err != nil {
 		return given.locate(err)
 	}
-	plan, err := generator.Render(opts, generator.Builtin(), env.Rand)
+	target := filepath.Join(nf.output, opts.Name)
+	tmpl, err := packTemplate(tmplPack, target)
 	if err != nil {
 		return err
 	}
-	target := filepath.Join(nf.output, opts.Name)
+	plan, err := generator.Render(opts, tmpl, env.Rand)
+	if err != nil {
+		return err
+	}
 	out := newPrinter(cmd.OutOrStdout(), env.Color, nf.quiet)
 	if nf.dryRun {
 		return out.dryRun(target, plan)
@@ -174,9 +205,6 @@ func gatherOptions(fsys afero.Fs, flags *pflag.FlagSet, nf newFlags, af answerFl
 			return opts, given, err
 		}
 		generator.Apply(&opts, cfg.Answers)
-		if cfg.Extra != nil {
-			opts.Extra = cfg.Extra
-		}
 		given.cfg = cfg
 		for key := range answerKeys(cfg.Answers) {
 			given.keys[key] = true

@@ -1,0 +1,318 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/prompt"
+)
+
+// runWith runs scaffold like run, in a terminal where p answers the questions.
+func runWith(t testing.TB, fsys afero.Fs, p prompt.Prompter, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), Env{
+		Args: args, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+		Fs: fsys, Interactive: true, Prompter: p, Rand: rand.NewChaCha8([32]byte{7}),
+	})
+	return result{code, stdout.String(), stderr.String()}
+}
+
+const acmePack = `name: acme-django
+version: 1.2.0
+questions:
+  - name: team
+    prompt: Owning team
+    default: platform
+  - name: pager
+    type: bool
+  - name: tier
+    type: choice
+    choices: [gold, silver]
+    default: silver
+remove: [README.md]
+`
+
+// acmeFs holds the pack acme: it overrides the Dockerfile, adds OWNERS and
+// a conditional ops/pager.yaml, and removes README.md.
+func acmeFs(t *testing.T) afero.Fs {
+	t.Helper()
+	fsys := afero.NewMemMapFs()
+	writeFile(t, fsys, "acme/pack.yaml", acmePack)
+	writeFile(t, fsys, "acme/files/Dockerfile.tmpl", "FROM acme/python:{{ .Python }}\nLABEL team={{ quote .Extra.team }}\n")
+	writeFile(t, fsys, "acme/files/OWNERS.tmpl", "team: {{ .Extra.team }}\ntier: {{ .Extra.tier }}\n")
+	writeFile(t, fsys, "acme/files/{{if .Extra.pager}}ops{{end}}/pager.yaml.tmpl", "service: {{ .Slug }}\n")
+	writeFile(t, fsys, "acme/files/bin/check.sh", "#!/bin/sh\nexit 0\n")
+	return fsys
+}
+
+func writeFile(t *testing.T, fsys afero.Fs, name, data string) {
+	t.Helper()
+	if err := afero.WriteFile(fsys, name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, fsys afero.Fs, name string) string {
+	t.Helper()
+	data, err := afero.ReadFile(fsys, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func exists(fsys afero.Fs, name string) bool {
+	ok, _ := afero.Exists(fsys, name)
+	return ok
+}
+
+func TestNewWithPack(t *testing.T) {
+	fsys := acmeFs(t)
+	r := run(t, fsys, "new", "shop", "--yes", "--template", "acme", "--set", "team=payments", "--set", "pager=true")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if got := readFile(t, fsys, "shop/OWNERS"); got != "team: payments\ntier: silver\n" {
+		t.Errorf("OWNERS = %q", got)
+	}
+	if got := readFile(t, fsys, "shop/Dockerfile"); got != "FROM acme/python:3.13\nLABEL team=\"payments\"\n" {
+		t.Errorf("Dockerfile = %q", got)
+	}
+	if !exists(fsys, "shop/ops/pager.yaml") {
+		t.Error("ops/pager.yaml is missing though pager=true")
+	}
+	if info, err := fsys.Stat("shop/bin/check.sh"); err != nil || info.Mode().Perm() != 0o755 {
+		t.Errorf("bin/check.sh: %v, %v; want mode 0755", info, err)
+	}
+	want := "template:\n  name: acme-django\n  version: 1.2.0\n  path: ../acme\n"
+	cfg := readFile(t, fsys, "shop/.scaffold.yaml")
+	if !strings.Contains(cfg, want) || !strings.Contains(cfg, "extra:\n  pager: true\n  team: payments\n  tier: silver\n") {
+		t.Errorf(".scaffold.yaml does not record the pack and its answers:\n%s", cfg)
+	}
+}
+
+func TestNewWithPackRecordsPathFromProject(t *testing.T) {
+	fsys := acmeFs(t)
+	abs, err := filepath.Abs("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, fsys, filepath.Join(abs, "pack.yaml"), acmePack)
+	tests := []struct {
+		args []string
+		cfg  string
+		want string
+	}{
+		{[]string{"-o", "out/deep", "--template", "acme"}, "out/deep/shop/.scaffold.yaml", "path: ../../../acme\n"},
+		{[]string{"-o", "acme/sub", "--template", "acme"}, "acme/sub/shop/.scaffold.yaml", "path: ../..\n"},
+		{[]string{"--template", abs}, "shop/.scaffold.yaml", "path: " + filepath.ToSlash(abs) + "\n"},
+	}
+	for _, tt := range tests {
+		args := append([]string{"new", "shop", "--yes", "--set", "pager=false", "--force"}, tt.args...)
+		if r := run(t, fsys, args...); r.code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+		}
+		if got := readFile(t, fsys, tt.cfg); !strings.Contains(got, tt.want) {
+			t.Errorf("%v: %s does not record %q:\n%s", args, tt.cfg, tt.want, got)
+		}
+	}
+}
+
+func TestNewReplaysPackProject(t *testing.T) {
+	fsys := acmeFs(t)
+	if r := run(t, fsys, "new", "shop", "--yes", "--template", "acme", "--set", "team=payments", "--set", "pager=true", "--set", "tier=gold"); r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	// Replaying elsewhere finds the pack through the recorded path, and records it from there.
+	if r := run(t, fsys, "new", "--config", "shop/.scaffold.yaml", "--no-input", "-o", "replay"); r.code != ExitOK {
+		t.Fatalf("replay: exit %d: %s", r.code, r.stderr)
+	}
+	for _, name := range []string{"OWNERS", "Dockerfile", "ops/pager.yaml", "bin/check.sh"} {
+		if a, b := readFile(t, fsys, "shop/"+name), readFile(t, fsys, "replay/shop/"+name); a != b {
+			t.Errorf("%s differs after replay: %q, then %q", name, a, b)
+		}
+	}
+	a := readFile(t, fsys, "shop/.scaffold.yaml")
+	b := readFile(t, fsys, "replay/shop/.scaffold.yaml")
+	if strings.Replace(b, "path: ../../acme\n", "path: ../acme\n", 1) != a {
+		t.Errorf("replayed .scaffold.yaml differs beyond template.path:\n%s\nthen:\n%s", a, b)
+	}
+
+	// Replaying in place with --force rewrites the same bytes.
+	before := readFile(t, fsys, "shop/.scaffold.yaml")
+	if r := run(t, fsys, "new", "--config", "shop/.scaffold.yaml", "--no-input", "--force"); r.code != ExitOK {
+		t.Fatalf("replay in place: exit %d: %s", r.code, r.stderr)
+	}
+	if after := readFile(t, fsys, "shop/.scaffold.yaml"); after != before {
+		t.Errorf(".scaffold.yaml changed on replay:\n%s\nthen:\n%s", before, after)
+	}
+}
+
+func TestNewPackUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown --set key", []string{"new", "shop", "--yes", "--template", "acme", "--set", "teem=x"},
+			`scaffold: --set teem: no question "teem" in template pack acme-django 1.2.0 (questions: team, pager, tier)`},
+		{"--set without a pack", []string{"new", "shop", "--yes", "--set", "team=x"},
+			`scaffold: --set team: no question "team" in the builtin templates (questions: none)`},
+		{"--set without =", []string{"new", "shop", "--yes", "--template", "acme", "--set", "team"},
+			`scaffold: --set "team": write it as KEY=VALUE, such as --set team=payments`},
+		{"bad bool", []string{"new", "shop", "--yes", "--template", "acme", "--set", "pager=maybe"},
+			`scaffold: --set pager: bad answer: "maybe" is not true or false`},
+		{"bad choice", []string{"new", "shop", "--yes", "--template", "acme", "--set", "pager=true", "--set", "tier=tin"},
+			`scaffold: --set tier: bad answer: "tin" is not one of gold, silver`},
+		{"--no-input without an answer", []string{"new", "shop", "--no-input", "--template", "acme"},
+			`scaffold: template pack acme-django 1.2.0 asks "pager", which has no default; answer it with --set pager=VALUE`},
+		{"--yes without an answer", []string{"new", "shop", "--yes", "--template", "acme"},
+			`asks "pager", which has no default`},
+		{"no pack", []string{"new", "shop", "--yes", "--template", "nowhere"},
+			"scaffold: nowhere/pack.yaml: not found; a template pack is a folder holding pack.yaml and files/, so check the path"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := acmeFs(t)
+			r := run(t, fsys, tt.args...)
+			if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("exit %d, stderr %q; want exit 2 and one line with %q", r.code, r.stderr, tt.want)
+			}
+			if exists(fsys, "shop") {
+				t.Error("shop was written")
+			}
+		})
+	}
+}
+
+func TestNewPackAnswersFile(t *testing.T) {
+	tests := []struct {
+		name, extra string
+		want        string
+	}{
+		{"unknown key", "extra:\n  teem: x\n",
+			`answers.yaml line 4: extra.teem: no question "teem" in template pack acme-django 1.2.0 (questions: team, pager, tier); remove it, or use the pack that asks it with --template`},
+		{"wrong type", "extra:\n  pager: \"yes\"\n", `answers.yaml line 4: extra.pager: bad answer: "yes" is not true or false`},
+		{"number for a string", "extra:\n  pager: true\n  team: 42\n", `answers.yaml line 5: extra.team: bad answer: 42 is not a string; quote it`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := acmeFs(t)
+			writeFile(t, fsys, "answers.yaml", "answers:\n  name: shop\n"+tt.extra)
+			r := run(t, fsys, "new", "--config", "answers.yaml", "--no-input", "--template", "acme")
+			if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 and %q", r.code, r.stderr, tt.want)
+			}
+		})
+	}
+
+	t.Run("answers and --set", func(t *testing.T) {
+		fsys := acmeFs(t)
+		writeFile(t, fsys, "answers.yaml", "answers:\n  name: shop\nextra:\n  team: ops\n  pager: false\n  tier: gold\n")
+		r := run(t, fsys, "new", "--config", "answers.yaml", "--no-input", "--template", "acme", "--set", "tier=silver")
+		if r.code != ExitOK {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		if got := readFile(t, fsys, "shop/OWNERS"); got != "team: ops\ntier: silver\n" {
+			t.Errorf("OWNERS = %q; want the answers file's team and --set's tier", got)
+		}
+	})
+}
+
+func TestNewBadPackWritesNothing(t *testing.T) {
+	tests := []struct {
+		name, file, data string
+		code             int
+		want             string
+	}{
+		{"bad pack.yaml", "acme/pack.yaml", "name: acme\nversion: 1.0.0\nquestions:\n  - name: team\n    type: text\n", ExitUsage,
+			`scaffold: acme/pack.yaml line 5: team: type "text" is not one of string, bool, choice`},
+		{"syntax error", "acme/files/OWNERS.tmpl", "a\n{{ .Extra.team }\n", ExitFailure,
+			`scaffold: template: acme/files/OWNERS.tmpl:2: unexpected "}" in operand`},
+		{"missing key", "acme/files/OWNERS.tmpl", "a\nb\n{{ .Extra.owner }}\n", ExitFailure,
+			`scaffold: template: acme/files/OWNERS.tmpl:3:9: executing "acme/files/OWNERS.tmpl" at <.Extra.owner>: map has no entry for key "owner"`},
+		{"path climbs out", "acme/files/{{ .Extra.team }}/x", "x\n", ExitFailure,
+			`scaffold: acme/files/{{ .Extra.team }}/x: rendered path "../x" climbs out of the project: path leaves the project folder`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := acmeFs(t)
+			writeFile(t, fsys, tt.file, tt.data)
+			r := run(t, fsys, "new", "shop", "--yes", "--template", "acme", "--set", "pager=true", "--set", "team=..")
+			if r.code != tt.code || r.stderr != tt.want+"\n" {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", r.code, r.stderr, tt.code, tt.want)
+			}
+			if exists(fsys, "shop") {
+				t.Error("shop was written")
+			}
+		})
+	}
+}
+
+// packPrompter answers from a script and records what it was asked.
+type packPrompter struct {
+	asked   []string
+	answers map[string]any
+}
+
+func (p *packPrompter) answer(msg string) any {
+	p.asked = append(p.asked, msg)
+	return p.answers[msg]
+}
+
+func (p *packPrompter) Input(q prompt.Input) (string, error) {
+	a, _ := p.answer(q.Message).(string)
+	if a == "" {
+		a = q.Default
+	}
+	if q.Validate != nil {
+		if err := q.Validate(a); err != nil {
+			return "", err
+		}
+	}
+	return a, nil
+}
+
+func (p *packPrompter) Select(q prompt.Select) (string, error) {
+	a, _ := p.answer(q.Message).(string)
+	return a, nil
+}
+
+func (p *packPrompter) Confirm(q prompt.Confirm) (bool, error) {
+	a, _ := p.answer(q.Message).(bool)
+	return a, nil
+}
+
+func TestNewAsksPackQuestions(t *testing.T) {
+	fsys := acmeFs(t)
+	p := &packPrompter{answers: map[string]any{"pager": true, "tier": "gold"}}
+	r := runWith(t, fsys, p, "new", "shop", "--template", "acme", "--set", "team=payments")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if got := strings.Join(p.asked, ", "); !strings.HasSuffix(got, "pager, tier") || strings.Contains(got, "Owning team") {
+		t.Errorf("asked %q; want the pack's unanswered questions last, in order", got)
+	}
+	if got := readFile(t, fsys, "shop/OWNERS"); got != "team: payments\ntier: gold\n" {
+		t.Errorf("OWNERS = %q", got)
+	}
+	if !exists(fsys, "shop/ops/pager.yaml") {
+		t.Error("ops/pager.yaml is missing though the prompt answered pager=true")
+	}
+}
+
+func TestAskPackQuestionRequiresAnAnswer(t *testing.T) {
+	fsys := afero.NewMemMapFs()
+	writeFile(t, fsys, "p/pack.yaml", "name: p\nversion: 1.0.0\nquestions:\n  - name: team\n")
+	r := runWith(t, fsys, &packPrompter{}, "new", "shop", "--template", "p")
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "this question has no default; type an answer") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/afero"
+	"github.com/spf13/cobra"
+
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/pack"
+)
+
+func newTemplatesCommand(env *Env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "templates",
+		Short: "Work with the builtin templates",
+		Long: `Work with the builtin templates, for instance to start a template pack:
+a folder with a pack.yaml and a files/ folder that changes, adds or removes
+files of the generated project and asks its own questions.`,
+		Example: "  scaffold templates export acme-pack",
+		Args:    usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+	cmd.AddCommand(newExportCommand(env))
+	return cmd
+}
+
+func newExportCommand(env *Env) *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "export DIR",
+		Short: "Write the builtin templates as a template pack in DIR",
+		Long: `Write the builtin templates as a template pack: DIR/pack.yaml, and a copy
+of every builtin template under DIR/files/. Rendering the exported pack
+gives the same project as the builtin templates; edit it to make your own.
+A pack's files replace the builtin files with the same output path, so
+delete the files you keep unchanged and the pack follows scaffold's updates.`,
+		Example: `  scaffold templates export acme-pack
+  scaffold new myapi --template acme-pack`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExport(cmd, env, args[0], force)
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "write into a non-empty DIR, overwriting exported files and deleting nothing")
+	return cmd
+}
+
+func runExport(cmd *cobra.Command, env *Env, dir string, force bool) error {
+	// generator.Write would refuse too, but speaking of a project folder.
+	if info, err := env.Fs.Stat(dir); err == nil && info.IsDir() && !force {
+		empty, err := afero.IsEmpty(env.Fs, dir)
+		if err != nil {
+			return fmt.Errorf("check %s: %w", dir, err)
+		}
+		if !empty {
+			return fmt.Errorf("%s is not empty; choose an empty folder, or use --force to overwrite the exported files in it", dir)
+		}
+	}
+	plan, err := pack.Export()
+	if err != nil {
+		return err
+	}
+	res, err := generator.Write(env.Fs, dir, plan, force)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(cmd.OutOrStdout(), "Wrote the builtin templates as a pack: %d files in %s\n\nNext steps:\n  edit %s\n  scaffold new myapi --template %s\n",
+		len(res.Written), dir, filepath.Join(dir, pack.FileName), dir)
+	return err
+}

@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/diff"
+	"github.com/djscaffold/scaffold/internal/generator"
+)
+
+func newDiffCommand(env *Env) *cobra.Command {
+	var templateDir string
+	cmd := &cobra.Command{
+		Use:   "diff [PROJECT_DIR]",
+		Short: "Show how a generated project differs from what its templates generate now",
+		Long: `Render the project in PROJECT_DIR (default .) again, in memory, from the
+answers and the template or template pack its .scaffold.yaml records, and
+compare it with the files on disk. Nothing is written.
+
+The output is a unified diff from the file on disk (a/) to the generated
+one (b/), after a line per file: "changed: PATH" or "missing on disk: PATH"
+(generating again would add it). A changed executable bit is shown too.
+Only the files scaffold generates are compared, so your own files never
+show up; .env holds each project's own secrets and is not compared, and
+scaffold_version in .scaffold.yaml is not compared either, so a newer
+scaffold that renders the same files reports no difference.
+
+Exit status: 0 when nothing differs, 1 when something does, 2 on a usage
+error such as a missing .scaffold.yaml. That makes it a golden-file check
+for CI: commit a generated project and run scaffold diff on it.`,
+		Example: `  # what would the current templates change in this project?
+  scaffold diff
+
+  # golden check of a template pack in CI
+  scaffold diff golden/
+
+  # compare with another version of the pack
+  scaffold diff golden/ --template ../acme-pack-next`,
+		Args: usageArgs(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := "."
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			return runDiff(cmd, env, dir, templateDir)
+		},
+	}
+	cmd.Flags().StringVar(&templateDir, "template", "", "template pack `DIR` to compare with, instead of the one .scaffold.yaml records")
+	return cmd
+}
+
+func runDiff(cmd *cobra.Command, env *Env, dir, templateDir string) error {
+	info, err := env.Fs.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usagef("project folder %s does not exist; pass the folder of a project scaffold generated", dir)
+	case err != nil:
+		return fmt.Errorf("check %s: %w", dir, err)
+	case !info.IsDir():
+		return usagef("%s is not a folder; pass the folder of a project scaffold generated", dir)
+	}
+	cfgName := filepath.Join(dir, config.FileName)
+	if _, err := env.Fs.Stat(cfgName); errors.Is(err, fs.ErrNotExist) {
+		return usagef("%s has no %s, so scaffold cannot tell how it was generated; pass the folder of a project scaffold generated", dir, config.FileName)
+	}
+	cfg, err := loadConfig(env.Fs, cfgName)
+	if err != nil {
+		return err
+	}
+	if cfg.Answers.Name == nil {
+		return &config.Error{File: cfgName, Msg: "answers.name is missing; add the project's name"}
+	}
+	opts := generator.DefaultOptions()
+	generator.Apply(&opts, cfg.Answers)
+	given := answered{cfg: cfg, cfgSet: answerKeys(cfg.Answers)}
+	if err := opts.Validate(); err != nil {
+		return given.locate(err)
+	}
+	tmplPack, err := loadPack(env.Fs, templateDir, cfg)
+	if err != nil {
+		return err
+	}
+	extra, err := gatherExtra(tmplPack, cfg, nil)
+	if err != nil {
+		return err
+	}
+	if err := extra.takeDefaults(); err != nil {
+		return err
+	}
+	opts.Extra = extra.values
+	tmpl, err := packTemplate(tmplPack, dir)
+	if err != nil {
+		return err
+	}
+	plan, err := generator.Render(opts, tmpl, env.Rand)
+	if err != nil {
+		return err
+	}
+	if err := keepScaffoldVersion(plan, cfg.ScaffoldVersion); err != nil {
+		return err
+	}
+	changes, err := diff.Compare(env.Fs, dir, plan)
+	if err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	if len(changes) == 0 {
+		_, err := fmt.Fprintf(out, "%s matches what its templates generate (%d files compared)\n", dir, len(plan.Files))
+		return err
+	}
+	if err := diff.Write(out, changes); err != nil {
+		return err
+	}
+	return newDiffersError(dir, templateDir, opts.Name, changes)
+}
+
+// keepScaffoldVersion puts the scaffold version of the project on disk in
+// the rendered .scaffold.yaml, so that upgrading scaffold alone is no change.
+func keepScaffoldVersion(plan generator.Plan, v string) error {
+	for i, f := range plan.Files {
+		if f.Path != config.FileName {
+			continue
+		}
+		rendered, err := config.Parse(f.Path, f.Data)
+		if err != nil {
+			return fmt.Errorf("read the rendered %s: %w", f.Path, err)
+		}
+		rendered.ScaffoldVersion = v
+		if plan.Files[i].Data, err = config.Marshal(rendered); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DiffersError reports that a project differs from what its templates
+// generate; the differences themselves are printed before it.
+type DiffersError struct {
+	Dir              string
+	Changed, Missing int
+	// Regenerate is the command that takes the templates' version, or "".
+	Regenerate string
+}
+
+func (e *DiffersError) Error() string {
+	msg := fmt.Sprintf("%s differs from what its templates generate: %d changed, %d missing on disk", e.Dir, e.Changed, e.Missing)
+	if e.Regenerate != "" {
+		msg += "; to take the templates' version, run: " + e.Regenerate
+	}
+	return msg
+}
+
+func newDiffersError(dir, templateDir, name string, changes []diff.Change) error {
+	e := &DiffersError{Dir: dir}
+	for _, c := range changes {
+		if c.Kind == diff.Missing {
+			e.Missing++
+		} else {
+			e.Changed++
+		}
+	}
+	// The command regenerates into -o PARENT/NAME, which is dir only when
+	// the folder still has the project's name.
+	if abs, err := filepath.Abs(dir); err == nil && filepath.Base(abs) == name {
+		parts := []string{"scaffold new --config", filepath.Join(dir, config.FileName), "--no-input --force"}
+		if parent := filepath.Join(dir, ".."); parent != "." {
+			parts = append(parts, "-o", parent)
+		}
+		if templateDir != "" {
+			parts = append(parts, "--template", templateDir)
+		}
+		e.Regenerate = strings.Join(parts, " ")
+	}
+	return e
+}

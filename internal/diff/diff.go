@@ -1,0 +1,143 @@
+// Package diff compares a rendered project with a project on disk and
+// prints the differences as a unified diff.
+package diff
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"unicode/utf8"
+
+	"github.com/pmezard/go-difflib/difflib"
+	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/generator"
+)
+
+// Kind says how a generated file differs from the one on disk.
+type Kind int
+
+const (
+	// Changed files exist on disk with other content or another mode.
+	Changed Kind = iota + 1
+	// Missing files would be added by generating the project again.
+	Missing
+)
+
+// Change is one generated file that differs from its copy on disk.
+type Change struct {
+	Path      string
+	Kind      Kind
+	Disk      []byte // nil when Missing
+	Generated []byte
+	// DiskMode and Mode are the permission bits; only the executable bit is compared.
+	DiskMode, Mode fs.FileMode
+	// Folder is true when a folder on disk stands where the file would go.
+	Folder bool
+}
+
+// Compare lists the generated files whose copy under dir differs. Files on
+// disk that the plan does not generate are the user's and not compared, and
+// neither are the files the user owns once generated, such as .env.
+func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
+	var changes []Change
+	for _, f := range plan.Files {
+		if f.Keep {
+			continue
+		}
+		name := filepath.Join(dir, filepath.FromSlash(f.Path))
+		c := Change{Path: f.Path, Kind: Changed, Generated: f.Data, Mode: f.Mode.Perm()}
+		info, err := fsys.Stat(name)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			c.Kind = Missing
+			changes = append(changes, c)
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("compare %s: %w", name, err)
+		case info.IsDir():
+			c.Folder = true
+			changes = append(changes, c)
+			continue
+		}
+		c.DiskMode = info.Mode().Perm()
+		if c.Disk, err = afero.ReadFile(fsys, name); err != nil {
+			return nil, fmt.Errorf("compare %s: %w", name, err)
+		}
+		if !bytes.Equal(c.Disk, c.Generated) || executable(c.DiskMode) != executable(c.Mode) {
+			changes = append(changes, c)
+		}
+	}
+	return changes, nil
+}
+
+func executable(m fs.FileMode) bool { return m&0o111 != 0 }
+
+// Write prints each change as a summary line and a unified diff from the
+// file on disk (a/) to the generated one (b/).
+func Write(w io.Writer, changes []Change) error {
+	for _, c := range changes {
+		if err := writeChange(w, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeChange(w io.Writer, c Change) error {
+	from := "a/" + c.Path
+	switch {
+	case c.Folder:
+		_, err := fmt.Fprintf(w, "changed: %s (a folder on disk, a file when generated)\n", c.Path)
+		return err
+	case c.Kind == Missing:
+		from = "/dev/null"
+		if _, err := fmt.Fprintf(w, "missing on disk: %s\n", c.Path); err != nil {
+			return err
+		}
+	default:
+		if _, err := fmt.Fprintf(w, "changed: %s\n", c.Path); err != nil {
+			return err
+		}
+		if executable(c.DiskMode) != executable(c.Mode) {
+			if _, err := fmt.Fprintf(w, "mode %04o on disk, %04o when generated\n", c.DiskMode, c.Mode); err != nil {
+				return err
+			}
+		}
+	}
+	if bytes.Equal(c.Disk, c.Generated) && c.Kind == Changed {
+		return nil
+	}
+	if binary(c.Disk) || binary(c.Generated) {
+		_, err := fmt.Fprintf(w, "Binary files %s and b/%s differ\n", from, c.Path)
+		return err
+	}
+	return difflib.WriteUnifiedDiff(w, difflib.UnifiedDiff{
+		A:        lines(c.Disk),
+		B:        lines(c.Generated),
+		FromFile: from,
+		ToFile:   "b/" + c.Path,
+		Context:  3,
+	})
+}
+
+func binary(b []byte) bool { return bytes.IndexByte(b, 0) >= 0 || !utf8.Valid(b) }
+
+// lines splits text into lines that keep their "\n", marking a last line
+// without one as diff does, so that a lost final newline shows.
+func lines(b []byte) []string {
+	var out []string
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			out = append(out, string(b)+"\n\\ No newline at end of file\n")
+			break
+		}
+		out = append(out, string(b[:i+1]))
+		b = b[i+1:]
+	}
+	return out
+}

@@ -6,78 +6,106 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
-	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/afero"
 	"golang.org/x/tools/txtar"
 
+	"github.com/djscaffold/scaffold/internal/diff"
 	"github.com/djscaffold/scaffold/internal/generator"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/golden from the current templates")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
-// TestGoldenAcme renders the sample pack in testdata/packs/acme over the
-// builtin templates. When the builtin templates change, run
-// go test ./internal/pack -update and review the diff of testdata/golden.
+// The repository's top-level testdata holds the sample pack and, beside the
+// builtin golden projects, what it renders.
+const (
+	acmeDir    = "../../testdata/packs/acme"
+	goldenFile = "../../testdata/golden/pack-acme.txtar"
+)
+
+// TestGoldenAcme renders the sample pack over the builtin templates; when
+// those change, review the diff and run go test ./internal/pack -update.
 func TestGoldenAcme(t *testing.T) {
-	p, err := Load(afero.NewOsFs(), filepath.Join("testdata", "packs", "acme"))
+	p, err := Load(afero.NewOsFs(), acmeDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := generator.DefaultOptions()
-	opts.Name = "acme-api"
-	opts.CI = "gitlab"
-	opts.Extra = map[string]any{"team": "payments", "on_call": true, "tier": "gold"}
-	plan, err := generator.Render(opts, p.Template(), fixedRand())
+	tmpl := p.Template()
+	tmpl.Path = "testdata/packs/acme" // as the repository calls it, wherever the test runs
+	o := generator.DefaultOptions()
+	o.Name = "acme-api"
+	o.CI = "gitlab"
+	o.Extra = map[string]any{"team": "payments", "on_call": true, "tier": "gold"}
+	plan, err := generator.Render(o, tmpl, fixedRand())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := plan.Lookup(".gitlab-ci.yml"); ok {
 		t.Error(".gitlab-ci.yml was rendered, but the pack removes it")
 	}
-	comment := "The sample pack testdata/packs/acme rendered with --ci gitlab and\n" +
-		"--set team=payments --set on_call=true --set tier=gold, and a fixed random source.\n" +
-		"Rewrite with: go test ./internal/pack -update\n"
-	checkGolden(t, filepath.Join("testdata", "golden", "acme.txtar"), archive(comment, plan))
+	got := txtar.Format(archiveOf("scaffold new acme-api --ci gitlab --template testdata/packs/acme --set team=payments --set on_call=true --set tier=gold\n", plan))
+	if *update {
+		if err := os.WriteFile(goldenFile, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(goldenFile)
+	if err != nil {
+		t.Fatalf("%v; run go test ./internal/pack -update to create it", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the rendered project; review this diff and run go test ./internal/pack -update if it is right:\n%s",
+			filepath.Base(goldenFile), goldenDiff(t, txtar.Parse(want), txtar.Parse(got)))
+	}
 }
 
-// archive writes a plan as a txtar archive; its comment ends with the modes
-// of the files that are not 0644, which txtar cannot hold.
-func archive(comment string, plan generator.Plan) []byte {
-	a := &txtar.Archive{Comment: []byte(comment)}
+// archiveOf keeps a whole project in one reviewable file. txtar has no modes,
+// so the comment lists the executable files.
+func archiveOf(command string, plan generator.Plan) *txtar.Archive {
+	a := &txtar.Archive{Comment: []byte(command)}
 	for _, f := range plan.Files {
-		if f.Mode != 0o644 {
-			a.Comment = fmt.Appendf(a.Comment, "mode %04o %s\n", f.Mode.Perm(), f.Path)
+		if f.Mode&0o111 != 0 {
+			a.Comment = fmt.Appendf(a.Comment, "executable: %s\n", f.Path)
 		}
 		a.Files = append(a.Files, txtar.File{Name: f.Path, Data: f.Data})
 	}
-	return txtar.Format(a)
+	return a
 }
 
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
+// goldenDiff shows what scaffold diff would show between the golden archive
+// (a/) and the rendered one (b/).
+func goldenDiff(t *testing.T, want, got *txtar.Archive) string {
+	files := func(a *txtar.Archive) map[string][]byte {
+		m := map[string][]byte{"(header)": a.Comment}
+		for _, f := range a.Files {
+			m[f.Name] = f.Data
 		}
-		if err := os.WriteFile(name, got, 0o644); err != nil {
-			t.Fatal(err)
+		return m
+	}
+	w, g := files(want), files(got)
+	var changes []diff.Change
+	for name := range w {
+		if _, ok := g[name]; !ok {
+			changes = append(changes, diff.Change{Path: name, Kind: diff.Changed, Disk: w[name], Generated: []byte{}})
 		}
-		return
 	}
-	want, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatalf("%v; create it with: go test ./internal/pack -update", err)
+	for name, data := range g {
+		old, ok := w[name]
+		switch {
+		case !ok:
+			changes = append(changes, diff.Change{Path: name, Kind: diff.Missing, Generated: data})
+		case !bytes.Equal(old, data):
+			changes = append(changes, diff.Change{Path: name, Kind: diff.Changed, Disk: old, Generated: data})
+		}
 	}
-	if bytes.Equal(got, want) {
-		return
+	slices.SortFunc(changes, func(a, b diff.Change) int { return strings.Compare(a.Path, b.Path) })
+	var out strings.Builder
+	if err := diff.Write(&out, changes); err != nil {
+		t.Fatal(err)
 	}
-	diff, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: difflib.SplitLines(string(want)), B: difflib.SplitLines(string(got)),
-		FromFile: name, ToFile: "rendered", Context: 2,
-	})
-	t.Errorf("rendered output differs from %s; if the change is intended, run go test ./internal/pack -update\n%s",
-		name, strings.TrimSpace(diff))
+	return out.String()
 }

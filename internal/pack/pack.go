@@ -101,6 +101,9 @@ func (p *Pack) Describe() string {
 // Load reads the pack in dir on fsys. Every problem with pack.yaml is a
 // *config.Error naming the file and, where it can, the line.
 func Load(fsys afero.Fs, dir string) (*Pack, error) {
+	if info, err := fsys.Stat(dir); err == nil && !info.IsDir() {
+		return nil, &config.Error{File: dir, Msg: "is a file; a template pack is the folder that holds pack.yaml and files/"}
+	}
 	file := filepath.Join(dir, FileName)
 	data, err := afero.ReadFile(fsys, file)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -145,7 +148,7 @@ type rawQuestion struct {
 	Default yaml.Node `yaml:"default"`
 }
 
-var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var identifier = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 
 // Parse reads pack.yaml; file names it in messages.
 func Parse(file string, data []byte) (*Pack, error) {

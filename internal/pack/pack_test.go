@@ -31,6 +31,7 @@ func TestParseSchema(t *testing.T) {
 		{"duplicate question", "name: acme\nversion: 1.0.0\nquestions:\n  - name: team\n  - name: team\n", 5, `question "team" is asked twice`},
 		{"not an identifier", "name: acme\nversion: 1.0.0\nquestions:\n  - name: owning-team\n", 4, `"owning-team" is not an identifier`},
 		{"leading digit", "name: acme\nversion: 1.0.0\nquestions:\n  - name: 2fa\n", 4, `"2fa" is not an identifier`},
+		{"leading underscore", "name: acme\nversion: 1.0.0\nquestions:\n  - name: _team\n", 4, `"_team" is not an identifier`},
 		{"nameless question", "name: acme\nversion: 1.0.0\nquestions:\n  - prompt: Team\n", 4, "a question has no name:"},
 		{"bool default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: pager\n    type: bool\n    default: sometimes\n", 6, `default: "sometimes" is not true or false`},
 		{"choice default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: tier\n    type: choice\n    choices: [gold]\n    default: tin\n", 7, `default: "tin" is not one of gold`},
@@ -183,6 +184,13 @@ func TestLoad(t *testing.T) {
 		var ce *config.Error
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "nowhere/pack.yaml: not found") {
 			t.Errorf("Load error = %v, want pack.yaml not found as a *config.Error", err)
+		}
+	})
+	t.Run("a file for the folder", func(t *testing.T) {
+		_, err := Load(fsys, "acme/pack.yaml")
+		var ce *config.Error
+		if !errors.As(err, &ce) || err.Error() != "acme/pack.yaml: is a file; a template pack is the folder that holds pack.yaml and files/" {
+			t.Errorf("Load error = %v", err)
 		}
 	})
 	t.Run("files is a file", func(t *testing.T) {

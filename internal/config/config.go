@@ -184,15 +184,15 @@ func decodeError(name, format string, err error, lines map[string]int) error {
 	msg := m[2]
 	u := unmarshalRe.FindStringSubmatch(msg)
 	key := keyAt(lines, line, u != nil && (u[1] == "seq" || u[1] == "map"))
-	if key == "" {
-		key = "the file"
-	}
 	if f := notFoundRe.FindStringSubmatch(msg); f != nil {
 		if key == "" {
 			key = f[1]
 		}
 		msg = fmt.Sprintf("unknown key %q; see the %s format in scaffold's README", key, format)
 	} else if u != nil {
+		if key == "" {
+			key = "the file"
+		}
 		if u[2] == "" {
 			msg = fmt.Sprintf("%s: want a %s, not a %s", key, kindName(u[3]), yamlKind(u[1]))
 		} else {

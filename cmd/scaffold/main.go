@@ -25,7 +25,7 @@ func main() {
 		Fs:          afero.NewOsFs(),
 		Interactive: interactive,
 		Color:       term.IsTerminal(int(os.Stdout.Fd())) && os.Getenv("NO_COLOR") == "",
-		Prompter:    prompt.NewSurvey(os.Stdin, os.Stdout, os.Stderr),
+		Prompter:    prompt.NewSurvey(ctx, os.Stdin, os.Stdout, os.Stderr),
 		Rand:        rand.Reader,
 	})
 	stop()

@@ -154,12 +154,10 @@ func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []st
 	if err != nil {
 		return err
 	}
+	out := newPrinter(cmd.OutOrStdout(), env.Color, nf.quiet)
 	prompting := env.Interactive && !nf.yes && !nf.noInput && env.Prompter != nil
 	if prompting {
-		if err := askMissing(env.Prompter, &opts, given); err != nil {
-			return err
-		}
-		if err := askPackQuestions(env.Prompter, extra); err != nil {
+		if err := interview(env, out, nf, &opts, given, extra); err != nil {
 			return err
 		}
 	} else if err := extra.takeDefaults(); err != nil {
@@ -181,7 +179,6 @@ func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []st
 	if err != nil {
 		return err
 	}
-	out := newPrinter(cmd.OutOrStdout(), env.Color, nf.quiet)
 	if nf.dryRun {
 		return out.dryRun(target, plan)
 	}
@@ -193,6 +190,54 @@ func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []st
 		return err
 	}
 	return out.created(res)
+}
+
+// interview asks what flags and the answers file left unanswered, then shows
+// every answer and asks to go ahead. The answers given before it are checked
+// first, so that a mistake in them is not reported after all the questions.
+func interview(env *Env, out printer, nf newFlags, opts *generator.Options, given answered, extra extraAnswers) error {
+	probe := *opts
+	if probe.Name == "" {
+		probe.Name = "x"
+	}
+	if err := probe.Validate(); err != nil {
+		return given.locate(err)
+	}
+	nameOK := generator.ValidateName
+	if !nf.dryRun {
+		if opts.Name != "" {
+			if err := generator.CheckTarget(env.Fs, filepath.Join(nf.output, opts.Name), nf.force); err != nil {
+				return err
+			}
+		}
+		nameOK = func(name string) error {
+			if err := generator.ValidateName(name); err != nil {
+				return err
+			}
+			target := filepath.Join(nf.output, name)
+			err := generator.CheckTarget(env.Fs, target, nf.force)
+			if errors.Is(err, generator.ErrTargetNotEmpty) {
+				return &folderTakenError{dir: target}
+			}
+			return err
+		}
+	}
+	asked, err := askMissing(env.Prompter, opts, given, nameOK)
+	if err != nil {
+		return err
+	}
+	for _, q := range extra.pack.Questions {
+		asked = asked || !extra.given[q.Name]
+	}
+	if err := askPackQuestions(env.Prompter, extra); err != nil {
+		return err
+	}
+	if !asked || nf.dryRun {
+		return nil
+	}
+	summary := out
+	summary.quiet = false
+	return confirmAnswers(env.Prompter, summary, *opts, extra, filepath.Join(nf.output, opts.Name))
 }
 
 // gatherOptions merges defaults < --config < flags < the NAME argument.
@@ -289,3 +334,14 @@ func (a answered) locate(err error) error {
 	}
 	return &config.Error{File: a.cfg.Source, Line: a.cfg.Line("answers." + key), Msg: err.Error()}
 }
+
+// folderTakenError refuses a typed name whose folder already holds files.
+// Unlike the error of a run, it does not suggest --force, which is no help
+// halfway through the questions.
+type folderTakenError struct{ dir string }
+
+func (e *folderTakenError) Error() string {
+	return e.dir + " already holds files; choose another name"
+}
+
+func (e *folderTakenError) Unwrap() error { return generator.ErrTargetNotEmpty }

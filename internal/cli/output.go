@@ -66,3 +66,49 @@ func (p printer) created(res generator.WriteResult) error {
 	return p.printf("\n%s\n  cd %s\n  docker compose up --build\n\nThen open http://localhost:8000/api/\n",
 		p.style(bold, "Next steps:"), res.Dir)
 }
+
+// summary lists every answer before the project is written: the builtin
+// ones, then the rows of a template pack's own.
+func (p printer) summary(o generator.Options, target string, packRows [][2]string) error {
+	resource := "none"
+	if o.Resource != "" {
+		resource = fmt.Sprintf("%s, at /api/%s/", o.Resource, o.Resource)
+	}
+	rows := [][2]string{{"Name", o.Name}}
+	if target != o.Name {
+		rows = append(rows, [2]string{"Folder", target})
+	}
+	rows = append(rows, [][2]string{
+		{"Python", o.Python},
+		{"Django", o.Django},
+		{"Database", o.Database},
+		{"Auth", o.Auth},
+		{"Resource", resource},
+		{"API docs", yesNo(o.APIDocs)},
+		{"Celery", yesNo(o.Celery)},
+		{"CORS", yesNo(o.CORS)},
+		{"Server", o.Server},
+		{"CI", o.CI},
+	}...)
+	rows = append(rows, packRows...)
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r[0]))
+	}
+	if err := p.printf("\n%s\n", p.style(bold, "Summary")); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := p.printf("  %s %s\n", p.style(dim, fmt.Sprintf("%-*s", width+1, r[0])), r[1]); err != nil {
+			return err
+		}
+	}
+	return p.printf("\n")
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

@@ -282,11 +282,17 @@ func (p *packPrompter) Input(q prompt.Input) (string, error) {
 
 func (p *packPrompter) Select(q prompt.Select) (string, error) {
 	a, _ := p.answer(q.Message).(string)
+	if a == "" {
+		a = q.Default
+	}
 	return a, nil
 }
 
 func (p *packPrompter) Confirm(q prompt.Confirm) (bool, error) {
-	a, _ := p.answer(q.Message).(bool)
+	a, ok := p.answer(q.Message).(bool)
+	if !ok {
+		a = q.Default
+	}
 	return a, nil
 }
 
@@ -297,8 +303,8 @@ func TestNewAsksPackQuestions(t *testing.T) {
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if got := strings.Join(p.asked, ", "); !strings.HasSuffix(got, "pager, tier") || strings.Contains(got, "Owning team") {
-		t.Errorf("asked %q; want the pack's unanswered questions last, in order", got)
+	if got := strings.Join(p.asked, ", "); !strings.HasSuffix(got, "pager, tier, Write the project?") || strings.Contains(got, "Owning team") {
+		t.Errorf("asked %q; want the pack's unanswered questions after the builtin ones, in order, then the confirmation", got)
 	}
 	if got := readFile(t, fsys, "shop/OWNERS"); got != "team: payments\ntier: gold\n" {
 		t.Errorf("OWNERS = %q", got)

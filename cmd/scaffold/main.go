@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"os"
+	"os/exec"
 	"os/signal"
 
 	"github.com/spf13/afero"
@@ -27,6 +28,8 @@ func main() {
 		Color:       term.IsTerminal(int(os.Stdout.Fd())) && os.Getenv("NO_COLOR") == "",
 		Prompter:    prompt.NewSurvey(ctx, os.Stdin, os.Stdout, os.Stderr),
 		Rand:        rand.Reader,
+		LookPath:    exec.LookPath,
+		Exec:        cli.SystemExec,
 	})
 	stop()
 	os.Exit(code)

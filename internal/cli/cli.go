@@ -40,6 +40,11 @@ type Env struct {
 	Prompter prompt.Prompter
 	// Rand is the source of the generated secrets: crypto/rand in main.
 	Rand io.Reader
+	// LookPath finds a program as exec.LookPath does. When it is nil,
+	// scaffold neither runs nor mentions other programs, such as git.
+	LookPath func(file string) (string, error)
+	// Exec runs other programs: SystemExec in main.
+	Exec ExecFunc
 }
 
 // UsageError is a mistake in how scaffold was called.

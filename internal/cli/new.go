@@ -25,6 +25,7 @@ type newFlags struct {
 	force    bool
 	dryRun   bool
 	quiet    bool
+	git      bool
 }
 
 // answerFlags binds one flag to each answer; only the flags the user set
@@ -106,6 +107,7 @@ dashes turned into underscores, so my-api is fine.`,
 	f.BoolVar(&nf.force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing")
 	f.BoolVar(&nf.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
 	f.BoolVar(&nf.quiet, "quiet", false, "print only errors")
+	f.BoolVar(&nf.git, "git", true, "run git init in the new project, without a commit, when git is installed; --git=false turns it off")
 	for _, name := range []string{"python", "django", "database", "auth", "server", "ci"} {
 		name := name
 		_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -182,14 +184,34 @@ func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []st
 	if nf.dryRun {
 		return out.dryRun(target, plan)
 	}
-	if err := cmd.Context().Err(); err != nil {
+	ctx := cmd.Context()
+	if err := ctx.Err(); err != nil {
 		return err
+	}
+	tools := newTools(env)
+	compose := make(chan string, 1)
+	if !nf.quiet {
+		// Looking for Compose takes longer than writing the project, so it
+		// runs meanwhile.
+		go func() { compose <- tools.composeProblem(ctx) }()
 	}
 	res, err := generator.Write(env.Fs, target, plan, nf.force)
 	if err != nil {
 		return err
 	}
-	return out.created(res)
+	if err := out.created(res); err != nil {
+		return err
+	}
+	if nf.git {
+		tools.initGit(ctx, out, cmd.ErrOrStderr(), res.Dir, cmd.Flags().Changed("git"))
+	}
+	if err := out.nextSteps(res.Dir); err != nil {
+		return err
+	}
+	if nf.quiet {
+		return nil
+	}
+	return out.composeHint(<-compose)
 }
 
 // interview asks what flags and the answers file left unanswered, then shows

@@ -21,10 +21,11 @@ func newPrinter(w io.Writer, color, quiet bool) printer {
 }
 
 const (
-	green = "\x1b[32m"
-	bold  = "\x1b[1m"
-	dim   = "\x1b[2m"
-	reset = "\x1b[0m"
+	green  = "\x1b[32m"
+	yellow = "\x1b[33m"
+	bold   = "\x1b[1m"
+	dim    = "\x1b[2m"
+	reset  = "\x1b[0m"
 )
 
 func (p printer) style(code, s string) string {
@@ -63,9 +64,35 @@ func (p printer) created(res generator.WriteResult) error {
 			return err
 		}
 	}
-	return p.printf("\n%s\n  cd %s\n  docker compose up --build\n\nThen open http://localhost:8000/api/\n",
-		p.style(bold, "Next steps:"), res.Dir)
+	return nil
 }
+
+func (p printer) nextSteps(dir string) error {
+	return p.printf("\n%s\n  cd %s\n  docker compose up --build\n\nThen open http://localhost:8000/api/\n",
+		p.style(bold, "Next steps:"), dir)
+}
+
+// done reports a step that worked.
+func (p printer) done(format string, args ...any) error {
+	return p.printf("%s %s\n", p.style(green, "✔"), fmt.Sprintf(format, args...))
+}
+
+// note reports something the user may want to act on, though nothing failed.
+func (p printer) note(format string, args ...any) error {
+	return p.printf("%s %s\n", p.style(yellow, "!"), fmt.Sprintf(format, args...))
+}
+
+// composeHint tells how to get Docker with Compose v2 when problem says it
+// is missing.
+func (p printer) composeHint(problem string) error {
+	if problem == "" {
+		return nil
+	}
+	return p.printf("\n%s %s; the project runs with docker compose.\n  Install Docker Desktop, or Docker Engine with the Compose plugin:\n  %s\n",
+		p.style(yellow, "!"), problem, installDockerURL)
+}
+
+const installDockerURL = "https://docs.docker.com/compose/install/"
 
 // summary lists every answer before the project is written: the builtin
 // ones, then the rows of a template pack's own.

@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"strings"
+)
+
+// ExecFunc runs the program name with args in dir (the current folder when
+// dir is empty) and returns what it printed on stdout, even when it fails.
+// A program that cannot start or exits with an error gives an *ExecError.
+type ExecFunc func(ctx context.Context, dir, name string, args ...string) ([]byte, error)
+
+// ExecError is a program that could not start or exited with an error.
+type ExecError struct {
+	Command string
+	Stderr  string
+	Err     error
+}
+
+func (e *ExecError) Error() string {
+	if msg := firstLine(e.Stderr); msg != "" {
+		return e.Command + ": " + msg
+	}
+	return e.Command + ": " + e.Err.Error()
+}
+
+func (e *ExecError) Unwrap() error { return e.Err }
+
+// SystemExec runs real programs. They get no stdin, so none can wait for
+// an answer the user cannot see.
+func SystemExec(ctx context.Context, dir, name string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.Bytes(), &ExecError{
+			Command: strings.Join(append([]string{name}, args...), " "),
+			Stderr:  stderr.String(),
+			Err:     err,
+		}
+	}
+	return stdout.Bytes(), nil
+}
+
+// firstLine is the first non-blank line of s, trimmed.
+func firstLine(s string) string {
+	for line := range strings.Lines(s) {
+		if t := strings.TrimSpace(line); t != "" {
+			return t
+		}
+	}
+	return ""
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// toolTimeout bounds each call to git or docker, which can hang on a broken
+// installation or an unreachable Docker host.
+const toolTimeout = 10 * time.Second
+
+// tools runs the programs scaffold works with: git and docker.
+type tools struct {
+	lookPath func(string) (string, error)
+	exec     ExecFunc
+}
+
+func newTools(env *Env) tools {
+	return tools{lookPath: env.LookPath, exec: env.Exec}
+}
+
+// enabled is false in tests that leave the programs out of the Env.
+func (t tools) enabled() bool { return t.lookPath != nil && t.exec != nil }
+
+func (t tools) run(ctx context.Context, dir, name string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, toolTimeout)
+	defer cancel()
+	out, err := t.exec(ctx, dir, name, args...)
+	return strings.TrimSpace(string(out)), err
+}
+
+// composeProblem says why `docker compose` cannot run a generated project,
+// or is empty when it can.
+func (t tools) composeProblem(ctx context.Context) string {
+	if !t.enabled() {
+		return ""
+	}
+	if _, err := t.lookPath("docker"); err != nil {
+		return "Docker was not found"
+	}
+	if _, err := t.run(ctx, "", "docker", "compose", "version"); err != nil {
+		return "Docker Compose v2 is not installed"
+	}
+	return ""
+}
+
+// initGit makes dir a git repository, without a commit. Unless --git was
+// given, a project inside a repository is left alone, as nested
+// repositories are rarely wanted. Nothing here fails the run: the project is
+// already written.
+func (t tools) initGit(ctx context.Context, out printer, stderr io.Writer, dir string, explicit bool) {
+	if !t.enabled() {
+		return
+	}
+	if _, err := t.lookPath("git"); err != nil {
+		_ = out.note("git was not found, so %s is not a git repository; install git, then run git init there", dir)
+		return
+	}
+	if !explicit {
+		inside, err := t.run(ctx, dir, "git", "rev-parse", "--is-inside-work-tree")
+		if err == nil && inside == "true" {
+			_ = out.note("%s is inside a git repository already, so scaffold did not run git init; --git does", dir)
+			return
+		}
+	}
+	if _, err := t.run(ctx, dir, "git", "init", "--quiet"); err != nil {
+		fmt.Fprintf(stderr, "scaffold: %s: %s; the project is written, so run git init there yourself\n", dir, oneLine(err.Error()))
+		return
+	}
+	_ = out.done("Initialized a git repository (nothing is committed yet)")
+}

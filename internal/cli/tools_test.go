@@ -1,0 +1,217 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/rand/v2"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/cli"
+)
+
+// fakeMachine stands for the programs installed on a machine.
+type fakeMachine struct {
+	installed map[string]bool
+	results   map[string]result // by command line
+
+	mu    sync.Mutex
+	calls []string // "dir$ command line"
+}
+
+func (m *fakeMachine) lookPath(name string) (string, error) {
+	if m.installed[name] {
+		return "/usr/bin/" + name, nil
+	}
+	return "", &exec.Error{Name: name, Err: exec.ErrNotFound}
+}
+
+func (m *fakeMachine) exec(_ context.Context, dir, name string, args ...string) ([]byte, error) {
+	line := strings.Join(append([]string{name}, args...), " ")
+	m.mu.Lock()
+	m.calls = append(m.calls, dir+"$ "+line)
+	m.mu.Unlock()
+	if !m.installed[name] {
+		return nil, &cli.ExecError{Command: line, Err: exec.ErrNotFound}
+	}
+	out, ok := m.results[line]
+	if !ok {
+		return nil, &cli.ExecError{Command: line, Stderr: "unexpected command\n", Err: errors.New("exit status 2")}
+	}
+	if out.failed {
+		return []byte(out.stdout), &cli.ExecError{Command: line, Stderr: out.stderr, Err: errors.New("exit status 1")}
+	}
+	return []byte(out.stdout), nil
+}
+
+type result struct {
+	stdout, stderr string
+	failed         bool
+}
+
+func prints(stdout string) result        { return result{stdout: stdout} }
+func fails(stdout, stderr string) result { return result{stdout: stdout, stderr: stderr, failed: true} }
+
+func (m *fakeMachine) ran(call string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Contains(m.calls, call)
+}
+
+// healthyMachine has git, and Docker with a running server and Compose v2.
+func healthyMachine() *fakeMachine {
+	return &fakeMachine{
+		installed: map[string]bool{"git": true, "docker": true},
+		results: map[string]result{
+			"git --version":                        prints("git version 2.47.1\n"),
+			"git rev-parse --is-inside-work-tree":  fails("", "fatal: not a git repository (or any of the parent directories): .git\n"),
+			"git init --quiet":                     prints(""),
+			"docker compose version":               prints("Docker Compose version v2.33.1\n"),
+			"docker compose version --short":       prints("2.33.1\n"),
+			"docker version --format " + dockerFmt: prints("28.0.1|28.0.1\n"),
+		},
+	}
+}
+
+const dockerFmt = "{{.Client.Version}}|{{if .Server}}{{.Server.Version}}{{end}}"
+
+func runOn(t *testing.T, m *fakeMachine, color bool, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = cli.Run(context.Background(), cli.Env{
+		Args: args, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
+		Fs: afero.NewMemMapFs(), Color: color, Rand: rand.NewChaCha8([32]byte{}),
+		LookPath: m.lookPath, Exec: m.exec,
+	})
+	return code, out.String(), errOut.String()
+}
+
+func TestGitInitInTheNewProject(t *testing.T) {
+	m := healthyMachine()
+	code, stdout, stderr := runOn(t, m, false, "new", "myapi", "--yes")
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d; stderr: %s", code, stderr)
+	}
+	if !m.ran("myapi$ git init --quiet") {
+		t.Errorf("git init did not run in myapi; calls: %q", m.calls)
+	}
+	if slices.ContainsFunc(m.calls, func(c string) bool { return strings.Contains(c, "commit") || strings.Contains(c, "add") }) {
+		t.Errorf("scaffold committed: %q", m.calls)
+	}
+	if !strings.Contains(stdout, "Initialized a git repository") {
+		t.Errorf("stdout does not report git init:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "Compose") {
+		t.Errorf("a Docker hint on a machine with Compose v2:\n%s", stdout)
+	}
+}
+
+func TestGitOff(t *testing.T) {
+	m := healthyMachine()
+	if code, _, stderr := runOn(t, m, false, "new", "myapi", "--yes", "--git=false"); code != cli.ExitOK {
+		t.Fatalf("exit %d; stderr: %s", code, stderr)
+	}
+	if slices.ContainsFunc(m.calls, func(c string) bool { return strings.Contains(c, "git ") }) {
+		t.Errorf("--git=false ran git: %q", m.calls)
+	}
+}
+
+func TestGitMissingIsANote(t *testing.T) {
+	for _, args := range [][]string{{"new", "myapi", "--yes"}, {"new", "myapi", "--yes", "--git"}} {
+		m := healthyMachine()
+		m.installed["git"] = false
+		code, stdout, stderr := runOn(t, m, false, args...)
+		if code != cli.ExitOK {
+			t.Errorf("%q: exit %d; stderr: %s", args, code, stderr)
+		}
+		var notes []string
+		for line := range strings.Lines(stdout) {
+			if strings.Contains(line, "git") {
+				notes = append(notes, line)
+			}
+		}
+		if len(notes) != 1 || !strings.Contains(notes[0], "git was not found") {
+			t.Errorf("%q: want one note that git is missing; got %q", args, notes)
+		}
+	}
+}
+
+func TestGitInsideARepository(t *testing.T) {
+	m := healthyMachine()
+	m.results["git rev-parse --is-inside-work-tree"] = prints("true\n")
+	code, stdout, _ := runOn(t, m, false, "new", "myapi", "--yes")
+	if code != cli.ExitOK || m.ran("myapi$ git init --quiet") {
+		t.Errorf("exit %d, calls %q; want no nested repository by default", code, m.calls)
+	}
+	if !strings.Contains(stdout, "inside a git repository") {
+		t.Errorf("no note on the skipped git init:\n%s", stdout)
+	}
+
+	m = healthyMachine()
+	m.results["git rev-parse --is-inside-work-tree"] = prints("true\n")
+	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--git"); code != cli.ExitOK || !m.ran("myapi$ git init --quiet") {
+		t.Errorf("exit %d, calls %q; want --git to run git init anyway", code, m.calls)
+	}
+}
+
+func TestGitInitFailureDoesNotFailTheRun(t *testing.T) {
+	m := healthyMachine()
+	m.results["git init --quiet"] = fails("", "fatal: cannot mkdir .git: Permission denied\n")
+	code, _, stderr := runOn(t, m, false, "new", "myapi", "--yes")
+	if code != cli.ExitOK {
+		t.Errorf("exit %d; want 0, the project is written", code)
+	}
+	if !strings.Contains(stderr, "Permission denied") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("stderr %q; want one line with git's reason", stderr)
+	}
+}
+
+func TestDockerHint(t *testing.T) {
+	for name, tc := range map[string]struct {
+		change func(*fakeMachine)
+		want   string
+	}{
+		"no docker": {func(m *fakeMachine) { m.installed["docker"] = false }, "Docker was not found"},
+		"no compose": {func(m *fakeMachine) {
+			m.results["docker compose version"] = fails("", "docker: unknown command: docker compose\n")
+		}, "Docker Compose v2 is not installed"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := healthyMachine()
+			tc.change(m)
+			code, stdout, stderr := runOn(t, m, false, "new", "myapi", "--yes")
+			if code != cli.ExitOK {
+				t.Fatalf("exit %d; stderr: %s", code, stderr)
+			}
+			if !strings.Contains(stdout, tc.want) || !strings.Contains(stdout, "https://docs.docker.com/compose/install/") {
+				t.Errorf("stdout lacks the hint %q:\n%s", tc.want, stdout)
+			}
+			if i, j := strings.Index(stdout, "Next steps"), strings.Index(stdout, tc.want); i < 0 || j < i {
+				t.Errorf("the hint should follow the next steps:\n%s", stdout)
+			}
+		})
+	}
+}
+
+func TestQuietAndDryRunRunNoChecks(t *testing.T) {
+	m := healthyMachine()
+	m.installed["docker"] = false
+	code, stdout, _ := runOn(t, m, false, "new", "myapi", "--yes", "--quiet")
+	if code != cli.ExitOK || stdout != "" {
+		t.Errorf("--quiet: exit %d, stdout %q; want 0 and nothing", code, stdout)
+	}
+	if m.ran("$ docker compose version") {
+		t.Errorf("--quiet looked for Compose: %q", m.calls)
+	}
+
+	m = healthyMachine()
+	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--dry-run"); code != cli.ExitOK || len(m.calls) != 0 {
+		t.Errorf("--dry-run: exit %d, calls %q; want no programs run", code, m.calls)
+	}
+}

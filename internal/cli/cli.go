@@ -120,7 +120,7 @@ tests and CI. It works offline, and the same answers always give the same files.
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usagef("%s; see %s --help", err, cmd.CommandPath())
 	})
-	root.AddCommand(newNewCommand(env), newTemplatesCommand(env), newDiffCommand(env), newVersionCommand())
+	root.AddCommand(newNewCommand(env), newTemplatesCommand(env), newDiffCommand(env), newDoctorCommand(env), newVersionCommand())
 	return root
 }
 

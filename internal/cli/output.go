@@ -22,6 +22,7 @@ func newPrinter(w io.Writer, color, quiet bool) printer {
 
 const (
 	green  = "\x1b[32m"
+	red    = "\x1b[31m"
 	yellow = "\x1b[33m"
 	bold   = "\x1b[1m"
 	dim    = "\x1b[2m"

@@ -1,0 +1,68 @@
+package cli_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/djscaffold/scaffold/internal/cli"
+)
+
+func TestDoctor(t *testing.T) {
+	for name, tc := range map[string]struct {
+		change func(*fakeMachine)
+		code   int
+		want   []string
+	}{
+		"ready": {func(*fakeMachine) {}, cli.ExitOK,
+			[]string{"✔ Docker client   28.0.1", "✔ Docker server   28.0.1", "✔ Docker Compose  2.33.1", "✔ git             2.47.1", "Ready"}},
+		"no server": {func(m *fakeMachine) {
+			m.results["docker version --format "+dockerFmt] = fails("28.0.1|\n",
+				"Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n")
+		}, cli.ExitFailure,
+			[]string{"✔ Docker client   28.0.1", "✘ Docker server   not reachable: Cannot connect to the Docker daemon", "systemctl start docker"}},
+		"no permission": {func(m *fakeMachine) {
+			m.results["docker version --format "+dockerFmt] = fails("28.0.1|\n",
+				"permission denied while trying to connect to the Docker daemon socket\n")
+		}, cli.ExitFailure,
+			[]string{"✘ Docker server   not reachable: permission denied", "usermod -aG docker"}},
+		"no compose": {func(m *fakeMachine) {
+			m.results["docker compose version --short"] = fails("", "docker: unknown command: docker compose\n")
+		}, cli.ExitFailure,
+			[]string{"✘ Docker Compose  the Compose v2 plugin is not installed", "https://docs.docker.com/compose/install/"}},
+		"no docker": {func(m *fakeMachine) { m.installed["docker"] = false }, cli.ExitFailure,
+			[]string{"✘ Docker client   not found", "✘ Docker server   needs the Docker client", "✘ Docker Compose  needs the Docker client"}},
+		"no git": {func(m *fakeMachine) { m.installed["git"] = false }, cli.ExitOK,
+			[]string{"! git             not found", "Ready"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := healthyMachine()
+			tc.change(m)
+			code, stdout, stderr := runOn(t, m, false, "doctor")
+			if code != tc.code {
+				t.Errorf("exit %d; want %d; stderr: %s", code, tc.code, stderr)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout)
+				}
+			}
+			if tc.code != cli.ExitOK && strings.Count(stderr, "\n") != 1 {
+				t.Errorf("stderr %q; want one line", stderr)
+			}
+			if tc.code == cli.ExitOK && stderr != "" {
+				t.Errorf("stderr %q; want nothing", stderr)
+			}
+		})
+	}
+}
+
+func TestDoctorColour(t *testing.T) {
+	_, plain, _ := runOn(t, healthyMachine(), false, "doctor")
+	_, coloured, _ := runOn(t, healthyMachine(), true, "doctor")
+	if strings.Contains(plain, "\x1b[") {
+		t.Errorf("colour without Env.Color: %q", plain)
+	}
+	if !strings.Contains(coloured, "\x1b[32m✔") {
+		t.Errorf("no green pass with Env.Color: %q", coloured)
+	}
+}

@@ -1,0 +1,251 @@
+//go:build linux
+
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	expect "github.com/Netflix/go-expect"
+	"github.com/creack/pty"
+	"github.com/hinshun/vt10x"
+	"golang.org/x/sys/unix"
+
+	"github.com/djscaffold/scaffold/internal/config"
+)
+
+// runAsScaffold makes the test binary act as scaffold when a test runs it
+// again, so that the tests drive the real main without building it.
+const runAsScaffold = "SCAFFOLD_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsScaffold) == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+const (
+	keyDown  = "\x1b[B"
+	keyEnter = "\r"
+	keyCtlC  = "\x03"
+)
+
+// ptyRun is scaffold running in a pseudo-terminal. A vt10x terminal reads
+// the screen and answers survey's cursor position queries, as a real
+// terminal would.
+type ptyRun struct {
+	t    *testing.T
+	c    *expect.Console
+	term vt10x.Terminal
+	cmd  *exec.Cmd
+	done chan error
+	read chan struct{} // closed when all the output is on the screen
+}
+
+func start(t *testing.T, dir string, args ...string) *ptyRun {
+	t.Helper()
+	ptm, pts, err := pty.Open()
+	if err != nil {
+		t.Fatalf("open pty: %v", err)
+	}
+	term := vt10x.New(vt10x.WithWriter(pts), vt10x.WithSize(100, 40))
+	c, err := expect.NewConsole(expect.WithStdin(ptm), expect.WithStdout(term),
+		expect.WithCloser(ptm, pts), expect.WithDefaultTimeout(5*time.Second))
+	if err != nil {
+		t.Fatalf("console: %v", err)
+	}
+	if err := pty.Setsize(c.Tty(), &pty.Winsize{Rows: 40, Cols: 100}); err != nil {
+		t.Fatalf("size the terminal: %v", err)
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Dir = dir
+	// No git or docker on PATH keeps the machine out of the test.
+	cmd.Env = append(os.Environ(), runAsScaffold+"=1", "NO_COLOR=1", "PATH="+t.TempDir())
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.Tty(), c.Tty(), c.Tty()
+	// The terminal is the process's own, as in a shell, so that Ctrl-C
+	// pressed between two questions is a SIGINT it receives.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		c.Close()
+		t.Fatalf("start scaffold: %v", err)
+	}
+	// Only scaffold holds the terminal now, so that its exit ends the output.
+	if err := c.Tty().Close(); err != nil {
+		t.Fatalf("close the terminal: %v", err)
+	}
+	s := &ptyRun{t: t, c: c, term: term, cmd: cmd, done: make(chan error, 1), read: make(chan struct{})}
+	go func() { s.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		c.Close()
+	})
+	return s
+}
+
+// expect waits for text on the screen.
+func (s *ptyRun) expect(text string) {
+	s.t.Helper()
+	if _, err := s.c.ExpectString(text); err != nil {
+		s.t.Fatalf("waiting for %q: %v\nscreen:\n%s", text, err, s.screen())
+	}
+}
+
+func (s *ptyRun) send(keys string) {
+	s.t.Helper()
+	if _, err := s.c.Send(keys); err != nil {
+		s.t.Fatalf("send %q: %v", keys, err)
+	}
+}
+
+func (s *ptyRun) screen() string {
+	var lines []string
+	for line := range strings.Lines(s.term.String()) {
+		if l := strings.TrimRight(line, " \n"); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wait reads the screen until scaffold exits, and returns its exit code.
+func (s *ptyRun) wait() int {
+	s.t.Helper()
+	// The reading keeps the terminal answering until the end.
+	go func() {
+		defer close(s.read)
+		_, _ = s.c.ExpectEOF()
+	}()
+	timeout := time.After(10 * time.Second)
+	var err error
+	select {
+	case err = <-s.done:
+	case <-timeout:
+		s.t.Fatalf("scaffold did not exit\nscreen:\n%s", s.screen())
+	}
+	select {
+	case <-s.read:
+	case <-timeout:
+		s.t.Fatalf("the output did not end\nscreen:\n%s", s.screen())
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode()
+	}
+	if err != nil {
+		s.t.Fatalf("scaffold: %v", err)
+	}
+	return 0
+}
+
+// keyByKey waits until survey reads keys one by one. Before, the terminal is
+// in line mode, where Ctrl-C is a signal rather than a key.
+func (s *ptyRun) keyByKey() {
+	s.t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		// On a pseudo-terminal's master side, this reads the mode of the
+		// terminal scaffold uses.
+		tio, err := unix.IoctlGetTermios(int(s.c.Fd()), unix.TCGETS)
+		if err != nil {
+			s.t.Fatalf("read the terminal mode: %v", err)
+		}
+		if tio.Lflag&unix.ICANON == 0 {
+			return
+		}
+	}
+	s.t.Fatalf("the terminal never left line mode\nscreen:\n%s", s.screen())
+}
+
+func TestTerminalAnswersAreWritten(t *testing.T) {
+	dir := t.TempDir()
+	s := start(t, dir, "new")
+
+	s.expect("Project name")
+	s.send("2fast" + keyEnter)
+	s.expect("must not start with a digit")
+	s.send("shop-api" + keyEnter)
+
+	s.expect("Python version")
+	s.send(keyEnter)
+	s.expect("Django version")
+	s.send(keyEnter)
+	s.expect("Database")
+	s.send(keyDown)
+	s.expect("> mysql")
+	s.send(keyEnter)
+	for _, q := range []string{"API authentication", "Example API resource", "API docs", "Celery", "CORS",
+		"Application server", "CI pipeline"} {
+		s.expect(q)
+		s.send(keyEnter)
+	}
+	s.expect("Write the project?")
+	s.send(keyEnter)
+	s.expect("Next steps")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("exit %d\nscreen:\n%s", code, s.screen())
+	}
+
+	data, err := os.ReadFile(filepath.Join(dir, "shop-api", ".scaffold.yaml"))
+	if err != nil {
+		t.Fatalf("read answers: %v\nscreen:\n%s", err, s.screen())
+	}
+	f, err := config.Parse(".scaffold.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := f.Answers
+	got := []string{*a.Name, *a.Python, *a.Django, *a.Database, *a.Auth, *a.Resource, *a.Server, *a.CI}
+	want := []string{"shop-api", "3.13", "5.2", "mysql", "token", "items", "gunicorn", "github"}
+	if strings.Join(got, " ") != strings.Join(want, " ") || !*a.APIDocs || *a.Celery || *a.CORS {
+		t.Errorf("answers %q (docs %v, celery %v, cors %v); want %q with the default switches\n%s",
+			got, *a.APIDocs, *a.Celery, *a.CORS, want, data)
+	}
+}
+
+func TestTerminalInterruptWritesNothing(t *testing.T) {
+	for name, interrupt := range map[string]func(s *ptyRun){
+		// survey reads Ctrl-C as a key.
+		"ctrl-c": func(s *ptyRun) {
+			s.keyByKey()
+			s.send(keyCtlC)
+		},
+		// A Ctrl-C pressed while a question is being drawn is a SIGINT.
+		"sigint": func(s *ptyRun) {
+			if err := s.cmd.Process.Signal(os.Interrupt); err != nil {
+				s.t.Fatal(err)
+			}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := start(t, dir, "new")
+			s.expect("Project name")
+			s.send("myapi" + keyEnter)
+			s.expect("Python version")
+			s.send(keyEnter)
+			s.expect("Django version")
+			interrupt(s)
+			if code := s.wait(); code != 130 {
+				t.Errorf("exit %d; want 130\nscreen:\n%s", code, s.screen())
+			}
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 0 {
+				t.Errorf("the folder holds %d entries after the interrupt; want none", len(entries))
+			}
+			lines := strings.Split(s.screen(), "\n")
+			if last := lines[len(lines)-1]; last != "scaffold: interrupted; nothing was written" {
+				t.Errorf("the screen does not end on a clean line:\n%s", s.screen())
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/djscaffold/scaffold/internal/config"
@@ -191,8 +192,27 @@ func renderPath(label, name string, data Data) (string, error) {
 	return rendered, nil
 }
 
-func execute(name, text string, data Data) ([]byte, error) {
+// parsed memoizes parsed templates by name and text. Parsing is most of the
+// cost of a render, and the builtin templates are the same on every run.
+var parsed sync.Map // parseKey -> *template.Template
+
+type parseKey struct{ name, text string }
+
+func parse(name, text string) (*template.Template, error) {
+	key := parseKey{name, text}
+	if t, ok := parsed.Load(key); ok {
+		return t.(*template.Template), nil
+	}
 	t, err := template.New(name).Option("missingkey=error").Funcs(funcs).Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	parsed.Store(key, t)
+	return t, nil
+}
+
+func execute(name, text string, data Data) ([]byte, error) {
+	t, err := parse(name, text)
 	if err != nil {
 		return nil, &TemplateError{File: name, Err: err}
 	}

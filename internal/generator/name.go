@@ -35,7 +35,7 @@ var shadowedModules = setOf(
 // or with the project's own URL prefixes.
 var reservedApps = setOf(
 	"admin", "auth", "authtoken", "contenttypes", "sessions", "messages", "staticfiles", "api",
-	"health", "static", "media", "token_blacklist",
+	"health", "static", "media", "token_blacklist", "conftest", "docker",
 )
 
 // shellMeta are characters that need quoting in a shell, named in errors

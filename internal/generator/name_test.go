@@ -67,7 +67,7 @@ func TestValidateResource(t *testing.T) {
 			t.Errorf("ValidateResource(%q) = %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"Items", "1items", "my-items", "class", "admin", "config", "api", "django", "items!"} {
+	for _, bad := range []string{"Items", "1items", "my-items", "class", "admin", "config", "api", "django", "items!", "conftest", "docker", "tests"} {
 		var oe *OptionError
 		if err := ValidateResource(bad); !errors.As(err, &oe) {
 			t.Errorf("ValidateResource(%q) = %v, want an *OptionError", bad, err)

@@ -1,20 +1,13 @@
 package pack
 
 import (
-	"bytes"
 	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/spf13/afero"
-	"golang.org/x/tools/txtar"
 
-	"github.com/djscaffold/scaffold/internal/diff"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -46,66 +39,6 @@ func TestGoldenAcme(t *testing.T) {
 	if _, ok := plan.Lookup(".gitlab-ci.yml"); ok {
 		t.Error(".gitlab-ci.yml was rendered, but the pack removes it")
 	}
-	got := txtar.Format(archiveOf("scaffold new acme-api --ci gitlab --template testdata/packs/acme --set team=payments --set on_call=true --set tier=gold\n", plan))
-	if *update {
-		if err := os.WriteFile(goldenFile, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(goldenFile)
-	if err != nil {
-		t.Fatalf("%v; run go test ./internal/pack -update to create it", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the rendered project; review this diff and run go test ./internal/pack -update if it is right:\n%s",
-			filepath.Base(goldenFile), goldenDiff(t, txtar.Parse(want), txtar.Parse(got)))
-	}
-}
-
-// archiveOf keeps a whole project in one reviewable file. txtar has no modes,
-// so the comment lists the executable files.
-func archiveOf(command string, plan generator.Plan) *txtar.Archive {
-	a := &txtar.Archive{Comment: []byte(command)}
-	for _, f := range plan.Files {
-		if f.Mode&0o111 != 0 {
-			a.Comment = fmt.Appendf(a.Comment, "executable: %s\n", f.Path)
-		}
-		a.Files = append(a.Files, txtar.File{Name: f.Path, Data: f.Data})
-	}
-	return a
-}
-
-// goldenDiff shows what scaffold diff would show between the golden archive
-// (a/) and the rendered one (b/).
-func goldenDiff(t *testing.T, want, got *txtar.Archive) string {
-	files := func(a *txtar.Archive) map[string][]byte {
-		m := map[string][]byte{"(header)": a.Comment}
-		for _, f := range a.Files {
-			m[f.Name] = f.Data
-		}
-		return m
-	}
-	w, g := files(want), files(got)
-	var changes []diff.Change
-	for name := range w {
-		if _, ok := g[name]; !ok {
-			changes = append(changes, diff.Change{Path: name, Kind: diff.Changed, Disk: w[name], Generated: []byte{}})
-		}
-	}
-	for name, data := range g {
-		old, ok := w[name]
-		switch {
-		case !ok:
-			changes = append(changes, diff.Change{Path: name, Kind: diff.Missing, Generated: data})
-		case !bytes.Equal(old, data):
-			changes = append(changes, diff.Change{Path: name, Kind: diff.Changed, Disk: old, Generated: data})
-		}
-	}
-	slices.SortFunc(changes, func(a, b diff.Change) int { return strings.Compare(a.Path, b.Path) })
-	var out strings.Builder
-	if err := diff.Write(&out, changes); err != nil {
-		t.Fatal(err)
-	}
-	return out.String()
+	got := golden.Archive("scaffold new acme-api --ci gitlab --template testdata/packs/acme --set team=payments --set on_call=true --set tier=gold", plan)
+	golden.Check(t, goldenFile, got, *update, "go test ./internal/pack -update")
 }

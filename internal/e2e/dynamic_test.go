@@ -85,7 +85,7 @@ func dynLoadEnv(t *testing.T) *dynEnv {
 		}
 	}
 	if len(missing) > 0 {
-		t.Fatalf("SCAFFOLD_E2E is set but %s is not (.ci/run exports them; see e2e_env there)", strings.Join(missing, ", "))
+		t.Fatalf("SCAFFOLD_E2E is set, but not %s (.ci/run exports them; see e2e_env there)", strings.Join(missing, ", "))
 	}
 	e := &dynEnv{
 		python: map[string]string{

@@ -74,7 +74,10 @@ func (h *dynHTTP) do(step string, r dynRequest, want ...int) (*http.Response, []
 		got, err = io.ReadAll(resp.Body)
 		resp.Body.Close()
 	}
-	exchange := fmt.Sprintf("%s %s (Host: %s%s)", r.method, r.path, req.Host, map[bool]string{false: ", X-Forwarded-Proto: https", true: ", plain HTTP"}[r.plain])
+	exchange := fmt.Sprintf("%s %s (Host: %s, X-Forwarded-Proto: https)", r.method, r.path, req.Host)
+	if r.plain {
+		exchange = fmt.Sprintf("%s %s (Host: %s, plain HTTP)", r.method, r.path, req.Host)
+	}
 	if sent != nil {
 		exchange += " " + string(sent)
 	}

@@ -9,10 +9,11 @@ import (
 // dynImage is what the final stage of a Dockerfile says about how the container
 // starts: enough to run the same command outside Docker.
 type dynImage struct {
-	Entrypoint []string
-	Cmd        []string
-	Env        [][2]string // in order; later entries win
-	Runs       []string    // shell-form RUN commands, mount flags removed
+	Entrypoint  []string
+	Cmd         []string
+	Healthcheck []string    // the probe's command; nil without HEALTHCHECK
+	Env         [][2]string // in order; later entries win
+	Runs        []string    // shell-form RUN commands, mount flags removed
 }
 
 // dynParseDockerfile reads the final stage of a Dockerfile. CMD and ENTRYPOINT
@@ -35,6 +36,24 @@ func dynParseDockerfile(src string) (dynImage, error) {
 				img.Cmd = argv
 			} else {
 				img.Entrypoint = argv
+			}
+		case "HEALTHCHECK":
+			for strings.HasPrefix(rest, "--") {
+				_, rest, _ = strings.Cut(rest, " ")
+				rest = strings.TrimSpace(rest)
+			}
+			probe, isCmd := strings.CutPrefix(rest, "CMD ")
+			switch probe = strings.TrimSpace(probe); {
+			case strings.EqualFold(rest, "NONE"):
+				img.Healthcheck = nil
+			case !isCmd:
+				return img, fmt.Errorf("HEALTHCHECK %s: want CMD after the options", rest)
+			case strings.HasPrefix(probe, "["):
+				if err := json.Unmarshal([]byte(probe), &img.Healthcheck); err != nil {
+					return img, fmt.Errorf("HEALTHCHECK CMD %s: not a JSON array of strings: %v", probe, err)
+				}
+			default:
+				img.Healthcheck = []string{"/bin/sh", "-c", probe}
 			}
 		case "ENV":
 			pairs, err := dynParseEnv(rest)

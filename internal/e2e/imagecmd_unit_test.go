@@ -20,6 +20,8 @@ ENV LEGACY some value
 RUN --mount=type=cache,target=/root/.cache/pip \
     pip install -r requirements.txt
 RUN DJANGO_SECRET_KEY=x python manage.py collectstatic --noinput
+HEALTHCHECK --interval=30s --timeout=5s \
+    CMD ["python", "-c", "print('ok')"]
 ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"]
 `
@@ -34,6 +36,9 @@ func TestDynParseDockerfile(t *testing.T) {
 	}
 	if want := []string{"gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"}; !reflect.DeepEqual(img.Cmd, want) {
 		t.Errorf("Cmd = %q, want %q", img.Cmd, want)
+	}
+	if want := []string{"python", "-c", "print('ok')"}; !reflect.DeepEqual(img.Healthcheck, want) {
+		t.Errorf("Healthcheck = %q, want %q", img.Healthcheck, want)
 	}
 	wantEnv := [][2]string{{"PYTHONUNBUFFERED", "1"}, {"NAME", "two words"}, {"WEB_CONCURRENCY", "2"}, {"LEGACY", "some value"}}
 	if !reflect.DeepEqual(img.Env, wantEnv) {
@@ -62,14 +67,5 @@ func TestDynBindTo(t *testing.T) {
 	}
 	if _, ok := dynBindTo([]string{"gunicorn", "app"}, "127.0.0.1:5000"); ok {
 		t.Error("found a bind address in a command without one")
-	}
-}
-
-func TestDynTail(t *testing.T) {
-	if got := dynTail("a\nb\nc\n", 2); got != "[... 1 lines before]\nb\nc" {
-		t.Errorf("dynTail = %q", got)
-	}
-	if got := dynTail("a\nb\n", 5); got != "a\nb" {
-		t.Errorf("dynTail = %q", got)
 	}
 }

@@ -55,8 +55,16 @@ func dynTail(s string, n int) string {
 func dynCommandLine(dir string, setEnv, argv []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cd %s &&", dir)
-	for _, kv := range setEnv {
+	last := map[string]int{}
+	for i, kv := range setEnv {
+		name, _, _ := strings.Cut(kv, "=")
+		last[name] = i
+	}
+	for i, kv := range setEnv {
 		name, value, _ := strings.Cut(kv, "=")
+		if last[name] != i {
+			continue // overridden later, as exec does with duplicates
+		}
 		if name == "DJANGO_SECRET_KEY" || strings.HasSuffix(name, "_PASSWORD") {
 			value = "***"
 		}

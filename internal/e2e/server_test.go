@@ -12,10 +12,11 @@ import (
 
 // dynServer is the project's web server, started as the image starts it.
 type dynServer struct {
-	proc *dynProc
-	base string // http://127.0.0.1:PORT
-	argv []string
-	env  []string // what the suite set, for failure messages
+	proc    *dynProc
+	base    string // http://127.0.0.1:PORT
+	argv    []string
+	env     []string // what the suite set, for failure messages
+	fullEnv []string
 }
 
 // dynUvicornWorkerShim stands in for the PyPI package uvicorn-worker, which has no
@@ -65,8 +66,9 @@ func (p *dynProject) startServer() *dynServer {
 		argv, found := dynBindTo(append(append([]string{}, p.image.Entrypoint...), p.image.Cmd...), addr)
 		var extra []string
 		if !found {
-			// The command reads its address from the environment instead.
-			extra = append(extra, "GUNICORN_CMD_ARGS=--bind="+addr, fmt.Sprintf("PORT=%d", port))
+			// Without an address in the command, gunicorn listens on 0.0.0.0:$PORT, as
+			// platforms such as Cloud Run expect; setting only PORT tests that path.
+			extra = append(extra, fmt.Sprintf("PORT=%d", port))
 		}
 		if strings.Contains(strings.Join(argv, " "), "uvicorn_worker") {
 			shim := filepath.Join(p.root, "shim")
@@ -80,7 +82,7 @@ func (p *dynProject) startServer() *dynServer {
 		}
 		env := p.imageEnv(extra)
 		argv[0] = p.resolveProgram(step, argv[0], env)
-		srv := &dynServer{base: "http://" + addr, argv: argv, env: p.imageSetEnv(extra)}
+		srv := &dynServer{base: "http://" + addr, argv: argv, env: p.imageSetEnv(extra), fullEnv: env}
 		srv.proc, err = dynStartProc(p.t, "server", p.dir, env, argv)
 		if err != nil {
 			p.fail(step, "%v\n$ %s", err, dynCommandLine(p.dir, srv.env, argv))
@@ -88,6 +90,7 @@ func (p *dynProject) startServer() *dynServer {
 		err = srv.waitHealthy(90 * time.Second)
 		if err == nil {
 			p.timed(step, start)
+			p.healthcheck(srv)
 			return srv
 		}
 		log := srv.proc.out.String()
@@ -96,6 +99,24 @@ func (p *dynProject) startServer() *dynServer {
 		}
 		p.fail(step, "%v\n$ %s\nserver log:\n%s", err, dynCommandLine(p.dir, srv.env, argv), dynTail(log, dynTailLines))
 	}
+}
+
+// healthcheck runs the image's HEALTHCHECK command beside the server, as Docker
+// runs it inside the container.
+func (p *dynProject) healthcheck(srv *dynServer) {
+	const step = "7 HEALTHCHECK"
+	if len(p.image.Healthcheck) == 0 {
+		p.fail(step, "the Dockerfile's final stage has no HEALTHCHECK")
+	}
+	start := time.Now()
+	argv := append([]string{}, p.image.Healthcheck...)
+	argv[0] = p.resolveProgram(step, argv[0], srv.fullEnv)
+	out, err := dynRunCommand(p.dir, srv.fullEnv, argv, time.Minute)
+	if err != nil {
+		p.fail(step, "%v\n$ %s\n%s\nserver log:\n%s", err, dynCommandLine(p.dir, srv.env, argv), dynTail(out, dynTailLines),
+			dynTail(srv.proc.out.String(), dynTailLines))
+	}
+	p.timed(step, start)
 }
 
 // resolveProgram finds the program of an image command: the image copies its
@@ -140,7 +161,7 @@ func (s *dynServer) waitHealthy(timeout time.Duration) error {
 			return fmt.Errorf("the server exited (%v) before answering /health/", s.proc.err)
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("the server did not answer /health/ within %s", timeout)
+			return fmt.Errorf("the server did not answer %s/health/ within %s", s.base, timeout)
 		}
 		time.Sleep(250 * time.Millisecond)
 	}

@@ -1,0 +1,239 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// dynHTTP drives a running server the way clients behind a TLS-terminating proxy do.
+type dynHTTP struct {
+	p      *dynProject
+	srv    *dynServer
+	client *http.Client
+	auth   string // Authorization header once signed in
+}
+
+type dynRequest struct {
+	method string
+	path   string
+	body   any    // sent as JSON when not nil
+	plain  bool   // a probe from inside the container: Host localhost, plain HTTP
+	auth   string // overrides the signed-in Authorization header; "-" sends none
+	header map[string]string
+}
+
+// do sends r and fails the step unless the status is one of want; the failure
+// shows the exchange and the server's log.
+func (h *dynHTTP) do(step string, r dynRequest, want ...int) (*http.Response, []byte) {
+	h.p.t.Helper()
+	var body io.Reader
+	var sent []byte
+	if r.body != nil {
+		var err error
+		if sent, err = json.Marshal(r.body); err != nil {
+			h.p.t.Fatal(err)
+		}
+		body = bytes.NewReader(sent)
+	}
+	req, err := http.NewRequest(r.method, h.srv.base+r.path, body)
+	if err != nil {
+		h.p.t.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.plain {
+		req.Host = "localhost"
+	} else {
+		req.Host = dynPublicHost
+		req.Header.Set("X-Forwarded-Proto", "https")
+	}
+	switch auth := r.auth; {
+	case auth == "-":
+	case auth != "":
+		req.Header.Set("Authorization", auth)
+	case h.auth != "":
+		req.Header.Set("Authorization", h.auth)
+	}
+	for k, v := range r.header {
+		req.Header.Set(k, v)
+	}
+	resp, err := h.client.Do(req)
+	var got []byte
+	if err == nil {
+		got, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	exchange := fmt.Sprintf("%s %s (Host: %s, X-Forwarded-Proto: https)", r.method, r.path, req.Host)
+	if r.plain {
+		exchange = fmt.Sprintf("%s %s (Host: %s, plain HTTP)", r.method, r.path, req.Host)
+	}
+	if sent != nil {
+		exchange += " " + string(sent)
+	}
+	if err != nil {
+		h.fail(step, "%s: %v", exchange, err)
+	}
+	if !slices.Contains(want, resp.StatusCode) {
+		h.fail(step, "%s: status %d, want %v\nresponse headers: %v\nresponse body: %s", exchange, resp.StatusCode, want, resp.Header, dynShorten(got, 2000))
+	}
+	return resp, got
+}
+
+func (h *dynHTTP) fail(step, format string, args ...any) {
+	h.p.t.Helper()
+	h.p.fail(step, "%s\nserver: $ %s\nserver log:\n%s", fmt.Sprintf(format, args...),
+		dynCommandLine(h.p.dir, h.srv.env, h.srv.argv), dynTail(h.srv.proc.out.String(), dynTailLines))
+}
+
+func (h *dynHTTP) json(step string, r dynRequest, want ...int) map[string]any {
+	h.p.t.Helper()
+	_, body := h.do(step, r, want...)
+	var v map[string]any
+	if err := json.Unmarshal(body, &v); err != nil {
+		h.fail(step, "%s %s: the answer is not a JSON object: %v\n%s", r.method, r.path, err, dynShorten(body, 2000))
+	}
+	return v
+}
+
+func dynShorten(b []byte, n int) string {
+	if len(b) <= n {
+		return string(b)
+	}
+	return string(b[:n]) + fmt.Sprintf("[... %d more bytes]", len(b)-n)
+}
+
+func dynKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// dynStaticRef finds a stylesheet the admin login page links, to fetch it back
+// through WhiteNoise.
+var dynStaticRef = regexp.MustCompile(`href="(/static/[^"]+\.css)"`)
+
+func (p *dynProject) checkHTTP(srv *dynServer) {
+	start := time.Now()
+	o := p.combo.opts
+	h := &dynHTTP{p: p, srv: srv, client: &http.Client{
+		Timeout: 30 * time.Second,
+		// A redirect is an answer to check (an HTTPS redirect, a login page), not to follow.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+
+	h.do("7 http /health/", dynRequest{method: "GET", path: "/health/", plain: true}, 200)
+
+	collection := "/api/"
+	if o.Resource != "" {
+		collection = "/api/" + o.Resource + "/"
+	}
+	h.do("7 http anonymous", dynRequest{method: "GET", path: collection, auth: "-"}, 401, 403)
+	h.do("7 http anonymous", dynRequest{method: "POST", path: collection, auth: "-", body: map[string]string{"name": "intruder"}}, 401, 403)
+
+	h.signIn()
+
+	root := h.json("7 http /api/", dynRequest{method: "GET", path: "/api/"}, 200)
+	if o.Resource != "" {
+		if _, ok := root[o.Resource]; !ok {
+			h.fail("7 http /api/", "the API root lists %v, not %q", dynKeys(root), o.Resource)
+		}
+		h.crud(collection)
+	}
+	if o.APIDocs {
+		h.do("7 http /api/schema/", dynRequest{method: "GET", path: "/api/schema/"}, 200)
+		h.do("7 http /api/docs/", dynRequest{method: "GET", path: "/api/docs/", header: map[string]string{"Accept": "text/html"}}, 200)
+	}
+	if o.CORS {
+		resp, _ := h.do("7 http CORS", dynRequest{method: "GET", path: "/api/", header: map[string]string{"Origin": dynCORSOrigin}}, 200)
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != dynCORSOrigin {
+			h.fail("7 http CORS", "GET /api/ with Origin %s: Access-Control-Allow-Origin is %q", dynCORSOrigin, got)
+		}
+	}
+
+	_, page := h.do("7 http admin", dynRequest{method: "GET", path: "/admin/login/", auth: "-", header: map[string]string{"Accept": "text/html"}}, 200)
+	m := dynStaticRef.FindSubmatch(page)
+	if m == nil {
+		h.fail("7 http admin", "the admin login page links no stylesheet under /static/\n%s", dynShorten(page, 2000))
+	}
+	h.do("7 http static files", dynRequest{method: "GET", path: string(m[1]), auth: "-", header: map[string]string{"Accept": "*/*"}}, 200)
+	p.timed("7 http", start)
+}
+
+// signIn signs the superuser in through the endpoint of the combination's auth mode.
+func (h *dynHTTP) signIn() {
+	const step = "7 http sign-in"
+	p := h.p
+	creds := map[string]string{"username": p.user, "password": p.pass}
+	switch p.combo.opts.Auth {
+	case "token":
+		v := h.json(step, dynRequest{method: "POST", path: "/api/auth/token/", auth: "-", body: creds}, 200)
+		token, _ := v["token"].(string)
+		if token == "" {
+			h.fail(step, "POST /api/auth/token/ answered %v, without a token", dynKeys(v))
+		}
+		h.auth = "Token " + token
+	case "jwt":
+		v := h.json(step, dynRequest{method: "POST", path: "/api/auth/token/", auth: "-", body: creds}, 200)
+		refresh, _ := v["refresh"].(string)
+		if access, _ := v["access"].(string); access == "" || refresh == "" {
+			h.fail(step, "POST /api/auth/token/ answered %v, want access and refresh", dynKeys(v))
+		}
+		v = h.json(step, dynRequest{method: "POST", path: "/api/auth/token/refresh/", auth: "-", body: map[string]string{"refresh": refresh}}, 200)
+		access, _ := v["access"].(string)
+		if access == "" {
+			h.fail(step, "POST /api/auth/token/refresh/ answered %v, without access", dynKeys(v))
+		}
+		h.auth = "Bearer " + access
+	case "session":
+		h.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.pass))
+	}
+	wrong := map[string]string{"token": "Token not-a-real-token", "jwt": "Bearer not.a.jwt",
+		"session": "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":wrong"))}[p.combo.opts.Auth]
+	h.do(step, dynRequest{method: "GET", path: "/api/", auth: wrong}, 401, 403)
+}
+
+// crud creates, lists, retrieves, updates and deletes one object of the resource.
+func (h *dynHTTP) crud(collection string) {
+	const step = "7 http CRUD"
+	created := h.json(step, dynRequest{method: "POST", path: collection, body: map[string]string{"name": "e2e first", "description": "made over HTTP"}}, 201)
+	id, ok := created["id"].(float64)
+	if !ok {
+		h.fail(step, "POST %s answered %v, without a numeric id", collection, created)
+	}
+	detail := fmt.Sprintf("%s%d/", collection, int64(id))
+
+	list := h.json(step, dynRequest{method: "GET", path: collection}, 200)
+	if keys := strings.Join(dynKeys(list), ","); keys != "count,next,previous,results" {
+		h.fail(step, "GET %s answered the keys %s, want count,next,previous,results", collection, keys)
+	}
+	results, _ := list["results"].([]any)
+	if count, _ := list["count"].(float64); count != 1 || len(results) != 1 {
+		h.fail(step, "GET %s: count %v with %d results, want the 1 object just created", collection, list["count"], len(results))
+	}
+
+	if got := h.json(step, dynRequest{method: "GET", path: detail}, 200); got["name"] != "e2e first" {
+		h.fail(step, "GET %s answered name %v, want %q", detail, got["name"], "e2e first")
+	}
+	if got := h.json(step, dynRequest{method: "PUT", path: detail, body: map[string]string{"name": "e2e renamed", "description": ""}}, 200); got["name"] != "e2e renamed" {
+		h.fail(step, "PUT %s answered name %v, want %q", detail, got["name"], "e2e renamed")
+	}
+	if got := h.json(step, dynRequest{method: "PATCH", path: detail, body: map[string]string{"description": "patched"}}, 200); got["description"] != "patched" {
+		h.fail(step, "PATCH %s answered description %v, want %q", detail, got["description"], "patched")
+	}
+	h.do(step, dynRequest{method: "DELETE", path: detail}, 204)
+	h.do(step, dynRequest{method: "GET", path: detail}, 404)
+}

@@ -59,7 +59,14 @@ func usagef(format string, args ...any) error {
 
 // Run executes scaffold with env.Args and returns the exit code. Errors are
 // printed on one line to env.Stderr.
-func Run(ctx context.Context, env Env) int {
+func Run(ctx context.Context, env Env) (code int) {
+	// A bug must still end in one line and an exit code, never a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(env.Stderr, "scaffold: internal error: %v; please report it with the command you ran\n", r)
+			code = ExitFailure
+		}
+	}()
 	root := newRootCommand(&env)
 	root.SetArgs(env.Args)
 	root.SetIn(env.Stdin)
@@ -69,7 +76,7 @@ func Run(ctx context.Context, env Env) int {
 	if err == nil {
 		return ExitOK
 	}
-	code := ExitCode(err)
+	code = ExitCode(err)
 	if code == ExitInterrupted {
 		fmt.Fprintln(env.Stderr, "scaffold: interrupted; nothing was written")
 		return code

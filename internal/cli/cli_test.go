@@ -344,3 +344,12 @@ func BenchmarkNew(b *testing.B) {
 		}
 	}
 }
+
+func TestPanicBecomesOneLine(t *testing.T) {
+	var stderr bytes.Buffer
+	// A nil random source makes rendering the secrets panic.
+	code := Run(context.Background(), Env{Args: []string{"new", "myapi", "--yes"}, Stdout: &bytes.Buffer{}, Stderr: &stderr, Fs: newFs(t)})
+	if code != ExitFailure || !strings.HasPrefix(stderr.String(), "scaffold: internal error:") || strings.Count(stderr.String(), "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}

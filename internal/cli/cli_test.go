@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"sort"
@@ -340,6 +341,19 @@ func BenchmarkNew(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if r := run(b, afero.NewMemMapFs(), "new", "myapi", "--yes", "--quiet"); r.code != ExitOK {
+			b.Fatal(r.stderr)
+		}
+	}
+}
+
+// BenchmarkNewOnDisk is the same run onto the real filesystem.
+func BenchmarkNewOnDisk(b *testing.B) {
+	fsys := afero.NewBasePathFs(afero.NewOsFs(), b.TempDir())
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		n++
+		if r := run(b, fsys, "new", fmt.Sprintf("myapi%d", n), "--yes", "--quiet"); r.code != ExitOK {
 			b.Fatal(r.stderr)
 		}
 	}

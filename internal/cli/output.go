@@ -69,7 +69,8 @@ func (p printer) created(res generator.WriteResult) error {
 }
 
 func (p printer) nextSteps(dir string) error {
-	return p.printf("\n%s\n  cd %s\n  docker compose up --build\n\nThen open http://localhost:8000/api/\n",
+	// Every endpoint asks for a signed-in user, so the first account comes with the first run.
+	return p.printf("\n%s\n  cd %s\n  docker compose up --build\n  docker compose exec web python manage.py createsuperuser\n\nThen open http://localhost:8000/api/ and sign in. README.md has the rest.\n",
 		p.style(bold, "Next steps:"), dir)
 }
 

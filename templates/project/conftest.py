@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 
@@ -11,6 +12,12 @@ def _test_server_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The cache outlives a test: throttle counts would leak into the next one.
+    cache.clear()
 
 
 @pytest.fixture

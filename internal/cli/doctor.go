@@ -69,12 +69,15 @@ func runDoctor(ctx context.Context, t tools, out printer) error {
 
 const getDockerURL = "https://docs.docker.com/get-started/get-docker/"
 
+// needsClient is the problem of a check that cannot run without docker.
+const needsClient = "needs the Docker client"
+
 func (t tools) checkDocker(ctx context.Context) (client, server check) {
 	client = check{name: "Docker client"}
 	server = check{name: "Docker server"}
 	if _, err := t.lookPath("docker"); err != nil {
 		client.problem, client.fix = "not found", "install Docker Desktop, or Docker Engine: "+getDockerURL
-		server.problem = "needs the Docker client"
+		server.problem = needsClient
 		return client, server
 	}
 	// The client prints its own version even when the server is out of reach.
@@ -84,7 +87,7 @@ func (t tools) checkDocker(ctx context.Context) (client, server check) {
 	if clientVersion == "" {
 		client.problem = "does not run: " + reason(err)
 		client.fix = "reinstall Docker: " + getDockerURL
-		server.problem = "needs the Docker client"
+		server.problem = needsClient
 		return client, server
 	}
 	if serverVersion == "" {
@@ -100,7 +103,7 @@ func (t tools) checkDocker(ctx context.Context) (client, server check) {
 func (t tools) checkCompose(ctx context.Context) check {
 	c := check{name: "Docker Compose"}
 	if _, err := t.lookPath("docker"); err != nil {
-		c.problem = "needs the Docker client"
+		c.problem = needsClient
 		return c
 	}
 	version, err := t.run(ctx, "", "docker", "compose", "version", "--short")

@@ -189,7 +189,7 @@ func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []st
 		return err
 	}
 	tools := newTools(env)
-	compose := make(chan string, 1)
+	compose := make(chan check, 1)
 	if !nf.quiet {
 		// Looking for Compose takes longer than writing the project, so it
 		// runs meanwhile.

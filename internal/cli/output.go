@@ -84,14 +84,13 @@ func (p printer) note(format string, args ...any) error {
 	return p.printf("%s %s\n", p.style(yellow, "!"), fmt.Sprintf(format, args...))
 }
 
-// composeHint tells how to get Docker with Compose v2 when problem says it
-// is missing.
-func (p printer) composeHint(problem string) error {
-	if problem == "" {
+// composeHint tells what to do when c says that generated projects cannot
+// run here.
+func (p printer) composeHint(c check) error {
+	if c.problem == "" {
 		return nil
 	}
-	return p.printf("\n%s %s; the project runs with docker compose.\n  Install Docker Desktop, or Docker Engine with the Compose plugin:\n  %s\n",
-		p.style(yellow, "!"), problem, installDockerURL)
+	return p.printf("\n%s %s; the project runs with docker compose.\n  %s\n", p.style(yellow, "!"), c.problem, c.fix)
 }
 
 const installDockerURL = "https://docs.docker.com/compose/install/"

@@ -33,18 +33,22 @@ func (t tools) run(ctx context.Context, dir, name string, args ...string) (strin
 }
 
 // composeProblem says why `docker compose` cannot run a generated project,
-// or is empty when it can.
-func (t tools) composeProblem(ctx context.Context) string {
+// and what to do about it; its problem is empty when it can. It asks the
+// doctor's question, so that both always agree.
+func (t tools) composeProblem(ctx context.Context) check {
 	if !t.enabled() {
-		return ""
+		return check{}
 	}
-	if _, err := t.lookPath("docker"); err != nil {
-		return "Docker was not found"
+	c := t.checkCompose(ctx)
+	switch c.problem {
+	case "":
+	case needsClient:
+		c.problem = "Docker was not found"
+		c.fix = "install Docker Desktop, or Docker Engine with the Compose plugin: " + installDockerURL
+	default:
+		c.problem = "Docker Compose: " + c.problem
 	}
-	if _, err := t.run(ctx, "", "docker", "compose", "version"); err != nil {
-		return "Docker Compose v2 is not installed"
-	}
-	return ""
+	return c
 }
 
 // initGit makes dir a git repository, without a commit. Unless --git was

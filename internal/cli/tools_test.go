@@ -72,7 +72,6 @@ func healthyMachine() *fakeMachine {
 			"git --version":                        prints("git version 2.47.1\n"),
 			"git rev-parse --is-inside-work-tree":  fails("", "fatal: not a git repository (or any of the parent directories): .git\n"),
 			"git init --quiet":                     prints(""),
-			"docker compose version":               prints("Docker Compose version v2.33.1\n"),
 			"docker compose version --short":       prints("2.33.1\n"),
 			"docker version --format " + dockerFmt: prints("28.0.1|28.0.1\n"),
 		},
@@ -179,8 +178,11 @@ func TestDockerHint(t *testing.T) {
 	}{
 		"no docker": {func(m *fakeMachine) { m.installed["docker"] = false }, "Docker was not found"},
 		"no compose": {func(m *fakeMachine) {
-			m.results["docker compose version"] = fails("", "docker: unknown command: docker compose\n")
-		}, "Docker Compose v2 is not installed"},
+			m.results["docker compose version --short"] = fails("", "docker: unknown command: docker compose\n")
+		}, "Docker Compose: the Compose v2 plugin is not installed"},
+		"compose v1": {func(m *fakeMachine) {
+			m.results["docker compose version --short"] = prints("1.29.2\n")
+		}, "Docker Compose: Compose v2 is needed"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			m := healthyMachine()
@@ -206,7 +208,7 @@ func TestQuietAndDryRunRunNoChecks(t *testing.T) {
 	if code != cli.ExitOK || stdout != "" {
 		t.Errorf("--quiet: exit %d, stdout %q; want 0 and nothing", code, stdout)
 	}
-	if m.ran("$ docker compose version") {
+	if m.ran("$ docker compose version --short") {
 		t.Errorf("--quiet looked for Compose: %q", m.calls)
 	}
 

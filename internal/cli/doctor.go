@@ -51,6 +51,9 @@ func runDoctor(ctx context.Context, t tools, out printer) error {
 	wg.Go(func() { compose = t.checkCompose(ctx) })
 	wg.Go(func() { git = t.checkGit(ctx) })
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 
 	ready := true
 	for _, c := range []check{client, server, compose, git} {
@@ -69,6 +72,10 @@ func runDoctor(ctx context.Context, t tools, out printer) error {
 
 const getDockerURL = "https://docs.docker.com/get-started/get-docker/"
 
+// restartDocker is the fix for a docker that hangs, which is most often a
+// Docker server that is stuck.
+const restartDocker = "restart Docker Desktop, or the Docker service: sudo systemctl restart docker"
+
 // needsClient is the problem of a check that cannot run without docker.
 const needsClient = "needs the Docker client"
 
@@ -85,8 +92,10 @@ func (t tools) checkDocker(ctx context.Context) (client, server check) {
 	clientVersion, serverVersion, _ := strings.Cut(versions, "|")
 	client.version, server.version = clientVersion, serverVersion
 	if clientVersion == "" {
-		client.problem = "does not run: " + reason(err)
-		client.fix = "reinstall Docker: " + getDockerURL
+		client.problem, client.fix = "does not run: "+reason(err), "reinstall Docker: "+getDockerURL
+		if errors.Is(err, errNoAnswer) {
+			client.problem, client.fix = reason(err), restartDocker
+		}
 		server.problem = needsClient
 		return client, server
 	}
@@ -109,6 +118,8 @@ func (t tools) checkCompose(ctx context.Context) check {
 	version, err := t.run(ctx, "", "docker", "compose", "version", "--short")
 	c.version = strings.TrimPrefix(version, "v")
 	switch {
+	case errors.Is(err, errNoAnswer):
+		c.problem, c.fix = reason(err), restartDocker
 	case err != nil:
 		c.problem = "the Compose v2 plugin is not installed"
 		c.fix = "install Docker Desktop, or the Compose plugin for Docker Engine: " + installDockerURL
@@ -127,7 +138,11 @@ func (t tools) checkGit(ctx context.Context) check {
 		return c
 	}
 	version, err := t.run(ctx, "", "git", "--version")
-	if err != nil {
+	switch {
+	case errors.Is(err, errNoAnswer):
+		c.problem = reason(err)
+		return c
+	case err != nil:
 		c.problem = "does not run: " + reason(err)
 		return c
 	}

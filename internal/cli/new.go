@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"path/filepath"
@@ -184,7 +185,9 @@ func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []st
 	if nf.dryRun {
 		return out.dryRun(target, plan)
 	}
-	ctx := cmd.Context()
+	// Cancelling stops the programs still running when the run ends early.
+	ctx, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // ExecFunc runs the program name with args in dir (the current folder when
@@ -28,11 +29,16 @@ func (e *ExecError) Error() string {
 
 func (e *ExecError) Unwrap() error { return e.Err }
 
+// waitDelay bounds the wait for a killed program's output. A child it
+// started can hold stdout open long after the program itself is gone.
+const waitDelay = 500 * time.Millisecond
+
 // SystemExec runs real programs. They get no stdin, so none can wait for
 // an answer the user cannot see.
 func SystemExec(ctx context.Context, dir, name string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
+	cmd.WaitDelay = waitDelay
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

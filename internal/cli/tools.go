@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -9,8 +10,11 @@ import (
 )
 
 // toolTimeout bounds each call to git or docker, which can hang on a broken
-// installation or an unreachable Docker host.
-const toolTimeout = 10 * time.Second
+// installation or an unreachable Docker host. Tests shorten it.
+var toolTimeout = 10 * time.Second
+
+// errNoAnswer means a program was stopped after toolTimeout.
+var errNoAnswer = errors.New("did not answer")
 
 // tools runs the programs scaffold works with: git and docker.
 type tools struct {
@@ -26,9 +30,16 @@ func newTools(env *Env) tools {
 func (t tools) enabled() bool { return t.lookPath != nil && t.exec != nil }
 
 func (t tools) run(ctx context.Context, dir, name string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, toolTimeout)
+	limited, cancel := context.WithTimeout(ctx, toolTimeout)
 	defer cancel()
-	out, err := t.exec(ctx, dir, name, args...)
+	out, err := t.exec(limited, dir, name, args...)
+	// A killed program says "signal: killed", which hides that it hung.
+	if err != nil && ctx.Err() == nil && errors.Is(limited.Err(), context.DeadlineExceeded) {
+		err = &ExecError{
+			Command: strings.Join(append([]string{name}, args...), " "),
+			Err:     fmt.Errorf("%w within %s", errNoAnswer, toolTimeout),
+		}
+	}
 	return strings.TrimSpace(string(out)), err
 }
 
@@ -40,6 +51,10 @@ func (t tools) composeProblem(ctx context.Context) check {
 		return check{}
 	}
 	c := t.checkCompose(ctx)
+	if ctx.Err() != nil {
+		// Interrupted, docker had no chance to answer.
+		return check{}
+	}
 	switch c.problem {
 	case "":
 	case needsClient:

@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+// hungDocker puts on PATH a docker that never answers, and whose child
+// keeps stdout open after docker itself is killed.
+func hungDocker(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("the fake docker is a shell script")
+	}
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep program")
+	}
+	dir := t.TempDir()
+	script := "#!/bin/sh\n" + sleep + " 5\necho done\n"
+	if err := os.WriteFile(filepath.Join(dir, "docker"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir)
+}
+
+func runSystem(ctx context.Context, args ...string) (result, time.Duration) {
+	var stdout, stderr bytes.Buffer
+	start := time.Now()
+	code := Run(ctx, Env{
+		Args: args, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+		Fs: afero.NewMemMapFs(), Rand: rand.NewChaCha8([32]byte{7}),
+		LookPath: exec.LookPath, Exec: SystemExec,
+	})
+	return result{code, stdout.String(), stderr.String()}, time.Since(start)
+}
+
+func TestHungDockerTimesOut(t *testing.T) {
+	hungDocker(t)
+	defer func(d time.Duration) { toolTimeout = d }(toolTimeout)
+	toolTimeout = 200 * time.Millisecond
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"doctor"}, ExitFailure, "✘ Docker client   did not answer within 200ms"},
+		{[]string{"doctor"}, ExitFailure, "✘ Docker Compose  did not answer within 200ms"},
+		{[]string{"new", "myapi", "--yes"}, ExitOK, "Docker Compose: did not answer within 200ms"},
+	} {
+		r, took := runSystem(context.Background(), tc.args...)
+		if took > 3*time.Second {
+			t.Errorf("%q took %s; want the 200ms timeout and little more", tc.args, took)
+		}
+		if r.code != tc.code || !strings.Contains(r.stdout, tc.want) {
+			t.Errorf("%q: exit %d, stdout:\n%s\nwant exit %d and %q; stderr: %s", tc.args, r.code, r.stdout, tc.code, tc.want, r.stderr)
+		}
+		if strings.Contains(r.stdout, "not installed") || strings.Contains(r.stdout, "killed") {
+			t.Errorf("%q: a hung docker is reported as missing or killed:\n%s", tc.args, r.stdout)
+		}
+	}
+}
+
+func TestHungDockerInterrupted(t *testing.T) {
+	hungDocker(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	r, took := runSystem(ctx, "doctor")
+	if took > 3*time.Second {
+		t.Errorf("doctor took %s after Ctrl-C", took)
+	}
+	if r.code != ExitInterrupted {
+		t.Errorf("exit %d; want %d; stdout:\n%s", r.code, ExitInterrupted, r.stdout)
+	}
+}

@@ -45,13 +45,15 @@ func packTemplate(p *pack.Pack, projectDir string) (generator.Template, error) {
 	if t.Path == "" || filepath.IsAbs(t.Path) {
 		return t, nil
 	}
-	from, to := projectDir, t.Path
-	if filepath.IsAbs(from) {
-		abs, err := filepath.Abs(to)
-		if err != nil {
-			return t, fmt.Errorf("find template pack %s: %w", to, err)
-		}
-		to = abs
+	// Rel needs both paths to start from the same folder: from ../out/pk,
+	// a relative acme is out of its reach.
+	from, err := filepath.Abs(projectDir)
+	if err != nil {
+		return t, fmt.Errorf("find project folder %s: %w", projectDir, err)
+	}
+	to, err := filepath.Abs(t.Path)
+	if err != nil {
+		return t, fmt.Errorf("find template pack %s: %w", t.Path, err)
 	}
 	rel, err := filepath.Rel(from, to)
 	if err != nil {

@@ -105,6 +105,7 @@ func TestNewWithPackRecordsPathFromProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, fsys, filepath.Join(abs, "pack.yaml"), acmePack)
+	here := filepath.Base(filepath.Dir(abs))
 	tests := []struct {
 		args []string
 		cfg  string
@@ -113,6 +114,7 @@ func TestNewWithPackRecordsPathFromProject(t *testing.T) {
 		{[]string{"-o", "out/deep", "--template", "acme"}, "out/deep/shop/.scaffold.yaml", "path: ../../../acme\n"},
 		{[]string{"-o", "acme/sub", "--template", "acme"}, "acme/sub/shop/.scaffold.yaml", "path: ../..\n"},
 		{[]string{"--template", abs}, "shop/.scaffold.yaml", "path: " + filepath.ToSlash(abs) + "\n"},
+		{[]string{"-o", "../t/out", "--template", "acme"}, "../t/out/shop/.scaffold.yaml", "path: ../../../" + here + "/acme\n"},
 	}
 	for _, tt := range tests {
 		args := append([]string{"new", "shop", "--yes", "--set", "pager=false", "--force"}, tt.args...)
@@ -122,6 +124,25 @@ func TestNewWithPackRecordsPathFromProject(t *testing.T) {
 		if got := readFile(t, fsys, tt.cfg); !strings.Contains(got, tt.want) {
 			t.Errorf("%v: %s does not record %q:\n%s", args, tt.cfg, tt.want, got)
 		}
+	}
+}
+
+func TestNewWithPackIntoAParentFolder(t *testing.T) {
+	work := filepath.Join(t.TempDir(), "work")
+	fsys := afero.NewOsFs()
+	if err := fsys.MkdirAll(filepath.Join(work, "acme"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(work)
+	writeFile(t, fsys, "acme/pack.yaml", acmePack)
+	if r := run(t, fsys, "new", "pk", "--yes", "--git=false", "--template", "acme", "--set", "pager=false", "-o", "../t/out"); r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if got, want := readFile(t, fsys, "../t/out/pk/.scaffold.yaml"), "path: ../../../work/acme\n"; !strings.Contains(got, want) {
+		t.Errorf(".scaffold.yaml does not record %q:\n%s", want, got)
+	}
+	if r := run(t, fsys, "diff", "../t/out/pk"); r.code != ExitOK {
+		t.Errorf("diff does not find the pack again: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 }
 

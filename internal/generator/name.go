@@ -67,6 +67,9 @@ func ValidateName(name string) error {
 			return bad("use only letters, digits, \"-\" and \"_\"")
 		}
 	}
+	if !isLetter(name[0]) {
+		return bad(fmt.Sprintf("it must not start with %q; start with a letter", name[:1]))
+	}
 	slug := Slug(name)
 	if pythonKeywords[slug] {
 		return bad(fmt.Sprintf("%q is a Python keyword; choose another name", slug))
@@ -118,7 +121,11 @@ func isASCII(s string) bool {
 }
 
 func isNameRune(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_'
+	return r < utf8.RuneSelf && isLetter(byte(r)) || r >= '0' && r <= '9' || r == '-' || r == '_'
+}
+
+func isLetter(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 func setOf(words ...string) map[string]bool {

@@ -7,7 +7,7 @@ import (
 )
 
 func TestValidateNameAccepts(t *testing.T) {
-	for _, name := range []string{"myapi", "my-api", "my_api", "MyAPI", "a", "api2", "_private", strings.Repeat("a", 63)} {
+	for _, name := range []string{"myapi", "my-api", "my_api", "MyAPI", "a", "api2", "a_", "a__init__", strings.Repeat("a", 63)} {
 		if err := ValidateName(name); err != nil {
 			t.Errorf("ValidateName(%q) = %v, want nil", name, err)
 		}
@@ -25,6 +25,8 @@ func TestValidateNameRefuses(t *testing.T) {
 		{"a..b", "path separators"},
 		{"-api", `start with "-"`},
 		{"1api", "start with a digit"},
+		{"_private", `start with "_"; start with a letter`},
+		{"__init__", `start with "_"; start with a letter`},
 		{"café", "ASCII"},
 		{"my api", "spaces"},
 		{"api;rm", "shell"},
@@ -137,7 +139,7 @@ func FuzzValidateName(f *testing.F) {
 		err := ValidateName(name)
 		if err == nil {
 			slug := Slug(name)
-			if name == "" || len(name) > MaxNameLength || strings.ContainsAny(name, "/\\. \x00") || name[0] == '-' {
+			if name == "" || len(name) > MaxNameLength || strings.ContainsAny(name, "/\\. \x00") || !isLetter(name[0]) {
 				t.Fatalf("accepted unsafe name %q", name)
 			}
 			for i, r := range slug {

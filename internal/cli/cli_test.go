@@ -289,6 +289,22 @@ func TestDryRunWritesNothing(t *testing.T) {
 	}
 }
 
+func TestDryRunRefusesWhatTheRunRefuses(t *testing.T) {
+	fsys := newFs(t)
+	writeFile(t, fsys, "myapi/notes.txt", "mine\n")
+	dry := run(t, fsys, "new", "myapi", "--yes", "--dry-run")
+	real := run(t, fsys, "new", "myapi", "--yes")
+	if dry.code != ExitFailure || dry.stderr != real.stderr || dry.code != real.code {
+		t.Errorf("--dry-run: exit %d, stderr %q; want what the run gives: exit %d, stderr %q", dry.code, dry.stderr, real.code, real.stderr)
+	}
+	if strings.Contains(dry.stdout, "Would write") {
+		t.Errorf("--dry-run says it would write into a folder the run refuses:\n%s", dry.stdout)
+	}
+	if r := run(t, fsys, "new", "myapi", "--yes", "--dry-run", "--force"); r.code != ExitOK {
+		t.Errorf("--dry-run --force: exit %d: %s", r.code, r.stderr)
+	}
+}
+
 func TestQuietPrintsNothing(t *testing.T) {
 	r := run(t, newFs(t), "new", "myapi", "--yes", "--quiet")
 	if r.code != ExitOK || r.stdout != "" || r.stderr != "" {

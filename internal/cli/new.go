@@ -174,6 +174,10 @@ func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []st
 		return given.locate(err)
 	}
 	target := filepath.Join(nf.output, opts.Name)
+	// Write checks it too, but a dry run must refuse what the run would.
+	if err := generator.CheckTarget(env.Fs, target, nf.force); err != nil {
+		return err
+	}
 	tmpl, err := packTemplate(tmplPack, target)
 	if err != nil {
 		return err
@@ -228,24 +232,21 @@ func interview(env *Env, out printer, nf newFlags, opts *generator.Options, give
 	if err := probe.Validate(); err != nil {
 		return given.locate(err)
 	}
-	nameOK := generator.ValidateName
-	if !nf.dryRun {
-		if opts.Name != "" {
-			if err := generator.CheckTarget(env.Fs, filepath.Join(nf.output, opts.Name), nf.force); err != nil {
-				return err
-			}
-		}
-		nameOK = func(name string) error {
-			if err := generator.ValidateName(name); err != nil {
-				return err
-			}
-			target := filepath.Join(nf.output, name)
-			err := generator.CheckTarget(env.Fs, target, nf.force)
-			if errors.Is(err, generator.ErrTargetNotEmpty) {
-				return &folderTakenError{dir: target}
-			}
+	if opts.Name != "" {
+		if err := generator.CheckTarget(env.Fs, filepath.Join(nf.output, opts.Name), nf.force); err != nil {
 			return err
 		}
+	}
+	nameOK := func(name string) error {
+		if err := generator.ValidateName(name); err != nil {
+			return err
+		}
+		target := filepath.Join(nf.output, name)
+		err := generator.CheckTarget(env.Fs, target, nf.force)
+		if errors.Is(err, generator.ErrTargetNotEmpty) {
+			return &folderTakenError{dir: target}
+		}
+		return err
 	}
 	asked, err := askMissing(env.Prompter, opts, given, nameOK)
 	if err != nil {

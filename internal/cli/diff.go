@@ -102,7 +102,7 @@ func runDiff(cmd *cobra.Command, env *Env, dir, templateDir string) error {
 	if err != nil {
 		return err
 	}
-	if err := keepScaffoldVersion(plan, cfg.ScaffoldVersion); err != nil {
+	if err := keepRecorded(plan, cfg, tmplPack.Dir); err != nil {
 		return err
 	}
 	changes, err := diff.Compare(env.Fs, dir, plan)
@@ -120,9 +120,11 @@ func runDiff(cmd *cobra.Command, env *Env, dir, templateDir string) error {
 	return newDiffersError(dir, templateDir, opts.Name, changes)
 }
 
-// keepScaffoldVersion puts the scaffold version of the project on disk in
-// the rendered .scaffold.yaml, so that upgrading scaffold alone is no change.
-func keepScaffoldVersion(plan generator.Plan, v string) error {
+// keepRecorded puts in the rendered .scaffold.yaml what the project on
+// disk records that is no change: its scaffold version, so that upgrading
+// scaffold alone is none, and its template.path when that names packDir,
+// the folder of the pack rendered, however differently it is written.
+func keepRecorded(plan generator.Plan, cfg *config.File, packDir string) error {
 	for i, f := range plan.Files {
 		if f.Path != config.FileName {
 			continue
@@ -131,12 +133,22 @@ func keepScaffoldVersion(plan generator.Plan, v string) error {
 		if err != nil {
 			return fmt.Errorf("read the rendered %s: %w", f.Path, err)
 		}
-		rendered.ScaffoldVersion = v
+		rendered.ScaffoldVersion = cfg.ScaffoldVersion
+		if cfg.Template.Path != "" && packDir != "" && sameFolder(recordedPack(cfg), packDir) {
+			rendered.Template.Path = cfg.Template.Path
+		}
 		if plan.Files[i].Data, err = config.Marshal(rendered); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// sameFolder reports whether two paths name the same folder.
+func sameFolder(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }
 
 // DiffersError reports that a project differs from what its templates

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -113,6 +114,27 @@ func TestDiffFromInsideTheProject(t *testing.T) {
 	writeFile(t, fsys, "OWNERS", "team: nobody\n")
 	if r := run(t, fsys, "diff"); r.code != ExitFailure || !strings.HasSuffix(r.stderr, "run: scaffold new --config .scaffold.yaml --no-input --force -o ..\n") {
 		t.Errorf("diff in the project: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestDiffSamePackByAnotherPath(t *testing.T) {
+	t.Chdir(t.TempDir())
+	fsys := afero.NewOsFs()
+	if err := fsys.MkdirAll("acme/files", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, fsys, "acme/pack.yaml", acmePack)
+	if r := run(t, fsys, "new", "golden", "--yes", "--template", "acme", "--set", "pager=false"); r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	abs, err := filepath.Abs("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{abs, "./acme/", "golden/../acme"} {
+		if r := run(t, fsys, "diff", "golden", "--template", dir); r.code != ExitOK {
+			t.Errorf("--template %s: exit %d, stdout:\n%s", dir, r.code, r.stdout)
+		}
 	}
 }
 

@@ -27,7 +27,7 @@ type WriteResult struct {
 // what it created and restores what it overwrote before returning the error.
 func Write(fsys afero.Fs, dir string, p Plan, force bool) (WriteResult, error) {
 	res := WriteResult{Dir: dir}
-	if err := checkTarget(fsys, dir, force); err != nil {
+	if err := CheckTarget(fsys, dir, force); err != nil {
 		return res, err
 	}
 	tx := &transaction{fs: fsys}
@@ -49,7 +49,9 @@ func Write(fsys afero.Fs, dir string, p Plan, force bool) (WriteResult, error) {
 	return res, nil
 }
 
-func checkTarget(fsys afero.Fs, dir string, force bool) error {
+// CheckTarget reports the error Write would give for dir, so that a folder
+// already in use can be refused before anything is rendered or asked.
+func CheckTarget(fsys afero.Fs, dir string, force bool) error {
 	info, err := fsys.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

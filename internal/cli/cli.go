@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/afero"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
@@ -124,12 +125,38 @@ tests and CI. It works offline, and the same answers always give the same files.
 			return cmd.Help()
 		},
 	}
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usagef("%s; see %s --help", err, cmd.CommandPath())
-	})
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newNewCommand(env), newTemplatesCommand(env), newDiffCommand(env), newDoctorCommand(env), newVersionCommand())
 	return root
 }
+
+// flagError turns pflag's errors into usage errors. A value pflag cannot
+// parse is reported without the parser's own words, such as strconv.ParseBool.
+func flagError(cmd *cobra.Command, err error) error {
+	invalid, ok := errors.AsType[*pflag.InvalidValueError](err)
+	if !ok {
+		return usagef("%w; see %s --help", err, cmd.CommandPath())
+	}
+	flag := invalid.GetFlag()
+	hint := "see " + cmd.CommandPath() + " --help"
+	if flag.Value.Type() == "bool" {
+		hint = "use true or false"
+	}
+	return &UsageError{Err: &plainError{
+		msg: fmt.Sprintf("invalid value %q for --%s: %s", invalid.GetValue(), flag.Name, hint),
+		err: err,
+	}}
+}
+
+// plainError tells an error in the user's words, and keeps it for errors.Is
+// and errors.As.
+type plainError struct {
+	msg string
+	err error
+}
+
+func (e *plainError) Error() string { return e.msg }
+func (e *plainError) Unwrap() error { return e.err }
 
 // usageArgs marks argument errors as usage errors.
 func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {

@@ -216,7 +216,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"new", "myapi", "--resource", "Bad-Name"}, "invalid resource"},
 		{[]string{"new", "myapi", "--resource", "x", "--no-resource"}, "resource"},
 		{[]string{"new", "myapi", "--bogus"}, "unknown flag: --bogus"},
-		{[]string{"new", "myapi", "--celery=maybe"}, "invalid argument"},
+		{[]string{"new", "myapi", "--celery=maybe"}, `scaffold: invalid value "maybe" for --celery: use true or false` + "\n"},
+		{[]string{"new", "myapi", "--git=nah"}, `scaffold: invalid value "nah" for --git: use true or false` + "\n"},
 		{[]string{"new", "a", "b"}, "accepts at most 1 arg"},
 		{[]string{"new", "1api"}, "must not start with a digit"},
 		{[]string{"new", "../up"}, "path separators"},
@@ -228,11 +229,15 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"new", "--yes"}, "missing the project NAME"},
 		{[]string{"new", "x", "--yes", "--no-input"}, "cannot be used together"},
 		{[]string{"new", "x", "--config", "nope.yaml"}, "nope.yaml does not exist"},
+		{[]string{"new", "x", "--config", "cfgdir"}, "scaffold: answers file cfgdir is a folder; pass the .scaffold.yaml file, such as cfgdir/.scaffold.yaml\n"},
 		{[]string{"frobnicate"}, "unknown command"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			fsys := newFs(t)
+			if err := fsys.Mkdir("cfgdir", 0o755); err != nil {
+				t.Fatal(err)
+			}
 			r := run(t, fsys, tt.args...)
 			if r.code != ExitUsage {
 				t.Errorf("exit %d, want %d; stderr %q", r.code, ExitUsage, r.stderr)

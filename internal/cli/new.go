@@ -313,12 +313,15 @@ func gatherOptions(fsys afero.Fs, flags *pflag.FlagSet, nf newFlags, af answerFl
 }
 
 func loadConfig(fsys afero.Fs, name string) (*config.File, error) {
+	if info, err := fsys.Stat(name); err == nil && info.IsDir() {
+		return nil, usagef("answers file %s is a folder; pass the %s file, such as %s", name, config.FileName, filepath.Join(name, config.FileName))
+	}
 	data, err := afero.ReadFile(fsys, name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, usagef("answers file %s does not exist; check the --config path", name)
 	}
 	if err != nil {
-		return nil, usagef("read answers file: %w", err)
+		return nil, &UsageError{Err: &generator.FileError{Action: "read answers file", Path: name, Err: err}}
 	}
 	return config.Parse(name, data)
 }

@@ -198,10 +198,15 @@ func TestNewPackUsageErrors(t *testing.T) {
 			`asks "pager", which has no default`},
 		{"no pack", []string{"new", "shop", "--yes", "--template", "nowhere"},
 			"scaffold: nowhere/pack.yaml: not found; a template pack is a folder holding pack.yaml and files/, so check the path"},
+		{"pack.yaml is a folder", []string{"new", "shop", "--yes", "--template", "odd"},
+			"scaffold: odd/pack.yaml: is a folder; it must be the file that names the pack and lists its questions\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fsys := acmeFs(t)
+			if err := fsys.MkdirAll("odd/pack.yaml", 0o755); err != nil {
+				t.Fatal(err)
+			}
 			r := run(t, fsys, tt.args...)
 			if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) || strings.Count(r.stderr, "\n") != 1 {
 				t.Errorf("exit %d, stderr %q; want exit 2 and one line with %q", r.code, r.stderr, tt.want)

@@ -57,7 +57,7 @@ func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
 			changes = append(changes, c)
 			continue
 		case err != nil:
-			return nil, fmt.Errorf("compare %s: %w", name, err)
+			return nil, &generator.FileError{Action: "read", Path: name, Err: err}
 		case info.IsDir():
 			c.Folder = true
 			changes = append(changes, c)
@@ -65,7 +65,7 @@ func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
 		}
 		c.DiskMode = info.Mode().Perm()
 		if c.Disk, err = afero.ReadFile(fsys, name); err != nil {
-			return nil, fmt.Errorf("compare %s: %w", name, err)
+			return nil, &generator.FileError{Action: "read", Path: name, Err: err}
 		}
 		if !bytes.Equal(c.Disk, c.Generated) || executable(c.DiskMode) != executable(c.Mode) {
 			changes = append(changes, c)

@@ -122,7 +122,7 @@ func Render(o Options, t Template, rnd io.Reader) (Plan, error) {
 func renderSource(src Source, data Data, files map[string]File) error {
 	return fs.WalkDir(src.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err
+			return &FileError{Action: "read", Path: path.Join(src.Label, name), Err: err}
 		}
 		if d.IsDir() {
 			return nil
@@ -135,7 +135,7 @@ func renderSource(src Source, data Data, files map[string]File) error {
 		}
 		content, err := fs.ReadFile(src.FS, name)
 		if err != nil {
-			return err
+			return &FileError{Action: "read", Path: label, Err: err}
 		}
 		if isTemplate {
 			if content, err = execute(label, string(content), data); err != nil {

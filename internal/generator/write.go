@@ -36,7 +36,7 @@ func Write(fsys afero.Fs, dir string, p Plan, force bool) (WriteResult, error) {
 		kept, err := tx.writeFile(target, f)
 		if err != nil {
 			if rbErr := tx.rollback(); rbErr != nil {
-				err = errors.Join(err, rbErr)
+				err = fmt.Errorf("%w; and some of what this run wrote remains: %w", err, rbErr)
 			}
 			return WriteResult{Dir: dir}, err
 		}
@@ -57,7 +57,7 @@ func CheckTarget(fsys afero.Fs, dir string, force bool) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
-		return fmt.Errorf("check %s: %w", dir, err)
+		return writeError("use", dir, err)
 	case !info.IsDir():
 		return fmt.Errorf("%s exists and is not a folder; choose another name or output folder", dir)
 	case force:
@@ -65,12 +65,17 @@ func CheckTarget(fsys afero.Fs, dir string, force bool) error {
 	}
 	empty, err := afero.IsEmpty(fsys, dir)
 	if err != nil {
-		return fmt.Errorf("check %s: %w", dir, err)
+		return writeError("read folder", dir, err)
 	}
 	if !empty {
 		return fmt.Errorf("%w: %s; choose another name, or use --force to overwrite the generated files in it", ErrTargetNotEmpty, dir)
 	}
 	return nil
+}
+
+// writeError is a file operation of Write that failed.
+func writeError(action, name string, err error) error {
+	return &FileError{Action: action, Path: name, Hint: "choose another output folder", Err: err}
 }
 
 // transaction remembers every change so that a failed write can be undone.
@@ -100,16 +105,16 @@ func (tx *transaction) writeFile(target string, f File) (kept bool, err error) {
 	case err == nil:
 		old, err := afero.ReadFile(tx.fs, target)
 		if err != nil {
-			return false, fmt.Errorf("read %s before overwriting it: %w", target, err)
+			return false, writeError("read", target, err)
 		}
 		tx.overwritten = append(tx.overwritten, backup{path: target, mode: info.Mode().Perm(), data: old})
 	case errors.Is(err, fs.ErrNotExist):
 		tx.created = append(tx.created, target)
 	default:
-		return false, fmt.Errorf("check %s: %w", target, err)
+		return false, writeError("use", target, err)
 	}
 	if err := writeAll(tx.fs, target, f.Data, f.Mode); err != nil {
-		return false, fmt.Errorf("write %s: %w", target, err)
+		return false, writeError("write", target, err)
 	}
 	return false, nil
 }
@@ -143,7 +148,7 @@ func (tx *transaction) mkdirAll(dir string) error {
 			break
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("check %s: %w", d, err)
+			return writeError("use", d, err)
 		}
 		missing = append(missing, d)
 		if parent := filepath.Dir(d); parent == d {
@@ -153,7 +158,7 @@ func (tx *transaction) mkdirAll(dir string) error {
 	slices.Reverse(missing)
 	for _, d := range missing {
 		if err := tx.fs.Mkdir(d, 0o755); err != nil {
-			return fmt.Errorf("create folder %s: %w", d, err)
+			return writeError("create folder", d, err)
 		}
 		tx.createdDirs = append(tx.createdDirs, d)
 	}
@@ -164,17 +169,17 @@ func (tx *transaction) rollback() error {
 	var errs []error
 	for _, name := range slices.Backward(tx.created) {
 		if err := tx.fs.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, err)
+			errs = append(errs, &FileError{Action: "remove", Path: name, Err: err})
 		}
 	}
 	for _, b := range tx.overwritten {
 		if err := writeAll(tx.fs, b.path, b.data, b.mode); err != nil {
-			errs = append(errs, fmt.Errorf("restore %s: %w", b.path, err))
+			errs = append(errs, &FileError{Action: "restore", Path: b.path, Err: err})
 		}
 	}
 	for _, d := range slices.Backward(tx.createdDirs) {
 		if err := tx.fs.Remove(d); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, err)
+			errs = append(errs, &FileError{Action: "remove folder", Path: d, Err: err})
 		}
 	}
 	return errors.Join(errs...)

@@ -200,3 +200,38 @@ func TestWriteOnDisk(t *testing.T) {
 		t.Fatalf("start.sh: %v, %v", info, err)
 	}
 }
+
+func TestWriteErrorsAreOneLineWithoutGoJargon(t *testing.T) {
+	tmp := t.TempDir()
+	afile := filepath.Join(tmp, "afile")
+	if err := os.WriteFile(afile, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mem := afero.NewMemMapFs()
+	tests := []struct {
+		name   string
+		fsys   afero.Fs
+		dir    string
+		want   string
+		target error
+	}{
+		{"under a file", afero.NewOsFs(), filepath.Join(afile, "p1"),
+			"cannot use " + filepath.Join(afile, "p1") + ": not a directory; choose another output folder", syscall.ENOTDIR},
+		{"read-only", afero.NewReadOnlyFs(mem), "/ro/deep",
+			"cannot create folder /ro: operation not permitted; choose another output folder", fs.ErrPermission},
+		{"disk full", &failingFs{Fs: mem, n: 1}, "/full",
+			"cannot write /full/.env: no space left on device; choose another output folder", errDiskFull},
+	}
+	for _, tt := range tests {
+		_, err := Write(tt.fsys, tt.dir, samplePlan(), false)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: Write = %v\nwant %s", tt.name, err, tt.want)
+		}
+		if !errors.Is(err, tt.target) {
+			t.Errorf("%s: errors.Is(%v, %v) = false", tt.name, err, tt.target)
+		}
+		if _, ok := errors.AsType[*FileError](err); !ok {
+			t.Errorf("%s: %v is not a *FileError", tt.name, err)
+		}
+	}
+}

@@ -105,12 +105,15 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 		return nil, &config.Error{File: dir, Msg: "is a file; a template pack is the folder that holds pack.yaml and files/"}
 	}
 	file := filepath.Join(dir, FileName)
+	if info, err := fsys.Stat(file); err == nil && info.IsDir() {
+		return nil, &config.Error{File: file, Msg: "is a folder; it must be the file that names the pack and lists its questions"}
+	}
 	data, err := afero.ReadFile(fsys, file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &config.Error{File: file, Msg: "not found; a template pack is a folder holding pack.yaml and files/, so check the path"}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read template pack: %w", err)
+		return nil, &generator.FileError{Action: "read template pack file", Path: file, Err: err}
 	}
 	p, err := Parse(file, data)
 	if err != nil {
@@ -123,7 +126,7 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return p, nil
 	case err != nil:
-		return nil, fmt.Errorf("read template pack: %w", err)
+		return nil, &generator.FileError{Action: "read template pack folder", Path: files, Err: err}
 	case !info.IsDir():
 		return nil, &config.Error{File: files, Msg: "is a file; a pack's files/ must be a folder that mirrors the project"}
 	}

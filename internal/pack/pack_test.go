@@ -193,6 +193,16 @@ func TestLoad(t *testing.T) {
 			t.Errorf("Load error = %v", err)
 		}
 	})
+	t.Run("pack.yaml is a folder", func(t *testing.T) {
+		if err := fsys.MkdirAll("dir/pack.yaml", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(fsys, "dir")
+		var ce *config.Error
+		if !errors.As(err, &ce) || !strings.HasPrefix(err.Error(), "dir/pack.yaml: is a folder;") {
+			t.Errorf("Load error = %v, want a *config.Error", err)
+		}
+	})
 	t.Run("files is a file", func(t *testing.T) {
 		write(t, fsys, "odd/pack.yaml", "name: odd\nversion: 1.0.0\n")
 		write(t, fsys, "odd/files", "")

@@ -1,0 +1,33 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+)
+
+// FileError is a failed file operation told in plain words, such as
+// "cannot create folder ro/deep: read-only file system; choose another
+// output folder". It wraps the failure, so errors.Is(err, fs.ErrPermission)
+// and the like still hold.
+type FileError struct {
+	Action string // what could not be done, such as "create folder"
+	Path   string
+	Hint   string // what to do about it; may be empty
+	Err    error
+}
+
+func (e *FileError) Error() string {
+	// The operation and path of a *fs.PathError would repeat Action and Path.
+	reason := e.Err.Error()
+	if pe, ok := errors.AsType[*fs.PathError](e.Err); ok {
+		reason = pe.Err.Error()
+	}
+	msg := fmt.Sprintf("cannot %s %s: %s", e.Action, e.Path, reason)
+	if e.Hint != "" {
+		msg += "; " + e.Hint
+	}
+	return msg
+}
+
+func (e *FileError) Unwrap() error { return e.Err }

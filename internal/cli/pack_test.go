@@ -263,7 +263,9 @@ func TestNewBadPackWritesNothing(t *testing.T) {
 		{"syntax error", "acme/files/OWNERS.tmpl", "a\n{{ .Extra.team }\n", ExitFailure,
 			`scaffold: template: acme/files/OWNERS.tmpl:2: unexpected "}" in operand`},
 		{"missing key", "acme/files/OWNERS.tmpl", "a\nb\n{{ .Extra.owner }}\n", ExitFailure,
-			`scaffold: template: acme/files/OWNERS.tmpl:3:9: executing "acme/files/OWNERS.tmpl" at <.Extra.owner>: map has no entry for key "owner"`},
+			`scaffold: template: acme/files/OWNERS.tmpl:3: no answer "owner" in .Extra, which holds the answers to the template pack's questions`},
+		{"missing field", "acme/files/OWNERS.tmpl", "a\n{{ .Nope }}\n", ExitFailure,
+			`scaffold: template: acme/files/OWNERS.tmpl:2: no field "Nope" in the template data; see the data that templates get in the README`},
 		{"path climbs out", "acme/files/{{ .Extra.team }}/x", "x\n", ExitFailure,
 			`scaffold: acme/files/{{ .Extra.team }}/x: rendered path "../x" climbs out of the project: path leaves the project folder`},
 	}

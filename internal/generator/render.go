@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,7 +78,35 @@ type TemplateError struct {
 	Err  error
 }
 
-func (e *TemplateError) Error() string { return e.Err.Error() }
+func (e *TemplateError) Error() string {
+	msg := e.Err.Error()
+	m := execFailure.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	line, action, reason := m[1], m[2], m[3]
+	at := fmt.Sprintf("template: %s:%s: ", e.File, line)
+	if f := noField.FindStringSubmatch(reason); f != nil {
+		in := strings.TrimSuffix(action, "."+f[1])
+		if in == "" || in == action {
+			in = "the template data"
+		}
+		return at + fmt.Sprintf("no field %q in %s; see the data that templates get in the README", f[1], in)
+	}
+	if k := noKey.FindStringSubmatch(reason); k != nil && strings.TrimSuffix(action, "."+k[1]) == ".Extra" {
+		return at + fmt.Sprintf("no answer %q in .Extra, which holds the answers to the template pack's questions", k[1])
+	}
+	return msg
+}
+
+// text/template words its execution errors for Go programmers, naming Go
+// types; these find the mistakes a template's author makes most often.
+var (
+	execFailure = regexp.MustCompile(`^template: .*:(\d+):\d+: executing ".*" at <(.*?)>: (.*)$`)
+	noField     = regexp.MustCompile(`^can't evaluate field (\w+) in type `)
+	noKey       = regexp.MustCompile(`^map has no entry for key "(.*)"$`)
+)
+
 func (e *TemplateError) Unwrap() error { return e.Err }
 
 // ErrUnsafePath means a rendered path would land outside the project.

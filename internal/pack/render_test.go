@@ -110,8 +110,10 @@ func TestRenderReportsFileAndLine(t *testing.T) {
 		want             *regexp.Regexp
 	}{
 		{"syntax error", "OWNERS.tmpl", "# owners\n\nteam: {{ .Extra.team }\n", regexp.MustCompile(`^template: acme/files/OWNERS.tmpl:3: unexpected "}" in operand$`)},
-		{"missing key", "OWNERS.tmpl", "# owners\n\nteam: {{ .Extra.teem }}\n", regexp.MustCompile(`^template: acme/files/OWNERS.tmpl:3:\d+: executing "acme/files/OWNERS.tmpl" at <.Extra.teem>: map has no entry for key "teem"$`)},
-		{"unknown field", "Dockerfile.tmpl", "FROM {{ .Pyhton }}\n", regexp.MustCompile(`^template: acme/files/Dockerfile.tmpl:1:\d+: executing .* can't evaluate field Pyhton`)},
+		{"missing key", "OWNERS.tmpl", "# owners\n\nteam: {{ .Extra.teem }}\n", regexp.MustCompile(`^template: acme/files/OWNERS.tmpl:3: no answer "teem" in .Extra, which holds the answers to the template pack's questions$`)},
+		{"unknown field", "Dockerfile.tmpl", "FROM {{ .Pyhton }}\n", regexp.MustCompile(`^template: acme/files/Dockerfile.tmpl:1: no field "Pyhton" in the template data; see the data that templates get in the README$`)},
+		{"unknown nested field", "Dockerfile.tmpl", "\nFROM {{ .App.Nope | lower }}\n", regexp.MustCompile(`^template: acme/files/Dockerfile.tmpl:2: no field "Nope" in .App; see the data that templates get in the README$`)},
+		{"unknown field in a path", "{{ .Nope }}/x", "x\n", regexp.MustCompile(`^template: acme/files/\{\{ .Nope }}/x \(path\):1: no field "Nope" in the template data;`)},
 		{"bad path", "{{ .Extra.dir }/x", "x\n", regexp.MustCompile(`^template: acme/files/\{\{ .Extra.dir }/x \(path\):1: unexpected "}" in operand$`)},
 	}
 	for _, tt := range tests {

@@ -266,6 +266,8 @@ func TestNewBadPackWritesNothing(t *testing.T) {
 			`scaffold: template: acme/files/OWNERS.tmpl:3: no answer "owner" in .Extra, which holds the answers to the template pack's questions`},
 		{"missing field", "acme/files/OWNERS.tmpl", "a\n{{ .Nope }}\n", ExitFailure,
 			`scaffold: template: acme/files/OWNERS.tmpl:2: no field "Nope" in the template data; see the data that templates get in the README`},
+		{"file where a folder goes", "acme/files/config", "x\n", ExitFailure,
+			`scaffold: acme/files/config: path clash: it writes the file config where templates/project/config/__init__.py.tmpl needs a folder; rename or remove one of them`},
 		{"path climbs out", "acme/files/{{ .Extra.team }}/x", "x\n", ExitFailure,
 			`scaffold: acme/files/{{ .Extra.team }}/x: rendered path "../x" climbs out of the project: path leaves the project folder`},
 	}

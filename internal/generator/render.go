@@ -112,6 +112,9 @@ func (e *TemplateError) Unwrap() error { return e.Err }
 // ErrUnsafePath means a rendered path would land outside the project.
 var ErrUnsafePath = errors.New("path leaves the project folder")
 
+// ErrPathClash means a rendered file's path is also a folder of another.
+var ErrPathClash = errors.New("path clash")
+
 // secretFiles may hold the generated secrets; .env is kept out of git and images.
 const secretFile = ".env"
 
@@ -126,8 +129,9 @@ func Render(o Options, t Template, rnd io.Reader) (Plan, error) {
 		return Plan{}, err
 	}
 	files := map[string]File{}
+	from := map[string]string{config.FileName: config.FileName} // output path -> template file
 	for _, src := range t.Sources {
-		if err := renderSource(src, data, files); err != nil {
+		if err := renderSource(src, data, files, from); err != nil {
 			return Plan{}, err
 		}
 	}
@@ -145,10 +149,32 @@ func Render(o Options, t Template, rnd io.Reader) (Plan, error) {
 		plan.Files = append(plan.Files, f)
 	}
 	slices.SortFunc(plan.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	if err := checkClashes(plan.Files, from); err != nil {
+		return Plan{}, err
+	}
 	return plan, nil
 }
 
-func renderSource(src Source, data Data, files map[string]File) error {
+// checkClashes refuses a file whose path is a folder of another file, such
+// as a pack's config beside the builtin config/settings.py, which Write
+// could only find out halfway.
+func checkClashes(files []File, from map[string]string) error {
+	isFile := make(map[string]bool, len(files))
+	for _, f := range files {
+		isFile[f.Path] = true
+	}
+	for _, f := range files {
+		for dir := path.Dir(f.Path); dir != "."; dir = path.Dir(dir) {
+			if isFile[dir] {
+				return &TemplateError{File: from[dir], Err: fmt.Errorf("%s: %w: it writes the file %s where %s needs a folder; rename or remove one of them",
+					from[dir], ErrPathClash, dir, from[f.Path])}
+			}
+		}
+	}
+	return nil
+}
+
+func renderSource(src Source, data Data, files map[string]File, from map[string]string) error {
 	return fs.WalkDir(src.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return &FileError{Action: "read", Path: path.Join(src.Label, name), Err: err}
@@ -177,6 +203,7 @@ func renderSource(src Source, data Data, files map[string]File) error {
 			mode = 0o755
 		}
 		files[out] = File{Path: out, Mode: mode, Data: content, Keep: out == secretFile}
+		from[out] = label
 		return nil
 	})
 }

@@ -152,6 +152,28 @@ func TestRenderErrorsNameTheFile(t *testing.T) {
 	}
 }
 
+func TestRenderRefusesAFileWhereAFolderGoes(t *testing.T) {
+	base := fstest.MapFS{"config/settings.py.tmpl": {Data: []byte("DEBUG = False\n")}}
+	o := testOptions()
+	o.Extra = map[string]any{"dir": "config"}
+	for _, pack := range []fstest.MapFS{
+		{"config": {Data: []byte("x\n")}},
+		{"{{.Extra.dir}}.tmpl": {Data: []byte("x\n")}},
+		{"config/settings.py/x": {Data: []byte("x\n")}},
+	} {
+		tmpl := Template{Sources: []Source{{"builtin", base}, {"pack", pack}}}
+		_, err := Render(o, tmpl, fixedRand())
+		var te *TemplateError
+		if !errors.Is(err, ErrPathClash) || !errors.As(err, &te) {
+			t.Errorf("Render = %v, want a *TemplateError for ErrPathClash", err)
+			continue
+		}
+		if msg := err.Error(); !strings.Contains(msg, "pack/") || !strings.Contains(msg, "builtin/config/settings.py.tmpl") {
+			t.Errorf("Render = %q, want both template files named", msg)
+		}
+	}
+}
+
 func TestRenderIsDeterministicApartFromSecrets(t *testing.T) {
 	files := fstest.MapFS{
 		".env.tmpl":  {Data: []byte("K={{.Secrets.DjangoSecretKey}}\nP={{.Secrets.DatabasePassword}}\n")},

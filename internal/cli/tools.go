@@ -68,8 +68,9 @@ func (t tools) composeProblem(ctx context.Context) check {
 
 // initGit makes dir a git repository, without a commit. Unless --git was
 // given, a project inside a repository is left alone, as nested
-// repositories are rarely wanted. Nothing here fails the run: the project is
-// already written.
+// repositories are rarely wanted; a project that is a repository already,
+// as on a rerun with --force, is always left alone. Nothing here fails the
+// run: the project is already written.
 func (t tools) initGit(ctx context.Context, out printer, stderr io.Writer, dir string, explicit bool) {
 	if !t.enabled() {
 		return
@@ -78,12 +79,15 @@ func (t tools) initGit(ctx context.Context, out printer, stderr io.Writer, dir s
 		_ = out.note("git was not found, so %s is not a git repository; install git, then run git init there", dir)
 		return
 	}
-	if !explicit {
-		inside, err := t.run(ctx, dir, "git", "rev-parse", "--is-inside-work-tree")
-		if err == nil && inside == "true" {
-			_ = out.note("%s is inside a git repository already, so scaffold did not run git init; --git does", dir)
-			return
-		}
+	// The prefix is dir's path inside the repository: empty at its top.
+	prefix, err := t.run(ctx, dir, "git", "rev-parse", "--show-prefix")
+	switch {
+	case err != nil:
+	case prefix == "":
+		return
+	case !explicit:
+		_ = out.note("%s is inside a git repository already, so scaffold did not run git init; --git does", dir)
+		return
 	}
 	if _, err := t.run(ctx, dir, "git", "init", "--quiet"); err != nil {
 		fmt.Fprintf(stderr, "scaffold: %s: %s; the project is written, so run git init there yourself\n", dir, oneLine(err.Error()))

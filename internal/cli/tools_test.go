@@ -70,7 +70,7 @@ func healthyMachine() *fakeMachine {
 		installed: map[string]bool{"git": true, "docker": true},
 		results: map[string]result{
 			"git --version":                        prints("git version 2.47.1\n"),
-			"git rev-parse --is-inside-work-tree":  fails("", "fatal: not a git repository (or any of the parent directories): .git\n"),
+			"git rev-parse --show-prefix":          fails("", "fatal: not a git repository (or any of the parent directories): .git\n"),
 			"git init --quiet":                     prints(""),
 			"docker compose version --short":       prints("2.33.1\n"),
 			"docker version --format " + dockerFmt: prints("28.0.1|28.0.1\n"),
@@ -143,7 +143,7 @@ func TestGitMissingIsANote(t *testing.T) {
 
 func TestGitInsideARepository(t *testing.T) {
 	m := healthyMachine()
-	m.results["git rev-parse --is-inside-work-tree"] = prints("true\n")
+	m.results["git rev-parse --show-prefix"] = prints("myapi/\n")
 	code, stdout, _ := runOn(t, m, false, "new", "myapi", "--yes")
 	if code != cli.ExitOK || m.ran("myapi$ git init --quiet") {
 		t.Errorf("exit %d, calls %q; want no nested repository by default", code, m.calls)
@@ -153,9 +153,23 @@ func TestGitInsideARepository(t *testing.T) {
 	}
 
 	m = healthyMachine()
-	m.results["git rev-parse --is-inside-work-tree"] = prints("true\n")
+	m.results["git rev-parse --show-prefix"] = prints("myapi/\n")
 	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--git"); code != cli.ExitOK || !m.ran("myapi$ git init --quiet") {
 		t.Errorf("exit %d, calls %q; want --git to run git init anyway", code, m.calls)
+	}
+}
+
+func TestGitLeavesAProjectThatIsARepository(t *testing.T) {
+	for _, args := range [][]string{{"new", "myapi", "--yes"}, {"new", "myapi", "--yes", "--git"}} {
+		m := healthyMachine()
+		m.results["git rev-parse --show-prefix"] = prints("\n")
+		code, stdout, stderr := runOn(t, m, false, args...)
+		if code != cli.ExitOK || m.ran("myapi$ git init --quiet") {
+			t.Errorf("%q: exit %d, calls %q; want no git init in a repository's own folder", args, code, m.calls)
+		}
+		if strings.Contains(stdout, "git") || stderr != "" {
+			t.Errorf("%q: stdout %q, stderr %q; want nothing said about git", args, stdout, stderr)
+		}
 	}
 }
 

@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 
-	"github.com/spf13/afero"
 	"github.com/spf13/cobra"
 
 	"github.com/djscaffold/scaffold/internal/generator"
@@ -50,15 +50,13 @@ delete the files you keep unchanged and the pack follows scaffold's updates.`,
 }
 
 func runExport(cmd *cobra.Command, env *Env, dir string, force bool) error {
-	// generator.Write would refuse too, but speaking of a project folder.
-	if info, err := env.Fs.Stat(dir); err == nil && info.IsDir() && !force {
-		empty, err := afero.IsEmpty(env.Fs, dir)
-		if err != nil {
-			return fmt.Errorf("check %s: %w", dir, err)
-		}
-		if !empty {
-			return fmt.Errorf("%s is not empty; choose an empty folder, or use --force to overwrite the exported files in it", dir)
-		}
+	// generator's own message speaks of a project folder.
+	err := generator.CheckTarget(env.Fs, dir, force)
+	if errors.Is(err, generator.ErrTargetNotEmpty) {
+		return &plainError{msg: dir + " is not empty; choose an empty folder, or use --force to overwrite the exported files in it", err: err}
+	}
+	if err != nil {
+		return err
 	}
 	plan, err := pack.Export()
 	if err != nil {

@@ -252,13 +252,11 @@ func interview(env *Env, out printer, nf newFlags, opts *generator.Options, give
 	if err != nil {
 		return err
 	}
-	for _, q := range extra.pack.Questions {
-		asked = asked || !extra.given[q.Name]
-	}
-	if err := askPackQuestions(env.Prompter, extra); err != nil {
+	askedPack, err := askPackQuestions(env.Prompter, extra)
+	if err != nil {
 		return err
 	}
-	if !asked || nf.dryRun {
+	if !asked && !askedPack || nf.dryRun {
 		return nil
 	}
 	summary := out

@@ -344,6 +344,20 @@ func TestNewAsksPackQuestions(t *testing.T) {
 	}
 }
 
+func TestPackQuestionsAloneAskToConfirm(t *testing.T) {
+	fsys := acmeFs(t)
+	p := &packPrompter{answers: map[string]any{"pager": false}}
+	r := runWith(t, fsys, p, "new", "shop", "--template", "acme", "--set", "team=payments", "--set", "tier=gold",
+		"--python", "3.13", "--django", "5.2", "--database", "sqlite", "--auth", "jwt", "--no-resource",
+		"--api-docs", "--celery=false", "--cors=false", "--server", "gunicorn", "--ci", "none")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if got := strings.Join(p.asked, ", "); got != "pager, Write the project?" {
+		t.Errorf("asked %q; want the one unanswered pack question, then the confirmation", got)
+	}
+}
+
 func TestAskPackQuestionRequiresAnAnswer(t *testing.T) {
 	fsys := afero.NewMemMapFs()
 	writeFile(t, fsys, "p/pack.yaml", "name: p\nversion: 1.0.0\nquestions:\n  - name: team\n")

@@ -8,19 +8,21 @@ import (
 )
 
 // askPackQuestions asks a pack's own questions that no flag or answers file
-// answered, after the builtin ones.
-func askPackQuestions(p prompt.Prompter, ea extraAnswers) error {
+// answered, after the builtin ones, and reports whether it asked any.
+func askPackQuestions(p prompt.Prompter, ea extraAnswers) (bool, error) {
+	asked := false
 	for _, q := range ea.pack.Questions {
 		if ea.given[q.Name] {
 			continue
 		}
+		asked = true
 		v, err := askPackQuestion(p, q)
 		if err != nil {
-			return err
+			return asked, err
 		}
 		ea.values[q.Name] = v
 	}
-	return nil
+	return asked, nil
 }
 
 var errAnswerRequired = errors.New("this question has no default; type an answer")

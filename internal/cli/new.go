@@ -352,14 +352,10 @@ func (a answered) locate(err error) error {
 	if a.cfg == nil || !errors.As(err, &oe) {
 		return err
 	}
-	key := strings.ReplaceAll(oe.Option, " ", "_")
-	if key == "project_name" {
-		key = "name"
-	}
-	if !a.cfgSet[key] {
+	if !a.cfgSet[oe.Key] {
 		return err
 	}
-	return &config.Error{File: a.cfg.Source, Line: a.cfg.Line("answers." + key), Msg: err.Error()}
+	return &config.Error{File: a.cfg.Source, Line: a.cfg.Line("answers." + oe.Key), Msg: err.Error()}
 }
 
 // folderTakenError refuses a typed name whose folder already holds files.

@@ -45,10 +45,12 @@ const shellMeta = " \t\n'\"`$&|;<>()*?[]{}!#~=%^,:@+"
 // ValidateName checks a project name. The folder keeps the name as given, and
 // the Python code uses its slug, so both must be safe.
 func ValidateName(name string) error {
-	bad := func(reason string) error { return &OptionError{Option: "project name", Value: name, Reason: reason} }
+	bad := func(reason string) error {
+		return &OptionError{Option: "project name", Key: "name", Value: name, Reason: reason}
+	}
 	switch {
 	case name == "":
-		return &OptionError{Option: "project name", Value: name, Reason: "it is empty; give a name such as myapi"}
+		return &OptionError{Option: "project name", Key: "name", Value: name, Reason: "it is empty; give a name such as myapi"}
 	case len(name) > MaxNameLength:
 		return bad(fmt.Sprintf("it has %d characters; use at most %d", len(name), MaxNameLength))
 	case strings.ContainsAny(name, `/\`) || strings.Contains(name, ".."):
@@ -83,7 +85,9 @@ func ValidateName(name string) error {
 // ValidateResource checks the example resource name, which becomes a Django
 // app, a Python package and a URL segment, so it must be a plain identifier.
 func ValidateResource(name string) error {
-	bad := func(reason string) error { return &OptionError{Option: "resource", Value: name, Reason: reason} }
+	bad := func(reason string) error {
+		return &OptionError{Option: "resource", Key: "resource", Value: name, Reason: reason}
+	}
 	if len(name) > MaxNameLength {
 		return bad(fmt.Sprintf("it has %d characters; use at most %d", len(name), MaxNameLength))
 	}

@@ -100,17 +100,18 @@ func TestOptionsValidate(t *testing.T) {
 		t.Fatalf("defaults: %v", err)
 	}
 	tests := []struct {
-		mutate func(*Options)
-		want   string
+		mutate    func(*Options)
+		want, key string
 	}{
-		{func(o *Options) { o.Database = "oracle" }, "choose one of postgres, mysql, sqlite"},
-		{func(o *Options) { o.Python = "3.11" }, "choose one of 3.12, 3.13, 3.14"},
-		{func(o *Options) { o.Django = "4.2" }, "choose one of 5.2, 6.1"},
-		{func(o *Options) { o.Auth = "oauth" }, "session, token, jwt"},
-		{func(o *Options) { o.Server = "daphne" }, "gunicorn, uvicorn"},
-		{func(o *Options) { o.CI = "jenkins" }, "github, gitlab, none"},
-		{func(o *Options) { o.Resource = "Items" }, "lowercase"},
-		{func(o *Options) { o.Name = "" }, "empty"},
+		{func(o *Options) { o.Database = "oracle" }, "choose one of postgres, mysql, sqlite", "database"},
+		{func(o *Options) { o.Python = "3.11" }, "choose one of 3.12, 3.13, 3.14", "python"},
+		{func(o *Options) { o.Django = "4.2" }, "choose one of 5.2, 6.1", "django"},
+		{func(o *Options) { o.Auth = "oauth" }, "session, token, jwt", "auth"},
+		{func(o *Options) { o.Server = "daphne" }, "gunicorn, uvicorn", "server"},
+		{func(o *Options) { o.CI = "jenkins" }, "github, gitlab, none", "ci"},
+		{func(o *Options) { o.Resource = "Items" }, "lowercase", "resource"},
+		{func(o *Options) { o.Name = "" }, "empty", "name"},
+		{func(o *Options) { o.Name = "_x" }, "start with a letter", "name"},
 	}
 	for _, tt := range tests {
 		o := base
@@ -119,6 +120,10 @@ func TestOptionsValidate(t *testing.T) {
 		var oe *OptionError
 		if !errors.As(err, &oe) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Validate() = %v, want an *OptionError mentioning %q", err, tt.want)
+			continue
+		}
+		if oe.Key != tt.key {
+			t.Errorf("Validate() = %v with Key %q, want the answers file's key %q", err, oe.Key, tt.key)
 		}
 	}
 }

@@ -64,7 +64,8 @@ func DefaultOptions() Options {
 // OptionError reports an answer that cannot be used. It is always the
 // user's to fix, so callers treat it as a usage error.
 type OptionError struct {
-	Option string
+	Option string // as messages name it, such as "project name"
+	Key    string // as the answers file names it, such as "name"
 	Value  string
 	Reason string
 }
@@ -78,7 +79,7 @@ func (c Choice) Check(value string) error {
 	if slices.Contains(c.Values, value) {
 		return nil
 	}
-	return &OptionError{Option: c.Option, Value: value, Reason: "choose one of " + strings.Join(c.Values, ", ")}
+	return &OptionError{Option: c.Option, Key: c.Option, Value: value, Reason: "choose one of " + strings.Join(c.Values, ", ")}
 }
 
 // DjangoVersionsFor lists the Django releases that support the given Python.
@@ -109,7 +110,7 @@ func (o Options) Validate() error {
 		}
 	}
 	if !slices.Contains(DjangoVersionsFor(o.Python), o.Django) {
-		return &OptionError{Option: "django", Value: o.Django,
+		return &OptionError{Option: "django", Key: "django", Value: o.Django,
 			Reason: fmt.Sprintf("Django %s needs Python %s or newer, not %s", o.Django, minPython[o.Django], o.Python)}
 	}
 	if o.Resource != "" {

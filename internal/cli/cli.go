@@ -126,7 +126,8 @@ tests and CI. It works offline, and the same answers always give the same files.
 		},
 	}
 	root.SetFlagErrorFunc(flagError)
-	root.AddCommand(newNewCommand(env), newTemplatesCommand(env), newDiffCommand(env), newDoctorCommand(env), newVersionCommand())
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newNewCommand(env), newTemplatesCommand(env), newDiffCommand(env), newDoctorCommand(env), newVersionCommand(), newCompletionCommand())
 	return root
 }
 

@@ -346,8 +346,13 @@ func TestVersionAndCompletion(t *testing.T) {
 		}
 	}
 	for _, cmd := range []string{"new", "version", "completion"} {
-		if r := run(t, newFs(t), cmd, "--help"); r.code != ExitOK || !strings.Contains(r.stdout, "Example") && cmd != "completion" {
+		if r := run(t, newFs(t), cmd, "--help"); r.code != ExitOK || !strings.Contains(r.stdout, "Example") {
 			t.Errorf("%s --help: exit %d\n%s", cmd, r.code, r.stdout)
+		}
+	}
+	for _, args := range [][]string{{"completion"}, {"completion", "foo"}, {"completion", "bash", "zsh"}} {
+		if r := run(t, newFs(t), args...); r.code != ExitUsage || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "bash, zsh, fish or powershell") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want a one-line usage error", args, r.code, r.stdout, r.stderr)
 		}
 	}
 }

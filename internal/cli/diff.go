@@ -111,7 +111,7 @@ func runDiff(cmd *cobra.Command, env *Env, dir, templateDir string) error {
 	}
 	out := cmd.OutOrStdout()
 	if len(changes) == 0 {
-		_, err := fmt.Fprintf(out, "%s matches what its templates generate (%d files compared)\n", dir, len(plan.Files))
+		_, err := fmt.Fprintf(out, "%s matches what its templates generate (%d files compared)\n", dir, diff.Compared(plan))
 		return err
 	}
 	if err := diff.Write(out, changes); err != nil {

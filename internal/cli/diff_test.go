@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,6 +31,12 @@ func TestDiffSame(t *testing.T) {
 	r := run(t, fsys, "diff", "golden")
 	if r.code != ExitOK || r.stderr != "" || !strings.HasPrefix(r.stdout, "golden matches what its templates generate (") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit 0", r.code, r.stdout, r.stderr)
+	}
+	// .env is not compared, so it is not counted.
+	files := tree(t, fsys, "golden")
+	want := fmt.Sprintf("(%d files compared)\n", len(files)-2)
+	if !strings.HasSuffix(r.stdout, want) {
+		t.Errorf("stdout %q; want %q, for every file but .env and mine.py", r.stdout, want)
 	}
 }
 

@@ -45,7 +45,7 @@ type Change struct {
 func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
 	var changes []Change
 	for _, f := range plan.Files {
-		if f.Keep {
+		if !compared(f) {
 			continue
 		}
 		name := filepath.Join(dir, filepath.FromSlash(f.Path))
@@ -73,6 +73,20 @@ func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
 	}
 	return changes, nil
 }
+
+// Compared counts the files of plan that Compare compares.
+func Compared(plan generator.Plan) int {
+	n := 0
+	for _, f := range plan.Files {
+		if compared(f) {
+			n++
+		}
+	}
+	return n
+}
+
+// compared is false for the files the user owns once generated.
+func compared(f generator.File) bool { return !f.Keep }
 
 func executable(m fs.FileMode) bool { return m&0o111 != 0 }
 

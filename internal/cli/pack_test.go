@@ -269,7 +269,9 @@ func TestNewBadPackWritesNothing(t *testing.T) {
 		{"file where a folder goes", "acme/files/config", "x\n", ExitFailure,
 			`scaffold: acme/files/config: path clash: it writes the file config where templates/project/config/__init__.py.tmpl needs a folder; rename or remove one of them`},
 		{"path climbs out", "acme/files/{{ .Extra.team }}/x", "x\n", ExitFailure,
-			`scaffold: acme/files/{{ .Extra.team }}/x: rendered path "../x" climbs out of the project: path leaves the project folder`},
+			`scaffold: acme/files/{{ .Extra.team }}/x: unsafe path: rendered path "../x" climbs out of the project`},
+		{"path into .git", "acme/files/.git/hooks/pre-commit", "#!/bin/sh\n", ExitFailure,
+			`scaffold: acme/files/.git/hooks/pre-commit: unsafe path: rendered path ".git/hooks/pre-commit" is inside .git, which belongs to git`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

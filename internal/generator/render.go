@@ -109,8 +109,9 @@ var (
 
 func (e *TemplateError) Unwrap() error { return e.Err }
 
-// ErrUnsafePath means a rendered path would land outside the project.
-var ErrUnsafePath = errors.New("path leaves the project folder")
+// ErrUnsafePath means a rendered path would land outside the project, or in
+// its .git folder.
+var ErrUnsafePath = errors.New("unsafe path")
 
 // ErrPathClash means a rendered file's path is also a folder of another.
 var ErrPathClash = errors.New("path clash")
@@ -211,38 +212,41 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 // renderPath renders a templated path one segment at a time. It returns ""
 // when a segment renders empty, which is how a template tree makes a file
 // conditional. A segment may render to several, but the result must stay
-// inside the project.
+// inside the project, and out of its .git folder.
 func renderPath(label, name string, data Data) (string, error) {
-	if !strings.Contains(name, "{{") {
-		return name, nil
+	rendered := name
+	if strings.Contains(name, "{{") {
+		segments := strings.Split(name, "/")
+		for i, seg := range segments {
+			if !strings.Contains(seg, "{{") {
+				continue
+			}
+			out, err := execute(label+" (path)", seg, data)
+			if err != nil {
+				return "", err
+			}
+			if len(out) == 0 {
+				return "", nil
+			}
+			segments[i] = string(out)
+		}
+		rendered = strings.Join(segments, "/")
 	}
-	segments := strings.Split(name, "/")
-	for i, seg := range segments {
-		if !strings.Contains(seg, "{{") {
-			continue
-		}
-		out, err := execute(label+" (path)", seg, data)
-		if err != nil {
-			return "", err
-		}
-		if len(out) == 0 {
-			return "", nil
-		}
-		segments[i] = string(out)
-	}
-	rendered := strings.Join(segments, "/")
 	unsafe := func(why string) error {
-		return &TemplateError{File: label, Err: fmt.Errorf("%s: rendered path %q %s: %w", label, rendered, why, ErrUnsafePath)}
+		return &TemplateError{File: label, Err: fmt.Errorf("%s: %w: rendered path %q %s", label, ErrUnsafePath, rendered, why)}
 	}
 	if strings.HasPrefix(rendered, "/") || strings.Contains(rendered, `\`) || path.IsAbs(rendered) {
 		return "", unsafe("is absolute")
 	}
 	for seg := range strings.SplitSeq(rendered, "/") {
-		if seg == ".." {
+		switch {
+		case seg == "..":
 			return "", unsafe("climbs out of the project")
-		}
-		if seg == "" || seg == "." {
+		case seg == "" || seg == ".":
 			return "", unsafe("has an empty or \".\" folder")
+		case strings.EqualFold(seg, ".git"):
+			// Case-insensitive file systems take .GIT for .git.
+			return "", unsafe("is inside .git, which belongs to git")
 		}
 	}
 	return rendered, nil

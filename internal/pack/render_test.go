@@ -83,12 +83,14 @@ func TestRenderRefusesUnsafePaths(t *testing.T) {
 		name, file, dir string
 		want            string
 	}{
-		{"climbs through a template", "{{ .Extra.dir }}/x.tmpl", "../..", `acme/files/{{ .Extra.dir }}/x.tmpl: rendered path "../../x" climbs out of the project`},
-		{"absolute through a template", "{{ .Extra.dir }}/x", "/etc", `acme/files/{{ .Extra.dir }}/x: rendered path "/etc/x" is absolute`},
+		{"climbs through a template", "{{ .Extra.dir }}/x.tmpl", "../..", `acme/files/{{ .Extra.dir }}/x.tmpl: unsafe path: rendered path "../../x" climbs out of the project`},
+		{"absolute through a template", "{{ .Extra.dir }}/x", "/etc", `acme/files/{{ .Extra.dir }}/x: unsafe path: rendered path "/etc/x" is absolute`},
 		{"dot segment", "{{ .Extra.dir }}/x", ".", `rendered path "./x" has an empty or "." folder`},
 		{"slash inside a segment", "{{ .Extra.dir }}/x", "a//b", `rendered path "a//b/x" has an empty or "." folder`},
 		{"climbs inside a segment", "{{ .Extra.dir }}/x", "a/../../b", `rendered path "a/../../b/x" climbs out of the project`},
 		{"backslash", "{{ .Extra.dir }}/x", `..\..`, `rendered path "..\\../x" is absolute`},
+		{"into .git", ".git/hooks/pre-commit", "", `acme/files/.git/hooks/pre-commit: unsafe path: rendered path ".git/hooks/pre-commit" is inside .git`},
+		{"into .git through a template", "{{ .Extra.dir }}/config", ".GIT", `rendered path ".GIT/config" is inside .git`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

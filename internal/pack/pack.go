@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spf13/afero"
 	"gopkg.in/yaml.v3"
@@ -194,8 +195,12 @@ func Parse(file string, data []byte) (*Pack, error) {
 		p.Questions = append(p.Questions, q)
 	}
 	for i, r := range raw.Remove {
+		key := fmt.Sprintf("remove.%d", i)
 		if !safePath(r) {
-			return nil, fail(fmt.Sprintf("remove.%d", i), "remove: %q is not a path inside the project; write it as the project shows it, such as .gitlab-ci.yml", r)
+			return nil, fail(key, "remove: %q is not a path inside the project; write it as the project shows it, such as .gitlab-ci.yml", r)
+		}
+		if !builtinOutput(r) {
+			return nil, fail(key, "remove: %q is not a file that the builtin templates generate; write its path as the project shows it, such as .gitlab-ci.yml", r)
 		}
 		p.Remove = append(p.Remove, r)
 	}
@@ -248,6 +253,41 @@ func parseQuestion(rq rawQuestion, fail func(key, format string, args ...any) er
 	}
 	q.Default = def
 	return q, nil
+}
+
+// builtinOutputs are the output paths of the builtin templates, as lists of
+// segments. "" stands for a segment that the answers name, such as the
+// example resource's app folder; a segment that is there or not, such as
+// {{if .GitLabCI}}.gitlab-ci.yml{{end}}, is kept as its name.
+var builtinOutputs = sync.OnceValue(func() [][]string {
+	var outputs [][]string
+	_ = fs.WalkDir(templates.Project(), ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		segments := strings.Split(strings.TrimSuffix(name, generator.TemplateSuffix), "/")
+		for i, seg := range segments {
+			if m := conditional.FindStringSubmatch(seg); m != nil {
+				segments[i] = m[1]
+			} else if strings.Contains(seg, "{{") {
+				segments[i] = ""
+			}
+		}
+		outputs = append(outputs, segments)
+		return nil
+	})
+	return outputs
+})
+
+var conditional = regexp.MustCompile(`^\{\{-?\s*if [^{}]*\}\}([^{}]+)\{\{-?\s*end\s*-?\}\}$`)
+
+// builtinOutput reports whether some answers make the builtin templates
+// generate the file name.
+func builtinOutput(name string) bool {
+	segments := strings.Split(name, "/")
+	return slices.ContainsFunc(builtinOutputs(), func(output []string) bool {
+		return slices.EqualFunc(output, segments, func(o, s string) bool { return o == "" || o == s })
+	})
 }
 
 // safePath reports whether name is a clean path inside the project.

@@ -36,7 +36,10 @@ func TestParseSchema(t *testing.T) {
 		{"bool default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: pager\n    type: bool\n    default: sometimes\n", 6, `default: "sometimes" is not true or false`},
 		{"choice default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: tier\n    type: choice\n    choices: [gold]\n    default: tin\n", 7, `default: "tin" is not one of gold`},
 		{"list default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: team\n    default: [a]\n", 5, "default: must be a single value"},
-		{"remove climbs", "name: acme\nversion: 1.0.0\nremove:\n  - ok.txt\n  - ../x\n", 5, `remove: "../x" is not a path inside the project`},
+		{"remove climbs", "name: acme\nversion: 1.0.0\nremove:\n  - README.md\n  - ../x\n", 5, `remove: "../x" is not a path inside the project`},
+		{"remove what is not generated", "name: acme\nversion: 1.0.0\nremove:\n  - README.md\n  - .gitlab-ci.yaml\n", 5, `remove: ".gitlab-ci.yaml" is not a file that the builtin templates generate`},
+		{"remove a folder", "name: acme\nversion: 1.0.0\nremove: [config]\n", 3, `remove: "config" is not a file that the builtin templates generate`},
+		{"remove the answers file", "name: acme\nversion: 1.0.0\nremove: [.scaffold.yaml]\n", 3, `remove: ".scaffold.yaml" is not a file`},
 		{"remove absolute", "name: acme\nversion: 1.0.0\nremove: [/etc/passwd]\n", 3, `"/etc/passwd" is not a path inside the project`},
 		{"not yaml", "name: [acme\n", 1, "not valid YAML"},
 	}
@@ -54,6 +57,14 @@ func TestParseSchema(t *testing.T) {
 				t.Errorf("error %q spans lines", err)
 			}
 		})
+	}
+}
+
+func TestParseRemovesBuiltinOutputs(t *testing.T) {
+	for _, name := range []string{".gitlab-ci.yml", ".github/workflows/ci.yml", "config/celery.py", "items/models.py", "blog_posts/tests/test_api.py", "docker/mariadb/grant-test-database.sql", "manage.py"} {
+		if _, err := Parse("acme/pack.yaml", []byte("name: acme\nversion: 1.0.0\nremove: ["+name+"]\n")); err != nil {
+			t.Errorf("remove %s: %v", name, err)
+		}
 	}
 }
 

@@ -116,7 +116,8 @@ var ErrUnsafePath = errors.New("unsafe path")
 // ErrPathClash means a rendered file's path is also a folder of another.
 var ErrPathClash = errors.New("path clash")
 
-// secretFiles may hold the generated secrets; .env is kept out of git and images.
+// secretFile alone holds the generated secrets: it is kept out of git and
+// images, readable only by its owner, and never overwritten.
 const secretFile = ".env"
 
 // Render renders every file of the project into memory. It reads the
@@ -200,7 +201,10 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 			content = normalizeText(content)
 		}
 		mode := fs.FileMode(0o644)
-		if bytes.HasPrefix(content, []byte("#!")) {
+		switch {
+		case out == secretFile:
+			mode = 0o600
+		case bytes.HasPrefix(content, []byte("#!")):
 			mode = 0o755
 		}
 		files[out] = File{Path: out, Mode: mode, Data: content, Keep: out == secretFile}

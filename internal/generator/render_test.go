@@ -65,8 +65,8 @@ func TestRenderRules(t *testing.T) {
 	if f, _ := plan.Lookup("README.md"); f.Mode != 0o644 {
 		t.Errorf("README.md mode %o, want 644", f.Mode)
 	}
-	if f, _ := plan.Lookup(".env"); !f.Keep || len(f.Data) < 60 {
-		t.Errorf(".env = %+v, want a kept file with a secret", f)
+	if f, _ := plan.Lookup(".env"); !f.Keep || f.Mode != 0o600 || len(f.Data) < 60 {
+		t.Errorf(".env = %+v, want a kept, owner-only file with a secret", f)
 	}
 	if _, ok := plan.Lookup(".scaffold.yaml"); !ok {
 		t.Error(".scaffold.yaml is missing")

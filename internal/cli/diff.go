@@ -78,7 +78,7 @@ func runDiff(cmd *cobra.Command, env *Env, dir, templateDir string) error {
 	}
 	opts := generator.DefaultOptions()
 	generator.Apply(&opts, cfg.Answers)
-	given := answered{cfg: cfg, cfgSet: answerKeys(cfg.Answers)}
+	given := answered{cfg: cfg, cfgSet: cfg.Answers.Keys()}
 	if err := opts.Validate(); err != nil {
 		return given.locate(err)
 	}

@@ -109,26 +109,15 @@ dashes turned into underscores, so my-api is fine.`,
 	f.BoolVar(&nf.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
 	f.BoolVar(&nf.quiet, "quiet", false, "print only errors")
 	f.BoolVar(&nf.git, "git", true, "run git init in the new project, without a commit, when git is installed; --git=false turns it off")
-	for _, name := range []string{"python", "django", "database", "auth", "server", "ci"} {
-		name := name
-		_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-			return choiceOf(name).Values, cobra.ShellCompDirectiveNoFileComp
+	for _, c := range generator.Choices {
+		_ = cmd.RegisterFlagCompletionFunc(c.Option, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return c.Values, cobra.ShellCompDirectiveNoFileComp
 		})
 	}
 	return cmd
 }
 
 func choices(c generator.Choice) string { return strings.Join(c.Values, "|") }
-
-func choiceOf(option string) generator.Choice {
-	for _, c := range []generator.Choice{generator.PythonChoice, generator.DjangoChoice, generator.DatabaseChoice,
-		generator.AuthChoice, generator.ServerChoice, generator.CIChoice} {
-		if c.Option == option {
-			return c
-		}
-	}
-	return generator.Choice{}
-}
 
 // answered records which answers the user gave, and where, so that prompts
 // skip them and errors can point at the answers file.
@@ -275,7 +264,7 @@ func gatherOptions(fsys afero.Fs, flags *pflag.FlagSet, nf newFlags, af answerFl
 		}
 		generator.Apply(&opts, cfg.Answers)
 		given.cfg = cfg
-		for key := range answerKeys(cfg.Answers) {
+		for key := range cfg.Answers.Keys() {
 			given.keys[key] = true
 			given.cfgSet[key] = true
 		}
@@ -322,28 +311,6 @@ func loadConfig(fsys afero.Fs, name string) (*config.File, error) {
 		return nil, &UsageError{Err: &generator.FileError{Action: "read answers file", Path: name, Err: err}}
 	}
 	return config.Parse(name, data)
-}
-
-// answerKeys lists the keys an answers file sets.
-func answerKeys(a config.Answers) map[string]bool {
-	keys := map[string]bool{}
-	add := func(key string, set bool) {
-		if set {
-			keys[key] = true
-		}
-	}
-	add("name", a.Name != nil)
-	add("python", a.Python != nil)
-	add("django", a.Django != nil)
-	add("database", a.Database != nil)
-	add("auth", a.Auth != nil)
-	add("resource", a.Resource != nil)
-	add("api_docs", a.APIDocs != nil)
-	add("celery", a.Celery != nil)
-	add("cors", a.CORS != nil)
-	add("server", a.Server != nil)
-	add("ci", a.CI != nil)
-	return keys
 }
 
 // locate points an invalid answer that came from the answers file at its line.

@@ -51,6 +51,28 @@ type Answers struct {
 	CI       *string `yaml:"ci,omitempty"`
 }
 
+// Keys lists the keys the answers set, as they are written in the file.
+func (a Answers) Keys() map[string]bool {
+	keys := map[string]bool{}
+	add := func(key string, set bool) {
+		if set {
+			keys[key] = true
+		}
+	}
+	add("name", a.Name != nil)
+	add("python", a.Python != nil)
+	add("django", a.Django != nil)
+	add("database", a.Database != nil)
+	add("auth", a.Auth != nil)
+	add("resource", a.Resource != nil)
+	add("api_docs", a.APIDocs != nil)
+	add("celery", a.Celery != nil)
+	add("cors", a.CORS != nil)
+	add("server", a.Server != nil)
+	add("ci", a.CI != nil)
+	return keys
+}
+
 // Error is a problem in a file the user wrote: an answers file, or a
 // template pack's pack.yaml. It is the user's to fix.
 type Error struct {

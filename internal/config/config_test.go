@@ -34,6 +34,9 @@ func TestParse(t *testing.T) {
 	if f.Extra["team"] != "platform" {
 		t.Errorf("extra = %v", f.Extra)
 	}
+	if keys := f.Answers.Keys(); len(keys) != 4 || !keys["name"] || !keys["api_docs"] || keys["auth"] {
+		t.Errorf("keys = %v, want name, python, database and api_docs", keys)
+	}
 	if f.Line("answers.database") != 8 {
 		t.Errorf("line of answers.database = %d", f.Line("answers.database"))
 	}

@@ -40,6 +40,9 @@ var (
 	CIChoice       = Choice{Option: "ci", Values: []string{"github", "gitlab", "none"}, Default: "github"}
 )
 
+// Choices lists every enumerated option, in the order questions are asked.
+var Choices = []Choice{PythonChoice, DjangoChoice, DatabaseChoice, AuthChoice, ServerChoice, CIChoice}
+
 // DefaultResource is the example API resource of a new project.
 const DefaultResource = "items"
 

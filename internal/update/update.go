@@ -62,10 +62,12 @@ func (k Kind) Writes() bool {
 type Change struct {
 	Path string
 	Kind Kind
-	// Data and Mode are what to write, for the kinds that write. A
-	// conflict in a binary file writes nothing: Data is nil.
+	// Data and Mode are what to write, for the kinds that write.
 	Data []byte
 	Mode fs.FileMode
+	// Binary marks a conflict in a file that is not text: there is no line
+	// to put markers around, so nothing is written.
+	Binary bool
 	// Conflicts counts the conflict blocks in Data.
 	Conflicts int
 	// Reason says why, when the kind alone does not, such as "its base is
@@ -114,7 +116,7 @@ func (p Plan) Count(k Kind) int {
 func (p Plan) Writes() []generator.File {
 	var files []generator.File
 	for _, c := range p.Changes {
-		if c.Kind.Writes() && c.Data != nil {
+		if c.Kind.Writes() && !c.Binary {
 			files = append(files, generator.File{Path: c.Path, Mode: c.Mode, Data: c.Data})
 		}
 	}
@@ -342,7 +344,8 @@ func (in Input) file(ctx context.Context, name string) (Change, error) {
 	m, err := in.Merger.Merge(ctx, ours.data, base.Data, theirs.Data, in.Labels)
 	switch {
 	case errors.Is(err, ErrBinary):
-		c.Kind, c.Reason = Conflict, "not a text file, changed by you and by the templates; yours is kept, so compare it with the templates' version yourself"
+		c.Kind, c.Binary = Conflict, true
+		c.Reason = "not a text file, changed by you and by the templates; yours is kept, so compare it with the templates' version yourself"
 		return c, nil
 	case errors.Is(err, ErrNoGit):
 		return c, fmt.Errorf("%s was changed by you and by the templates, and scaffold merges such files with git merge-file, but %w; install git and run scaffold update again", name, err)

@@ -327,8 +327,8 @@ func TestComputeBinaryConflictKeepsYours(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := change(t, p, "logo.png")
-	if c.Kind != Conflict || c.Data != nil {
-		t.Errorf("logo.png: %v with %d bytes, want a conflict that writes nothing", c.Kind, len(c.Data))
+	if c.Kind != Conflict || !c.Binary {
+		t.Errorf("logo.png: %v, want a binary conflict", c.Kind)
 	}
 	for _, f := range p.Writes() {
 		if f.Path == "logo.png" {

@@ -18,6 +18,7 @@ const (
 var embedded embed.FS
 
 // Project returns the builtin template tree, rooted at the project folder.
+// Its manifest.yaml says which files a project gets.
 func Project() fs.FS {
 	sub, err := fs.Sub(embedded, "project")
 	if err != nil {

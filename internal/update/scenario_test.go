@@ -64,7 +64,11 @@ func nextTemplates(t *testing.T) generator.Template {
 	// A file the templates drop, and one they add.
 	delete(tree, "conftest.py")
 	tree["config/checks.py.tmpl"] = &fstest.MapFile{Data: []byte("\"\"\"System checks of {{.Name}}.\"\"\"\n"), Mode: 0o644}
-	return generator.Template{Name: v1.Name, Version: "1.1.0", Sources: []generator.Source{{Label: "templates@next", FS: tree}}}
+	src, err := generator.TreeSource("templates@next", tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return generator.Template{Name: v1.Name, Version: "1.1.0", Sources: []generator.Source{src}}
 }
 
 // scenarioUser edits a project as a user would between two updates.

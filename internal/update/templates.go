@@ -28,9 +28,9 @@ func Builtin(version string) (generator.Template, error) {
 	if err != nil {
 		return generator.Template{}, err
 	}
-	return generator.Template{
-		Name:    templates.Name,
-		Version: version,
-		Sources: []generator.Source{{Label: "templates@" + version, FS: tree}},
-	}, nil
+	src, err := generator.TreeSource("templates@"+version, tree)
+	if err != nil {
+		return generator.Template{}, fmt.Errorf("templates %s %s: %w", templates.Name, version, err)
+	}
+	return generator.Template{Name: templates.Name, Version: version, Sources: []generator.Source{src}}, nil
 }

@@ -45,10 +45,7 @@ func TestAnswerChangesMatchANewProject(t *testing.T) {
 			opts.Name = "myapi"
 			fsys := afero.NewMemMapFs()
 			const dir = "/myapi"
-			first, err := generator.Render(opts, tmpl, rand.NewChaCha8([32]byte{3}))
-			if err != nil {
-				t.Fatal(err)
-			}
+			first := renderWith(t, opts, tmpl, rand.NewChaCha8([32]byte{3}))
 			if _, err := generator.Write(fsys, dir, first, false); err != nil {
 				t.Fatal(err)
 			}
@@ -79,13 +76,9 @@ func TestAnswerChangesMatchANewProject(t *testing.T) {
 	}
 }
 
-func render(t *testing.T, o generator.Options, tmpl generator.Template, seed byte) generator.Plan {
+func render(t *testing.T, o generator.Options, tmpl generator.Tree, seed byte) generator.Plan {
 	t.Helper()
-	p, err := generator.Render(o, tmpl, rand.NewChaCha8([32]byte{seed}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return renderWith(t, o, tmpl, rand.NewChaCha8([32]byte{seed}))
 }
 
 // withoutEnv is the project's snapshot but .env, whose secrets are each

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"path/filepath"
@@ -25,7 +26,7 @@ var rewrite = flag.Bool("update", false, "rewrite the golden update scenarios")
 // nextTemplates is release 1.0.0 as a later release might change it: every
 // kind of change an update meets, in files the scenario's user also touches
 // and in files they leave alone.
-func nextTemplates(t *testing.T) generator.Template {
+func nextTemplates(t *testing.T) generator.Tree {
 	t.Helper()
 	v1, err := Builtin("1.0.0")
 	if err != nil {
@@ -68,7 +69,7 @@ func nextTemplates(t *testing.T) generator.Template {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return generator.Template{Name: v1.Name, Version: "1.1.0", Sources: []generator.Source{src}}
+	return generator.Tree{Name: v1.Name, Version: "1.1.0", Sources: []generator.Source{src}}
 }
 
 // scenarioUser edits a project as a user would between two updates.
@@ -124,10 +125,7 @@ func TestUpdateScenario(t *testing.T) {
 
 	fsys := afero.NewMemMapFs()
 	const dir = "/work/myapi"
-	generated, err := generator.Render(opts, v1, rand.NewChaCha8([32]byte{1}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	generated := renderWith(t, opts, v1, rand.NewChaCha8([32]byte{1}))
 	if _, err := generator.Write(fsys, dir, generated, false); err != nil {
 		t.Fatal(err)
 	}
@@ -168,23 +166,33 @@ func TestUpdateScenario(t *testing.T) {
 	}
 }
 
-func scenarioInput(t *testing.T, fsys afero.Fs, dir string, opts generator.Options, from, to generator.Template, m Merger) Input {
+func scenarioInput(t *testing.T, fsys afero.Fs, dir string, opts generator.Options, from, to generator.Tree, m Merger) Input {
 	t.Helper()
 	replay := NewReplay(rand.NewChaCha8([32]byte{2}))
-	theirs, err := generator.Render(opts, to, replay)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := generator.Render(opts, from, replay.Again())
-	if err != nil {
-		t.Fatal(err)
-	}
+	theirs := renderWith(t, opts, to, replay)
+	base := renderWith(t, opts, from, replay.Again())
 	return Input{
 		Fs: fsys, Dir: dir, Base: &base, Theirs: theirs,
 		Labels:    Labels{Ours: opts.Name + " (yours)", Base: to.Name + " " + from.Version, Theirs: to.Name + " " + to.Version},
 		Templates: to.Name + " " + to.Version,
 		Merger:    m,
 	}
+}
+
+// renderWith renders a project as scaffold does: with its answers file,
+// which records the hashes of the files.
+func renderWith(t *testing.T, o generator.Options, tree generator.Tree, rnd io.Reader) generator.Plan {
+	t.Helper()
+	p, err := generator.Render(o, tree, rnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := config.Record(o, tree, "v1.0.0")
+	f.Files = Hashes(p)
+	if err := f.AddTo(&p); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // scenarioArchive shows the report, then every file the update writes.

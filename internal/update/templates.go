@@ -15,22 +15,22 @@ var ErrNewerTemplates = errors.New("newer than this scaffold's templates")
 
 // Builtin returns the builtin templates of a released version, as that
 // release rendered them: the base of every project generated with it.
-func Builtin(version string) (generator.Template, error) {
+func Builtin(version string) (generator.Tree, error) {
 	if version == templates.Version {
 		// A test holds the tree equal to its release.
 		return generator.Builtin(), nil
 	}
 	if releases.CompareVersions(version, templates.Version) > 0 {
-		return generator.Template{}, fmt.Errorf("templates %s %s %w (%s); install a newer scaffold",
+		return generator.Tree{}, fmt.Errorf("templates %s %s %w (%s); install a newer scaffold",
 			templates.Name, version, ErrNewerTemplates, templates.Version)
 	}
 	tree, err := releases.Tree(version)
 	if err != nil {
-		return generator.Template{}, err
+		return generator.Tree{}, err
 	}
 	src, err := generator.TreeSource("templates@"+version, tree)
 	if err != nil {
-		return generator.Template{}, fmt.Errorf("templates %s %s: %w", templates.Name, version, err)
+		return generator.Tree{}, fmt.Errorf("templates %s %s: %w", templates.Name, version, err)
 	}
-	return generator.Template{Name: templates.Name, Version: version, Sources: []generator.Source{src}}, nil
+	return generator.Tree{Name: templates.Name, Version: version, Sources: []generator.Source{src}}, nil
 }

@@ -156,7 +156,7 @@ func TestUpdateScenario(t *testing.T) {
 	apply(t, fsys, dir, p)
 	resolveTakingOurs(t, fsys, dir, p.Conflicts())
 	second, err := Compute(context.Background(), Input{
-		Fs: fsys, Dir: dir, Base: &in.Theirs, Theirs: in.Theirs, Hashes: Hashes(in.Theirs), Labels: in.Labels, Merger: GitMerger{Git: git},
+		Fs: fsys, Dir: dir, Base: &in.Theirs, Theirs: in.Theirs, Hashes: config.Hashes(in.Theirs), Labels: in.Labels, Merger: GitMerger{Git: git},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -187,9 +187,7 @@ func renderWith(t *testing.T, o generator.Options, tree generator.Tree, rnd io.R
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := config.Record(o, tree, "v1.0.0")
-	f.Files = Hashes(p)
-	if err := f.AddTo(&p); err != nil {
+	if err := config.Record(o, tree, "v1.0.0").AddTo(&p); err != nil {
 		t.Fatal(err)
 	}
 	return p

@@ -8,8 +8,6 @@ package update
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -270,7 +268,7 @@ func (in Input) file(ctx context.Context, name string) (Change, error) {
 	}
 	hash, hashed := in.Hashes[name]
 	// A rebuilt base that is not what was generated is no base at all.
-	baseOK := inBase && (!hashed || Hash(base.Data) == hash)
+	baseOK := inBase && (!hashed || config.Hash(base.Data) == hash)
 	generated := inBase || hashed
 
 	ours, err := in.read(name)
@@ -301,7 +299,7 @@ func (in Input) file(ctx context.Context, name string) (Change, error) {
 	case baseOK:
 		userChanged = !sameFile(ours, base)
 	case hashed:
-		userChanged = Hash(ours.data) != hash
+		userChanged = config.Hash(ours.data) != hash
 	default:
 		userChanged = true
 	}
@@ -429,24 +427,6 @@ func sameAnswers(a, b []byte) bool {
 	ma, errA := config.Marshal(fa)
 	mb, errB := config.Marshal(fb)
 	return errA == nil && errB == nil && bytes.Equal(ma, mb)
-}
-
-// Hash is how .scaffold.yaml records a generated file: its sha256, in hex.
-func Hash(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
-}
-
-// Hashes records every file of a render but .env, whose secrets are the
-// project's own, and the answers file, which holds the hashes.
-func Hashes(p generator.Plan) map[string]string {
-	out := make(map[string]string, len(p.Files))
-	for _, f := range p.Files {
-		if f.Path != EnvFile && f.Path != config.FileName {
-			out[f.Path] = Hash(f.Data)
-		}
-	}
-	return out
 }
 
 // Scan lists the generated paths in the project that hold conflict markers,

@@ -230,11 +230,11 @@ func TestComputeWithoutBaseUsesHashes(t *testing.T) {
 	theirs := withAnswers(plan("untouched", "new\n", "edited", "theirs\n", "gone", "g\n"), answersV1)
 	fsys := project(t, map[string]string{"untouched": "old\n", "edited": "mine\n", "dropped": "d\n", "keepme": "k2\n", config.FileName: answersV1})
 	hashes := map[string]string{
-		"untouched": Hash([]byte("old\n")),
-		"edited":    Hash([]byte("base\n")),
-		"dropped":   Hash([]byte("d\n")),
-		"keepme":    Hash([]byte("k\n")),
-		"gone":      Hash([]byte("g\n")),
+		"untouched": config.Hash([]byte("old\n")),
+		"edited":    config.Hash([]byte("base\n")),
+		"dropped":   config.Hash([]byte("d\n")),
+		"keepme":    config.Hash([]byte("k\n")),
+		"gone":      config.Hash([]byte("g\n")),
 	}
 	p, err := Compute(context.Background(), Input{Fs: fsys, Dir: "/p", Theirs: theirs, Hashes: hashes, Labels: testLabels, Merger: fakeMerger{}})
 	if err != nil {
@@ -261,7 +261,7 @@ func TestComputeDistrustsABaseThatIsNotWhatWasGenerated(t *testing.T) {
 	base := withAnswers(plan("a", "rebuilt\n", "b", "rebuilt\n"), answersV1)
 	theirs := withAnswers(plan("a", "new\n", "b", "new\n"), answersV1)
 	fsys := project(t, map[string]string{"a": "generated\n", "b": "mine\n", config.FileName: answersV1})
-	hashes := map[string]string{"a": Hash([]byte("generated\n")), "b": Hash([]byte("generated\n"))}
+	hashes := map[string]string{"a": config.Hash([]byte("generated\n")), "b": config.Hash([]byte("generated\n"))}
 	p, err := Compute(context.Background(), Input{Fs: fsys, Dir: "/p", Base: &base, Theirs: theirs, Hashes: hashes, Labels: testLabels, Merger: fakeMerger{}})
 	if err != nil {
 		t.Fatal(err)
@@ -278,7 +278,7 @@ func TestComputeRefusesHashesOutsideTheProject(t *testing.T) {
 	theirs := withAnswers(plan("a", "a\n"), answersV1)
 	for _, name := range []string{"../etc/passwd", "/etc/passwd", ".git/config", "a/../../b", `a\b`, "."} {
 		fsys := project(t, map[string]string{config.FileName: answersV1})
-		_, err := Compute(context.Background(), Input{Fs: fsys, Dir: "/p", Theirs: theirs, Hashes: map[string]string{name: Hash(nil)}, Merger: fakeMerger{}})
+		_, err := Compute(context.Background(), Input{Fs: fsys, Dir: "/p", Theirs: theirs, Hashes: map[string]string{name: config.Hash(nil)}, Merger: fakeMerger{}})
 		if !errors.Is(err, ErrBadHashes) {
 			t.Errorf("%q: err = %v, want ErrBadHashes", name, err)
 		}
@@ -359,16 +359,6 @@ func TestComputeNoOpIgnoresScaffoldVersion(t *testing.T) {
 	}
 	if p.Lags() || len(p.Writes()) != 0 {
 		t.Errorf("plan writes %d files, want none: %v", len(p.Writes()), kinds(p))
-	}
-}
-
-func TestHashesLeaveOutSecretsAndAnswers(t *testing.T) {
-	h := Hashes(withAnswers(plan(".env", "SECRET=x\n", "a", "a\n"), answersV1))
-	if len(h) != 1 || h["a"] != Hash([]byte("a\n")) {
-		t.Errorf("Hashes = %v", h)
-	}
-	if Hash([]byte("a\n")) != "87428fc522803d31065e7bce3cf03fe475096631e5e07bbd7a0fde60c4cf25c7" {
-		t.Errorf("Hash is not sha256 in hex: %s", Hash([]byte("a\n")))
 	}
 }
 

@@ -71,20 +71,25 @@ func findGitDir(fsys afero.Fs, dir string) (string, bool) {
 	}
 }
 
-// PackCommit returns the commit checked out in the git repository that
-// holds dir, a template pack's folder, and whether the pack's files are
-// committed: only then does the commit hold what is rendered. commit is ""
-// when dir is in no repository, or git is not installed.
+// PackCommit returns the last commit that changed dir, a template pack's
+// folder, in the git repository that holds it, and whether the pack's files
+// are all committed: only then does the commit hold what is rendered. A
+// commit elsewhere in the repository is no change to the pack, so that a
+// project's answers file changes only when its pack does. commit is ""
+// when dir is in no repository, or has no commit yet.
 func PackCommit(ctx context.Context, git Git, dir string) (commit string, clean bool, err error) {
 	if git == nil {
 		return "", false, nil
 	}
-	out, err := git(ctx, dir, "rev-parse", "--verify", "--quiet", "HEAD")
+	out, err := git(ctx, dir, "log", "-1", "--format=%H", "--", ".")
 	if err != nil {
 		// Not a repository, or one without a commit yet.
 		return "", false, ctx.Err()
 	}
 	commit = strings.TrimSpace(string(out))
+	if commit == "" {
+		return "", false, nil
+	}
 	status, err := git(ctx, dir, "status", "--porcelain=v1", "--untracked-files=all", "--", ".")
 	if err != nil {
 		if ctx.Err() != nil {

@@ -113,6 +113,12 @@ func TestPackCommitAndPackAt(t *testing.T) {
 	if err != nil || !clean || len(commit) != 40 {
 		t.Fatalf("PackCommit = %q %v %v", commit, clean, err)
 	}
+	// A commit elsewhere in the repository is no change to the pack.
+	writeFiles(t, repo, map[string]string{"README": "changed\n"})
+	mustGit(t, git, repo, "commit", "-q", "-am", "readme")
+	if again, _, _ := PackCommit(context.Background(), git, dir); again != commit {
+		t.Errorf("PackCommit moved to %s with a commit outside the pack", again)
+	}
 	// Later work on the pack changes nothing in what PackAt reads.
 	writeFiles(t, repo, map[string]string{"packs/acme/files/OWNERS.tmpl": "other team\n", "packs/acme/files/new.txt": "n\n"})
 	if _, clean, _ := PackCommit(context.Background(), git, dir); clean {

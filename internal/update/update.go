@@ -164,30 +164,15 @@ var ErrBadHashes = errors.New("not a path inside the project")
 // renders generate, or generated, from the project.
 func Compute(ctx context.Context, in Input) (Plan, error) {
 	var p Plan
-	paths := map[string]bool{}
-	if in.Base != nil {
-		for _, f := range in.Base.Files {
-			paths[f.Path] = true
-		}
+	paths, err := in.paths()
+	if err != nil {
+		return Plan{}, err
 	}
-	for _, f := range in.Theirs.Files {
-		paths[f.Path] = true
-	}
-	for name := range in.Hashes {
-		if !insideProject(name) {
-			return Plan{}, fmt.Errorf("%s: files: %q: %w; remove that line", config.FileName, name, ErrBadHashes)
-		}
-		paths[name] = true
-	}
-	delete(paths, config.FileName)
-	for _, name := range slices.Sorted(maps.Keys(paths)) {
+	for _, name := range paths {
 		if err := ctx.Err(); err != nil {
 			return Plan{}, err
 		}
-		var (
-			c   Change
-			err error
-		)
+		var c Change
 		if name == EnvFile {
 			c, p.Env, err = in.env(name)
 		} else {
@@ -205,6 +190,52 @@ func Compute(ctx context.Context, in Input) (Plan, error) {
 	i, _ := slices.BinarySearchFunc(p.Changes, answers.Path, func(c Change, n string) int { return strings.Compare(c.Path, n) })
 	p.Changes = slices.Insert(p.Changes, i, answers)
 	return p, nil
+}
+
+// paths lists, sorted, every path that the old or the new render generates
+// or that files: records, but the answers file.
+func (in Input) paths() ([]string, error) {
+	set := map[string]bool{}
+	if in.Base != nil {
+		for _, f := range in.Base.Files {
+			set[f.Path] = true
+		}
+	}
+	for _, f := range in.Theirs.Files {
+		set[f.Path] = true
+	}
+	for name := range in.Hashes {
+		if !insideProject(name) {
+			return nil, fmt.Errorf("%s: files: %q: %w; remove that line", config.FileName, name, ErrBadHashes)
+		}
+		set[name] = true
+	}
+	delete(set, config.FileName)
+	return slices.Sorted(maps.Keys(set)), nil
+}
+
+// Scan lists the generated files in the project that hold conflict
+// markers, from an earlier update or a merge: another update would bury
+// them under its own.
+func Scan(in Input) ([]string, error) {
+	paths, err := in.paths()
+	if err != nil {
+		return nil, err
+	}
+	var found []string
+	for _, name := range paths {
+		if name == EnvFile {
+			continue
+		}
+		d, err := in.read(name)
+		if err != nil {
+			return nil, err
+		}
+		if d.regular && HasConflictMarkers(d.data) {
+			found = append(found, name)
+		}
+	}
+	return found, nil
 }
 
 // insideProject accepts a slash-separated relative path that stays in the
@@ -427,28 +458,4 @@ func sameAnswers(a, b []byte) bool {
 	ma, errA := config.Marshal(fa)
 	mb, errB := config.Marshal(fb)
 	return errA == nil && errB == nil && bytes.Equal(ma, mb)
-}
-
-// Scan lists the generated paths in the project that hold conflict markers,
-// from this update or an earlier one: an update over them would bury them.
-func Scan(fsys afero.Fs, dir string, renders ...generator.Plan) ([]string, error) {
-	seen := map[string]bool{}
-	var found []string
-	for _, r := range renders {
-		for _, f := range r.Files {
-			if seen[f.Path] || f.Path == EnvFile {
-				continue
-			}
-			seen[f.Path] = true
-			d, err := Input{Fs: fsys, Dir: dir}.read(f.Path)
-			if err != nil {
-				return nil, err
-			}
-			if d.regular && HasConflictMarkers(d.data) {
-				found = append(found, f.Path)
-			}
-		}
-	}
-	slices.Sort(found)
-	return found, nil
 }

@@ -364,12 +364,13 @@ func TestComputeNoOpIgnoresScaffoldVersion(t *testing.T) {
 
 func TestScanFindsMarkersInGeneratedFiles(t *testing.T) {
 	conflict := "<<<<<<< a\nx\n=======\ny\n>>>>>>> b\n"
-	fsys := project(t, map[string]string{"gen": conflict, "old": conflict, "own": conflict, ".env": conflict, "clean": "c\n"})
-	got, err := Scan(fsys, "/p", plan("gen", "", "clean", "", ".env", ""), plan("old", "", "missing", ""))
+	fsys := project(t, map[string]string{"gen": conflict, "old": conflict, "hashed": conflict, "own": conflict, ".env": conflict, "clean": "c\n"})
+	base := plan("old", "", "missing", "")
+	got, err := Scan(Input{Fs: fsys, Dir: "/p", Base: &base, Theirs: plan("gen", "", "clean", "", ".env", ""), Hashes: map[string]string{"hashed": ""}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"gen", "old"}; !slices.Equal(got, want) {
+	if want := []string{"gen", "hashed", "old"}; !slices.Equal(got, want) {
 		t.Errorf("Scan = %v, want %v", got, want)
 	}
 }

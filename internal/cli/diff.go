@@ -58,7 +58,7 @@ func runDiff(env *Env, dir, packDir string) error {
 		return err
 	}
 	// A newer scaffold that renders the same files is no change.
-	plan, err := renderProject(env, r, r.Recorded.ScaffoldVersion)
+	plan, err := renderProject(r, env.Rand, recording{scaffoldVersion: r.Recorded.ScaffoldVersion, commit: r.Recorded.Template.Commit})
 	if err != nil {
 		return err
 	}

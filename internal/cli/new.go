@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -151,7 +152,12 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	}
 	out := newPrinter(env.Stdout, env.Color, nr.quiet)
 	target := r.Dir
-	plan, err := renderProject(env, r, version.String())
+	// The pack's commit lets a later update rebuild this render.
+	rec, _, err := recordPack(ctx, gitOf(env), r, version.String())
+	if err != nil {
+		return err
+	}
+	plan, err := renderProject(r, env.Rand, rec)
 	if err != nil {
 		return err
 	}
@@ -190,12 +196,21 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	return out.composeHint(<-compose)
 }
 
-// renderProject renders a resolved project and adds its answers file,
-// which records the given scaffold version.
-func renderProject(env *Env, r resolved, scaffoldVersion string) (generator.Plan, error) {
-	plan, err := generator.Render(r.Options, r.Tree, env.Rand)
+// recording is what an answers file records besides the answers and the
+// templates.
+type recording struct {
+	scaffoldVersion string
+	commit          string // the template pack's, when it is in git
+}
+
+// renderProject renders a resolved project, reading its secrets from rnd,
+// and adds its answers file.
+func renderProject(r resolved, rnd io.Reader, rec recording) (generator.Plan, error) {
+	plan, err := generator.Render(r.Options, r.Tree, rnd)
 	if err != nil {
 		return plan, err
 	}
-	return plan, config.Record(r.Options, r.Tree, scaffoldVersion).AddTo(&plan)
+	f := config.Record(r.Options, r.Tree, rec.scaffoldVersion)
+	f.Template.Commit = rec.commit
+	return plan, f.AddTo(&plan)
 }

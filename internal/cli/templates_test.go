@@ -57,7 +57,7 @@ func TestTemplatesExportRoundTrip(t *testing.T) {
 	}
 	for name, data := range builtin {
 		if name == ".scaffold.yaml" {
-			data = strings.Replace(data, "  version: 1.0.0\n", "  version: 1.0.0\n  path: ../../pack\n", 1)
+			data = strings.Replace(data, "  version: 1.0.0\n", "  version: 1.0.0\n  path: ../../pack\n  builtin: 1.0.0\n", 1)
 		}
 		if viaPack[name] != data {
 			t.Errorf("%s differs:\n%s\nthen:\n%s", name, data, viaPack[name])

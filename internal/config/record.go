@@ -14,7 +14,7 @@ import (
 func Record(o generator.Options, tree generator.Tree, scaffoldVersion string) *File {
 	f := &File{
 		ScaffoldVersion: scaffoldVersion,
-		Template:        Template{Name: tree.Name, Version: tree.Version, Path: tree.Path},
+		Template:        Template{Name: tree.Name, Version: tree.Version, Path: tree.Path, Builtin: tree.Builtin},
 	}
 	for _, q := range generator.Questions {
 		f.Answers = append(f.Answers, Answer{Key: q.Key, Value: q.Get(o)})

@@ -62,7 +62,7 @@ func (p *Pack) TreeOver(builtin generator.Tree) generator.Tree {
 	if p.Dir == "" {
 		return t
 	}
-	t.Name, t.Version, t.Path = p.Name, p.Version, p.Dir
+	t.Name, t.Version, t.Path, t.Builtin = p.Name, p.Version, p.Dir, builtin.Version
 	if p.Files != nil {
 		label := filepath.ToSlash(filepath.Join(p.Dir, FilesDir))
 		t.Sources = append(t.Sources, generator.Source{Label: label, FS: p.Files, Manifest: p.Manifest})

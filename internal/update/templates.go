@@ -21,7 +21,7 @@ func Builtin(version string) (generator.Tree, error) {
 		return generator.Builtin(), nil
 	}
 	if releases.CompareVersions(version, templates.Version) > 0 {
-		return generator.Tree{}, fmt.Errorf("templates %s %s %w (%s); install a newer scaffold",
+		return generator.Tree{}, fmt.Errorf("templates %s %s are %w (%s); install a newer scaffold",
 			templates.Name, version, ErrNewerTemplates, templates.Version)
 	}
 	tree, err := releases.Tree(version)

@@ -22,6 +22,8 @@ import (
 type dynCombo struct {
 	name string // subtest name; also names the combination's databases
 	opts generator.Options
+	// update, when set, makes the project with scaffold update rather than new.
+	update *dynUpdate
 }
 
 // dynCombos covers every database, auth mode and server, Celery and the API docs
@@ -245,7 +247,11 @@ func (p *dynProject) manage(step string, args ...string) string {
 
 func (p *dynProject) runAll() {
 	o := p.combo.opts
-	p.generate()
+	if p.combo.update != nil {
+		p.generateAndUpdate()
+	} else {
+		p.generate()
+	}
 	p.run("2 compileall", 2*time.Minute, nil, p.py, "-m", "compileall", "-q", ".")
 	p.run("2 ruff", 2*time.Minute, nil, append(append([]string{}, p.env.ruff...), p.dir)...)
 	p.readImage()

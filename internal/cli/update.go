@@ -171,7 +171,7 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 	case ur.check || !plan.Lags():
 		return out.done("%s is up to date with %s", dir, to)
 	}
-	if err := out.printf("Updating %s from %s to %s:\n", dir, from, to); err != nil {
+	if err := out.printf("Updating %s %s:\n", dir, describeChange(from, to, changedAnswers(recorded, theirs))); err != nil {
 		return err
 	}
 	if err := printUpdate(out, plan); err != nil {
@@ -302,6 +302,48 @@ func recordPack(ctx context.Context, git update.Git, r resolved, scaffoldVersion
 		rec.commit = commit
 	}
 	return rec, note, nil
+}
+
+// describeChange says what an update changes: "from django-drf 1.0.0 to
+// django-drf 1.1.0", and "with new answers (celery false → true)".
+func describeChange(from, to string, answers []string) string {
+	var parts []string
+	if from != to {
+		parts = append(parts, "from "+from+" to "+to)
+	}
+	if len(answers) > 0 {
+		parts = append(parts, "with new answers ("+strings.Join(answers, ", ")+")")
+	}
+	if len(parts) == 0 {
+		return "to " + to
+	}
+	return strings.Join(parts, ", ")
+}
+
+// changedAnswers lists the answers that differ from the recorded ones, as
+// "celery false → true".
+func changedAnswers(recorded *config.File, r resolved) []string {
+	var out []string
+	for _, q := range r.Questions {
+		section := recorded.Answers
+		if strings.HasPrefix(q.FileKey(), "extra.") {
+			section = recorded.Extra
+		}
+		now := q.Get(r.Options)
+		was, ok := section.Lookup(q.Key)
+		if !ok || fmt.Sprint(was.Value) == fmt.Sprint(now) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s %s → %s", q.Key, showAnswer(was.Value), showAnswer(now)))
+	}
+	return out
+}
+
+func showAnswer(v any) string {
+	if s, ok := v.(string); ok && s == "" {
+		return `""`
+	}
+	return fmt.Sprint(v)
 }
 
 // describeTree names templates as they are labelled: "django-drf 1.1.0".

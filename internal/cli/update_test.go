@@ -160,7 +160,7 @@ func TestUpdateDryRunAndCheck(t *testing.T) {
 		t.Fatalf("--dry-run: exit %d: %s", r.code, r.stderr)
 	}
 	for _, want := range []string{
-		"Updating myapi from django-drf 1.0.0 to django-drf 1.0.0:\n",
+		"Updating myapi with new answers (celery false → true):\n",
 		"  added     config/celery.py\n",
 		"  updated   config/settings.py\n",
 		"Nothing was written (--dry-run).\n",

@@ -105,6 +105,11 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 		return err
 	}
 	dir, recorded := ur.Project, theirs.Recorded
+	// The project's name says more than ".", the usual folder.
+	shown := dir
+	if filepath.Clean(dir) == "." {
+		shown = theirs.Options.Name
+	}
 	git := gitOf(env)
 	out := newPrinter(env.Stdout, env.Color, ur.quiet)
 	base, err := rebuildBase(ctx, env, git, ur.request, theirs)
@@ -167,11 +172,11 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 		if err := printUpdate(out, plan); err != nil {
 			return err
 		}
-		return &LagsError{Dir: dir, To: to, Summary: plan.Summary()}
+		return &LagsError{Dir: shown, To: to, Summary: plan.Summary()}
 	case ur.check || !plan.Lags():
-		return out.done("%s is up to date with %s", dir, to)
+		return out.done("%s is up to date with %s", shown, to)
 	}
-	if err := out.printf("Updating %s %s:\n", dir, describeChange(from, to, changedAnswers(recorded, theirs))); err != nil {
+	if err := out.printf("Updating %s %s:\n", shown, describeChange(from, to, changedAnswers(recorded, theirs))); err != nil {
 		return err
 	}
 	if err := printUpdate(out, plan); err != nil {
@@ -182,7 +187,7 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 	case ur.dryRun:
 		return out.printf("Nothing was written (--dry-run).\n")
 	case len(conflicts) > 0 && ur.noConflicts:
-		return &ConflictError{Dir: dir, Paths: conflicts}
+		return &ConflictError{Dir: shown, Paths: conflicts}
 	}
 	if err := writeUpdate(ctx, env, dir, plan); err != nil {
 		return err
@@ -193,9 +198,9 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 		}
 	}
 	if len(conflicts) > 0 {
-		return &ConflictError{Dir: dir, Paths: conflicts, Written: true}
+		return &ConflictError{Dir: shown, Paths: conflicts, Written: true}
 	}
-	return out.done("Updated %s to %s: %s", dir, to, plan.Summary())
+	return out.done("Updated %s to %s: %s", shown, to, plan.Summary())
 }
 
 // renames reports whether a request changes the project's name, which
@@ -447,5 +452,5 @@ type LagsError struct {
 }
 
 func (e *LagsError) Error() string {
-	return fmt.Sprintf("%s lags %s (%s); run scaffold update in %s", e.Dir, e.To, e.Summary, filepath.Clean(e.Dir))
+	return fmt.Sprintf("%s lags %s (%s); run scaffold update to bring it up to date", e.Dir, e.To, e.Summary)
 }

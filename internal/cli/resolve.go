@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/afero"
@@ -87,7 +88,7 @@ func resolve(env *Env, req request) (resolved, error) {
 		return r, err
 	}
 	r.Pack = p
-	r.Questions = append(generator.Questions[:len(generator.Questions):len(generator.Questions)], p.Questions...)
+	r.Questions = slices.Concat(generator.Questions, p.Questions)
 	for _, q := range p.Questions {
 		if q.Default != nil {
 			q.Set(&a.opts, q.Default)

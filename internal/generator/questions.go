@@ -32,14 +32,11 @@ type Question struct {
 	// Default is a string, or a bool for a bool question; nil means the
 	// question must be answered.
 	Default any
-	// Field names the answer in the template data, as in .Python. A
-	// builtin question needs one; a pack's answer is .Extra.<Key>.
+	// Field names the answer in the template data, as in .Python, and the
+	// field of Options that keeps it; without such a field, Options.More
+	// keeps it. A builtin question needs one; a pack's answer is kept in
+	// Options.Extra, and read as .Extra.<Key>.
 	Field string
-	// get and set read and write a pack's answer in Options.Extra; a
-	// builtin answer is kept in the field of Options named Field, or in
-	// Options.More when Options has no such field.
-	get func(o Options) any
-	set func(o *Options, v any)
 	// Check, when set, tells whether the answer is valid, given the others.
 	Check func(o Options) error
 
@@ -77,33 +74,39 @@ func (q Question) FileKey() string {
 
 // Get returns the question's answer in o.
 func (q Question) Get(o Options) any {
-	switch f := q.field(reflect.ValueOf(&o).Elem()); {
-	case q.get != nil:
-		return q.get(o)
-	case f.IsValid():
+	if f := q.field(reflect.ValueOf(&o).Elem()); f.IsValid() {
 		return f.Interface()
 	}
-	return o.More[q.Key]
+	return q.bag(o)[q.Key]
 }
 
 // Set answers the question in o.
 func (q Question) Set(o *Options, v any) {
-	switch f := q.field(reflect.ValueOf(o).Elem()); {
-	case q.set != nil:
-		q.set(o, v)
-	case f.IsValid():
+	if f := q.field(reflect.ValueOf(o).Elem()); f.IsValid() {
 		f.Set(reflect.ValueOf(v))
-	default:
-		if o.More == nil {
+		return
+	}
+	if q.bag(*o) == nil {
+		if q.extra {
+			o.Extra = map[string]any{}
+		} else {
 			o.More = map[string]any{}
 		}
-		o.More[q.Key] = v
 	}
+	q.bag(*o)[q.Key] = v
+}
+
+// bag is the map of Options that keeps the answer when no field does.
+func (q Question) bag(o Options) map[string]any {
+	if q.extra {
+		return o.Extra
+	}
+	return o.More
 }
 
 // field is the field of Options that holds the answer, if there is one.
 func (q Question) field(o reflect.Value) reflect.Value {
-	if q.Field == "" || q.Field == "More" || q.Field == "Extra" {
+	if q.extra || q.Field == "" || q.Field == "More" || q.Field == "Extra" {
 		return reflect.Value{}
 	}
 	return o.FieldByName(q.Field)
@@ -243,18 +246,10 @@ func QuestionByKey(key string) (Question, bool) {
 	return Questions[i], true
 }
 
-// ExtraQuestion makes a template pack's question, whose answer is
-// .Extra.<key>.
+// ExtraQuestion makes q a template pack's question, whose answer is
+// .Extra.<Key>.
 func ExtraQuestion(q Question) Question {
-	key := q.Key
 	q.extra = true
-	q.get = func(o Options) any { return o.Extra[key] }
-	q.set = func(o *Options, v any) {
-		if o.Extra == nil {
-			o.Extra = map[string]any{}
-		}
-		o.Extra[key] = v
-	}
 	return q
 }
 

@@ -15,7 +15,7 @@ import (
 // text is the template's source, for the line.
 func run(t *template.Template, text string, data Data) ([]byte, error) {
 	c := fieldCheck{name: t.Name(), text: text}
-	if err := c.list(t.Tree.Root, data, true); err != nil {
+	if err := c.list(t.Tree.Root, dot{value: data, known: true}); err != nil {
 		return nil, &TemplateError{File: t.Name(), Err: err}
 	}
 	var buf bytes.Buffer
@@ -25,130 +25,151 @@ func run(t *template.Template, text string, data Data) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// fieldCheck follows the dot through a template. Where the dot's value is
-// unknown, as inside range, nothing is checked and execution has the say.
+// dot is what . holds at a point of a template: its value and the fields
+// that reach it from the template data. Where it is not known, as inside
+// range, nothing is checked and execution has the say.
+type dot struct {
+	value any
+	path  []string
+	known bool
+}
+
+// fieldCheck walks a parsed template, following the dot.
 type fieldCheck struct {
 	name, text string
 }
 
-func (c fieldCheck) list(l *tparse.ListNode, dot any, known bool) error {
+func (c fieldCheck) list(l *tparse.ListNode, d dot) error {
 	if l == nil {
 		return nil
 	}
 	for _, n := range l.Nodes {
-		if err := c.node(n, dot, known); err != nil {
+		if err := c.node(n, d); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (c fieldCheck) node(n tparse.Node, dot any, known bool) error {
+func (c fieldCheck) node(n tparse.Node, d dot) error {
 	switch n := n.(type) {
 	case *tparse.ActionNode:
-		return c.pipe(n.Pipe, dot, known)
+		return c.pipe(n.Pipe, d)
 	case *tparse.IfNode:
-		return c.branch(&n.BranchNode, dot, known, dot, known)
+		return c.branch(&n.BranchNode, d, d)
 	case *tparse.RangeNode:
-		return c.branch(&n.BranchNode, dot, known, nil, false)
+		return c.branch(&n.BranchNode, d, dot{})
 	case *tparse.WithNode:
-		inner, innerKnown := c.value(n.Pipe, dot, known)
-		return c.branch(&n.BranchNode, dot, known, inner, innerKnown)
+		return c.branch(&n.BranchNode, d, c.with(n.Pipe, d))
 	case *tparse.TemplateNode:
-		return c.pipe(n.Pipe, dot, known)
+		return c.pipe(n.Pipe, d)
 	}
 	return nil
 }
 
-// branch checks a control's pipeline with the dot as it is, its body with
-// the dot the control sets, and its else with the dot as it is.
-func (c fieldCheck) branch(b *tparse.BranchNode, dot any, known bool, inner any, innerKnown bool) error {
-	if err := c.pipe(b.Pipe, dot, known); err != nil {
+// branch checks a control's pipeline and its else with the dot as it is,
+// and its body with the dot that the control sets.
+func (c fieldCheck) branch(b *tparse.BranchNode, d, inner dot) error {
+	if err := c.pipe(b.Pipe, d); err != nil {
 		return err
 	}
-	if err := c.list(b.List, inner, innerKnown); err != nil {
+	if err := c.list(b.List, inner); err != nil {
 		return err
 	}
-	return c.list(b.ElseList, dot, known)
+	return c.list(b.ElseList, d)
 }
 
-func (c fieldCheck) pipe(p *tparse.PipeNode, dot any, known bool) error {
+func (c fieldCheck) pipe(p *tparse.PipeNode, d dot) error {
 	if p == nil {
 		return nil
 	}
 	for _, cmd := range p.Cmds {
 		for _, arg := range cmd.Args {
+			var err error
 			switch a := arg.(type) {
 			case *tparse.FieldNode:
-				if known {
-					if _, _, err := c.lookup(a, a.Ident, dot); err != nil {
-						return err
-					}
-				}
+				_, err = c.lookup(a, d)
 			case *tparse.PipeNode:
-				if err := c.pipe(a, dot, known); err != nil {
-					return err
-				}
+				err = c.pipe(a, d)
 			case *tparse.ChainNode:
 				if inner, ok := a.Node.(*tparse.PipeNode); ok {
-					if err := c.pipe(inner, dot, known); err != nil {
-						return err
-					}
+					err = c.pipe(inner, d)
 				}
+			}
+			if err != nil {
+				return err
 			}
 		}
 	}
 	return nil
 }
 
-// value is what a pipeline that is one field gives, for the dot of with.
-func (c fieldCheck) value(p *tparse.PipeNode, dot any, known bool) (any, bool) {
-	if !known || p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 || len(p.Decl) > 0 {
-		return nil, false
+// with is the dot inside with: known when its pipeline is one field.
+func (c fieldCheck) with(p *tparse.PipeNode, d dot) dot {
+	if p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 || len(p.Decl) > 0 {
+		return dot{}
 	}
 	f, ok := p.Cmds[0].Args[0].(*tparse.FieldNode)
 	if !ok {
-		return nil, false
+		return dot{}
 	}
-	v, found, err := c.lookup(f, f.Ident, dot)
-	return v, found && err == nil
+	inner, err := c.lookup(f, d)
+	if err != nil {
+		return dot{}
+	}
+	return inner
 }
 
-// lookup follows a chain of fields from dot. found is false where the
-// chain leaves what can be checked, such as a method.
-func (c fieldCheck) lookup(n tparse.Node, idents []string, dot any) (v any, found bool, err error) {
-	v = dot
-	for i, id := range idents {
-		in := "." + strings.Join(idents[:i], ".")
-		var ok bool
-		switch x := v.(type) {
-		case Data:
-			v, ok = x[id]
-		case map[string]any:
-			v, ok = x[id]
-			if !ok && in == ".Extra" {
-				return nil, false, c.fail(n, fmt.Sprintf("no answer %q in .Extra, which holds the answers to the template pack's questions", id))
-			}
-		default:
-			rv := reflect.ValueOf(v)
-			if rv.Kind() != reflect.Struct {
-				break
-			}
-			if _, isMethod := rv.Type().MethodByName(id); isMethod {
-				return nil, false, nil
-			}
-			if f := rv.FieldByName(id); f.IsValid() && f.CanInterface() {
-				v, ok = f.Interface(), true
-			}
-		}
-		if !ok {
-			if i == 0 {
-				in = "the template data"
-			}
-			return nil, false, c.fail(n, fmt.Sprintf("no field %q in %s; see the data that templates get in the README", id, in))
-		}
+// lookup follows a field chain from the dot to the dot it reaches, which
+// is unknown where the chain leaves what can be checked, such as at a
+// method or a nil pointer.
+func (c fieldCheck) lookup(f *tparse.FieldNode, d dot) (dot, error) {
+	if !d.known {
+		return dot{}, nil
 	}
-	return v, true, nil
+	v, path := d.value, d.path
+	for _, id := range f.Ident {
+		rv := reflect.ValueOf(v)
+		if rv.IsValid() && rv.MethodByName(id).IsValid() {
+			return dot{}, nil
+		}
+		for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+			if rv.IsNil() {
+				return dot{}, nil
+			}
+			rv = rv.Elem()
+		}
+		var next reflect.Value
+		switch rv.Kind() {
+		case reflect.Map:
+			if rv.Type().Key().Kind() != reflect.String {
+				return dot{}, nil
+			}
+			next = rv.MapIndex(reflect.ValueOf(id).Convert(rv.Type().Key()))
+		case reflect.Struct:
+			if sf, ok := rv.Type().FieldByName(id); ok && sf.IsExported() {
+				next = rv.FieldByIndex(sf.Index)
+			}
+		}
+		if !next.IsValid() {
+			return dot{}, c.fail(f, missing(path, id))
+		}
+		v, path = next.Interface(), append(path[:len(path):len(path)], id)
+	}
+	return dot{value: v, path: path, known: true}, nil
+}
+
+// missing says that the value the fields in path reach holds no field id.
+func missing(path []string, id string) string {
+	const seeREADME = "; see the data that templates get in the README"
+	switch in := "." + strings.Join(path, "."); in {
+	case ".":
+		return fmt.Sprintf("no field %q in the template data", id) + seeREADME
+	case ".Extra":
+		return fmt.Sprintf("no answer %q in .Extra, which holds the answers to the template pack's questions", id)
+	default:
+		return fmt.Sprintf("no field %q in %s", id, in) + seeREADME
+	}
 }
 
 func (c fieldCheck) fail(n tparse.Node, msg string) error {

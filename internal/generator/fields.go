@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
 	"strings"
@@ -9,20 +8,19 @@ import (
 	tparse "text/template/parse"
 )
 
-// run executes a parsed template with data. It first checks every field
-// the template reads against data, so that a misspelt field is reported in
-// the template author's words, at its line, whichever branch reads it;
-// text is the template's source, for the line.
-func run(t *template.Template, text string, data Data) ([]byte, error) {
+// checkFields checks every field that a parsed template reads against the
+// data it is about to run with, so that a misspelt field is reported in the
+// template author's words, at its line, whichever branch reads it; text is
+// the template's source, for the line. A nil template reads nothing.
+func checkFields(t *template.Template, text string, data Data) error {
+	if t == nil {
+		return nil
+	}
 	c := fieldCheck{name: t.Name(), text: text}
 	if err := c.list(t.Tree.Root, dot{value: data, known: true}); err != nil {
-		return nil, &TemplateError{File: t.Name(), Err: err}
+		return &TemplateError{File: t.Name(), Err: err}
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
-		return nil, &TemplateError{File: t.Name(), Err: err}
-	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // dot is what . holds at a point of a template: its value and the fields

@@ -141,9 +141,15 @@ func (m *Manifest) includes(name string, data Data) (bool, error) {
 		if !ok {
 			continue
 		}
-		out, err := run(t, "{{if "+strings.TrimSpace(m.spec.Conditions[key])+"}}1{{end}}", data)
-		if err != nil || len(out) == 0 {
+		if err := checkFields(t, "{{if "+m.spec.Conditions[key]+"}}1{{end}}", data); err != nil {
 			return false, err
+		}
+		var buf bytes.Buffer
+		if err := t.Execute(&buf, data); err != nil {
+			return false, &TemplateError{File: t.Name(), Err: err}
+		}
+		if buf.Len() == 0 {
+			return false, nil
 		}
 	}
 	return true, nil

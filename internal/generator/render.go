@@ -234,13 +234,16 @@ func (tf *treeFile) render(out string, data Data, files map[string]File, from ma
 	if err := tf.load(); err != nil {
 		return err
 	}
+	if err := checkFields(tf.tmpl, string(tf.content), data); err != nil {
+		return err
+	}
 	content := tf.content
 	if tf.tmpl != nil {
-		out, err := run(tf.tmpl, string(tf.content), data)
-		if err != nil {
-			return err
+		var buf bytes.Buffer
+		if err := tf.tmpl.Execute(&buf, data); err != nil {
+			return &TemplateError{File: tf.label, Err: err}
 		}
-		content = normalizeText(out)
+		content = normalizeText(buf.Bytes())
 	}
 	mode := fs.FileMode(0o644)
 	switch {
@@ -306,7 +309,14 @@ func execute(name, text string, data Data) ([]byte, error) {
 	if err != nil {
 		return nil, &TemplateError{File: name, Err: err}
 	}
-	return run(t, text, data)
+	if err := checkFields(t, text, data); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return nil, &TemplateError{File: name, Err: err}
+	}
+	return buf.Bytes(), nil
 }
 
 var funcs = template.FuncMap{

@@ -257,7 +257,7 @@ func rebuildBase(ctx context.Context, env *Env, git update.Git, req request, the
 		return baseRender{tree: builtin, opts: r.Options, known: true}, nil
 	}
 
-	packDir := recordedPack(recorded)
+	packDir := recorded.PackDir()
 	name := fmt.Sprintf("template pack %s %s", recorded.Template.Name, recorded.Template.Version)
 	if recorded.Template.Commit == "" {
 		return baseRender{why: fmt.Sprintf("%s was not committed to git when this project was generated, so scaffold cannot rebuild what it generated then", name)}, nil

@@ -89,3 +89,16 @@ func (countingReader) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// A fresh clone has no .env: that alone is no reason to update.
+func TestMissingEnvAloneDoesNotLag(t *testing.T) {
+	render := withAnswers(plan(".env", "A=1\n", "a", "a\n"), answersV1)
+	fsys := project(t, map[string]string{"a": "a\n", config.FileName: answersV1})
+	p, err := Compute(context.Background(), Input{Fs: fsys, Dir: "/p", Base: &render, Theirs: render, Merger: fakeMerger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Lags() {
+		t.Errorf("Lags() = true; changes %v", kinds(p))
+	}
+}

@@ -82,9 +82,12 @@ type Plan struct {
 }
 
 // Lags reports whether the project lags its templates: applying the plan
-// would change a file.
+// would change a file. .env does not count: it is each machine's own, and a
+// fresh clone has none, so a check in CI would never pass.
 func (p Plan) Lags() bool {
-	return slices.ContainsFunc(p.Changes, func(c Change) bool { return c.Kind.Writes() || c.Kind == Removed })
+	return slices.ContainsFunc(p.Changes, func(c Change) bool {
+		return c.Path != EnvFile && (c.Kind.Writes() || c.Kind == Removed)
+	})
 }
 
 // Conflicts lists the paths that get conflict markers or need the user's
@@ -361,7 +364,7 @@ func (in Input) file(ctx context.Context, name string) (Change, error) {
 		m := TwoWay(ours.data, theirs.Data, in.Labels)
 		c.Kind, c.Data, c.Mode, c.Conflicts = Conflict, m.Data, mode, m.Conflicts
 		switch {
-		case !generated:
+		case !generated && (in.Base != nil || in.Hashes != nil):
 			c.Reason = "you created this file, and the templates now generate it too"
 		case inBase:
 			c.Reason = "scaffold cannot rebuild the version it generated, which .scaffold.yaml's files: records another way"

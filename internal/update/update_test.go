@@ -374,3 +374,20 @@ func TestScanFindsMarkersInGeneratedFiles(t *testing.T) {
 		t.Errorf("Scan = %v, want %v", got, want)
 	}
 }
+
+// An answers file from before files: was recorded, of a pack outside git:
+// nothing tells what was generated, so every difference is marked.
+func TestComputeWithNothingToGoBy(t *testing.T) {
+	theirs := withAnswers(plan("a", "new\n", "b", "b\n"), answersV1)
+	fsys := project(t, map[string]string{"a": "old\n", "b": "b\n", config.FileName: answersV1})
+	p, err := Compute(context.Background(), Input{Fs: fsys, Dir: "/p", Theirs: theirs, Merger: fakeMerger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := change(t, p, "a"); c.Kind != Conflict || !strings.Contains(c.Reason, "base is unknown") {
+		t.Errorf("a: %v %q", c.Kind, c.Reason)
+	}
+	if c := change(t, p, "b"); c.Kind != Unchanged {
+		t.Errorf("b: %v, want unchanged", c.Kind)
+	}
+}

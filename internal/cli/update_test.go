@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"maps"
 	"os/exec"
 	"slices"
 	"strings"
@@ -71,21 +72,9 @@ func TestUpdateUpToDateWritesNothing(t *testing.T) {
 	if r.code != ExitOK || r.stdout != "✔ myapi is up to date with django-drf 1.0.0\n" {
 		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
-	if after := tree(t, env.Fs, "myapi"); !mapsEqualString(before, after) {
+	if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
 		t.Error("an update with nothing to do changed the project")
 	}
-}
-
-func mapsEqualString(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // Answers change a month in: each update gives, but for .env, what new
@@ -177,7 +166,7 @@ func TestUpdateDryRunAndCheck(t *testing.T) {
 	if r := updateIn(t, env, "myapi", "--check"); r.code != ExitOK {
 		t.Errorf("--check up to date: exit %d, stderr %q", r.code, r.stderr)
 	}
-	if after := tree(t, env.Fs, "myapi"); !mapsEqualString(before, after) {
+	if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
 		t.Error("--dry-run or --check wrote to the project")
 	}
 }
@@ -197,7 +186,7 @@ func TestUpdateConflictWorkflow(t *testing.T) {
 	if r.code != ExitFailure || !strings.Contains(r.stderr, "has conflicts in config/settings.py, so nothing was written (--no-conflicts)") {
 		t.Errorf("--no-conflicts: exit %d, stderr %q", r.code, r.stderr)
 	}
-	if after := tree(t, env.Fs, "myapi"); !mapsEqualString(before, after) {
+	if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
 		t.Fatal("--no-conflicts wrote to the project")
 	}
 
@@ -286,7 +275,7 @@ func TestUpdateNeedsGitOnlyToMerge(t *testing.T) {
 	if r.code != ExitFailure || !strings.Contains(r.stderr, "config/settings.py was changed by you and by the templates, and scaffold merges such files with git merge-file, but git was not found; install git") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	if after := tree(t, env.Fs, "myapi"); !mapsEqualString(before, after) {
+	if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
 		t.Error("a failed update wrote to the project")
 	}
 }
@@ -330,7 +319,7 @@ func TestUpdateRefusesBadInput(t *testing.T) {
 			if r.code != tc.code || r.stderr != tc.stderr {
 				t.Errorf("exit %d, stderr %q\nwant %d, %q", r.code, r.stderr, tc.code, tc.stderr)
 			}
-			if after := tree(t, env.Fs, "myapi"); !mapsEqualString(before, after) {
+			if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
 				t.Error("a refused update wrote to the project")
 			}
 		})

@@ -92,15 +92,7 @@ func (p Plan) Lags() bool {
 
 // Conflicts lists the paths that get conflict markers or need the user's
 // decision.
-func (p Plan) Conflicts() []string {
-	var out []string
-	for _, c := range p.Changes {
-		if c.Kind == Conflict {
-			out = append(out, c.Path)
-		}
-	}
-	return out
-}
+func (p Plan) Conflicts() []string { return p.paths(Conflict) }
 
 // Count returns how many changes are of kind k.
 func (p Plan) Count(k Kind) int {
@@ -125,14 +117,16 @@ func (p Plan) Writes() []generator.File {
 }
 
 // Removes returns the paths that applying the plan deletes, sorted.
-func (p Plan) Removes() []string {
-	var paths []string
+func (p Plan) Removes() []string { return p.paths(Removed) }
+
+func (p Plan) paths(k Kind) []string {
+	var out []string
 	for _, c := range p.Changes {
-		if c.Kind == Removed {
-			paths = append(paths, c.Path)
+		if c.Kind == k {
+			out = append(out, c.Path)
 		}
 	}
-	return paths
+	return out
 }
 
 // Input is what an update compares.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -128,7 +129,7 @@ func TestComputeClassifiesEachFile(t *testing.T) {
 		"userequal":     Unchanged,
 		config.FileName: Updated,
 	}
-	if got := kinds(p); !mapsEqual(got, want) {
+	if got := kinds(p); !maps.Equal(got, want) {
 		t.Errorf("kinds:\n got %v\nwant %v", got, want)
 	}
 	if c := change(t, p, "both"); string(c.Data) != "merged(mine\n|base\n|theirs\n)" {
@@ -153,18 +154,6 @@ func TestComputeClassifiesEachFile(t *testing.T) {
 	if want := []string{config.FileName, "both", "new", "untouched", "usertoo"}; !slices.Equal(written, want) {
 		t.Errorf("Writes() = %v, want %v", written, want)
 	}
-}
-
-func mapsEqual(a, b map[string]Kind) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestComputeConflictAndKeptMerge(t *testing.T) {
@@ -248,7 +237,7 @@ func TestComputeWithoutBaseUsesHashes(t *testing.T) {
 		"gone":          Deleted,
 		config.FileName: Updated,
 	}
-	if got := kinds(p); !mapsEqual(got, want) {
+	if got := kinds(p); !maps.Equal(got, want) {
 		t.Errorf("kinds:\n got %v\nwant %v", got, want)
 	}
 	c := change(t, p, "edited")

@@ -80,7 +80,7 @@ dashes turned into underscores, so my-api is fine.`,
 	f.StringVarP(&nr.AnswersFile, "config", "c", "", "answers `FILE` in the .scaffold.yaml format")
 	af.define(cmd)
 	f.StringVar(&nr.PackDir, "template", "", "template pack `DIR` to render over the builtin templates")
-	f.StringArrayVar(&nr.Sets, "set", nil, "answer a template pack question, as `KEY=VALUE`; repeatable")
+	f.StringArrayVar(&nr.Sets, "set", nil, "answer a question by its key, as `KEY=VALUE`: a template pack's, or a builtin one such as celery=true; repeatable")
 	f.BoolVar(&nr.Force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing")
 	f.BoolVar(&nr.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
 	f.BoolVar(&nr.quiet, "quiet", false, "print only errors")

@@ -325,3 +325,17 @@ func TestUpdateRefusesBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestSetAnswersBuiltinQuestions(t *testing.T) {
+	fsys := newFs(t)
+	if r := run(t, fsys, "new", "myapi", "--yes", "--set", "celery=true", "--set", "database=sqlite"); r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if a := answersIn(t, fsys, "myapi"); a["celery"] != true || a["database"] != "sqlite" {
+		t.Errorf("answers %v", a)
+	}
+	r := run(t, fsys, "new", "other", "--yes", "--set", "celery=maybe")
+	if r.code != ExitUsage || r.stderr != "scaffold: invalid value \"maybe\" for --set celery: use true or false\n" {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -61,6 +61,8 @@ type File struct {
 // Plan is a whole rendered project, in memory, sorted by path.
 type Plan struct {
 	Files []File
+	// Remove lists files to remove from an existing project, slash-separated.
+	Remove []string
 }
 
 // Lookup returns the file with the given path.

@@ -218,9 +218,9 @@ func TestWriteErrorsAreOneLineWithoutGoJargon(t *testing.T) {
 		{"under a file", afero.NewOsFs(), filepath.Join(afile, "p1"),
 			"cannot use " + filepath.Join(afile, "p1") + ": not a directory; choose another output folder", syscall.ENOTDIR},
 		{"read-only", afero.NewReadOnlyFs(mem), "/ro/deep",
-			"cannot create folder /ro: operation not permitted; choose another output folder", fs.ErrPermission},
-		{"disk full", &failingFs{Fs: mem, n: 1}, "/full",
-			"cannot write /full/.env: no space left on device; choose another output folder", errDiskFull},
+			"cannot create folder /ro: operation not permitted; choose another output folder, or get write access to /; nothing was written", fs.ErrPermission},
+		{"disk full", &failingFs{Fs: mem, n: 2}, "/full",
+			"cannot write /full/.env: no space left on device; free some disk space, then run again; nothing was written", errDiskFull},
 	}
 	for _, tt := range tests {
 		_, err := Write(tt.fsys, tt.dir, samplePlan(), false)

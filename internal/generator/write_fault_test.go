@@ -137,6 +137,7 @@ func everyChange(t *testing.T, setup func(n int, ffs *faultFs) context.Context, 
 }
 
 func TestForceFailureAtEveryChangeRestoresTheTree(t *testing.T) {
+	t.Parallel()
 	everyChange(t, func(n int, ffs *faultFs) context.Context {
 		ffs.failAt, ffs.err = n, syscall.EIO
 		return context.Background()
@@ -144,6 +145,7 @@ func TestForceFailureAtEveryChangeRestoresTheTree(t *testing.T) {
 }
 
 func TestForceDiskFullAtEveryChangeAndWhileUndoing(t *testing.T) {
+	t.Parallel()
 	everyChange(t, func(n int, ffs *faultFs) context.Context {
 		ffs.failAt, ffs.err, ffs.fillUp = n, syscall.ENOSPC, true
 		return context.Background()
@@ -151,6 +153,7 @@ func TestForceDiskFullAtEveryChangeAndWhileUndoing(t *testing.T) {
 }
 
 func TestForceInterruptAtEveryChange(t *testing.T) {
+	t.Parallel()
 	everyChange(t, func(n int, ffs *faultFs) context.Context {
 		ctx, cancel := context.WithCancel(context.Background())
 		t.Cleanup(cancel)
@@ -167,6 +170,7 @@ func TestForceInterruptAtEveryChange(t *testing.T) {
 // is still on disk under the backup name the error gives, and the next run
 // into the folder puts everything back.
 func TestForceUndoThatFailsLosesNothing(t *testing.T) {
+	t.Parallel()
 	undoErrors := 0
 	for n := 1; ; n++ {
 		root, dir := forceProject(t)
@@ -209,6 +213,7 @@ func TestForceUndoThatFailsLosesNothing(t *testing.T) {
 }
 
 func TestNewProjectFailureAtEveryChangeLeavesNothing(t *testing.T) {
+	t.Parallel()
 	plan := forcePlan()
 	plan.Remove = nil
 	for _, fillUp := range []bool{false, true} {

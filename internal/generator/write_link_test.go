@@ -100,6 +100,7 @@ func replaceWith(t *testing.T, p string, make func() error) {
 // special file there stops the run before it changes anything, with one
 // line that names it, and nothing outside the project is touched.
 func TestForceRefusesLinksAndSpecialFilesAtEveryDepth(t *testing.T) {
+	t.Parallel()
 	slots := map[string]bool{} // project path -> is a folder
 	for _, f := range forcePlan().Files {
 		slots[f.Path] = false

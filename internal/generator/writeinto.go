@@ -14,6 +14,7 @@ import (
 
 // writeInto applies a plan to a folder that exists.
 func writeInto(ctx context.Context, fsys afero.Fs, dir string, p Plan, o WriteOptions, res *WriteResult) error {
+	clearStagingLock(fsys, dir, res)
 	lockPath := filepath.Join(dir, lockName)
 	var l *lock
 	if !o.Existing {
@@ -49,6 +50,27 @@ func writeInto(ctx context.Context, fsys afero.Fs, dir string, p Plan, o WriteOp
 	}
 	w := &inPlace{ctx: ctx, fs: fsys, dir: dir, lock: l, suffix: runSuffix(), res: res}
 	return w.run(p)
+}
+
+// clearStagingLock removes the lock file that a run killed right after it
+// created dir may have left beside it.
+func clearStagingLock(fsys afero.Fs, dir string, res *WriteResult) {
+	parent := filepath.Dir(dir)
+	name := filepath.Join(parent, "."+short(filepath.Base(dir))+lockSuffix)
+	if !exists(fsys, name) {
+		return
+	}
+	l, stale, err := acquireLock(fsys, name, dir, false)
+	if err != nil {
+		return
+	}
+	notes, err := recoverStale(fsys, parent, dir, stale)
+	if err != nil {
+		l.drop()
+		return
+	}
+	res.Notes = append(res.Notes, notes...)
+	l.release()
 }
 
 // takeLock takes the lock of dir, and undoes what a stopped run left.

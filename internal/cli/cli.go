@@ -14,11 +14,12 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
 )
 
-// Exit codes.
+// Exit codes; ExitTerminated is beside SignalError.
 const (
 	ExitOK          = 0
 	ExitFailure     = 1
@@ -68,22 +69,38 @@ func Run(ctx context.Context, env Env) (code int) {
 			code = ExitFailure
 		}
 	}()
+	stdout := &reportWriter{w: env.Stdout}
+	env.Stdout = stdout
 	root := newRootCommand(&env)
 	root.SetArgs(env.Args)
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return ExitOK
-	}
 	code = ExitCode(err)
-	if code == ExitInterrupted {
-		fmt.Fprintln(env.Stderr, "scaffold: interrupted; nothing was written")
-		return code
+	switch {
+	case err == nil:
+	case code == ExitInterrupted || code == ExitTerminated:
+		fmt.Fprintf(env.Stderr, "scaffold: %s\n", escape.Line(oneLine(interruptedLine(err))))
+	default:
+		fmt.Fprintf(env.Stderr, "scaffold: %s\n", escape.Line(oneLine(err.Error())))
 	}
-	fmt.Fprintf(env.Stderr, "scaffold: %s\n", oneLine(err.Error()))
+	if stdout.err != nil {
+		fmt.Fprintf(env.Stderr, "scaffold: could not print to standard output (%s), so some of the report is missing; %s\n",
+			generator.Reason(stdout.err), doneBefore(err))
+		if code == ExitOK {
+			code = ExitFailure
+		}
+	}
 	return code
+}
+
+// doneBefore says what a run did, for a report that could not be printed.
+func doneBefore(err error) string {
+	if err == nil {
+		return "the run itself finished"
+	}
+	return "the run stopped as the message above says"
 }
 
 // ExitCode maps an error to the exit code scaffold reports for it.
@@ -92,13 +109,16 @@ func ExitCode(err error) int {
 		usage  *UsageError
 		option *generator.OptionError
 		cfg    *config.Error
+		pack   *packError
 	)
 	switch {
 	case err == nil:
 		return ExitOK
+	case terminated(err):
+		return ExitTerminated
 	case errors.Is(err, prompt.ErrInterrupted), errors.Is(err, context.Canceled):
 		return ExitInterrupted
-	case errors.As(err, &usage), errors.As(err, &option), errors.As(err, &cfg):
+	case errors.As(err, &usage), errors.As(err, &option), errors.As(err, &cfg), errors.As(err, &pack):
 		return ExitUsage
 	}
 	return ExitFailure

@@ -12,6 +12,8 @@ import (
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/pack"
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 func newDiffCommand(env *Env) *cobra.Command {
@@ -66,10 +68,10 @@ func runDiff(cmd *cobra.Command, env *Env, dir, templateDir string) error {
 		return usagef("%s is not a folder; pass the folder of a project scaffold generated", dir)
 	}
 	cfgName := filepath.Join(dir, config.FileName)
-	if _, err := env.Fs.Stat(cfgName); errors.Is(err, fs.ErrNotExist) {
+	if _, err := userfile.Lstat(env.Fs, cfgName); errors.Is(err, fs.ErrNotExist) {
 		return usagef("%s has no %s, so scaffold cannot tell how it was generated; pass the folder of a project scaffold generated", dir, config.FileName)
 	}
-	cfg, err := loadConfig(env.Fs, cfgName)
+	cfg, err := loadProjectConfig(env.Fs, cfgName)
 	if err != nil {
 		return err
 	}
@@ -82,7 +84,11 @@ func runDiff(cmd *cobra.Command, env *Env, dir, templateDir string) error {
 	if err := opts.Validate(); err != nil {
 		return given.locate(err)
 	}
-	tmplPack, err := loadPack(env.Fs, templateDir, cfg)
+	var tmplPack *pack.Pack
+	err = stoppable(cmd.Context(), func() (err error) {
+		tmplPack, err = loadPack(env.Fs, templateDir, cfg)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -98,7 +104,7 @@ func runDiff(cmd *cobra.Command, env *Env, dir, templateDir string) error {
 	if err != nil {
 		return err
 	}
-	plan, err := generator.Render(opts, tmpl, env.Rand)
+	plan, err := renderPlan(cmd.Context(), opts, tmpl, env.Rand, tmplPack)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/pack"
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // newFlags are the flags of `scaffold new` that are not answers.
@@ -138,7 +140,11 @@ func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []st
 	if err != nil {
 		return err
 	}
-	tmplPack, err := loadPack(env.Fs, nf.template, given.cfg)
+	var tmplPack *pack.Pack
+	err = stoppable(cmd.Context(), func() (err error) {
+		tmplPack, err = loadPack(env.Fs, nf.template, given.cfg)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -171,18 +177,15 @@ func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []st
 	if err != nil {
 		return err
 	}
-	plan, err := generator.Render(opts, tmpl, env.Rand)
+	// Cancelling stops the programs still running when the run ends early.
+	ctx, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
+	plan, err := renderPlan(ctx, opts, tmpl, env.Rand, tmplPack)
 	if err != nil {
 		return err
 	}
 	if nf.dryRun {
 		return out.dryRun(target, plan)
-	}
-	// Cancelling stops the programs still running when the run ends early.
-	ctx, cancel := context.WithCancel(cmd.Context())
-	defer cancel()
-	if err := ctx.Err(); err != nil {
-		return err
 	}
 	tools := newTools(env)
 	compose := make(chan check, 1)
@@ -191,19 +194,32 @@ func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []st
 		// runs meanwhile.
 		go func() { compose <- tools.composeProblem(ctx) }()
 	}
-	res, err := generator.Write(env.Fs, target, plan, nf.force)
+	var git gitInit
+	write := generator.WriteOptions{Existing: nf.force}
+	if nf.git {
+		// In a new project, git init runs before the project appears, so
+		// that an interrupt then still undoes everything.
+		write.Prepare = func(ctx context.Context, dir string) error {
+			git = tools.initGit(ctx, dir, cmd.Flags().Changed("git"))
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			return nil
+		}
+	}
+	res, err := generator.WritePlan(ctx, env.Fs, target, plan, write)
 	if err != nil {
 		return err
 	}
-	if err := out.created(res); err != nil {
-		return err
+	_ = out.created(res)
+	if nf.git && !res.Prepared {
+		git = tools.initGit(ctx, res.Dir, cmd.Flags().Changed("git"))
+		if ctx.Err() != nil {
+			return &afterWriteError{dir: res.Dir, err: context.Cause(ctx)}
+		}
 	}
-	if nf.git {
-		tools.initGit(ctx, out, cmd.ErrOrStderr(), res.Dir, cmd.Flags().Changed("git"))
-	}
-	if err := out.nextSteps(res.Dir); err != nil {
-		return err
-	}
+	git.report(out, cmd.ErrOrStderr(), res.Dir)
+	_ = out.nextSteps(res.Dir)
 	if nf.quiet {
 		return nil
 	}
@@ -303,12 +319,12 @@ func loadConfig(fsys afero.Fs, name string) (*config.File, error) {
 	if info, err := fsys.Stat(name); err == nil && info.IsDir() {
 		return nil, usagef("answers file %s is a folder; pass the %s file, such as %s", name, config.FileName, filepath.Join(name, config.FileName))
 	}
-	data, err := afero.ReadFile(fsys, name)
+	data, err := userfile.Read(fsys, name, userfile.MaxYAML)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, usagef("answers file %s does not exist; check the --config path", name)
 	}
 	if err != nil {
-		return nil, &UsageError{Err: &generator.FileError{Action: "read answers file", Path: name, Err: err}}
+		return nil, answersFileError(name, err)
 	}
 	return config.Parse(name, data)
 }

@@ -18,7 +18,7 @@ import (
 // set, else the pack the answers file records, else the builtin templates.
 func loadPack(fsys afero.Fs, dir string, cfg *config.File) (*pack.Pack, error) {
 	if dir == "" && cfg != nil && cfg.Template.Path != "" {
-		dir = recordedPack(cfg)
+		return loadRecordedPack(fsys, cfg)
 	}
 	if dir == "" {
 		return pack.Builtin(), nil

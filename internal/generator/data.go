@@ -21,6 +21,8 @@ type Data struct {
 	SessionAuth, TokenAuth, JWTAuth bool
 	Uvicorn                         bool
 	GitHubCI, GitLabCI              bool
+
+	run *renderRun // what the templates of one render share; templates cannot see it
 }
 
 // App names the example resource's Django app; its Name is empty without one.

@@ -15,7 +15,7 @@ type FileError struct {
 
 func (e *FileError) Error() string {
 	// The operation and path of a *fs.PathError would repeat Action and Path.
-	msg := fmt.Sprintf("cannot %s %s: %s", e.Action, e.Path, reason(e.Err))
+	msg := fmt.Sprintf("cannot %s %s: %s", e.Action, e.Path, Reason(e.Err))
 	if e.Hint != "" {
 		msg += "; " + e.Hint
 	}

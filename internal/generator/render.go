@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -122,9 +123,7 @@ var ErrPathClash = errors.New("path clash")
 // images, readable only by its owner, and never overwritten.
 const secretFile = ".env"
 
-// Render renders every file of the project into memory. It reads the
-// project's secrets from rnd, so a fixed reader gives fixed output.
-func Render(o Options, t Template, rnd io.Reader) (Plan, error) {
+func render(ctx context.Context, o Options, t Template, rnd io.Reader) (Plan, error) {
 	if err := o.Validate(); err != nil {
 		return Plan{}, err
 	}
@@ -132,6 +131,7 @@ func Render(o Options, t Template, rnd io.Reader) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
+	data.run = &renderRun{ctx: ctx}
 	files := map[string]File{}
 	from := map[string]string{config.FileName: config.FileName} // output path -> template file
 	for _, src := range t.Sources {
@@ -186,6 +186,9 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 		if d.IsDir() {
 			return nil
 		}
+		if err := data.run.interrupted(); err != nil {
+			return err
+		}
 		label := path.Join(src.Label, name)
 		isTemplate := strings.HasSuffix(name, TemplateSuffix)
 		out, err := renderPath(label, strings.TrimSuffix(name, TemplateSuffix), data)
@@ -201,6 +204,9 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 				return err
 			}
 			content = normalizeText(content)
+		}
+		if err := data.run.add(label, len(content)); err != nil {
+			return err
 		}
 		mode := fs.FileMode(0o644)
 		switch {
@@ -282,8 +288,8 @@ func execute(name, text string, data Data) ([]byte, error) {
 	if err != nil {
 		return nil, &TemplateError{File: name, Err: err}
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
+	buf := &output{label: name, run: data.run}
+	if err := t.Execute(buf, data); err != nil {
 		return nil, &TemplateError{File: name, Err: err}
 	}
 	return buf.Bytes(), nil
@@ -293,14 +299,9 @@ var funcs = template.FuncMap{
 	// gha writes a GitHub Actions expression, whose braces would otherwise
 	// be read as a Go template action.
 	"gha":   func(expr string) string { return "${{ " + expr + " }}" },
-	"lower": strings.ToLower,
-	"upper": strings.ToUpper,
-	"title": func(s string) string {
-		if s == "" {
-			return s
-		}
-		return strings.ToUpper(s[:1]) + s[1:]
-	},
+	"lower": lower,
+	"upper": upper,
+	"title": title,
 	"join":  strings.Join,
 	"quote": strconv.Quote,
 }

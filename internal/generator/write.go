@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // WriteOptions say how WritePlan may treat what is on disk already.
@@ -231,13 +233,7 @@ func mkdir(fsys afero.Fs, name string) error {
 	return fsys.Chmod(name, 0o755)
 }
 
-func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
-	if l, ok := fsys.(afero.Lstater); ok {
-		info, _, err := l.LstatIfPossible(name)
-		return info, err
-	}
-	return fsys.Stat(name)
-}
+func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) { return userfile.Lstat(fsys, name) }
 
 func exists(fsys afero.Fs, name string) bool {
 	_, err := lstat(fsys, name)
@@ -282,22 +278,10 @@ func inspect(fsys afero.Fs, name string) (kind, fs.FileInfo, error) {
 	case info.IsDir():
 		return folder, info, nil
 	case !info.Mode().IsRegular():
-		return absent, info, &UnsafeFileError{Path: name, Reason: "is " + typeName(info.Mode()) + ", not a regular file",
+		return absent, info, &UnsafeFileError{Path: name, Reason: "is " + userfile.TypeName(info.Mode()) + ", not a regular file",
 			Fix: "move it away, then run again"}
 	}
 	return regularFile, info, nil
-}
-
-func typeName(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
 }
 
 func hardLinkError(name string, n uint64) error {

@@ -118,14 +118,14 @@ type restoreError struct {
 }
 
 func (e *restoreError) Error() string {
-	return fmt.Sprintf("cannot put back %s (%s); its original is %s", e.path, reason(e.err), e.backup)
+	return fmt.Sprintf("cannot put back %s (%s); its original is %s", e.path, Reason(e.err), e.backup)
 }
 
 func (e *restoreError) Unwrap() error { return e.err }
 
-// reason is an error without the operation and paths that a *fs.PathError
+// Reason is an error without the operation and paths that a *fs.PathError
 // or *os.LinkError repeats.
-func reason(err error) string {
+func Reason(err error) string {
 	if pe, ok := errors.AsType[*fs.PathError](err); ok {
 		return pe.Err.Error()
 	}

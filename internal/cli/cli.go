@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/afero"
 	"github.com/spf13/cobra"
@@ -19,41 +21,61 @@ import (
 	"github.com/djscaffold/scaffold/internal/prompt"
 )
 
-// Exit codes; ExitTerminated is beside SignalError.
+// Exit codes.
 const (
 	ExitOK          = 0
 	ExitFailure     = 1
 	ExitUsage       = 2
-	ExitInterrupted = 130
+	ExitInterrupted = 130 // Ctrl-C, Esc at a question, or SIGINT
+	ExitTerminated  = 143 // SIGTERM
 )
 
 // Env is everything a command touches outside itself, so that tests can run
 // the whole CLI in memory.
 type Env struct {
 	Args   []string
-	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
 	Fs     afero.Fs
 	// Interactive is true when both stdin and stdout are terminals.
 	Interactive bool
 	// Color is true when stdout is a terminal and NO_COLOR is unset.
-	Color    bool
+	Color bool
+	// Prompter asks the questions when Interactive is true.
 	Prompter prompt.Prompter
 	// Rand is the source of the generated secrets: crypto/rand in main.
 	Rand io.Reader
-	// LookPath finds a program as exec.LookPath does. When it is nil,
-	// scaffold neither runs nor mentions other programs, such as git.
+	// LookPath finds a program as exec.LookPath does.
 	LookPath func(file string) (string, error)
 	// Exec runs other programs: SystemExec in main.
 	Exec ExecFunc
 }
 
-// UsageError is a mistake in how scaffold was called.
+// UsageError is a mistake in how scaffold was called: a flag, an
+// argument, or an answer given on the command line.
 type UsageError struct{ Err error }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
+
+// InterruptedError is a run that the user stopped: Ctrl-C or Esc at a
+// question, or a signal. Signal is nil for a question.
+type InterruptedError struct {
+	Signal os.Signal
+	Err    error
+}
+
+func (e *InterruptedError) Error() string { return "interrupted; nothing was written" }
+func (e *InterruptedError) Unwrap() error { return e.Err }
+
+// interrupted is the error of a run whose context was cancelled: the
+// cause given by SignalContext, or an interruption without a signal.
+func interrupted(ctx context.Context) error {
+	if ie, ok := errors.AsType[*InterruptedError](context.Cause(ctx)); ok {
+		return ie
+	}
+	return &InterruptedError{Err: ctx.Err()}
+}
 
 func usagef(format string, args ...any) error {
 	return &UsageError{Err: fmt.Errorf(format, args...)}
@@ -73,18 +95,20 @@ func Run(ctx context.Context, env Env) (code int) {
 	env.Stdout = stdout
 	root := newRootCommand(&env)
 	root.SetArgs(env.Args)
-	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
-	code = ExitCode(err)
-	switch {
-	case err == nil:
-	case code == ExitInterrupted || code == ExitTerminated:
-		fmt.Fprintf(env.Stderr, "scaffold: %s\n", escape.Line(oneLine(interruptedLine(err))))
-	default:
-		fmt.Fprintf(env.Stderr, "scaffold: %s\n", escape.Line(oneLine(err.Error())))
+	if err != nil {
+		msg := err.Error()
+		if ctx.Err() != nil {
+			// Whatever failed, it failed because the run was stopped.
+			msg, err = interruptedLine(err), interrupted(ctx)
+		} else if ie, ok := errors.AsType[*InterruptedError](err); ok {
+			msg = ie.Error()
+		}
+		fmt.Fprintf(env.Stderr, "scaffold: %s\n", escape.Line(oneLine(msg)))
 	}
+	code = ExitCode(err)
 	if stdout.err != nil {
 		fmt.Fprintf(env.Stderr, "scaffold: could not print to standard output (%s), so some of the report is missing; %s\n",
 			generator.Reason(stdout.err), doneBefore(err))
@@ -95,30 +119,25 @@ func Run(ctx context.Context, env Env) (code int) {
 	return code
 }
 
-// doneBefore says what a run did, for a report that could not be printed.
-func doneBefore(err error) string {
-	if err == nil {
-		return "the run itself finished"
-	}
-	return "the run stopped as the message above says"
-}
-
-// ExitCode maps an error to the exit code scaffold reports for it.
+// ExitCode maps an error to the exit code scaffold reports for it, by its
+// kind alone: a usage error or a bad file the user wrote exits 2, an
+// interruption 130 (143 for SIGTERM), and anything else 1.
 func ExitCode(err error) int {
 	var (
-		usage  *UsageError
-		option *generator.OptionError
-		cfg    *config.Error
-		pack   *packError
+		usage       *UsageError
+		userFile    *config.Error
+		badPack     *packError
+		interrupted *InterruptedError
 	)
 	switch {
 	case err == nil:
 		return ExitOK
-	case terminated(err):
-		return ExitTerminated
-	case errors.Is(err, prompt.ErrInterrupted), errors.Is(err, context.Canceled):
+	case errors.As(err, &interrupted):
+		if interrupted.Signal == syscall.SIGTERM {
+			return ExitTerminated
+		}
 		return ExitInterrupted
-	case errors.As(err, &usage), errors.As(err, &option), errors.As(err, &cfg), errors.As(err, &pack):
+	case errors.As(err, &usage), errors.As(err, &userFile), errors.As(err, &badPack):
 		return ExitUsage
 	}
 	return ExitFailure

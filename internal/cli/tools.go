@@ -26,9 +26,6 @@ func newTools(env *Env) tools {
 	return tools{lookPath: env.LookPath, exec: env.Exec}
 }
 
-// enabled is false in tests that leave the programs out of the Env.
-func (t tools) enabled() bool { return t.lookPath != nil && t.exec != nil }
-
 func (t tools) run(ctx context.Context, dir, name string, args ...string) (string, error) {
 	limited, cancel := context.WithTimeout(ctx, toolTimeout)
 	defer cancel()
@@ -47,9 +44,6 @@ func (t tools) run(ctx context.Context, dir, name string, args ...string) (strin
 // and what to do about it; its problem is empty when it can. It asks the
 // doctor's question, so that both always agree.
 func (t tools) composeProblem(ctx context.Context) check {
-	if !t.enabled() {
-		return check{}
-	}
 	c := t.checkCompose(ctx)
 	if ctx.Err() != nil {
 		// Interrupted, docker had no chance to answer.
@@ -75,7 +69,7 @@ type gitInit struct {
 type gitOutcome int
 
 const (
-	gitSkipped    gitOutcome = iota // git is not used at all
+	gitSkipped    gitOutcome = iota // git did not run
 	gitMissing                      // git is not installed
 	gitNested                       // the project is inside a repository, and --git was not given
 	gitRepository                   // the project is a repository already
@@ -87,12 +81,9 @@ const (
 // given, a project inside a repository is left alone, as nested
 // repositories are rarely wanted; a project that is a repository already,
 // as on a rerun with --force, is always left alone. dir may be the folder
-// where a new project is staged, which is beside its final place, so the
-// answers are the same.
+// where a new project is staged, beside its final place, which gets the
+// same answers from git.
 func (t tools) initGit(ctx context.Context, dir string, explicit bool) gitInit {
-	if !t.enabled() {
-		return gitInit{}
-	}
 	if _, err := t.lookPath("git"); err != nil {
 		return gitInit{kind: gitMissing}
 	}

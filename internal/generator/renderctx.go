@@ -11,7 +11,7 @@ import (
 // without writing, such as {{range 100000000000000}}{{end}}: the render
 // goes on in the background, and the caller, which has stopped waiting
 // for it, is expected to end the process.
-func RenderContext(ctx context.Context, o Options, t Template, rnd io.Reader) (Plan, error) {
+func RenderContext(ctx context.Context, o Options, t Tree, rnd io.Reader) (Plan, error) {
 	type result struct {
 		plan Plan
 		err  error
@@ -36,6 +36,6 @@ func RenderContext(ctx context.Context, o Options, t Template, rnd io.Reader) (P
 
 // Render renders every file of the project into memory. It reads the
 // project's secrets from rnd, so a fixed reader gives fixed output.
-func Render(o Options, t Template, rnd io.Reader) (Plan, error) {
+func Render(o Options, t Tree, rnd io.Reader) (Plan, error) {
 	return render(context.Background(), o, t, rnd)
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"io"
 
 	"github.com/spf13/afero"
 
@@ -13,18 +12,16 @@ import (
 	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
-// renderPlan renders a project, and stops waiting for the templates once
-// ctx is done, as a signal has stopped the run. A template of a pack that
-// fails is the pack's mistake, which makes it a usage error.
-func renderPlan(ctx context.Context, opts generator.Options, tmpl generator.Template, rnd io.Reader, p *pack.Pack) (generator.Plan, error) {
-	plan, err := generator.RenderContext(ctx, opts, tmpl, rnd)
-	if err == nil || p.Dir == "" || errors.Is(err, context.Canceled) {
-		return plan, err
+// packMistake marks a template of a pack that fails to render as the
+// pack's mistake, which makes it a usage error.
+func packMistake(err error, p *pack.Pack) error {
+	if p == nil || p.Dir == "" || errors.Is(err, context.Canceled) {
+		return err
 	}
 	if _, ok := errors.AsType[*generator.TemplateError](err); ok || errors.Is(err, generator.ErrOutputTooLarge) {
-		return plan, &packError{err}
+		return &packError{err}
 	}
-	return plan, err
+	return err
 }
 
 // packError is a template pack that cannot be rendered.
@@ -32,20 +29,6 @@ type packError struct{ err error }
 
 func (e *packError) Error() string { return e.err.Error() }
 func (e *packError) Unwrap() error { return e.err }
-
-// stoppable runs step and returns its error, or the cause of ctx as soon as
-// ctx is done: a step that reads files the user named, such as a pack on a
-// slow network drive, cannot be interrupted, and the process ends anyway.
-func stoppable(ctx context.Context, step func() error) error {
-	done := make(chan error, 1)
-	go func() { done <- step() }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
-}
 
 // answersFileError tells why an answers file cannot be read. Every reason
 // is the user's to fix, so each is a usage error.

@@ -30,11 +30,20 @@ func main() {
 		Fs:          afero.NewOsFs(),
 		Interactive: interactive,
 		Color:       term.IsTerminal(int(os.Stdout.Fd())) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb",
-		Prompter:    prompt.NewSurvey(ctx, os.Stdin, os.Stdout, os.Stderr),
+		Prompter:    prompter(ctx),
 		Rand:        rand.Reader,
 		LookPath:    exec.LookPath,
 		Exec:        cli.SystemExec,
 	})
 	stop()
 	os.Exit(code)
+}
+
+// prompter draws questions with survey, or line by line on a terminal
+// that cannot draw them.
+func prompter(ctx context.Context) prompt.Prompter {
+	if os.Getenv("TERM") == "dumb" {
+		return prompt.NewPlain(ctx, os.Stdin, os.Stdout)
+	}
+	return prompt.NewSurvey(ctx, os.Stdin, os.Stdout, os.Stderr)
 }

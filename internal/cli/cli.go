@@ -87,7 +87,7 @@ func Run(ctx context.Context, env Env) (code int) {
 	// A bug must still end in one line and an exit code, never a stack trace.
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(env.Stderr, "scaffold: internal error: %v; please report it with the command you ran\n", r)
+			fmt.Fprintf(env.Stderr, "scaffold: internal error: %s; please report it with the command you ran\n", escape.Line(fmt.Sprint(r)))
 			code = ExitFailure
 		}
 	}()

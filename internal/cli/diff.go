@@ -10,6 +10,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
+	"github.com/djscaffold/scaffold/internal/escape"
 )
 
 func newDiffCommand(env *Env) *cobra.Command {
@@ -68,7 +69,7 @@ func runDiff(ctx context.Context, env *Env, dir, packDir string) error {
 		return err
 	}
 	if len(changes) == 0 {
-		_, err := fmt.Fprintf(env.Stdout, "%s matches what its templates generate (%d files compared)\n", dir, diff.Compared(plan))
+		_, err := fmt.Fprintf(env.Stdout, "%s matches what its templates generate (%d files compared)\n", escape.Path(dir), diff.Compared(plan))
 		return err
 	}
 	if err := diff.Write(env.Stdout, changes); err != nil {

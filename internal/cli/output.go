@@ -117,14 +117,15 @@ func (p printer) summary(questions []generator.Question, o generator.Options, ta
 		}
 	}
 	width := 0
-	for _, r := range rows {
-		width = max(width, len(r[0]))
+	for i, r := range rows {
+		rows[i] = [2]string{escape.Line(r[0]), escape.Line(r[1])}
+		width = max(width, columns(rows[i][0]))
 	}
 	if err := p.printf("\n%s\n", p.style(bold, "Summary")); err != nil {
 		return err
 	}
 	for _, r := range rows {
-		if err := p.printf("  %s %s\n", p.style(dim, fmt.Sprintf("%-*s", width+1, r[0])), r[1]); err != nil {
+		if err := p.printf("  %s %s\n", p.style(dim, padRight(r[0], width+1)), r[1]); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/djscaffold/scaffold/internal/escape"
 )
 
 // toolTimeout bounds each call to git or docker, which can hang on a broken
@@ -105,13 +107,14 @@ func (t tools) initGit(ctx context.Context, dir string, explicit bool) gitInit {
 // report tells what initGit did for the project in dir. Nothing here fails
 // the run: the project is already written.
 func (g gitInit) report(out printer, stderr io.Writer, dir string) {
+	dir = escape.Path(dir)
 	switch g.kind {
 	case gitMissing:
 		_ = out.note("git was not found, so %s is not a git repository; install git, then run git init there", dir)
 	case gitNested:
 		_ = out.note("%s is inside a git repository already, so scaffold did not run git init; --git does", dir)
 	case gitFailed:
-		fmt.Fprintf(stderr, "scaffold: %s: %s; the project is written, so run git init there yourself\n", dir, oneLine(g.err.Error()))
+		fmt.Fprintf(stderr, "scaffold: %s: %s; the project is written, so run git init there yourself\n", dir, escape.Line(oneLine(g.err.Error())))
 	case gitDone:
 		_ = out.done("Initialized a git repository (nothing is committed yet)")
 	}

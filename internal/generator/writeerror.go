@@ -147,9 +147,9 @@ func hint(err error, folder string, newProject bool) string {
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
 		return "free some disk space, then run again"
 	case errors.Is(err, syscall.EROFS) && newProject:
-		return "the file system is read-only; choose another output folder"
+		return "choose another output folder"
 	case errors.Is(err, syscall.EROFS):
-		return "the file system is read-only; mount it writable, then run again"
+		return "mount it writable, then run again"
 	case errors.Is(err, fs.ErrPermission) && newProject:
 		return "choose another output folder, or get write access to " + folder
 	case errors.Is(err, fs.ErrPermission):

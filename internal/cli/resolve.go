@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/pack"
 	"github.com/djscaffold/scaffold/internal/userfile"
@@ -249,11 +250,11 @@ func (a *answers) setPackAnswers(p *pack.Pack, sets []string) error {
 		}
 		q, ok := p.Question(key)
 		if !ok {
-			return usagef("--set %s: %s", key, noQuestion(p, key))
+			return usagef("--set %s: %s", escape.Path(key), noQuestion(p, key))
 		}
 		v, err := q.Parse(value)
 		if oe, isOption := errors.AsType[*generator.OptionError](err); isOption {
-			return usagef("invalid value %q for --set %s: %s", value, key, oe.Reason)
+			return usagef("invalid value %q for --set %s: %s", value, escape.Path(key), oe.Reason)
 		} else if err != nil {
 			return &UsageError{Err: err}
 		}

@@ -315,4 +315,3 @@ func (f *failOnWrite) OpenFile(name string, flag int, perm os.FileMode) (afero.F
 func (f *failOnWrite) LstatIfPossible(name string) (os.FileInfo, bool, error) {
 	return f.Fs.(afero.Lstater).LstatIfPossible(name)
 }
-

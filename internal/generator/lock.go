@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"time"
 
 	"github.com/spf13/afero"
 )
@@ -54,7 +55,7 @@ func acquireLock(fsys afero.Fs, path, dir string, newProject bool) (l *lock, sta
 			return l, nil, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
-			return nil, nil, fileError("lock", dir, err, newProject)
+			return nil, nil, fileError("write", path, err, newProject)
 		}
 		l, stale, err := takeOver(fsys, path, dir)
 		if l != nil || err != nil {
@@ -85,6 +86,12 @@ func takeOver(fsys afero.Fs, path, dir string) (*lock, []entry, error) {
 		return nil, nil, fileError("read the lock file", path, err, false)
 	}
 	held, lockErr := tryLock(f)
+	// A process that forks, as for git, holds the lock of a run that has
+	// just ended until the child runs its program: a moment, waited out.
+	for i := 0; lockErr == nil && !held && i < 5; i++ {
+		time.Sleep(10 * time.Millisecond)
+		held, lockErr = tryLock(f)
+	}
 	if lockErr == nil && !held {
 		data, _ := readJournal(f)
 		h, _, _ := parseJournal(data)

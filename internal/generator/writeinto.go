@@ -16,36 +16,35 @@ import (
 func writeInto(ctx context.Context, fsys afero.Fs, dir string, p Plan, o WriteOptions, res *WriteResult) error {
 	clearStagingLock(fsys, dir, res)
 	lockPath := filepath.Join(dir, lockName)
-	var l *lock
 	if !o.Existing {
+		// A folder that holds files is refused without touching it, unless
+		// a lock file tells that a stopped run may have left them.
 		full, err := holdsFiles(fsys, dir)
 		if err != nil {
 			return fileError("read folder", dir, err, true)
 		}
-		if full && exists(fsys, lockPath) {
-			// A run that was stopped may have left the files; undo it first.
-			if l, err = takeLock(fsys, lockPath, dir, res); err != nil {
-				return err
-			}
-			if full, err = holdsFiles(fsys, dir); err != nil {
-				l.release()
-				return fileError("read folder", dir, err, true)
-			}
-		}
-		if full {
-			if l != nil {
-				l.release()
-			}
+		if full && !exists(fsys, lockPath) {
 			return notEmptyError(dir)
 		}
 	}
-	if l == nil {
-		var err error
-		if l, err = takeLock(fsys, lockPath, dir, res); err != nil {
-			if _, ok := errors.AsType[*FileError](err); ok {
-				return &UndoneError{Err: err}
-			}
-			return err
+	l, err := takeLock(fsys, lockPath, dir, res)
+	if err != nil {
+		if _, ok := errors.AsType[*FileError](err); ok {
+			return &UndoneError{Err: err}
+		}
+		return err
+	}
+	if !o.Existing {
+		// Again under the lock, as another run may have written meanwhile.
+		full, err := holdsFiles(fsys, dir)
+		if err != nil || full {
+			l.release()
+		}
+		if err != nil {
+			return fileError("read folder", dir, err, true)
+		}
+		if full {
+			return notEmptyError(dir)
 		}
 	}
 	w := &inPlace{ctx: ctx, fs: fsys, dir: dir, lock: l, suffix: runSuffix(), res: res}
@@ -170,18 +169,27 @@ func (w *inPlace) check(name string, keep bool) error {
 	if keep {
 		return w.checkKept(target)
 	}
-	k, info, err := inspect(w.fs, target)
+	_, err = replaceable(w.fs, target)
+	return err
+}
+
+// replaceable reports whether a file stands at target that a run may
+// replace or remove, and refuses anything else there: a folder, a link, a
+// special file, or a file with other hard links.
+func replaceable(fsys afero.Fs, target string) (bool, error) {
+	k, info, err := inspect(fsys, target)
 	switch {
 	case err != nil:
-		return err
+		return false, err
 	case k == folder:
-		return folderInTheWay(target)
+		return false, folderInTheWay(target)
 	case k == regularFile:
 		if n := linkCount(info); n > 1 {
-			return hardLinkError(target, n)
+			return false, hardLinkError(target, n)
 		}
+		return true, nil
 	}
-	return nil
+	return false, nil
 }
 
 // checkKept accepts whatever file stands where the plan keeps one, be it a
@@ -233,16 +241,11 @@ func (w *inPlace) write(f File) error {
 		w.res.Kept = append(w.res.Kept, f.Path)
 		return nil
 	}
-	k, info, err := inspect(w.fs, target)
+	exists, err := replaceable(w.fs, target)
 	switch {
 	case err != nil:
 		return err
-	case k == folder:
-		return folderInTheWay(target)
-	case k == regularFile:
-		if n := linkCount(info); n > 1 {
-			return hardLinkError(target, n)
-		}
+	case exists:
 		return w.change(entry{op: opReplace, path: f.Path, temp: w.name(f.Path, tempMark), backup: w.name(f.Path, backupMark)}, f)
 	}
 	return w.change(entry{op: opCreate, path: f.Path, temp: w.name(f.Path, tempMark)}, f)
@@ -314,17 +317,8 @@ func (w *inPlace) remove(name string) error {
 		return err
 	}
 	target := join(w.dir, name)
-	k, info, err := inspect(w.fs, target)
-	switch {
-	case err != nil:
+	if exists, err := replaceable(w.fs, target); err != nil || !exists {
 		return err
-	case k == absent:
-		return nil
-	case k == folder:
-		return folderInTheWay(target)
-	}
-	if n := linkCount(info); n > 1 {
-		return hardLinkError(target, n)
 	}
 	e := entry{op: opRemove, path: name, backup: w.name(name, backupMark)}
 	if err := w.lock.log(e); err != nil {

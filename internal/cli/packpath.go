@@ -14,7 +14,7 @@ import (
 // loadRecordedPack loads the pack that an answers file names. A path that
 // leads nowhere is a mistake in the answers file, reported at its line.
 func loadRecordedPack(fsys afero.Fs, cfg *config.File) (*pack.Pack, error) {
-	dir := recordedPack(cfg)
+	dir := cfg.PackDir()
 	bad := func(err error) error {
 		return &config.Error{File: cfg.Source, Line: cfg.Line("template.path"),
 			Msg: fmt.Sprintf("template.path %q: %s; correct it, or name the pack with --template", cfg.Template.Path, generator.Reason(err))}

@@ -51,39 +51,58 @@ func Write(fsys afero.Fs, dir string, p Plan, force bool) (WriteResult, error) {
 	return WritePlan(context.Background(), fsys, dir, p, WriteOptions{Existing: force})
 }
 
-// WritePlan puts a plan on fsys under the project folder dir, all or nothing.
+// WritePlan puts a plan on fsys under the project folder dir, all or
+// nothing, and stops at its next step once ctx is cancelled. `new`,
+// `update` and `add resource` all write through it; update, for instance:
+//
+//	res, err := generator.WritePlan(ctx, fsys, dir, generator.Plan{
+//		Files:  files,              // each replaces what is on disk, unless Keep
+//		Remove: []string{"old.py"}, // files the project no longer has
+//	}, generator.WriteOptions{Existing: true})
 //
 // A project folder that does not exist yet is written whole into a staging
 // folder beside it, ".NAME.scaffold-new", which is then renamed to dir at
-// once: dir never holds part of a project. A second run that races for the
-// same dir fails with ErrTargetTaken or a *BusyError.
+// once: dir never holds part of a project. A lock file beside it,
+// ".NAME.scaffold-lock", lets one such run at a time go on; a second one
+// fails with a *BusyError, or finds dir there (ErrTargetNotEmpty without
+// Existing, or ErrTargetTaken when dir appeared during the run).
 //
-// Into a folder that exists, each file is written to a temporary file in
-// its own folder and renamed over its path. A file that is replaced or
-// removed is first renamed to a backup beside it, ".NAME.scaffold-backup-*",
-// which stays on disk until every change is made, so that undoing a change
-// needs no free space. A lock file, dir/.scaffold-lock, lets one run at a
-// time write there (*BusyError for the others), and holds a journal of the
-// changes, so that the next run undoes those of a run that was killed.
+// Into a folder that exists, empty or not, each file is written to a
+// temporary file in its own folder, ".NAME.scaffold-tmp-*", flushed to disk
+// and renamed over its path. A file that is replaced or removed is first
+// renamed to a backup beside it, ".NAME.scaffold-backup-*", which stays on
+// disk until every change is made, so that undoing a change needs no free
+// space. A lock file, dir/.scaffold-lock, lets one run at a time write there
+// (*BusyError for the others), and holds a journal of the changes, written
+// before each one, so that the next run into dir undoes those of a run that
+// was killed, or finishes them if they were final; WriteResult.Notes then
+// says so.
 //
 // Either way, when anything fails or ctx is cancelled, every change is
 // undone, only by renaming backups back and removing what the run created,
-// and WritePlan returns an *UndoneError. When some change cannot be undone, it
-// returns an *UndoError that names the backups still on disk.
+// and WritePlan returns an *UndoneError that wraps the cause (such as
+// context.Canceled, or a *FileError whose hint says what to do). When some
+// change cannot be undone, it returns an *UndoError that names the backups
+// still on disk and leaves the journal for the next run. Undoing never
+// removes or writes anything that the run did not create.
 //
-// WritePlan never writes through a link: it refuses, with an
-// *UnsafeFileError, a project folder that is a symbolic link, and a folder
-// or file inside it that is a symbolic link, a file with more than one hard
-// link, or anything but a regular file or folder. It checks every plan path
-// before it changes anything. Folders above dir are the caller's choice and
-// may be links. Folders get mode 0755 and files their File.Mode, whatever
-// the umask. fsys should implement afero.Lstater; without it, links cannot
-// be told from what they point to.
+// WritePlan never writes through a link: before it changes anything, it
+// refuses, with an *UnsafeFileError, a project folder that is a symbolic
+// link, and a folder or file inside it that it would write, replace or
+// remove and that is a symbolic link, a file with more than one hard link,
+// or anything but a regular file or folder. Folders above dir are the
+// caller's choice and may be links. Folders get mode 0755 and files their
+// File.Mode, whatever the umask. fsys should implement afero.Lstater;
+// without it, links cannot be told from what they point to.
 //
-// File.Keep leaves an existing file as it is; any other file of the plan
-// replaces the one on disk. Plan.Remove lists files to remove; a path that
-// does not exist is skipped, and folders that its removal leaves empty are
-// removed once the run has succeeded.
+// File.Keep leaves whatever stands at its path alone, never opened or
+// followed; any other file of the plan replaces the one on disk, so a plan
+// that must change .env leaves Keep unset. Plan.Remove lists files to
+// remove; a path that does not exist is skipped, and folders that the
+// removals leave empty are removed once the run has succeeded. A plan path
+// outside the project, or named like the lock, temporary or backup files,
+// is refused with ErrUnsafePath; a path that is also a folder of another,
+// with ErrPathClash.
 func WritePlan(ctx context.Context, fsys afero.Fs, dir string, p Plan, o WriteOptions) (WriteResult, error) {
 	res := WriteResult{Dir: dir}
 	if err := checkPlan(p); err != nil {

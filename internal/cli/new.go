@@ -152,23 +152,20 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	}
 	out := newPrinter(env.Stdout, env.Color, nr.quiet)
 	target := r.Dir
+	// Cancelling stops the programs still running when the run ends early.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	// The pack's commit lets a later update rebuild this render.
 	rec, _, err := recordPack(ctx, gitOf(env), r, version.String())
 	if err != nil {
 		return err
 	}
-	plan, err := renderProject(r, env.Rand, rec)
+	plan, err := renderProject(ctx, r, env.Rand, rec)
 	if err != nil {
 		return err
 	}
 	if nr.dryRun {
 		return out.dryRun(target, plan)
-	}
-	// Cancelling stops the programs still running when the run ends early.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if ctx.Err() != nil {
-		return interrupted(ctx)
 	}
 	tools := newTools(env)
 	compose := make(chan check, 1)
@@ -177,19 +174,32 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 		// runs meanwhile.
 		go func() { compose <- tools.composeProblem(ctx) }()
 	}
-	res, err := generator.Write(env.Fs, target, plan, nr.Force)
+	var git gitInit
+	write := generator.WriteOptions{Existing: nr.Force}
+	if nr.git {
+		// In a new project, git init runs before the project appears, so
+		// that an interrupt then still undoes everything.
+		write.Prepare = func(ctx context.Context, dir string) error {
+			git = tools.initGit(ctx, dir, nr.gitGiven)
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			return nil
+		}
+	}
+	res, err := generator.WritePlan(ctx, env.Fs, target, plan, write)
 	if err != nil {
 		return err
 	}
-	if err := out.created(res); err != nil {
-		return err
+	_ = out.created(res)
+	if nr.git && !res.Prepared {
+		git = tools.initGit(ctx, res.Dir, nr.gitGiven)
+		if ctx.Err() != nil {
+			return &afterWriteError{dir: res.Dir, err: context.Cause(ctx)}
+		}
 	}
-	if nr.git {
-		tools.initGit(ctx, out, env.Stderr, res.Dir, nr.gitGiven)
-	}
-	if err := out.nextSteps(res.Dir); err != nil {
-		return err
-	}
+	git.report(out, env.Stderr, res.Dir)
+	_ = out.nextSteps(res.Dir)
 	if nr.quiet {
 		return nil
 	}
@@ -204,11 +214,13 @@ type recording struct {
 }
 
 // renderProject renders a resolved project, reading its secrets from rnd,
-// and adds its answers file.
-func renderProject(r resolved, rnd io.Reader, rec recording) (generator.Plan, error) {
-	plan, err := generator.Render(r.Options, r.Tree, rnd)
+// and adds its answers file. It stops waiting for the templates once ctx
+// is done, as a signal has stopped the run. A template of a pack that
+// fails is the pack's mistake, which makes it a usage error.
+func renderProject(ctx context.Context, r resolved, rnd io.Reader, rec recording) (generator.Plan, error) {
+	plan, err := generator.RenderContext(ctx, r.Options, r.Tree, rnd)
 	if err != nil {
-		return plan, err
+		return plan, packMistake(err, r.Pack)
 	}
 	f := config.Record(r.Options, r.Tree, rec.scaffoldVersion)
 	f.Template.Commit = rec.commit

@@ -124,16 +124,19 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 	if err != nil {
 		return err
 	}
-	next, err := renderProject(theirs, replay, rec)
+	next, err := renderProject(ctx, theirs, replay, rec)
 	if err != nil {
 		return err
 	}
 	var was *generator.Plan
 	if base.known {
-		plan, err := generator.Render(base.opts, base.tree, replay.Again())
-		if err != nil {
+		plan, err := generator.RenderContext(ctx, base.opts, base.tree, replay.Again())
+		switch {
+		case ctx.Err() != nil:
+			return interrupted(ctx)
+		case err != nil:
 			base = baseRender{why: fmt.Sprintf("this scaffold cannot render %s as it did (%s)", describeTree(base.tree), oneLine(err.Error()))}
-		} else {
+		default:
 			was = &plan
 		}
 	}
@@ -189,8 +192,14 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 	case len(conflicts) > 0 && ur.noConflicts:
 		return &ConflictError{Dir: shown, Paths: conflicts}
 	}
-	if err := writeUpdate(ctx, env, dir, plan); err != nil {
+	res, err := generator.WritePlan(ctx, env.Fs, dir, generator.Plan{Files: plan.Writes(), Remove: plan.Removes()}, generator.WriteOptions{Existing: true})
+	if err != nil {
 		return err
+	}
+	for _, n := range res.Notes {
+		if err := out.note("%s", n); err != nil {
+			return err
+		}
 	}
 	if note != "" {
 		if err := out.note("%s", note); err != nil {

@@ -301,7 +301,7 @@ func TestUpdateRefusesBadInput(t *testing.T) {
 		{"unknown version", strings.Replace(cfg, "  version: 1.0.0\n", "  version: 0.9.0\n", 1), []string{"myapi"}, ExitUsage,
 			"scaffold: myapi/.scaffold.yaml line 6: unknown template version \"0.9.0\"; this scaffold knows 1.0.0\n"},
 		{"unknown pack", strings.Replace(cfg, "  version: 1.0.0\n", "  version: 1.0.0\n  path: ../gone\n", 1), []string{"myapi"}, ExitUsage,
-			"scaffold: gone/pack.yaml: not found; a template pack is a folder holding pack.yaml and files/, so check the path\n"},
+			"scaffold: myapi/.scaffold.yaml line 7: template.path \"../gone\": file does not exist; correct it, or name the pack with --template\n"},
 		{"bad answer", "", []string{"myapi", "--database", "oracle"}, ExitUsage,
 			"scaffold: invalid database \"oracle\": choose one of postgres, mysql, sqlite\n"},
 		{"rename", "", []string{"myapi", "--set", "name=other"}, ExitUsage,

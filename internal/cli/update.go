@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/pack"
 	"github.com/djscaffold/scaffold/internal/releases"
@@ -106,7 +107,7 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 	}
 	dir, recorded := ur.Project, theirs.Recorded
 	// The project's name says more than ".", the usual folder.
-	shown := dir
+	shown := escape.Path(dir)
 	if filepath.Clean(dir) == "." {
 		shown = theirs.Options.Name
 	}
@@ -386,7 +387,7 @@ func refuseMarkers(in update.Input) error {
 		return err
 	}
 	return fmt.Errorf("%s still has conflict markers in %s; resolve them (keep what you want between <<<<<<< and >>>>>>>, and remove the markers), then run scaffold update again",
-		in.Dir, listPaths(found))
+		escape.Path(in.Dir), listPaths(found))
 }
 
 // refuseUncommitted refuses a project whose git repository has changes
@@ -404,16 +405,20 @@ func refuseUncommitted(ctx context.Context, env *Env, git update.Git, dir string
 		return nil
 	}
 	return usagef("%s has uncommitted changes (%s); commit or stash them first, so that git diff shows what the update changes, or pass --allow-dirty",
-		dir, listPaths(paths))
+		escape.Path(dir), listPaths(paths))
 }
 
 // listPaths names up to five paths, then how many more there are.
 func listPaths(paths []string) string {
 	const most = 5
-	if len(paths) <= most {
-		return strings.Join(paths, ", ")
+	shown := make([]string, 0, most)
+	for _, p := range paths[:min(len(paths), most)] {
+		shown = append(shown, escape.Path(p))
 	}
-	return fmt.Sprintf("%s and %d more", strings.Join(paths[:most], ", "), len(paths)-most)
+	if len(paths) <= most {
+		return strings.Join(shown, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(shown, ", "), len(paths)-most)
 }
 
 // printUpdate prints one line per file that the update changes or that
@@ -431,7 +436,11 @@ func printUpdate(out printer, plan update.Plan) error {
 		default:
 			kind = out.style(dim, kind)
 		}
-		if err := out.printf("  %s %s\n", kind, l.Text); err != nil {
+		text := escape.Path(l.Path)
+		if l.Note != "" {
+			text += ": " + l.Note
+		}
+		if err := out.printf("  %s %s\n", kind, text); err != nil {
 			return err
 		}
 	}

@@ -8,7 +8,8 @@ import (
 // Line is one line of an update's report.
 type Line struct {
 	Kind Kind
-	Text string // the path, and why when the kind alone does not say
+	Path string
+	Note string // why, when the kind alone does not say; may be empty
 }
 
 // Lines reports every change but the unchanged files, in path order, then
@@ -16,34 +17,42 @@ type Line struct {
 func (p Plan) Lines() []Line {
 	var out []Line
 	for _, c := range p.Changes {
-		text := c.Path
+		l := Line{Kind: c.Kind, Path: c.Path, Note: c.Reason}
 		switch {
 		case c.Kind == Unchanged:
 			continue
-		case c.Reason != "":
-			text += ": " + c.Reason
-		case c.Kind == Conflict:
-			text += fmt.Sprintf(": %d %s to resolve", c.Conflicts, plural(c.Conflicts, "conflict", "conflicts"))
+		case c.Kind == Conflict && c.Conflicts > 0:
+			count := fmt.Sprintf("%d %s to resolve", c.Conflicts, plural(c.Conflicts, "conflict", "conflicts"))
+			if l.Note == "" {
+				l.Note = count
+			} else {
+				l.Note += " (" + count + ")"
+			}
+		case l.Note != "":
 		case c.Kind == Kept:
-			text += ": you changed it; the templates did not"
+			l.Note = "you changed it; the templates did not"
 		case c.Kind == Deleted:
-			text += ": you deleted it, so it stays deleted"
+			l.Note = "you deleted it, so it stays deleted"
 		}
-		if c.Kind == Conflict && c.Reason != "" && c.Conflicts > 0 {
-			text += fmt.Sprintf(" (%d %s to resolve)", c.Conflicts, plural(c.Conflicts, "conflict", "conflicts"))
-		}
-		out = append(out, Line{Kind: c.Kind, Text: text})
+		out = append(out, l)
 	}
-	if len(p.Env.Changed) > 0 {
-		out = append(out, Line{Kind: Kept, Text: fmt.Sprintf("%s: the new answers change %s; your values stay, so edit %s as .env.example shows",
-			EnvFile, strings.Join(p.Env.Changed, ", "), plural(len(p.Env.Changed), "it", "them"))})
+	if n := len(p.Env.Changed); n > 0 {
+		out = append(out, Line{Kind: Kept, Path: EnvFile, Note: fmt.Sprintf("the new answers change %s; your values stay, so edit %s as .env.example shows",
+			strings.Join(p.Env.Changed, ", "), plural(n, "it", "them"))})
 	}
-	if len(p.Env.Unused) > 0 {
-		n := len(p.Env.Unused)
-		out = append(out, Line{Kind: Kept, Text: fmt.Sprintf("%s: %s %s no longer used; remove %s when you like",
-			EnvFile, strings.Join(p.Env.Unused, ", "), plural(n, "is", "are"), plural(n, "it", "them"))})
+	if n := len(p.Env.Unused); n > 0 {
+		out = append(out, Line{Kind: Kept, Path: EnvFile, Note: fmt.Sprintf("%s %s no longer used; remove %s when you like",
+			strings.Join(p.Env.Unused, ", "), plural(n, "is", "are"), plural(n, "it", "them"))})
 	}
 	return out
+}
+
+// String is the line as the report prints it, but for the kind.
+func (l Line) String() string {
+	if l.Note == "" {
+		return l.Path
+	}
+	return l.Path + ": " + l.Note
 }
 
 func plural(n int, one, many string) string {

@@ -197,7 +197,7 @@ func renderWith(t *testing.T, o generator.Options, tree generator.Tree, rnd io.R
 func scenarioArchive(p Plan) []byte {
 	a := &txtar.Archive{Comment: []byte("scaffold update: " + p.Summary() + "\n")}
 	for _, l := range p.Lines() {
-		a.Comment = fmt.Appendf(a.Comment, "%-9s %s\n", l.Kind, l.Text)
+		a.Comment = fmt.Appendf(a.Comment, "%-9s %s\n", l.Kind, l)
 	}
 	for _, f := range p.Writes() {
 		if f.Path == config.FileName {

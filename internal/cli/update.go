@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -397,14 +396,12 @@ func refuseUncommitted(ctx context.Context, env *Env, git update.Git, dir string
 	switch {
 	case ctx.Err() != nil:
 		return interrupted(ctx)
-	case errors.Is(err, update.ErrNoGit):
-		return &UsageError{Err: err}
 	case err != nil:
 		return err
 	case len(paths) == 0:
 		return nil
 	}
-	return usagef("%s has uncommitted changes (%s); commit or stash them first, so that git diff shows what the update changes, or pass --allow-dirty",
+	return fmt.Errorf("%s has uncommitted changes (%s); commit or stash them first, so that git diff shows what the update changes, or pass --allow-dirty",
 		escape.Path(dir), listPaths(paths))
 }
 

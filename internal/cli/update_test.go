@@ -250,8 +250,8 @@ func TestUpdateRefusesUncommittedChanges(t *testing.T) {
 	m.results["git status --porcelain=v1 -z --untracked-files=all -- ."] = prints(" M config/settings.py\x00?? notes.txt\x00")
 	r := updateIn(t, env, "myapi", "--celery")
 	want := "scaffold: myapi has uncommitted changes (config/settings.py, notes.txt); commit or stash them first, so that git diff shows what the update changes, or pass --allow-dirty\n"
-	if r.code != ExitUsage || r.stderr != want {
-		t.Errorf("exit %d, stderr %q; want 2, %q", r.code, r.stderr, want)
+	if r.code != ExitFailure || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want 1, %q", r.code, r.stderr, want)
 	}
 	if r := updateIn(t, env, "myapi", "--celery", "--dry-run"); r.code != ExitOK {
 		t.Errorf("--dry-run writes nothing, so it runs: exit %d, %s", r.code, r.stderr)

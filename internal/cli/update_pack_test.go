@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/templates"
 )
 
 // realEnv runs scaffold on this machine's disk, with its git, in a
@@ -90,7 +92,7 @@ func TestUpdatePackFromItsHistory(t *testing.T) {
 	project := filepath.Join(root, "myapi")
 	newProject(t, env, "myapi", "-o", root, "--template", packDir)
 	cfg := readFile(t, env.Fs, filepath.Join(project, ".scaffold.yaml"))
-	for _, want := range []string{"  commit: " + first + "\n", "  builtin: 1.0.0\n"} {
+	for _, want := range []string{"  commit: " + first + "\n", "  builtin: " + templates.Version + "\n"} {
 		if !strings.Contains(cfg, want) {
 			t.Errorf(".scaffold.yaml lacks %q:\n%s", want, cfg)
 		}

@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/releases"
+	"github.com/djscaffold/scaffold/templates"
 )
 
 // mergingEnv is a testEnv whose git merges files for real, as scaffold
@@ -69,7 +72,7 @@ func TestUpdateUpToDateWritesNothing(t *testing.T) {
 	writeFile(t, env.Fs, "myapi/mine.py", "print('mine')\n")
 	before := tree(t, env.Fs, "myapi")
 	r := updateIn(t, env, "myapi")
-	if r.code != ExitOK || r.stdout != "✔ myapi is up to date with django-drf 1.0.0\n" {
+	if r.code != ExitOK || r.stdout != "✔ myapi is up to date with django-drf "+templates.Version+"\n" {
 		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 	if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
@@ -121,7 +124,7 @@ func TestUpdateAppendsToEnv(t *testing.T) {
 	if !ok {
 		t.Fatalf(".env was rewritten, not appended to:\n%s", after)
 	}
-	for _, want := range []string{"\n# Added by scaffold update for django-drf 1.0.0\n", "\nPOSTGRES_PASSWORD=", "\nCELERY_BROKER_URL=redis://redis:6379/0\n"} {
+	for _, want := range []string{"\n# Added by scaffold update for django-drf " + templates.Version + "\n", "\nPOSTGRES_PASSWORD=", "\nCELERY_BROKER_URL=redis://redis:6379/0\n"} {
 		if !strings.Contains(added, want) {
 			t.Errorf("appended %q, want it to hold %q", added, want)
 		}
@@ -160,7 +163,7 @@ func TestUpdateDryRunAndCheck(t *testing.T) {
 	}
 
 	r = updateIn(t, env, "myapi", "--check", "--celery")
-	if r.code != ExitFailure || !strings.Contains(r.stderr, "scaffold: myapi lags django-drf 1.0.0 (") {
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "scaffold: myapi lags django-drf "+templates.Version+" (") {
 		t.Errorf("--check that lags: exit %d, stderr %q", r.code, r.stderr)
 	}
 	if r := updateIn(t, env, "myapi", "--check"); r.code != ExitOK {
@@ -199,7 +202,7 @@ func TestUpdateConflictWorkflow(t *testing.T) {
 		t.Errorf("stdout:\n%s\nstderr: %s", r.stdout, r.stderr)
 	}
 	got := readFile(t, env.Fs, "myapi/config/settings.py")
-	block := "<<<<<<< myapi (yours)\n    \"blog\",\n=======\n    \"books\",\n>>>>>>> django-drf 1.0.0 (scaffold update)\n"
+	block := "<<<<<<< myapi (yours)\n    \"blog\",\n=======\n    \"books\",\n>>>>>>> django-drf " + templates.Version + " (scaffold update)\n"
 	if !strings.Contains(got, block) {
 		t.Errorf("settings.py lacks the conflict block\n%s\nin:\n%s", block, got)
 	}
@@ -285,6 +288,7 @@ func TestUpdateRefusesBadInput(t *testing.T) {
 	newProject(t, env, "myapi")
 	writeFile(t, env.Fs, "plain/file.txt", "x\n")
 	cfg := readFile(t, env.Fs, "myapi/.scaffold.yaml")
+	version := "  version: " + templates.Version + "\n"
 	for _, tc := range []struct {
 		name   string
 		answer string // .scaffold.yaml, when the case changes it
@@ -296,11 +300,11 @@ func TestUpdateRefusesBadInput(t *testing.T) {
 			"scaffold: plain has no .scaffold.yaml, so scaffold cannot tell how it was generated; pass the folder of a project scaffold generated\n"},
 		{"no such folder", "", []string{"nowhere"}, ExitUsage,
 			"scaffold: project folder nowhere does not exist; pass the folder of a project scaffold generated\n"},
-		{"newer templates", strings.Replace(cfg, "  version: 1.0.0\n", "  version: 9.0.0\n", 1), []string{"myapi"}, ExitUsage,
-			"scaffold: myapi/.scaffold.yaml line 6: templates django-drf 9.0.0 are newer than this scaffold's templates (1.0.0); install a newer scaffold\n"},
-		{"unknown version", strings.Replace(cfg, "  version: 1.0.0\n", "  version: 0.9.0\n", 1), []string{"myapi"}, ExitUsage,
-			"scaffold: myapi/.scaffold.yaml line 6: unknown template version \"0.9.0\"; this scaffold knows 1.0.0\n"},
-		{"unknown pack", strings.Replace(cfg, "  version: 1.0.0\n", "  version: 1.0.0\n  path: ../gone\n", 1), []string{"myapi"}, ExitUsage,
+		{"newer templates", strings.Replace(cfg, version, "  version: 99.0.0\n", 1), []string{"myapi"}, ExitUsage,
+			"scaffold: myapi/.scaffold.yaml line 6: templates django-drf 99.0.0 are newer than this scaffold's templates (" + templates.Version + "); install a newer scaffold\n"},
+		{"unknown version", strings.Replace(cfg, version, "  version: 0.9.0\n", 1), []string{"myapi"}, ExitUsage,
+			"scaffold: myapi/.scaffold.yaml line 6: unknown template version \"0.9.0\"; this scaffold knows " + strings.Join(releases.Versions(), ", ") + "\n"},
+		{"unknown pack", strings.Replace(cfg, version, version+"  path: ../gone\n", 1), []string{"myapi"}, ExitUsage,
 			"scaffold: myapi/.scaffold.yaml line 7: template.path \"../gone\": file does not exist; correct it, or name the pack with --template\n"},
 		{"bad answer", "", []string{"myapi", "--database", "oracle"}, ExitUsage,
 			"scaffold: invalid database \"oracle\": choose one of postgres, mysql, sqlite\n"},

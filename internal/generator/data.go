@@ -3,8 +3,10 @@ package generator
 import (
 	"fmt"
 	"io"
-	"strings"
+	"slices"
 
+	"github.com/djscaffold/scaffold/internal/marker"
+	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/version"
 )
 
@@ -12,8 +14,13 @@ import (
 // also has a boolean that a templated path can test.
 type Data struct {
 	Options
-	Slug            string
-	App             App
+	Slug string
+	// App is the example resource, or, in the files of the per-resource
+	// folder, the resource being rendered. Its Name is empty without one.
+	App App
+	// Resources are all the API resources of the project, the example one
+	// first, then the others in the order they were added.
+	Resources       []App
 	Secrets         Secrets
 	ScaffoldVersion string
 
@@ -23,13 +30,9 @@ type Data struct {
 	GitHubCI, GitLabCI              bool
 }
 
-// App names the example resource's Django app; its Name is empty without one.
-type App struct {
-	Name          string // package, app label and URL segment: blog_posts
-	Model         string // model class: BlogPost
-	Verbose       string // blog post
-	VerbosePlural string // blog posts
-}
+// App is one API resource as templates see it: its names, and the code its
+// typed fields make.
+type App = resource.App
 
 // Secrets are generated for each project and only ever written to .env.
 type Secrets struct {
@@ -45,10 +48,23 @@ func newData(o Options, rnd io.Reader) (Data, error) {
 	if o.Extra == nil {
 		o.Extra = map[string]any{}
 	}
+	apps, err := resource.Build(o.AllResources(), o.Database)
+	if err != nil {
+		return Data{}, err
+	}
+	resources := make([]App, len(apps))
+	for i, a := range apps {
+		resources[i] = *a
+	}
+	var example App
+	if o.Resource != "" {
+		example = resources[0]
+	}
 	return Data{
 		Options:         o,
 		Slug:            Slug(o.Name),
-		App:             newApp(o.Resource),
+		App:             example,
+		Resources:       resources,
 		Secrets:         secrets,
 		ScaffoldVersion: version.String(),
 		Postgres:        o.Database == "postgres",
@@ -63,53 +79,16 @@ func newData(o Options, rnd io.Reader) (Data, error) {
 	}, nil
 }
 
+// ResourcesByName lists the resources in the order Ruff sorts imports of
+// their modules.
+func (d Data) ResourcesByName() []App {
+	return slices.SortedStableFunc(slices.Values(d.Resources), func(a, b App) int { return marker.Compare(a.Name, b.Name) })
+}
+
 // resources lists the API resources that the per-resource folder of a
-// template tree is generated for: the example resource, if there is one.
+// template tree is generated for.
 func (d Data) resources() []App {
-	if d.App.Name == "" {
-		return nil
-	}
-	return []App{d.App}
-}
-
-func newApp(resource string) App {
-	if resource == "" {
-		return App{}
-	}
-	one := singular(resource)
-	return App{
-		Name:          resource,
-		Model:         camel(one),
-		Verbose:       strings.ReplaceAll(one, "_", " "),
-		VerbosePlural: strings.ReplaceAll(resource, "_", " "),
-	}
-}
-
-// singular covers the regular English plurals that resource names use.
-func singular(word string) string {
-	switch {
-	case strings.HasSuffix(word, "ies") && len(word) > 3:
-		return strings.TrimSuffix(word, "ies") + "y"
-	case strings.HasSuffix(word, "sses"), strings.HasSuffix(word, "xes"),
-		strings.HasSuffix(word, "ches"), strings.HasSuffix(word, "shes"):
-		return strings.TrimSuffix(word, "es")
-	case strings.HasSuffix(word, "ss"), strings.HasSuffix(word, "us"), strings.HasSuffix(word, "is"):
-		return word
-	case strings.HasSuffix(word, "s") && len(word) > 1:
-		return strings.TrimSuffix(word, "s")
-	}
-	return word
-}
-
-func camel(snake string) string {
-	var b strings.Builder
-	for part := range strings.SplitSeq(snake, "_") {
-		if part == "" {
-			continue
-		}
-		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
-	}
-	return b.String()
+	return d.Resources
 }
 
 const (

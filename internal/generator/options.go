@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/djscaffold/scaffold/internal/resource"
 )
 
 // Options are the answers that decide what a generated project contains.
@@ -14,6 +16,12 @@ type Options struct {
 	Database string
 	Auth     string
 	Resource string // "" means no example resource
+	// ResourceFields are the example resource's typed fields; none gives it
+	// resource.DefaultFields.
+	ResourceFields []resource.Field
+	// Resources are the API resources added after the example one, in the
+	// order they were added.
+	Resources []resource.Resource
 	APIDocs  bool
 	Celery   bool
 	CORS     bool
@@ -117,9 +125,31 @@ func (o Options) Validate() error {
 			Reason: fmt.Sprintf("Django %s needs Python %s or newer, not %s", o.Django, minPython[o.Django], o.Python)}
 	}
 	if o.Resource != "" {
-		return ValidateResource(o.Resource)
+		if err := ValidateResource(o.Resource); err != nil {
+			return err
+		}
 	}
-	return nil
+	for _, r := range o.Resources {
+		if err := ValidateResource(r.Name); err != nil {
+			return err
+		}
+	}
+	return resource.Check(o.AllResources(), o.Database)
+}
+
+// AllResources lists the project's API resources: the example one, if
+// there is one, with its fields, then the others in the order they were
+// added.
+func (o Options) AllResources() []resource.Resource {
+	var all []resource.Resource
+	if o.Resource != "" {
+		fields := o.ResourceFields
+		if len(fields) == 0 {
+			fields = resource.DefaultFields()
+		}
+		all = append(all, resource.Resource{Name: o.Resource, Fields: fields})
+	}
+	return append(all, o.Resources...)
 }
 
 // versionAtLeast compares two "major.minor" versions.

@@ -2,6 +2,7 @@ package resource
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -44,6 +45,24 @@ type App struct {
 
 	// FactoryImports and FactoryFields make the factory_boy factory.
 	FactoryImports, FactoryFields string
+	// FactoryHooks tells a factory with post-generation hooks, for m2m
+	// fields, which save what they set themselves.
+	FactoryHooks bool
+
+	// Fields the tests single out; each is nil when no field qualifies.
+	Required *FieldData // the first field a client must send
+	Invalid  *FieldData // the first field with a value the API refuses
+	Unique   *FieldData // the first unique field
+	Exact    *FieldData // the first field filtered by exact value
+	Sorted   *FieldData // the first field the list sorts by
+	Changed  *FieldData // the first field a test can change (not a relation)
+	// TestImports are the project's own imports of the API tests.
+	TestImports string
+	// Targets are the other resources this one points to, in name order.
+	Targets []Names
+	// Protected are the fk fields to other resources, whose objects cannot
+	// be deleted while this resource points to them.
+	Protected []FieldData
 
 	fields  []Field
 	related map[string]string // field -> name of the way back
@@ -64,6 +83,8 @@ type FieldData struct {
 	Target   Names  // fk and m2m only
 	Sample   string // a valid value, as a Python literal; "" for relations
 	Other    string // another valid value, different from Sample
+	Invalid  string // a value the API refuses, as a Python literal, or ""
+	Self     bool   // a relation to its own resource
 }
 
 // Relation is an fk or m2m field.
@@ -134,7 +155,7 @@ func (a *App) build(firstParty func(string) bool) {
 		fd := FieldData{
 			Name: f.Name, Kind: f.Kind, Spec: f.String(), Class: djangoClass[f.Kind], Required: f.Required(),
 			Unique: f.Unique, Relation: f.IsRelation(), Many: f.Kind == M2M, Target: target,
-			Sample: f.pySample(0), Other: f.pySample(1),
+			Sample: f.pySample(0), Other: f.pySample(1), Invalid: f.invalid(), Self: f.Target == a.Name && f.IsRelation(),
 		}
 		a.Fields = append(a.Fields, fd)
 		if f.IsRelation() {
@@ -154,6 +175,7 @@ func (a *App) build(firstParty func(string) bool) {
 			a.StrField = f.Name
 		}
 	}
+	a.pickTestFields()
 	a.Filters = append(a.Filters, Filter{Field: "created_at", Lookups: []string{"gte", "lte"}})
 	ordering = append(ordering, "created_at", "updated_at")
 	serializerFields = append(serializerFields, "created_at", "updated_at")
@@ -192,6 +214,74 @@ func (a *App) build(firstParty func(string) bool) {
 		a.AdminRawIDFields = statement("raw_id_fields", list(strs(rawID)...), 4, ProjectLineLength)
 	}
 	a.factory()
+}
+
+func (a *App) pickTestFields() {
+	first := func(ok func(FieldData) bool) *FieldData {
+		for i := range a.Fields {
+			if ok(a.Fields[i]) {
+				return &a.Fields[i]
+			}
+		}
+		return nil
+	}
+	a.Required = first(func(f FieldData) bool { return f.Required })
+	a.Invalid = first(func(f FieldData) bool { return f.Invalid != "" })
+	a.Unique = first(func(f FieldData) bool { return f.Unique })
+	a.Exact = first(func(f FieldData) bool {
+		return !f.Relation && slices.Contains(filterLookups[f.Kind], "exact")
+	})
+	a.Sorted = first(func(f FieldData) bool { return sortable[f.Kind] })
+	a.Changed = first(func(f FieldData) bool { return !f.Relation })
+	seen := map[string]bool{}
+	for _, f := range a.Fields {
+		if f.Relation && !f.Self && !seen[f.Target.Name] {
+			seen[f.Target.Name] = true
+			a.Targets = append(a.Targets, f.Target)
+		}
+		if f.Kind == FK && !f.Self {
+			a.Protected = append(a.Protected, f)
+		}
+	}
+	slices.SortFunc(a.Targets, func(x, y Names) int { return strings.Compare(x.Name, y.Name) })
+	own := imports{
+		fromImport(a.Name+".tests.factories", a.Model+"Factory"): true,
+		fromImport(a.Name+".models", a.Model):             true,
+	}
+	for _, t := range a.Targets {
+		own.add(fromImport(t.Name+".tests.factories", t.Model+"Factory"))
+	}
+	a.TestImports = importBlock(own, func(string) bool { return true })
+}
+
+// invalid is a value of the field's type that the API refuses, as a Python
+// literal, or "" when every value of the JSON type is valid.
+func (f Field) invalid() string {
+	switch f.Kind {
+	case Str:
+		return fmt.Sprintf(`"x" * %d`, f.MaxLength+1)
+	case Int, BigInt, Float, Decimal:
+		return `"not a number"`
+	case Bool:
+		return `"maybe"`
+	case Date:
+		return `"2024-02-30"`
+	case DateTime:
+		return `"yesterday"`
+	case Email:
+		return `"not an email"`
+	case URL:
+		return `"not a url"`
+	case UUID:
+		return `"not-a-uuid"`
+	case Slug:
+		return `"not a slug!"`
+	case FK:
+		return `"http://testserver/api/no-such-link/"`
+	case M2M:
+		return `["http://testserver/api/no-such-link/"]`
+	}
+	return ""
 }
 
 // filterLookups are the django-filter lookups each type offers on list
@@ -263,7 +353,7 @@ func wrap(text string, indent, width int) string {
 // value per object for every field, so that unique fields stay unique; a
 // fk gets an object of its own, an m2m the objects a test passes.
 func (a *App) factory() {
-	im := imports{"import factory": true, "from .models import " + a.Model: true}
+	im := imports{"import factory": true, fromImport(a.Name+".models", a.Model): true}
 	var stdlibDatetime []string
 	var lines []string
 	var post []string
@@ -305,7 +395,7 @@ func (a *App) factory() {
 				continue // optional, and a factory of its own kind would never end
 			}
 			t := a.targets[f.Name]
-			value = fmt.Sprintf(`factory.SubFactory("%s.factories.%sFactory")`, t.Name, t.Model)
+			value = fmt.Sprintf(`factory.SubFactory("%s.tests.factories.%sFactory")`, t.Name, t.Model)
 		case M2M:
 			post = append(post, "",
 				"    @factory.post_generation",
@@ -319,8 +409,9 @@ func (a *App) factory() {
 	if len(stdlibDatetime) > 0 {
 		im.add(fromImport("datetime", stdlibDatetime...))
 	}
-	a.FactoryImports = importBlock(im, func(string) bool { return false })
+	a.FactoryImports = importBlock(im, func(module string) bool { return module == a.Name })
 	a.FactoryFields = strings.Join(append(lines, post...), "\n")
+	a.FactoryHooks = len(post) > 0
 }
 
 func words(name string) string { return strings.ReplaceAll(name, "_", " ") }

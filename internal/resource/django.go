@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/djscaffold/scaffold/internal/marker"
 )
 
 // djangoClass is the model field class of each type.
@@ -243,7 +245,7 @@ func compareImports(a, b string) int {
 	fa, fb := strings.HasPrefix(a, "from "), strings.HasPrefix(b, "from ")
 	switch {
 	case fa == fb:
-		return strings.Compare(strings.Fields(a)[1], strings.Fields(b)[1])
+		return marker.Compare(strings.Fields(a)[1], strings.Fields(b)[1])
 	case fb:
 		return -1
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/pack"
 )
 
 func newDiffCommand(env *Env) *cobra.Command {
@@ -56,48 +57,11 @@ for CI: commit a generated project and run scaffold diff on it.`,
 }
 
 func runDiff(cmd *cobra.Command, env *Env, dir, templateDir string) error {
-	info, err := env.Fs.Stat(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return usagef("project folder %s does not exist; pass the folder of a project scaffold generated", dir)
-	case err != nil:
-		return fmt.Errorf("check %s: %w", dir, err)
-	case !info.IsDir():
-		return usagef("%s is not a folder; pass the folder of a project scaffold generated", dir)
-	}
-	cfgName := filepath.Join(dir, config.FileName)
-	if _, err := env.Fs.Stat(cfgName); errors.Is(err, fs.ErrNotExist) {
-		return usagef("%s has no %s, so scaffold cannot tell how it was generated; pass the folder of a project scaffold generated", dir, config.FileName)
-	}
-	cfg, err := loadConfig(env.Fs, cfgName)
+	proj, err := loadProject(env, dir, templateDir)
 	if err != nil {
 		return err
 	}
-	if cfg.Answers.Name == nil {
-		return &config.Error{File: cfgName, Msg: "answers.name is missing; add the project's name"}
-	}
-	opts := generator.DefaultOptions()
-	generator.Apply(&opts, cfg.Answers)
-	given := answered{cfg: cfg, cfgSet: cfg.Answers.Keys()}
-	if err := opts.Validate(); err != nil {
-		return given.locate(err)
-	}
-	tmplPack, err := loadPack(env.Fs, templateDir, cfg)
-	if err != nil {
-		return err
-	}
-	extra, err := gatherExtra(tmplPack, cfg, nil)
-	if err != nil {
-		return err
-	}
-	if err := extra.takeDefaults(); err != nil {
-		return err
-	}
-	opts.Extra = extra.values
-	tmpl, err := packTemplate(tmplPack, dir)
-	if err != nil {
-		return err
-	}
+	opts, cfg, tmplPack, tmpl := proj.opts, proj.cfg, proj.pack, proj.tmpl
 	plan, err := generator.Render(opts, tmpl, env.Rand)
 	if err != nil {
 		return err
@@ -118,6 +82,67 @@ func runDiff(cmd *cobra.Command, env *Env, dir, templateDir string) error {
 		return err
 	}
 	return newDiffersError(dir, templateDir, opts.Name, changes)
+}
+
+// project is a generated project on disk: its answers, and the templates
+// that render it.
+type project struct {
+	dir  string
+	opts generator.Options
+	cfg  *config.File
+	pack *pack.Pack
+	tmpl generator.Template
+}
+
+// loadProject reads the answers file of the project in dir and the
+// templates it records, or those of the pack in templateDir.
+func loadProject(env *Env, dir, templateDir string) (project, error) {
+	info, err := env.Fs.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return project{}, usagef("project folder %s does not exist; pass the folder of a project scaffold generated", dir)
+	case err != nil:
+		return project{}, fmt.Errorf("check %s: %w", dir, err)
+	case !info.IsDir():
+		return project{}, usagef("%s is not a folder; pass the folder of a project scaffold generated", dir)
+	}
+	cfgName := filepath.Join(dir, config.FileName)
+	if _, err := env.Fs.Stat(cfgName); errors.Is(err, fs.ErrNotExist) {
+		return project{}, usagef("%s has no %s, so scaffold cannot tell how it was generated; pass the folder of a project scaffold generated", dir, config.FileName)
+	}
+	cfg, err := loadConfig(env.Fs, cfgName)
+	if err != nil {
+		return project{}, err
+	}
+	if cfg.Answers.Name == nil {
+		return project{}, &config.Error{File: cfgName, Msg: "answers.name is missing; add the project's name"}
+	}
+	opts := generator.DefaultOptions()
+	generator.Apply(&opts, cfg.Answers)
+	if err := generator.ApplyResources(&opts, cfg); err != nil {
+		return project{}, err
+	}
+	given := answered{cfg: cfg, cfgSet: cfg.Answers.Keys()}
+	if err := opts.Validate(); err != nil {
+		return project{}, given.locate(err)
+	}
+	tmplPack, err := loadPack(env.Fs, templateDir, cfg)
+	if err != nil {
+		return project{}, err
+	}
+	extra, err := gatherExtra(tmplPack, cfg, nil)
+	if err != nil {
+		return project{}, err
+	}
+	if err := extra.takeDefaults(); err != nil {
+		return project{}, err
+	}
+	opts.Extra = extra.values
+	tmpl, err := packTemplate(tmplPack, dir)
+	if err != nil {
+		return project{}, err
+	}
+	return project{dir: dir, opts: opts, cfg: cfg, pack: tmplPack, tmpl: tmpl}, nil
 }
 
 // keepRecorded puts in the rendered .scaffold.yaml what the project on

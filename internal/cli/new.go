@@ -13,6 +13,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/resource"
 )
 
 // newFlags are the flags of `scaffold new` that are not answers.
@@ -49,7 +50,7 @@ func newNewCommand(env *Env) *cobra.Command {
 		af answerFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "new [NAME]",
+		Use:   "new [NAME] [FIELD...]",
 		Short: "Generate a new Django REST Framework project in ./NAME",
 		Long: `Generate a new Django REST Framework project that runs under Docker.
 
@@ -63,7 +64,10 @@ and the answers file's extra: section; --no-input refuses to guess an
 answer that has no default.
 
 NAME is the project folder. Python code uses its slug: lowercase, with
-dashes turned into underscores, so my-api is fine.`,
+dashes turned into underscores, so my-api is fine.
+
+FIELDs type the example resource (--resource) as scaffold add resource
+does: see scaffold add resource --help.`,
 		Example: `  # ask the questions in a terminal
   scaffold new myapi
 
@@ -73,6 +77,9 @@ dashes turned into underscores, so my-api is fine.`,
   # choose options with flags
   scaffold new shop-api --yes --database mysql --auth jwt --resource products --celery
 
+  # a typed example resource
+  scaffold new shop-api --yes --resource books title:str price:decimal:8,2 published:date
+
   # see what would be written
   scaffold new myapi --yes --dry-run
 
@@ -81,7 +88,7 @@ dashes turned into underscores, so my-api is fine.`,
 
   # use a template pack and answer one of its questions
   scaffold new myapi --template ../acme-pack --set team=payments`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args: usageArgs(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runNew(cmd, env, nf, af, args)
 		},
@@ -263,6 +270,9 @@ func gatherOptions(fsys afero.Fs, flags *pflag.FlagSet, nf newFlags, af answerFl
 			return opts, given, err
 		}
 		generator.Apply(&opts, cfg.Answers)
+		if err := generator.ApplyResources(&opts, cfg); err != nil {
+			return opts, given, err
+		}
 		given.cfg = cfg
 		for key := range cfg.Answers.Keys() {
 			given.keys[key] = true
@@ -291,10 +301,34 @@ func gatherOptions(fsys afero.Fs, flags *pflag.FlagSet, nf newFlags, af answerFl
 	set("cors", func() { opts.CORS = af.cors })
 	set("server", func() { opts.Server = af.server })
 	set("ci", func() { opts.CI = af.ci })
-	if len(args) == 1 {
-		opts.Name = args[0]
+	var names, specs []string
+	for _, a := range args {
+		// A project name never holds a colon; a field always does.
+		if strings.Contains(a, ":") {
+			specs = append(specs, a)
+		} else {
+			names = append(names, a)
+		}
+	}
+	if len(names) > 1 {
+		return opts, given, usagef("more than one project NAME: %s; fields are written NAME:TYPE, such as title:str", strings.Join(names, ", "))
+	}
+	if len(names) == 1 {
+		opts.Name = names[0]
 		given.keys["name"] = true
 		delete(given.cfgSet, "name")
+	}
+	if len(specs) > 0 {
+		if opts.Resource == "" {
+			return opts, given, usagef("fields %s need a resource; drop --no-resource or name one with --resource", strings.Join(specs, " "))
+		}
+		fields, err := resource.ParseFields(specs)
+		if err != nil {
+			return opts, given, &UsageError{Err: err}
+		}
+		opts.ResourceFields = fields
+		given.keys["resource_fields"] = true
+		delete(given.cfgSet, "resource_fields")
 	}
 	return opts, given, nil
 }

@@ -19,10 +19,13 @@ const FileName = ".scaffold.yaml"
 
 // File is the whole answers file.
 type File struct {
-	ScaffoldVersion string         `yaml:"scaffold_version"`
-	Template        Template       `yaml:"template"`
-	Answers         Answers        `yaml:"answers"`
-	Extra           map[string]any `yaml:"extra,omitempty"`
+	ScaffoldVersion string   `yaml:"scaffold_version"`
+	Template        Template `yaml:"template"`
+	Answers         Answers  `yaml:"answers"`
+	// Resources are the API resources added after the example one, in the
+	// order they were added.
+	Resources []Resource     `yaml:"resources,omitempty"`
+	Extra     map[string]any `yaml:"extra,omitempty"`
 
 	// Source is the name the file was read from, for messages.
 	Source string         `yaml:"-"`
@@ -36,6 +39,13 @@ type Template struct {
 	Path    string `yaml:"path,omitempty"`
 }
 
+// Resource is an API resource with its typed fields, each written as on
+// the command line, such as title:str:120.
+type Resource struct {
+	Name   string   `yaml:"name"`
+	Fields []string `yaml:"fields"`
+}
+
 // Answers hold one value per question; nil means the file does not answer it.
 type Answers struct {
 	Name     *string `yaml:"name,omitempty"`
@@ -44,11 +54,14 @@ type Answers struct {
 	Database *string `yaml:"database,omitempty"`
 	Auth     *string `yaml:"auth,omitempty"`
 	Resource *string `yaml:"resource,omitempty"`
-	APIDocs  *bool   `yaml:"api_docs,omitempty"`
-	Celery   *bool   `yaml:"celery,omitempty"`
-	CORS     *bool   `yaml:"cors,omitempty"`
-	Server   *string `yaml:"server,omitempty"`
-	CI       *string `yaml:"ci,omitempty"`
+	// ResourceFields are the example resource's fields, when it does not
+	// have the default ones.
+	ResourceFields []string `yaml:"resource_fields,omitempty"`
+	APIDocs        *bool    `yaml:"api_docs,omitempty"`
+	Celery         *bool    `yaml:"celery,omitempty"`
+	CORS           *bool    `yaml:"cors,omitempty"`
+	Server         *string  `yaml:"server,omitempty"`
+	CI             *string  `yaml:"ci,omitempty"`
 }
 
 // Keys lists the keys the answers set, as they are written in the file.
@@ -65,6 +78,7 @@ func (a Answers) Keys() map[string]bool {
 	add("database", a.Database != nil)
 	add("auth", a.Auth != nil)
 	add("resource", a.Resource != nil)
+	add("resource_fields", a.ResourceFields != nil)
 	add("api_docs", a.APIDocs != nil)
 	add("celery", a.Celery != nil)
 	add("cors", a.CORS != nil)

@@ -22,11 +22,11 @@ type Options struct {
 	// Resources are the API resources added after the example one, in the
 	// order they were added.
 	Resources []resource.Resource
-	APIDocs  bool
-	Celery   bool
-	CORS     bool
-	Server   string
-	CI       string
+	APIDocs   bool
+	Celery    bool
+	CORS      bool
+	Server    string
+	CI        string
 	// Extra holds the answers to a template pack's own questions.
 	Extra map[string]any
 }

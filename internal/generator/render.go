@@ -15,6 +15,7 @@ import (
 	"text/template"
 
 	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/version"
 	"github.com/djscaffold/scaffold/templates"
 )
@@ -358,6 +359,9 @@ func answersFile(o Options, t Template) ([]byte, error) {
 		Template:        config.Template{Name: t.Name, Version: t.Version, Path: t.Path},
 		Answers:         AnswersOf(o),
 	}
+	for _, r := range o.Resources {
+		f.Resources = append(f.Resources, config.Resource{Name: r.Name, Fields: resource.Specs(r.Fields)})
+	}
 	if len(o.Extra) > 0 {
 		f.Extra = o.Extra
 	}
@@ -366,11 +370,47 @@ func answersFile(o Options, t Template) ([]byte, error) {
 
 // AnswersOf records every option as an answer.
 func AnswersOf(o Options) config.Answers {
-	return config.Answers{
+	a := config.Answers{
 		Name: &o.Name, Python: &o.Python, Django: &o.Django, Database: &o.Database,
 		Auth: &o.Auth, Resource: &o.Resource, APIDocs: &o.APIDocs, Celery: &o.Celery,
 		CORS: &o.CORS, Server: &o.Server, CI: &o.CI,
 	}
+	if o.Resource != "" && len(o.ResourceFields) > 0 {
+		a.ResourceFields = resource.Specs(o.ResourceFields)
+	}
+	return a
+}
+
+// ApplyResources sets the typed fields of the example resource and the
+// resources added after it, as the answers file records them. A field it
+// cannot read is reported at its line of the file.
+func ApplyResources(o *Options, f *config.File) error {
+	bad := func(key string, err error) error {
+		return &config.Error{File: f.Source, Line: f.Line(key), Msg: err.Error()}
+	}
+	if f.Answers.ResourceFields != nil {
+		fields, err := resource.ParseFields(f.Answers.ResourceFields)
+		if err != nil {
+			return bad("answers.resource_fields", err)
+		}
+		o.ResourceFields = fields
+	}
+	o.Resources = nil
+	for i, r := range f.Resources {
+		key := fmt.Sprintf("resources.%d", i)
+		if err := ValidateResource(r.Name); err != nil {
+			return bad(key+".name", err)
+		}
+		fields, err := resource.ParseFields(r.Fields)
+		if err != nil {
+			return bad(key+".fields", err)
+		}
+		o.Resources = append(o.Resources, resource.Resource{Name: r.Name, Fields: fields})
+	}
+	if err := resource.Check(o.AllResources(), o.Database); err != nil {
+		return &config.Error{File: f.Source, Msg: err.Error()}
+	}
+	return nil
 }
 
 // Apply sets the options that the answers answer.

@@ -246,7 +246,7 @@ func (a *App) pickTestFields() {
 	slices.SortFunc(a.Targets, func(x, y Names) int { return strings.Compare(x.Name, y.Name) })
 	own := imports{
 		fromImport(a.Name+".tests.factories", a.Model+"Factory"): true,
-		fromImport(a.Name+".models", a.Model):             true,
+		fromImport(a.Name+".models", a.Model):                    true,
 	}
 	for _, t := range a.Targets {
 		own.add(fromImport(t.Name+".tests.factories", t.Model+"Factory"))

@@ -171,4 +171,3 @@ func (h *dynHTTP) same(step, what string, sent, got map[string]any) {
 		}
 	}
 }
-

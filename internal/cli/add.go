@@ -2,9 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -99,7 +102,7 @@ func runAddResource(cmd *cobra.Command, env *Env, dir, name string, specs []stri
 	if err != nil {
 		return &UsageError{Err: err}
 	}
-	proj, err := loadProject(env, dir, "")
+	proj, err := resolve(env, request{Project: dir})
 	if err != nil {
 		return err
 	}
@@ -117,8 +120,8 @@ func runAddResource(cmd *cobra.Command, env *Env, dir, name string, specs []stri
 	if dryRun {
 		return out.dryRun(dir, plan)
 	}
-	if err := cmd.Context().Err(); err != nil {
-		return err
+	if ctx := cmd.Context(); ctx.Err() != nil {
+		return interrupted(ctx)
 	}
 	res, err := generator.Write(env.Fs, dir, plan, true)
 	if err != nil {
@@ -133,30 +136,30 @@ func runAddResource(cmd *cobra.Command, env *Env, dir, name string, specs []stri
 // checkTemplateVersion refuses a project whose templates are another
 // version than the ones this scaffold renders: what add resource records
 // must render again to the same files.
-func checkTemplateVersion(p project) error {
-	recorded, current := p.cfg.Template.Version, p.tmpl.Version
+func checkTemplateVersion(p resolved) error {
+	recorded, current := p.Recorded.Template.Version, p.Tree.Version
 	if recorded == current {
 		return nil
 	}
 	return usagef("%s was generated from %s %s, and this scaffold has %s; run scaffold update in it first, then add the resource",
-		p.dir, p.tmpl.Name, recorded, current)
+		p.Dir, p.Tree.Name, recorded, current)
 }
 
 // checkNewResource refuses a resource name the project cannot take.
-func checkNewResource(fsys afero.Fs, p project, name string) error {
+func checkNewResource(fsys afero.Fs, p resolved, name string) error {
 	if err := generator.ValidateResource(name); err != nil {
-		return err
+		return &UsageError{Err: err}
 	}
-	for _, r := range p.opts.AllResources() {
+	for _, r := range p.Options.AllResources() {
 		if r.Name == name {
 			return &UsageError{Err: &resource.ResourceError{Name: name, Reason: "the project has a resource of that name already; choose another name"}}
 		}
 	}
-	if name == generator.Slug(p.opts.Name) {
+	if name == generator.Slug(p.Options.Name) {
 		return &UsageError{Err: &resource.ResourceError{Name: name, Reason: "it is the project's own name; choose another name"}}
 	}
-	if _, err := fsys.Stat(filepath.Join(p.dir, name)); err == nil {
-		return &UsageError{Err: &resource.ResourceError{Name: name, Reason: fmt.Sprintf("%s already exists in the project; choose another name", filepath.Join(p.dir, name))}}
+	if _, err := fsys.Stat(filepath.Join(p.Dir, name)); err == nil {
+		return &UsageError{Err: &resource.ResourceError{Name: name, Reason: fmt.Sprintf("%s already exists in the project; choose another name", filepath.Join(p.Dir, name))}}
 	}
 	return nil
 }
@@ -164,35 +167,29 @@ func checkNewResource(fsys afero.Fs, p project, name string) error {
 // planAddResource is what adding r to the project writes: the files of the
 // new app, the project's files that change, at their markers only, and the
 // answers file that records r.
-func planAddResource(fsys afero.Fs, p project, r resource.Resource) (generator.Plan, error) {
+func planAddResource(fsys afero.Fs, p resolved, r resource.Resource) (generator.Plan, error) {
 	if len(r.Fields) == 0 {
 		r.Fields = resource.DefaultFields()
 	}
-	after := p.opts
-	after.Resources = append(slices.Clone(p.opts.Resources), r)
+	after := p.Options
+	after.Resources = append(slices.Clone(p.Options.Resources), r)
 	if err := after.Validate(); err != nil {
 		return generator.Plan{}, &UsageError{Err: err}
 	}
 	// The secrets only go to .env, which is never rewritten here.
-	oldPlan, err := generator.Render(p.opts, p.tmpl, zeros{})
+	oldPlan, err := generator.Render(p.Options, p.Tree, zeros{})
 	if err != nil {
 		return generator.Plan{}, err
 	}
-	newPlan, err := generator.Render(after, p.tmpl, zeros{})
+	newPlan, err := generator.Render(after, p.Tree, zeros{})
 	if err != nil {
 		return generator.Plan{}, err
 	}
 	var files []generator.File
 	for _, f := range newPlan.Files {
-		target := filepath.Join(p.dir, filepath.FromSlash(f.Path))
+		target := filepath.Join(p.Dir, filepath.FromSlash(f.Path))
 		old, existed := oldPlan.Lookup(f.Path)
 		switch {
-		case f.Path == config.FileName:
-			data, err := recordResource(p.cfg, r)
-			if err != nil {
-				return generator.Plan{}, err
-			}
-			f.Data = data
 		case f.Keep:
 			continue
 		case !existed:
@@ -227,6 +224,12 @@ func planAddResource(fsys afero.Fs, p project, r resource.Resource) (generator.P
 		}
 		files = append(files, f)
 	}
+	answers, err := recordResource(p.Recorded, r, files)
+	if err != nil {
+		return generator.Plan{}, err
+	}
+	files = append(files, generator.File{Path: config.FileName, Mode: 0o644, Data: answers})
+	slices.SortFunc(files, func(a, b generator.File) int { return strings.Compare(a.Path, b.Path) })
 	return generator.Plan{Files: files}, nil
 }
 
@@ -242,10 +245,18 @@ func missingFile(name string, rendered []byte) error {
 }
 
 // recordResource is the project's answers file with r added to its
-// resources, everything else kept as recorded.
-func recordResource(cfg *config.File, r resource.Resource) ([]byte, error) {
+// resources, and the hashes of the files written, when it keeps them;
+// everything else stays as recorded.
+func recordResource(cfg *config.File, r resource.Resource, written []generator.File) ([]byte, error) {
 	f := *cfg
 	f.Resources = append(slices.Clone(cfg.Resources), config.Resource{Name: r.Name, Fields: resource.Specs(r.Fields)})
+	if cfg.Files != nil {
+		f.Files = maps.Clone(cfg.Files)
+		for _, w := range written {
+			sum := sha256.Sum256(w.Data)
+			f.Files[w.Path] = hex.EncodeToString(sum[:])
+		}
+	}
 	return config.Marshal(&f)
 }
 

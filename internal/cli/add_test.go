@@ -7,8 +7,10 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/resource"
+	"github.com/djscaffold/scaffold/internal/version"
 )
 
 // The resources of TestAddResourceMatchesNewProject, in the order added.
@@ -38,7 +40,7 @@ func addResource(t *testing.T, fsys afero.Fs, name string, specs ...string) resu
 // Adding resources one by one must give exactly the project that new gives
 // for the same resources at once: scaffold update renders it that way.
 func TestAddResourceMatchesNewProject(t *testing.T) {
-	for _, database := range generator.DatabaseChoice.Values {
+	for _, database := range []string{"postgres", "mysql", "sqlite"} {
 		t.Run(database, func(t *testing.T) {
 			fsys := newFs(t)
 			newProjectWithAuthors(t, fsys, database)
@@ -54,6 +56,9 @@ func TestAddResourceMatchesNewProject(t *testing.T) {
 			}
 			plan, err := generator.Render(opts, generator.Builtin(), rand.NewChaCha8([32]byte{7}))
 			if err != nil {
+				t.Fatal(err)
+			}
+			if err := config.Record(opts, generator.Builtin(), version.String()).AddTo(&plan); err != nil {
 				t.Fatal(err)
 			}
 			got := tree(t, fsys, "myapi")

@@ -75,7 +75,7 @@ func (p *dynProject) addResources() {
 		args := append([]string{"add", "resource", r.Name, "--project", p.dir, "--quiet"}, resource.Specs(r.Fields)...)
 		var stdout, stderr bytes.Buffer
 		code := cli.Run(context.Background(), cli.Env{
-			Args: args, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+			Args: args, Stdout: &stdout, Stderr: &stderr,
 			Fs: afero.NewOsFs(), Rand: rand.NewChaCha8([32]byte{}),
 		})
 		if code != 0 {

@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 
 	"github.com/djscaffold/scaffold/internal/marker"
@@ -10,25 +11,17 @@ import (
 	"github.com/djscaffold/scaffold/internal/version"
 )
 
-// Data is what every template sees. Paths cannot hold quotes, so each choice
-// also has a boolean that a templated path can test.
-type Data struct {
-	Options
-	Slug string
-	// App is the example resource, or, in the files of the per-resource
-	// folder, the resource being rendered. Its Name is empty without one.
-	App App
-	// Resources are all the API resources of the project, the example one
-	// first, then the others in the order they were added.
-	Resources       []App
-	Secrets         Secrets
-	ScaffoldVersion string
-
-	Postgres, MySQL, SQLite         bool
-	SessionAuth, TokenAuth, JWTAuth bool
-	Uvicorn                         bool
-	GitHubCI, GitLabCI              bool
-}
+// Data is what every template sees: each builtin answer under its
+// question's Field, such as .Python; a pack's answers in .Extra; and what
+// scaffold derives from the answers, such as .Slug and .App. A templated
+// path cannot hold quotes, so each choice also has a true-or-false twin,
+// such as .Postgres, that older trees and packs test in their paths.
+// .App is the example resource, or, in the files of the per-resource
+// folder, the resource being rendered; its Name is empty without one.
+// .Resources are all the API resources, the example one first, then the
+// others in the order they were added; .ResourcesByName the same, in the
+// order Ruff sorts imports of their modules.
+type Data map[string]any
 
 // App is one API resource as templates see it: its names, and the code its
 // typed fields make.
@@ -43,14 +36,21 @@ type Secrets struct {
 func newData(o Options, rnd io.Reader) (Data, error) {
 	secrets, err := newSecrets(rnd)
 	if err != nil {
-		return Data{}, err
+		return nil, err
 	}
-	if o.Extra == nil {
-		o.Extra = map[string]any{}
+	d := Data{}
+	for _, q := range Questions {
+		d[q.Field] = q.Get(o)
 	}
+	extra := o.Extra
+	if extra == nil {
+		extra = map[string]any{}
+	}
+	d["Extra"] = extra
+	d["Slug"] = Slug(o.Name)
 	apps, err := resource.Build(o.AllResources(), o.Database)
 	if err != nil {
-		return Data{}, err
+		return nil, err
 	}
 	resources := make([]App, len(apps))
 	for i, a := range apps {
@@ -60,35 +60,34 @@ func newData(o Options, rnd io.Reader) (Data, error) {
 	if o.Resource != "" {
 		example = resources[0]
 	}
-	return Data{
-		Options:         o,
-		Slug:            Slug(o.Name),
-		App:             example,
-		Resources:       resources,
-		Secrets:         secrets,
-		ScaffoldVersion: version.String(),
-		Postgres:        o.Database == "postgres",
-		MySQL:           o.Database == "mysql",
-		SQLite:          o.Database == "sqlite",
-		SessionAuth:     o.Auth == "session",
-		TokenAuth:       o.Auth == "token",
-		JWTAuth:         o.Auth == "jwt",
-		Uvicorn:         o.Server == "uvicorn",
-		GitHubCI:        o.CI == "github",
-		GitLabCI:        o.CI == "gitlab",
-	}, nil
-}
-
-// ResourcesByName lists the resources in the order Ruff sorts imports of
-// their modules.
-func (d Data) ResourcesByName() []App {
-	return slices.SortedStableFunc(slices.Values(d.Resources), func(a, b App) int { return marker.Compare(a.Name, b.Name) })
+	d["App"] = example
+	d["Resources"] = resources
+	d["ResourcesByName"] = slices.SortedStableFunc(slices.Values(resources), func(a, b App) int { return marker.Compare(a.Name, b.Name) })
+	d["Secrets"] = secrets
+	d["ScaffoldVersion"] = version.String()
+	for field, on := range map[string]bool{
+		"Postgres": o.Database == "postgres", "MySQL": o.Database == "mysql", "SQLite": o.Database == "sqlite",
+		"SessionAuth": o.Auth == "session", "TokenAuth": o.Auth == "token", "JWTAuth": o.Auth == "jwt",
+		"Uvicorn":  o.Server == "uvicorn",
+		"GitHubCI": o.CI == "github", "GitLabCI": o.CI == "gitlab",
+	} {
+		d[field] = on
+	}
+	return d, nil
 }
 
 // resources lists the API resources that the per-resource folder of a
 // template tree is generated for.
 func (d Data) resources() []App {
-	return d.Resources
+	apps, _ := d["Resources"].([]App)
+	return apps
+}
+
+// forResource is the data of the per-resource folder, for one resource.
+func (d Data) forResource(app App) Data {
+	out := maps.Clone(d)
+	out["App"] = app
+	return out
 }
 
 const (

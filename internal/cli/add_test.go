@@ -9,6 +9,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/prompt"
 	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/version"
 )
@@ -219,5 +220,52 @@ func edit(t *testing.T, fsys afero.Fs, name, old, new string) {
 	}
 	if err := afero.WriteFile(fsys, name, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestNewAsksForTheExampleResourcesFields(t *testing.T) {
+	fsys := newFs(t)
+	fake := prompt.NewFake(map[string]any{
+		"name": "myapi", "resource": "books",
+		FieldsQuestion: []any{"title:string", "title:str price:decimal:8,2"},
+	})
+	r := runAsked(t, fsys, fake, "new")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	models := readFile(t, fsys, "myapi/books/models.py")
+	if !strings.Contains(models, "price = models.DecimalField(max_digits=8, decimal_places=2)") {
+		t.Errorf("books/models.py:\n%s", models)
+	}
+	if answers := readFile(t, fsys, "myapi/.scaffold.yaml"); !strings.Contains(answers, "resource_fields:\n  - title:str\n  - price:decimal:8,2\n") {
+		t.Errorf(".scaffold.yaml does not record the fields:\n%s", answers)
+	}
+	for _, q := range fake.Asked {
+		if q.Name == FieldsQuestion && len(q.Refused) != 1 {
+			t.Errorf("refused %v, want the unknown type", q.Refused)
+		}
+	}
+}
+
+func TestNewTakesFieldsAfterTheName(t *testing.T) {
+	fsys := newFs(t)
+	if r := run(t, fsys, "new", "myapi", "--yes", "--resource", "books", "title:str", "isbn:str:13:unique"); r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if models := readFile(t, fsys, "myapi/books/models.py"); !strings.Contains(models, "isbn = models.CharField(max_length=13, unique=True)") {
+		t.Errorf("books/models.py:\n%s", models)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"new", "x", "--yes", "--no-resource", "title:str"}, "need a resource"},
+		{[]string{"new", "x", "--yes", "title:nope"}, `unknown type "nope"`},
+		{[]string{"new", "x", "y", "--yes"}, "more than one project NAME"},
+	} {
+		r := run(t, newFs(t), tt.args...)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%v: exit %d, %q; want %d mentioning %q", tt.args, r.code, r.stderr, ExitUsage, tt.want)
+		}
 	}
 }

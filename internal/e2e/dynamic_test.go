@@ -15,8 +15,10 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/resource"
+	"github.com/djscaffold/scaffold/internal/version"
 )
 
 // dynCombo is one generated project that the dynamic suite runs for real.
@@ -282,6 +284,10 @@ func (p *dynProject) generate() {
 	plan, err := generator.Render(p.combo.opts, generator.Builtin(), rand.Reader)
 	if err != nil {
 		p.fail("1 generate", "render: %v", err)
+	}
+	// scaffold add resource reads the answers file.
+	if err := config.Record(p.combo.opts, generator.Builtin(), version.String()).AddTo(&plan); err != nil {
+		p.fail("1 generate", "answers file: %v", err)
 	}
 	if _, err := generator.Write(afero.NewOsFs(), p.dir, plan, false); err != nil {
 		p.fail("1 generate", "write: %v", err)

@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/djscaffold/scaffold/internal/resource"
 )
@@ -36,6 +37,7 @@ type Options struct {
 // Clone returns a copy of o that shares no map with it.
 func (o Options) Clone() Options {
 	o.More, o.Extra = maps.Clone(o.More), maps.Clone(o.Extra)
+	o.ResourceFields, o.Resources = slices.Clone(o.ResourceFields), slices.Clone(o.Resources)
 	return o
 }
 

@@ -269,3 +269,18 @@ func TestNewTakesFieldsAfterTheName(t *testing.T) {
 		}
 	}
 }
+
+// What add resource records renders again to the same files: scaffold diff,
+// which renders from .scaffold.yaml, finds nothing to change.
+func TestAddedResourcesRenderAgainFromTheAnswersFile(t *testing.T) {
+	fsys := newFs(t)
+	newProjectWithAuthors(t, fsys, "mysql")
+	for _, add := range addedResources {
+		if r := addResource(t, fsys, add.name, add.specs...); r.code != ExitOK {
+			t.Fatalf("add resource %s: exit %d: %s", add.name, r.code, r.stderr)
+		}
+	}
+	if r := run(t, fsys, "diff", "myapi"); r.code != ExitOK {
+		t.Errorf("scaffold diff: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -85,7 +85,12 @@ scaffold update renders it again. Nothing is written if anything is wrong.
       price:decimal:8,2 isbn:str:13:unique tags:json
   scaffold add resource tags label:slug:unique books:m2m:books:null
   scaffold add resource notes --project ../myapi --dry-run`,
-		Args: usageArgs(cobra.MinimumNArgs(1)),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("missing the resource NAME; run: scaffold add resource NAME FIELD... (see scaffold add resource --help)")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAddResource(cmd, env, dir, args[0], args[1:], dryRun, quiet)
 		},

@@ -69,8 +69,14 @@ func (f Field) modelDefault(im imports) expr {
 	case UUID:
 		im.add("import uuid")
 		return atom("uuid.uuid4")
+	case JSON:
+		// A callable, so that objects never share one dict or list.
+		if d == "[]" {
+			return atom("list")
+		}
+		return atom("dict")
 	}
-	return atom(d) // numbers, and dict or list
+	return atom(d) // numbers
 }
 
 // migrationDefault is the default as makemigrations serializes it.

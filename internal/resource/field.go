@@ -423,9 +423,9 @@ func canonicalDefault(f Field) (string, error) {
 	case JSON:
 		switch v {
 		case "dict", "{}":
-			return "dict", nil
+			return "{}", nil
 		case "list", "[]":
-			return "list", nil
+			return "[]", nil
 		}
 		return "", fmt.Errorf("the default of a json field is {} or [], not %q", v)
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -117,7 +118,7 @@ func runAddResource(cmd *cobra.Command, env *Env, dir, name string, specs []stri
 	if err := checkNewResource(env.Fs, proj, name); err != nil {
 		return err
 	}
-	plan, err := planAddResource(env.Fs, proj, resource.Resource{Name: name, Fields: fields})
+	plan, err := planAddResource(cmd.Context(), env.Fs, proj, resource.Resource{Name: name, Fields: fields})
 	if err != nil {
 		return err
 	}
@@ -125,13 +126,11 @@ func runAddResource(cmd *cobra.Command, env *Env, dir, name string, specs []stri
 	if dryRun {
 		return out.dryRun(dir, plan)
 	}
-	if ctx := cmd.Context(); ctx.Err() != nil {
-		return interrupted(ctx)
-	}
-	res, err := generator.Write(env.Fs, dir, plan, true)
+	res, err := generator.WritePlan(cmd.Context(), env.Fs, dir, plan, generator.WriteOptions{Existing: true})
 	if err != nil {
 		return err
 	}
+	out.notes(res.Notes)
 	if err := out.done("Added resource %s at /api/%s/ to %s (%d files written).", name, name, dir, len(res.Written)); err != nil {
 		return err
 	}
@@ -172,7 +171,7 @@ func checkNewResource(fsys afero.Fs, p resolved, name string) error {
 // planAddResource is what adding r to the project writes: the files of the
 // new app, the project's files that change, at their markers only, and the
 // answers file that records r.
-func planAddResource(fsys afero.Fs, p resolved, r resource.Resource) (generator.Plan, error) {
+func planAddResource(ctx context.Context, fsys afero.Fs, p resolved, r resource.Resource) (generator.Plan, error) {
 	if len(r.Fields) == 0 {
 		r.Fields = resource.DefaultFields()
 	}
@@ -182,13 +181,13 @@ func planAddResource(fsys afero.Fs, p resolved, r resource.Resource) (generator.
 		return generator.Plan{}, &UsageError{Err: err}
 	}
 	// The secrets only go to .env, which is never rewritten here.
-	oldPlan, err := generator.Render(p.Options, p.Tree, zeros{})
+	oldPlan, err := generator.RenderContext(ctx, p.Options, p.Tree, zeros{})
 	if err != nil {
-		return generator.Plan{}, err
+		return generator.Plan{}, packMistake(err, p.Pack)
 	}
-	newPlan, err := generator.Render(after, p.Tree, zeros{})
+	newPlan, err := generator.RenderContext(ctx, after, p.Tree, zeros{})
 	if err != nil {
-		return generator.Plan{}, err
+		return generator.Plan{}, packMistake(err, p.Pack)
 	}
 	var files []generator.File
 	for _, f := range newPlan.Files {

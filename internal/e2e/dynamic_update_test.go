@@ -107,7 +107,7 @@ func (p *dynProject) generateAndUpdate() {
 	start := time.Now()
 	u := p.combo.update
 	first := releases.Versions()[0]
-	tree, err := update.Builtin(first)
+	tree, err := update.Released(first)
 	if err != nil {
 		p.fail("1 generate", "templates %s: %v", first, err)
 	}

@@ -28,7 +28,7 @@ var rewrite = flag.Bool("update", false, "rewrite the golden update scenarios")
 // and in files they leave alone.
 func nextTemplates(t *testing.T) generator.Tree {
 	t.Helper()
-	v1, err := Builtin("1.0.0")
+	v1, err := Released("1.0.0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func scenarioUser(t *testing.T, fsys afero.Fs, dir string) {
 // reports and writes with a golden archive.
 func TestUpdateScenario(t *testing.T) {
 	git := systemGit(t)
-	v1, err := Builtin("1.0.0")
+	v1, err := Released("1.0.0")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,17 +13,24 @@ import (
 // this scaffold's: an older binary cannot rebuild them, nor update to them.
 var ErrNewerTemplates = errors.New("newer than this scaffold's templates")
 
-// Builtin returns the builtin templates of a released version, as that
-// release rendered them: the base of every project generated with it.
+// Builtin returns the builtin templates of a version, as its release
+// rendered them: the base of every project generated with it. This
+// scaffold's own version is its own tree, which a test holds equal to the
+// release, and which a build between two releases has not released yet.
 func Builtin(version string) (generator.Tree, error) {
 	if version == templates.Version {
-		// A test holds the tree equal to its release.
 		return generator.Builtin(), nil
 	}
 	if releases.CompareVersions(version, templates.Version) > 0 {
 		return generator.Tree{}, fmt.Errorf("templates %s %s are %w (%s); install a newer scaffold",
 			templates.Name, version, ErrNewerTemplates, templates.Version)
 	}
+	return Released(version)
+}
+
+// Released returns the builtin templates of a released version, from the
+// archive of releases.
+func Released(version string) (generator.Tree, error) {
 	tree, err := releases.Tree(version)
 	if err != nil {
 		return generator.Tree{}, err

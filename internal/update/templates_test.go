@@ -10,7 +10,7 @@ import (
 
 func TestBuiltinOpensEveryRelease(t *testing.T) {
 	for _, v := range releases.Versions() {
-		tmpl, err := Builtin(v)
+		tmpl, err := Released(v)
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}

@@ -343,3 +343,33 @@ func TestSetAnswersBuiltinQuestions(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// An update renders the resources that add resource recorded, and keeps
+// the user's change in a file that add resource wrote into.
+func TestUpdateAfterAddResource(t *testing.T) {
+	env, _ := mergingEnv(t, newFs(t))
+	newProject(t, env, "myapi", "-o", "updated")
+	settings := readFile(t, env.Fs, "updated/myapi/config/settings.py")
+	writeFile(t, env.Fs, "updated/myapi/config/settings.py", strings.Replace(settings, `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
+	add := []string{"add", "resource", "authors", "name:str:120", "email:email:unique"}
+	if r := runEnv(context.Background(), env, append(add, "--project", "updated/myapi")...); r.code != ExitOK {
+		t.Fatalf("add resource: exit %d: %s", r.code, r.stderr)
+	}
+	r := updateIn(t, env, "updated/myapi", "--celery")
+	if r.code != ExitOK {
+		t.Fatalf("update: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	got := readFile(t, env.Fs, "updated/myapi/config/settings.py")
+	for _, want := range []string{`TIME_ZONE = "Europe/Paris"`, `"authors",`, "CELERY_BROKER_URL"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("settings.py lacks %s:\n%s", want, got)
+		}
+	}
+
+	newProject(t, env, "myapi", "-o", "fresh", "--celery")
+	if r := runEnv(context.Background(), env, append(add, "--project", "fresh/myapi")...); r.code != ExitOK {
+		t.Fatalf("add resource: exit %d: %s", r.code, r.stderr)
+	}
+	writeFile(t, env.Fs, "fresh/myapi/config/settings.py", strings.Replace(readFile(t, env.Fs, "fresh/myapi/config/settings.py"), `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
+	sameButEnv(t, env.Fs, "updated/myapi", "fresh/myapi")
+}

@@ -129,14 +129,15 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 		return err
 	}
 	var was *generator.Plan
-	if base.known {
-		plan, err := generator.RenderContext(ctx, base.opts, base.tree, replay.Again())
+	for _, tree := range base.trees {
+		plan, err := generator.RenderContext(ctx, base.opts, tree, replay.Again())
 		switch {
 		case ctx.Err() != nil:
 			return interrupted(ctx)
+		case err != nil && was == nil:
+			base.why = fmt.Sprintf("this scaffold cannot render %s as it did (%s)", describeTree(tree), oneLine(err.Error()))
 		case err != nil:
-			base = baseRender{why: fmt.Sprintf("this scaffold cannot render %s as it did (%s)", describeTree(base.tree), oneLine(err.Error()))}
-		default:
+		case was == nil || update.Agreement(plan, recorded.Files) > update.Agreement(*was, recorded.Files):
 			was = &plan
 		}
 	}
@@ -165,7 +166,7 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 
 	from := describeRecorded(recorded)
 	to := describeTree(theirs.Tree)
-	if !base.known && plan.Lags() {
+	if was == nil && plan.Lags() {
 		if err := out.note("%s; every file you changed gets conflict markers wherever it differs from the new render", base.why); err != nil {
 			return err
 		}
@@ -227,12 +228,12 @@ func renames(req request) bool {
 }
 
 // baseRender is what rebuilds the project as it was generated: the
-// recorded answers, and the templates at the recorded version. known is
-// false when that cannot be done, and why says why.
+// recorded answers, and the templates at the recorded version; of several
+// trees, the one whose render agrees with files: did. Without trees, it
+// cannot be done, and why says why.
 type baseRender struct {
-	tree  generator.Tree
+	trees []generator.Tree
 	opts  generator.Options
-	known bool
 	why   string
 }
 
@@ -250,7 +251,7 @@ func rebuildBase(ctx context.Context, env *Env, git update.Git, req request, the
 			builtinVersion = releases.Versions()[0] // before it was recorded
 		}
 	}
-	builtin, err := update.Builtin(builtinVersion)
+	builtins, err := update.Builtins(builtinVersion)
 	if err != nil {
 		key := "template.version"
 		if recorded.Template.Path != "" {
@@ -263,7 +264,7 @@ func rebuildBase(ctx context.Context, env *Env, git update.Git, req request, the
 		if err != nil {
 			return baseRender{why: "the recorded answers do not resolve: " + oneLine(err.Error())}, nil
 		}
-		return baseRender{tree: builtin, opts: r.Options, known: true}, nil
+		return baseRender{trees: builtins, opts: r.Options}, nil
 	}
 
 	packDir := recorded.PackDir()
@@ -289,7 +290,11 @@ func rebuildBase(ctx context.Context, env *Env, git update.Git, req request, the
 	if err != nil {
 		return baseRender{why: "the recorded answers do not fit " + name + ": " + oneLine(err.Error())}, nil
 	}
-	return baseRender{tree: old.TreeOver(builtin), opts: r.Options, known: true}, nil
+	var trees []generator.Tree
+	for _, b := range builtins {
+		trees = append(trees, old.TreeOver(b))
+	}
+	return baseRender{trees: trees, opts: r.Options}, nil
 }
 
 func short(commit string) string { return commit[:min(len(commit), 12)] }

@@ -10,7 +10,10 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/releases"
+	"github.com/djscaffold/scaffold/internal/update"
 	"github.com/djscaffold/scaffold/templates"
 )
 
@@ -372,4 +375,40 @@ func TestUpdateAfterAddResource(t *testing.T) {
 	}
 	writeFile(t, env.Fs, "fresh/myapi/config/settings.py", strings.Replace(readFile(t, env.Fs, "fresh/myapi/config/settings.py"), `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
 	sameButEnv(t, env.Fs, "updated/myapi", "fresh/myapi")
+}
+
+// A project of the first release, changed by its user, updated to this
+// scaffold's templates with new answers: no file needs the user's help.
+func TestUpdateFromTheFirstRelease(t *testing.T) {
+	env, _ := mergingEnv(t, newFs(t))
+	first := releases.Versions()[0]
+	tree, err := update.Released(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := generator.DefaultOptions()
+	o.Name = "myapi"
+	plan, err := generator.Render(o, tree, env.Rand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := config.Record(o, tree, "v1.0.0").AddTo(&plan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := generator.Write(env.Fs, "myapi", plan, false); err != nil {
+		t.Fatal(err)
+	}
+	settings := readFile(t, env.Fs, "myapi/config/settings.py")
+	writeFile(t, env.Fs, "myapi/config/settings.py", strings.Replace(settings, `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
+
+	r := updateIn(t, env, "myapi", "--celery")
+	if r.code != ExitOK || strings.Contains(r.stdout, "conflict") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got := readFile(t, env.Fs, "myapi/config/settings.py"); !strings.Contains(got, `TIME_ZONE = "Europe/Paris"`) || !strings.Contains(got, "CELERY_BROKER_URL") {
+		t.Errorf("settings.py:\n%s", got)
+	}
+	if a := answersIn(t, env.Fs, "myapi"); a["celery"] != true {
+		t.Errorf("answers: %v", a)
+	}
 }

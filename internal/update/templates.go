@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/templates"
@@ -18,14 +19,48 @@ var ErrNewerTemplates = errors.New("newer than this scaffold's templates")
 // scaffold's own version is its own tree, which a test holds equal to the
 // release, and which a build between two releases has not released yet.
 func Builtin(version string) (generator.Tree, error) {
-	if version == templates.Version {
-		return generator.Builtin(), nil
+	trees, err := Builtins(version)
+	if err != nil {
+		return generator.Tree{}, err
 	}
+	return trees[0], nil
+}
+
+// Builtins returns the trees that may have generated a project with the
+// builtin templates of a version, the likelier first: the release, and for
+// this scaffold's own version its own tree too, which differs from the
+// release only in a build between two releases. Agreement tells which one
+// did.
+func Builtins(version string) ([]generator.Tree, error) {
 	if releases.CompareVersions(version, templates.Version) > 0 {
-		return generator.Tree{}, fmt.Errorf("templates %s %s are %w (%s); install a newer scaffold",
+		return nil, fmt.Errorf("templates %s %s are %w (%s); install a newer scaffold",
 			templates.Name, version, ErrNewerTemplates, templates.Version)
 	}
-	return Released(version)
+	if version != templates.Version {
+		released, err := Released(version)
+		if err != nil {
+			return nil, err
+		}
+		return []generator.Tree{released}, nil
+	}
+	trees := []generator.Tree{generator.Builtin()}
+	if released, err := Released(version); err == nil {
+		trees = append(trees, released)
+	}
+	return trees, nil
+}
+
+// Agreement counts the files of a render whose hash is the one that
+// files: records: the render that agrees most is the one that generated
+// the project.
+func Agreement(p generator.Plan, hashes map[string]string) int {
+	n := 0
+	for _, f := range p.Files {
+		if h, ok := hashes[f.Path]; ok && config.Hash(f.Data) == h {
+			n++
+		}
+	}
+	return n
 }
 
 // Released returns the builtin templates of a released version, from the

@@ -100,40 +100,95 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 	case renames(ur.request):
 		return usagef("an update cannot rename the project; rename its folder, and generate it anew with scaffold new to change its Python packages")
 	}
+	u, err := planUpdate(ctx, env, ur)
+	if err != nil {
+		return err
+	}
+	out := newPrinter(env.Stdout, env.Color, ur.quiet)
+	lags := u.plan.Lags()
+	if u.why != "" && lags {
+		_ = out.note("%s; every file you changed gets conflict markers wherever it differs from the new render", u.why)
+	}
+	switch {
+	case ur.check && lags:
+		printUpdate(out, u.plan)
+		return &LagsError{Dir: u.shown, To: u.to, Summary: u.plan.Summary()}
+	case !lags:
+		return out.done("%s is up to date with %s", u.shown, u.to)
+	}
+	_ = out.printf("Updating %s %s:\n", u.shown, describeChange(u.from, u.to, u.answers))
+	printUpdate(out, u.plan)
+	conflicts := u.plan.Conflicts()
+	switch {
+	case ur.dryRun:
+		return out.printf("Nothing was written (--dry-run).\n")
+	case len(conflicts) > 0 && ur.noConflicts:
+		return &ConflictError{Dir: u.shown, Paths: conflicts}
+	}
+	res, err := generator.WritePlan(ctx, env.Fs, ur.Project, generator.Plan{Files: u.plan.Writes(), Remove: u.plan.Removes()}, generator.WriteOptions{Existing: true})
+	if err != nil {
+		return err
+	}
+	out.notes(res.Notes)
+	if u.packNote != "" {
+		_ = out.note("%s", u.packNote)
+	}
+	if len(conflicts) > 0 {
+		return &ConflictError{Dir: u.shown, Paths: conflicts, Written: true}
+	}
+	return out.done("Updated %s to %s: %s", u.shown, u.to, u.plan.Summary())
+}
+
+// updateJob is an update worked out in memory, and what its report says.
+type updateJob struct {
+	plan update.Plan
+	// shown names the project: its folder, or its name for ".".
+	shown, from, to string
+	answers         []string // the answers it changes, as changedAnswers says
+	why             string   // why the base is unknown; "" when it is known
+	packNote        string   // what recordPack has to say
+}
+
+// planUpdate resolves the project as it is recorded and as it is asked
+// for, rebuilds its base, renders both, checks the project, and computes
+// the update.
+func planUpdate(ctx context.Context, env *Env, ur updateRun) (updateJob, error) {
+	var u updateJob
 	theirs, err := resolve(env, ur.request)
 	if err != nil {
-		return err
+		return u, err
 	}
 	dir, recorded := ur.Project, theirs.Recorded
-	// The project's name says more than ".", the usual folder.
-	shown := escape.Path(dir)
+	u.shown = escape.Path(dir)
 	if filepath.Clean(dir) == "." {
-		shown = theirs.Options.Name
+		u.shown = theirs.Options.Name
 	}
+	u.from, u.to = describeRecorded(recorded), describeTree(theirs.Tree)
+	u.answers = changedAnswers(recorded, theirs)
 	git := gitOf(env)
-	out := newPrinter(env.Stdout, env.Color, ur.quiet)
 	base, err := rebuildBase(ctx, env, git, ur.request, theirs)
 	if err != nil {
-		return err
+		return u, err
 	}
+	rec, note, err := recordPack(ctx, git, theirs, version.String())
+	if err != nil {
+		return u, err
+	}
+	u.packNote = note
 
 	// Both renders read the same random bytes, so that their .env files
 	// differ only where the templates do.
 	replay := update.NewReplay(env.Rand)
-	rec, note, err := recordPack(ctx, git, theirs, version.String())
-	if err != nil {
-		return err
-	}
 	next, err := renderProject(ctx, theirs, replay, rec)
 	if err != nil {
-		return err
+		return u, err
 	}
 	var was *generator.Plan
 	for _, tree := range base.trees {
 		plan, err := generator.RenderContext(ctx, base.opts, tree, replay.Again())
 		switch {
 		case ctx.Err() != nil:
-			return interrupted(ctx)
+			return u, interrupted(ctx)
 		case err != nil && was == nil:
 			base.why = fmt.Sprintf("this scaffold cannot render %s as it did (%s)", describeTree(tree), oneLine(err.Error()))
 		case err != nil:
@@ -141,76 +196,29 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 			was = &plan
 		}
 	}
+	if was == nil {
+		u.why = base.why
+	}
 	in := update.Input{
 		Fs: env.Fs, Dir: dir, Base: was, Theirs: next, Hashes: recorded.Files,
 		Labels: update.Labels{
 			Ours:   theirs.Options.Name + " (yours)",
-			Base:   recorded.Template.Name + " " + recorded.Template.Version,
-			Theirs: describeTree(theirs.Tree) + " (scaffold update)",
+			Base:   u.from,
+			Theirs: u.to + " (scaffold update)",
 		},
-		Templates: describeTree(theirs.Tree),
+		Templates: u.to,
 		Merger:    update.GitMerger{Git: git},
 	}
 	if err := refuseMarkers(in); err != nil {
-		return err
+		return u, err
 	}
 	if !ur.allowDirty && !ur.dryRun && !ur.check {
 		if err := refuseUncommitted(ctx, env, git, dir); err != nil {
-			return err
+			return u, err
 		}
 	}
-	plan, err := update.Compute(ctx, in)
-	if err != nil {
-		return err
-	}
-
-	from := describeRecorded(recorded)
-	to := describeTree(theirs.Tree)
-	if was == nil && plan.Lags() {
-		if err := out.note("%s; every file you changed gets conflict markers wherever it differs from the new render", base.why); err != nil {
-			return err
-		}
-	}
-	switch {
-	case ur.check && plan.Lags():
-		if err := printUpdate(out, plan); err != nil {
-			return err
-		}
-		return &LagsError{Dir: shown, To: to, Summary: plan.Summary()}
-	case ur.check || !plan.Lags():
-		return out.done("%s is up to date with %s", shown, to)
-	}
-	if err := out.printf("Updating %s %s:\n", shown, describeChange(from, to, changedAnswers(recorded, theirs))); err != nil {
-		return err
-	}
-	if err := printUpdate(out, plan); err != nil {
-		return err
-	}
-	conflicts := plan.Conflicts()
-	switch {
-	case ur.dryRun:
-		return out.printf("Nothing was written (--dry-run).\n")
-	case len(conflicts) > 0 && ur.noConflicts:
-		return &ConflictError{Dir: shown, Paths: conflicts}
-	}
-	res, err := generator.WritePlan(ctx, env.Fs, dir, generator.Plan{Files: plan.Writes(), Remove: plan.Removes()}, generator.WriteOptions{Existing: true})
-	if err != nil {
-		return err
-	}
-	for _, n := range res.Notes {
-		if err := out.note("%s", n); err != nil {
-			return err
-		}
-	}
-	if note != "" {
-		if err := out.note("%s", note); err != nil {
-			return err
-		}
-	}
-	if len(conflicts) > 0 {
-		return &ConflictError{Dir: shown, Paths: conflicts, Written: true}
-	}
-	return out.done("Updated %s to %s: %s", shown, to, plan.Summary())
+	u.plan, err = update.Compute(ctx, in)
+	return u, err
 }
 
 // renames reports whether a request changes the project's name, which
@@ -425,7 +433,7 @@ func listPaths(paths []string) string {
 
 // printUpdate prints one line per file that the update changes or that
 // the user should know about.
-func printUpdate(out printer, plan update.Plan) error {
+func printUpdate(out printer, plan update.Plan) {
 	for _, l := range plan.Lines() {
 		kind := fmt.Sprintf("%-9s", l.Kind)
 		switch l.Kind {
@@ -442,11 +450,8 @@ func printUpdate(out printer, plan update.Plan) error {
 		if l.Note != "" {
 			text += ": " + l.Note
 		}
-		if err := out.printf("  %s %s\n", kind, text); err != nil {
-			return err
-		}
+		_ = out.printf("  %s %s\n", kind, text)
 	}
-	return nil
 }
 
 // ConflictError reports files that got conflict markers, or would have

@@ -21,6 +21,7 @@ var embedded embed.FS
 var released embed.FS
 
 // Project returns the builtin template tree, rooted at the project folder.
+// Its manifest.yaml says which files a project gets.
 func Project() fs.FS {
 	sub, err := fs.Sub(embedded, "project")
 	if err != nil {

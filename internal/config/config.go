@@ -259,11 +259,13 @@ func kindName(goType string) string {
 	switch {
 	case strings.HasPrefix(goType, "[]"):
 		return "list"
+	case strings.HasPrefix(goType, "map"):
+		return "mapping"
 	case strings.HasSuffix(goType, "bool"):
 		return "boolean (true or false)"
 	case strings.HasSuffix(goType, "string"):
 		return "string"
-	case strings.HasPrefix(goType, "map") || strings.Contains(goType, "."):
+	case strings.Contains(goType, "."):
 		return "mapping"
 	}
 	return goType

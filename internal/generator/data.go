@@ -63,6 +63,15 @@ func newData(o Options, rnd io.Reader) (Data, error) {
 	}, nil
 }
 
+// resources lists the API resources that the per-resource folder of a
+// template tree is generated for: the example resource, if there is one.
+func (d Data) resources() []App {
+	if d.App.Name == "" {
+		return nil
+	}
+	return []App{d.App}
+}
+
 func newApp(resource string) App {
 	if resource == "" {
 		return App{}

@@ -37,14 +37,21 @@ type Template struct {
 type Source struct {
 	Label string
 	FS    fs.FS
+	// Manifest says which files a project gets; without one, every file is
+	// generated under its own name, templated segments included.
+	Manifest *Manifest
 }
 
 // Builtin returns the templates embedded in the binary.
 func Builtin() Template {
+	src, err := TreeSource("templates/project", templates.Project())
+	if err != nil {
+		panic(err) // unreachable: tests check the embedded manifest
+	}
 	return Template{
 		Name:    templates.Name,
 		Version: templates.Version,
-		Sources: []Source{{Label: "templates/project", FS: templates.Project()}},
+		Sources: []Source{src},
 	}
 }
 
@@ -177,40 +184,71 @@ func checkClashes(files []File, from map[string]string) error {
 }
 
 func renderSource(src Source, data Data, files map[string]File, from map[string]string) error {
+	m := src.Manifest
 	return fs.WalkDir(src.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return &FileError{Action: "read", Path: path.Join(src.Label, name), Err: err}
 		}
-		if d.IsDir() {
+		if d.IsDir() || m != nil && name == m.own {
 			return nil
 		}
-		label := path.Join(src.Label, name)
-		isTemplate := strings.HasSuffix(name, TemplateSuffix)
-		out, err := renderPath(label, strings.TrimSuffix(name, TemplateSuffix), data)
-		if err != nil || out == "" {
-			return err
+		tf := treeFile{src: src, name: name, label: path.Join(src.Label, name)}
+		out := strings.TrimSuffix(name, TemplateSuffix)
+		parent, rest, perResource := m.resourcePath(out)
+		if !perResource {
+			return tf.render(out, data, files, from)
 		}
-		content, err := fs.ReadFile(src.FS, name)
-		if err != nil {
-			return &FileError{Action: "read", Path: label, Err: err}
-		}
-		if isTemplate {
-			if content, err = execute(label, string(content), data); err != nil {
+		for _, app := range data.resources() {
+			d := data
+			d.App = app
+			if err := tf.render(path.Join(parent, app.Name, rest), d, files, from); err != nil {
 				return err
 			}
-			content = normalizeText(content)
 		}
-		mode := fs.FileMode(0o644)
-		switch {
-		case out == secretFile:
-			mode = 0o600
-		case bytes.HasPrefix(content, []byte("#!")):
-			mode = 0o755
-		}
-		files[out] = File{Path: out, Mode: mode, Data: content, Keep: out == secretFile}
-		from[out] = label
 		return nil
 	})
+}
+
+// treeFile is one file of a template tree.
+type treeFile struct {
+	src   Source
+	name  string // its path in the tree
+	label string // its path in messages
+}
+
+// render renders the file to the output path out, as data says, unless
+// the manifest leaves it out.
+func (tf treeFile) render(out string, data Data, files map[string]File, from map[string]string) error {
+	if m := tf.src.Manifest; m != nil {
+		ok, err := m.includes(strings.TrimSuffix(tf.name, TemplateSuffix), data)
+		if err != nil || !ok {
+			return err
+		}
+	}
+	out, err := renderPath(tf.label, out, data)
+	if err != nil || out == "" {
+		return err
+	}
+	content, err := fs.ReadFile(tf.src.FS, tf.name)
+	if err != nil {
+		return &FileError{Action: "read", Path: tf.label, Err: err}
+	}
+	if strings.HasSuffix(tf.name, TemplateSuffix) {
+		if content, err = execute(tf.label, string(content), data); err != nil {
+			return err
+		}
+		content = normalizeText(content)
+	}
+	mode := fs.FileMode(0o644)
+	switch {
+	case out == secretFile:
+		mode = 0o600
+	case bytes.HasPrefix(content, []byte("#!")):
+		mode = 0o755
+	}
+	files[out] = File{Path: out, Mode: mode, Data: content, Keep: out == secretFile}
+	from[out] = tf.label
+	return nil
 }
 
 // renderPath renders a templated path one segment at a time. It returns ""

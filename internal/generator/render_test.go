@@ -102,7 +102,7 @@ func TestRenderConditionalPaths(t *testing.T) {
 func TestRenderLaterSourceWinsAndRemove(t *testing.T) {
 	base := fstest.MapFS{"Dockerfile": {Data: []byte("base\n")}, "keep.txt": {Data: []byte("k\n")}, "drop.txt": {Data: []byte("d\n")}}
 	over := fstest.MapFS{"Dockerfile.tmpl": {Data: []byte("pack {{.Name}}\n")}}
-	tmpl := Template{Sources: []Source{{"base", base}, {"pack", over}}, Remove: []string{"drop.txt"}}
+	tmpl := Template{Sources: []Source{{Label: "base", FS: base}, {Label: "pack", FS: over}}, Remove: []string{"drop.txt"}}
 	plan, err := Render(testOptions(), tmpl, fixedRand())
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +161,7 @@ func TestRenderRefusesAFileWhereAFolderGoes(t *testing.T) {
 		{"{{.Extra.dir}}.tmpl": {Data: []byte("x\n")}},
 		{"config/settings.py/x": {Data: []byte("x\n")}},
 	} {
-		tmpl := Template{Sources: []Source{{"builtin", base}, {"pack", pack}}}
+		tmpl := Template{Sources: []Source{{Label: "builtin", FS: base}, {Label: "pack", FS: pack}}}
 		_, err := Render(o, tmpl, fixedRand())
 		var te *TemplateError
 		if !errors.Is(err, ErrPathClash) || !errors.As(err, &te) {

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/spf13/afero"
 	"gopkg.in/yaml.v3"
@@ -37,6 +36,12 @@ type Pack struct {
 	Dir string
 	// Files is the pack's files/ folder; nil when the pack has none.
 	Files fs.FS
+	// Manifest says which of the pack's files a project gets; nil when
+	// pack.yaml has no conditions: and no per_resource:.
+	Manifest *generator.Manifest
+
+	spec  generator.ManifestSpec
+	lines map[string]int // of pack.yaml's keys, for messages
 }
 
 // Type is the kind of answer a question takes.
@@ -76,7 +81,7 @@ func (p *Pack) Template() generator.Template {
 	t.Name, t.Version, t.Path = p.Name, p.Version, p.Dir
 	if p.Files != nil {
 		label := filepath.ToSlash(filepath.Join(p.Dir, FilesDir))
-		t.Sources = append(t.Sources, generator.Source{Label: label, FS: p.Files})
+		t.Sources = append(t.Sources, generator.Source{Label: label, FS: p.Files, Manifest: p.Manifest})
 	}
 	t.Remove = p.Remove
 	return t
@@ -125,22 +130,40 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 	info, err := fsys.Stat(files)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return p, nil
+		return p, p.loadManifest(file)
 	case err != nil:
 		return nil, &generator.FileError{Action: "read template pack folder", Path: files, Err: err}
 	case !info.IsDir():
 		return nil, &config.Error{File: files, Msg: "is a file; a pack's files/ must be a folder that mirrors the project"}
 	}
 	p.Files = afero.NewIOFS(afero.NewBasePathFs(fsys, files))
-	return p, nil
+	return p, p.loadManifest(file)
+}
+
+// loadManifest checks the pack's conditions: and per_resource: against its
+// files/ folder.
+func (p *Pack) loadManifest(file string) error {
+	if p.spec.IsZero() {
+		return nil
+	}
+	m, err := generator.NewManifest(file, p.spec, p.Files)
+	if me, ok := errors.AsType[*generator.ManifestError](err); ok {
+		return &config.Error{File: file, Line: p.lines[me.Key], Msg: me.Key + ": " + me.Msg}
+	}
+	if err != nil {
+		return &generator.FileError{Action: "read template pack folder", Path: filepath.Join(p.Dir, FilesDir), Err: err}
+	}
+	p.Manifest = m
+	return nil
 }
 
 // rawPack is pack.yaml as written.
 type rawPack struct {
-	Name      string        `yaml:"name"`
-	Version   string        `yaml:"version"`
-	Questions []rawQuestion `yaml:"questions"`
-	Remove    []string      `yaml:"remove"`
+	Name                   string        `yaml:"name"`
+	Version                string        `yaml:"version"`
+	Questions              []rawQuestion `yaml:"questions"`
+	Remove                 []string      `yaml:"remove"`
+	generator.ManifestSpec `yaml:",inline"`
 }
 
 type rawQuestion struct {
@@ -173,7 +196,7 @@ func Parse(file string, data []byte) (*Pack, error) {
 	if strings.TrimSpace(raw.Version) == "" {
 		return nil, fail("version", "version: is missing; give the pack a version, such as 1.0.0")
 	}
-	p := &Pack{Name: raw.Name, Version: raw.Version}
+	p := &Pack{Name: raw.Name, Version: raw.Version, spec: raw.ManifestSpec, lines: lines}
 	for i, rq := range raw.Questions {
 		at := fmt.Sprintf("questions.%d", i)
 		lineOf := func(key string) int {
@@ -255,39 +278,10 @@ func parseQuestion(rq rawQuestion, fail func(key, format string, args ...any) er
 	return q, nil
 }
 
-// builtinOutputs are the output paths of the builtin templates, as lists of
-// segments. "" stands for a segment that the answers name, such as the
-// example resource's app folder; a segment that is there or not, such as
-// {{if .GitLabCI}}.gitlab-ci.yml{{end}}, is kept as its name.
-var builtinOutputs = sync.OnceValue(func() [][]string {
-	var outputs [][]string
-	_ = fs.WalkDir(templates.Project(), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		segments := strings.Split(strings.TrimSuffix(name, generator.TemplateSuffix), "/")
-		for i, seg := range segments {
-			if m := conditional.FindStringSubmatch(seg); m != nil {
-				segments[i] = m[1]
-			} else if strings.Contains(seg, "{{") {
-				segments[i] = ""
-			}
-		}
-		outputs = append(outputs, segments)
-		return nil
-	})
-	return outputs
-})
-
-var conditional = regexp.MustCompile(`^\{\{-?\s*if [^{}]*\}\}([^{}]+)\{\{-?\s*end\s*-?\}\}$`)
-
 // builtinOutput reports whether some answers make the builtin templates
 // generate the file name.
 func builtinOutput(name string) bool {
-	segments := strings.Split(name, "/")
-	return slices.ContainsFunc(builtinOutputs(), func(output []string) bool {
-		return slices.EqualFunc(output, segments, func(o, s string) bool { return o == "" || o == s })
-	})
+	return generator.Builtin().Sources[0].Generates(name)
 }
 
 // safePath reports whether name is a clean path inside the project.

@@ -241,3 +241,63 @@ func write(t *testing.T, fsys afero.Fs, name, data string) {
 		t.Fatal(err)
 	}
 }
+
+func TestLoadManifest(t *testing.T) {
+	fsys := afero.NewMemMapFs()
+	write(t, fsys, "acme/pack.yaml", "name: acme\nversion: 1.0.0\nconditions:\n  ops/: .Extra.pager\n  OWNERS: ne .Extra.team \"\"\nper_resource: resource/\n")
+	write(t, fsys, "acme/files/ops/pager.yaml", "x\n")
+	write(t, fsys, "acme/files/OWNERS.tmpl", "{{ .Extra.team }}\n")
+	write(t, fsys, "acme/files/resource/permissions.py.tmpl", "# {{ .App.Model }}\n")
+	p, err := Load(fsys, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Manifest == nil || p.Template().Sources[1].Manifest != p.Manifest {
+		t.Fatalf("Load = %+v; want the manifest on the pack's source", p)
+	}
+	for _, tc := range []struct {
+		extra map[string]any
+		want  []string
+		not   []string
+	}{
+		{map[string]any{"pager": true, "team": "payments"}, []string{"ops/pager.yaml", "OWNERS", "items/permissions.py"}, []string{"resource/permissions.py"}},
+		{map[string]any{"pager": false, "team": ""}, []string{"items/permissions.py"}, []string{"ops/pager.yaml", "OWNERS"}},
+	} {
+		plan, err := render(t, fsys, "acme", tc.extra)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range tc.want {
+			if _, ok := plan.Lookup(name); !ok {
+				t.Errorf("%v: %s is missing", tc.extra, name)
+			}
+		}
+		for _, name := range tc.not {
+			if _, ok := plan.Lookup(name); ok {
+				t.Errorf("%v: %s was generated", tc.extra, name)
+			}
+		}
+	}
+}
+
+func TestLoadManifestErrorsPointAtTheLine(t *testing.T) {
+	tests := []struct {
+		yaml string
+		want string
+	}{
+		{"name: acme\nversion: 1.0.0\nconditions:\n  OWNERS: .Extra.team\n  ops/: .Extra.pager\n", `acme/pack.yaml line 5: conditions.ops/: there is no folder ops/; add it, or remove this entry`},
+		{"name: acme\nversion: 1.0.0\nconditions:\n  OWNERS: eq .Extra.team\"\n", `acme/pack.yaml line 4: conditions.OWNERS: "eq .Extra.team\"" is not a template expression`},
+		{"name: acme\nversion: 1.0.0\nper_resource: apps/\n", `acme/pack.yaml line 3: per_resource: there is no folder apps/`},
+		{"name: acme\nversion: 1.0.0\nconditions: [OWNERS]\n", `acme/pack.yaml line 3: conditions: want a mapping, not a list`},
+	}
+	for _, tt := range tests {
+		fsys := afero.NewMemMapFs()
+		write(t, fsys, "acme/pack.yaml", tt.yaml)
+		write(t, fsys, "acme/files/OWNERS.tmpl", "x\n")
+		_, err := Load(fsys, "acme")
+		var ce *config.Error
+		if !errors.As(err, &ce) || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("Load error = %v; want a *config.Error starting %q", err, tt.want)
+		}
+	}
+}

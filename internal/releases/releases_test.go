@@ -3,6 +3,7 @@ package releases
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -24,8 +25,12 @@ func TestCurrentTemplatesAreReleased(t *testing.T) {
 	}
 	changed := differences(t, released, templates.Project())
 	if len(changed) > 0 {
+		shown := changed[:min(len(changed), 5)]
+		if len(changed) > len(shown) {
+			shown = append(shown, fmt.Sprintf("and %d more", len(changed)-len(shown)))
+		}
 		t.Fatalf("templates/project differs from the released templates %s (%s); raise Version in templates/embed.go, then run: go run ./internal/releases/release && go test ./internal/releases -update",
-			templates.Version, strings.Join(changed, ", "))
+			templates.Version, strings.Join(shown, ", "))
 	}
 }
 

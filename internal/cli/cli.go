@@ -41,6 +41,8 @@ type Env struct {
 	Prompter prompt.Prompter
 	// Rand is the source of the generated secrets: crypto/rand in main.
 	Rand io.Reader
+	// Owner is who runs scaffold; .env records the ids (os.Getuid in main).
+	Owner generator.Owner
 	// LookPath finds a program as exec.LookPath does. When it is nil,
 	// scaffold neither runs nor mentions other programs, such as git.
 	LookPath func(file string) (string, error)

@@ -171,6 +171,7 @@ func runNew(cmd *cobra.Command, env *Env, nf newFlags, af answerFlags, args []st
 	if err != nil {
 		return err
 	}
+	opts.Owner = env.Owner
 	plan, err := generator.Render(opts, tmpl, env.Rand)
 	if err != nil {
 		return err

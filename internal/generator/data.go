@@ -16,6 +16,8 @@ type Data struct {
 	App             App
 	Secrets         Secrets
 	ScaffoldVersion string
+	// UID and GID are the owner's ids, for .env alone.
+	UID, GID int
 
 	Postgres, MySQL, SQLite         bool
 	SessionAuth, TokenAuth, JWTAuth bool
@@ -45,8 +47,11 @@ func newData(o Options, rnd io.Reader) (Data, error) {
 	if o.Extra == nil {
 		o.Extra = map[string]any{}
 	}
+	uid, gid := o.Owner.IDs()
 	return Data{
 		Options:         o,
+		UID:             uid,
+		GID:             gid,
 		Slug:            Slug(o.Name),
 		App:             newApp(o.Resource),
 		Secrets:         secrets,

@@ -161,6 +161,11 @@ func (tx *transaction) mkdirAll(dir string) error {
 			return writeError("create folder", d, err)
 		}
 		tx.createdDirs = append(tx.createdDirs, d)
+		// Mkdir's mode is masked by the umask: under 077 the folders would be
+		// 0700, which the image's unprivileged user cannot read.
+		if err := tx.fs.Chmod(d, 0o755); err != nil {
+			return writeError("create folder", d, err)
+		}
 	}
 	return nil
 }

@@ -24,6 +24,9 @@ KNOWN = {
     "django_filters": "django-filter",
     "MySQLdb": "mysqlclient",
     "uvicorn_worker": "uvicorn-worker",
+    "drf_spectacular_sidecar": "drf-spectacular-sidecar",
+    "factory": "factory-boy",
+    "sentry_sdk": "sentry-sdk",
     "yaml": "PyYAML",
 }
 SKIP_DIRS = {".git", "__pycache__", "node_modules", "staticfiles", ".venv", "venv"}

@@ -235,3 +235,23 @@ func TestWriteErrorsAreOneLineWithoutGoJargon(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteFolderModesIgnoreTheUmask(t *testing.T) {
+	// Under umask 077 the folders would be 0700, which the image's user cannot read.
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	dir := filepath.Join(t.TempDir(), "proj")
+	p := Plan{Files: []File{{Path: "config/settings.py", Mode: 0o644, Data: []byte("x = 1\n")}}}
+	if _, err := Write(afero.NewOsFs(), dir, p, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{dir, filepath.Join(dir, "config")} {
+		info, err := os.Stat(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := info.Mode().Perm(); got != 0o755 {
+			t.Errorf("%s: mode %o, want 755", d, got)
+		}
+	}
+}

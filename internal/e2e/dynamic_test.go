@@ -179,7 +179,7 @@ type dynProject struct {
 	dir     string // the project folder inside it
 	py      string
 	bin     string
-	shim    string // the stand-ins' folder, on PYTHONPATH
+	shim    string   // the stand-ins' folder, on PYTHONPATH
 	setEnv  []string // production settings, shown in failure messages
 	base    []string // dynBaseEnv, plus setEnv once productionEnv has run
 	redisDB int

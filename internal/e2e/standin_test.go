@@ -13,7 +13,7 @@ var dynStandins = map[string]string{
 	"uvicorn_worker.py": "from uvicorn.workers import UvicornH11Worker, UvicornWorker  # noqa: F401\n",
 	// drf-spectacular-sidecar is a Django app of Swagger UI's files; the suite
 	// checks that they are collected and served, not what they do in a browser.
-	"drf_spectacular_sidecar/__init__.py": "",
+	"drf_spectacular_sidecar/__init__.py":                                                                    "",
 	"drf_spectacular_sidecar/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css":                  "/* stand-in */\n",
 	"drf_spectacular_sidecar/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js":            "/* stand-in */\n",
 	"drf_spectacular_sidecar/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-standalone-preset.js": "/* stand-in */\n",

@@ -53,17 +53,17 @@ const staticComposeProd = `services:
 
 func goodProject() map[string]string {
 	return map[string]string{
-		".dockerignore":           goodDockerignore,
-		".env":                    "DJANGO_SECRET_KEY=" + testSecretKey + "\nDATABASE_URL=postgres://app:" + testDBPassword + "@db:5432/app\nDJANGO_DEBUG=True\n",
-		".env.db":                 "POSTGRES_PASSWORD=" + testDBPassword + "\n",
-		".env.example":            "DJANGO_SECRET_KEY=change-me\nPOSTGRES_PASSWORD=change-me\n",
-		"Dockerfile":              cleanDockerfile,
+		".dockerignore":               goodDockerignore,
+		".env":                        "DJANGO_SECRET_KEY=" + testSecretKey + "\nDATABASE_URL=postgres://app:" + testDBPassword + "@db:5432/app\nDJANGO_DEBUG=True\n",
+		".env.db":                     "POSTGRES_PASSWORD=" + testDBPassword + "\n",
+		".env.example":                "DJANGO_SECRET_KEY=change-me\nPOSTGRES_PASSWORD=change-me\n",
+		"Dockerfile":                  cleanDockerfile,
 		"docker-compose.yml":          staticComposeBase,
 		"docker-compose.override.yml": staticComposeOverride,
 		"docker-compose.prod.yml":     staticComposeProd,
-		"manage.py":               "#!/usr/bin/env python\n",
-		"config/settings.py":      "import os\nSECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]\n",
-		"requirements.txt":        "Django==5.2.8\n",
+		"manage.py":                   "#!/usr/bin/env python\n",
+		"config/settings.py":          "import os\nSECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]\n",
+		"requirements.txt":            "Django==5.2.8\n",
 	}
 }
 

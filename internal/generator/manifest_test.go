@@ -50,16 +50,16 @@ per_resource: resource/
 		set  func(*Options)
 		want string
 	}{
-		{func(o *Options) {}, ".github/workflows/ci.yml .scaffold.yaml README.md config/settings.py items/models.py"},
+		{func(o *Options) {}, ".github/workflows/ci.yml README.md config/settings.py items/models.py"},
 		{func(o *Options) { o.Celery, o.CI, o.Resource = true, "gitlab", "blog_posts" },
-			".scaffold.yaml README.md blog_posts/models.py blog_posts/tasks.py config/celery.py config/settings.py"},
-		{func(o *Options) { o.Celery, o.Resource = true, "" }, ".github/workflows/ci.yml .scaffold.yaml README.md config/celery.py config/settings.py"},
-		{func(o *Options) { o.Celery, o.Resource = true, "skip" }, ".github/workflows/ci.yml .scaffold.yaml README.md config/celery.py config/settings.py skip/models.py"},
+			"README.md blog_posts/models.py blog_posts/tasks.py config/celery.py config/settings.py"},
+		{func(o *Options) { o.Celery, o.Resource = true, "" }, ".github/workflows/ci.yml README.md config/celery.py config/settings.py"},
+		{func(o *Options) { o.Celery, o.Resource = true, "skip" }, ".github/workflows/ci.yml README.md config/celery.py config/settings.py skip/models.py"},
 	}
 	for _, tt := range tests {
 		o := testOptions()
 		tt.set(&o)
-		plan, err := Render(o, Template{Sources: []Source{src}}, fixedRand())
+		plan, err := Render(o, Tree{Sources: []Source{src}}, fixedRand())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestTreeWithoutManifestKeepsTemplatedNames(t *testing.T) {
 	if err != nil || src.Manifest != nil {
 		t.Fatalf("TreeSource = %+v, %v; want no manifest", src, err)
 	}
-	plan, err := Render(testOptions(), Template{Sources: []Source{src}}, fixedRand())
+	plan, err := Render(testOptions(), Tree{Sources: []Source{src}}, fixedRand())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestTreeWithoutManifestKeepsTemplatedNames(t *testing.T) {
 	for _, f := range plan.Files {
 		got = append(got, f.Path)
 	}
-	if want := ".github/ci .scaffold.yaml items/models.py manifest.yaml resource/x.py"; strings.Join(got, " ") != want {
+	if want := ".github/ci items/models.py manifest.yaml resource/x.py"; strings.Join(got, " ") != want {
 		t.Errorf("paths %q; want %q", got, want)
 	}
 }
@@ -132,7 +132,7 @@ func TestManifestConditionThatFailsNamesTheEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Render(testOptions(), Template{Sources: []Source{src}}, fixedRand())
+	_, err = Render(testOptions(), Tree{Sources: []Source{src}}, fixedRand())
 	if _, ok := errors.AsType[*TemplateError](err); !ok || !strings.Contains(err.Error(), `tree/manifest.yaml (conditions.a.py):1: no answer "pager" in .Extra`) {
 		t.Errorf("Render = %v; want a template error naming the manifest entry", err)
 	}

@@ -96,7 +96,7 @@ func roundTrip(t *testing.T, export generator.Plan, builtin fs.FS) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	viaPack := p.Template()
+	viaPack := p.Tree()
 	viaPack.Sources[0] = src
 	// The template's path is the one field that names the pack rather than what it renders.
 	viaPack.Path = ""

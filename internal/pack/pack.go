@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/afero"
@@ -26,11 +25,14 @@ const (
 	FilesDir = "files"
 )
 
-// Pack is a template pack, or the builtin templates, which ask nothing.
+// Pack is a template pack, or the builtin templates, which ask nothing
+// of their own.
 type Pack struct {
-	Name      string
-	Version   string
-	Questions []Question
+	Name    string
+	Version string
+	// Questions are the pack's own questions; the answer to each is
+	// .Extra.<Key>.
+	Questions []generator.Question
 	Remove    []string // output paths of builtin files to leave out
 	// Dir is the pack's folder as it was given; empty for the builtin templates.
 	Dir string
@@ -44,36 +46,14 @@ type Pack struct {
 	lines map[string]int // of pack.yaml's keys, for messages
 }
 
-// Type is the kind of answer a question takes.
-type Type string
-
-// The question types; String is the default.
-const (
-	String Type = "string"
-	Bool   Type = "bool"
-	Choice Type = "choice"
-)
-
-// Question is one of a pack's own questions. Its answer is in .Extra.<Name>.
-type Question struct {
-	Name    string
-	Prompt  string
-	Help    string
-	Type    Type
-	Choices []string
-	// Default is a string, or a bool for a Bool question; nil means the
-	// question must be answered.
-	Default any
-}
-
 // Builtin returns the templates embedded in scaffold, as a pack without questions.
 func Builtin() *Pack {
 	return &Pack{Name: templates.Name, Version: templates.Version}
 }
 
-// Template returns what the generator renders for the pack: the builtin
+// Tree returns the template tree to render for the pack: the builtin
 // files, then the pack's files over them. Its Path is the pack's folder.
-func (p *Pack) Template() generator.Template {
+func (p *Pack) Tree() generator.Tree {
 	t := generator.Builtin()
 	if p.Dir == "" {
 		return t
@@ -87,11 +67,11 @@ func (p *Pack) Template() generator.Template {
 	return t
 }
 
-// Question returns the question with the given name.
-func (p *Pack) Question(name string) (Question, bool) {
-	i := slices.IndexFunc(p.Questions, func(q Question) bool { return q.Name == name })
+// Question returns the question with the given key.
+func (p *Pack) Question(key string) (generator.Question, bool) {
+	i := slices.IndexFunc(p.Questions, func(q generator.Question) bool { return q.Key == key })
 	if i < 0 {
-		return Question{}, false
+		return generator.Question{}, false
 	}
 	return p.Questions[i], true
 }
@@ -211,9 +191,9 @@ func Parse(file string, data []byte) (*Pack, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, dup := p.Question(q.Name); dup {
+		if _, dup := p.Question(q.Key); dup {
 			return nil, &config.Error{File: file, Line: lineOf("name"),
-				Msg: fmt.Sprintf("question %q is asked twice; give each question its own name", q.Name)}
+				Msg: fmt.Sprintf("question %q is asked twice; give each question its own name", q.Key)}
 		}
 		p.Questions = append(p.Questions, q)
 	}
@@ -230,49 +210,51 @@ func Parse(file string, data []byte) (*Pack, error) {
 	return p, nil
 }
 
-func parseQuestion(rq rawQuestion, fail func(key, format string, args ...any) error) (Question, error) {
-	q := Question{Name: rq.Name, Prompt: rq.Prompt, Help: rq.Help, Type: Type(rq.Type), Choices: rq.Choices}
-	if q.Name == "" {
+func parseQuestion(rq rawQuestion, fail func(key, format string, args ...any) error) (generator.Question, error) {
+	q := generator.Question{Key: rq.Name, Title: rq.Name, Prompt: rq.Prompt, Help: rq.Help,
+		Kind: generator.Kind(rq.Type), Values: rq.Choices}
+	if q.Key == "" {
 		return q, fail("name", "a question has no name:; templates read its answer as .Extra.<name>")
 	}
-	if !identifier.MatchString(q.Name) {
-		return q, fail("name", "question name %q is not an identifier; use letters, digits and underscores, starting with a letter, so that templates can read .Extra.%s", q.Name, q.Name)
+	if !identifier.MatchString(q.Key) {
+		return q, fail("name", "question name %q is not an identifier; use letters, digits and underscores, starting with a letter, so that templates can read .Extra.%s", q.Key, q.Key)
 	}
 	if q.Prompt == "" {
-		q.Prompt = q.Name
+		q.Prompt = q.Key
 	}
-	if q.Type == "" {
-		q.Type = String
+	if q.Kind == "" {
+		q.Kind = generator.KindString
 	}
-	switch q.Type {
-	case String, Bool:
-		if len(q.Choices) > 0 {
-			return q, fail("choices", "%s: choices: only apply to type: choice", q.Name)
+	switch q.Kind {
+	case generator.KindString, generator.KindBool:
+		if len(q.Values) > 0 {
+			return q, fail("choices", "%s: choices: only apply to type: choice", q.Key)
 		}
-	case Choice:
-		if len(q.Choices) == 0 {
-			return q, fail("choices", "%s: type: choice needs a list of choices:", q.Name)
+	case generator.KindChoice:
+		if len(q.Values) == 0 {
+			return q, fail("choices", "%s: type: choice needs a list of choices:", q.Key)
 		}
-		for i, c := range q.Choices {
-			if slices.Contains(q.Choices[:i], c) {
-				return q, fail("choices", "%s: choice %q is listed twice", q.Name, c)
+		for i, c := range q.Values {
+			if slices.Contains(q.Values[:i], c) {
+				return q, fail("choices", "%s: choice %q is listed twice", q.Key, c)
 			}
 		}
 	default:
-		return q, fail("type", "%s: type %q is not one of string, bool, choice", q.Name, q.Type)
+		return q, fail("type", "%s: type %q is not one of string, bool, choice", q.Key, q.Kind)
 	}
+	q = generator.ExtraQuestion(q)
 	if rq.Default.Kind == 0 {
 		return q, nil
 	}
 	if rq.Default.Kind != yaml.ScalarNode {
-		return q, fail("default", "%s: default: must be a single value", q.Name)
+		return q, fail("default", "%s: default: must be a single value", q.Key)
 	}
 	if rq.Default.Tag == "!!null" {
 		return q, nil
 	}
-	def, err := q.parse(rq.Default.Value)
-	if err != nil {
-		return q, fail("default", "%s: default: %s", q.Name, err)
+	def, err := q.Parse(rq.Default.Value)
+	if oe, ok := errors.AsType[*generator.OptionError](err); ok {
+		return q, fail("default", "%s: default: %q: %s", q.Key, rq.Default.Value, oe.Reason)
 	}
 	q.Default = def
 	return q, nil
@@ -287,54 +269,4 @@ func builtinOutput(name string) bool {
 // safePath reports whether name is a clean path inside the project.
 func safePath(name string) bool {
 	return name != "" && fs.ValidPath(name) && name != "." && !strings.Contains(name, `\`)
-}
-
-// ErrBadAnswer means a value does not fit its question.
-var ErrBadAnswer = errors.New("bad answer")
-
-// Parse converts a value typed on the command line or at a prompt to the
-// question's type: a bool for a Bool question, a string otherwise.
-func (q Question) Parse(value string) (any, error) {
-	v, err := q.parse(value)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrBadAnswer, err)
-	}
-	return v, nil
-}
-
-func (q Question) parse(value string) (any, error) {
-	switch q.Type {
-	case Bool:
-		b, err := strconv.ParseBool(value)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not true or false", value)
-		}
-		return b, nil
-	case Choice:
-		if !slices.Contains(q.Choices, value) {
-			return nil, fmt.Errorf("%q is not one of %s", value, strings.Join(q.Choices, ", "))
-		}
-	}
-	return value, nil
-}
-
-// Check accepts a value read from an answers file if it has the question's
-// type, so that a replayed project renders exactly as it was generated.
-func (q Question) Check(v any) (any, error) {
-	switch v := v.(type) {
-	case bool:
-		if q.Type == Bool {
-			return v, nil
-		}
-		return nil, fmt.Errorf("%w: %v is not a %s; quote it", ErrBadAnswer, v, q.Type)
-	case string:
-		if q.Type == Bool {
-			return nil, fmt.Errorf("%w: %q is not true or false", ErrBadAnswer, v)
-		}
-		return q.Parse(v)
-	}
-	if q.Type == Bool {
-		return nil, fmt.Errorf("%w: %v is not true or false", ErrBadAnswer, v)
-	}
-	return nil, fmt.Errorf("%w: %v is not a string; quote it", ErrBadAnswer, v)
 }

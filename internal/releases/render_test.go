@@ -43,7 +43,7 @@ func TestEveryReleaseRendersAsReleased(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tmpl := generator.Template{
+		tmpl := generator.Tree{
 			Name:    templates.Name,
 			Version: version,
 			Sources: []generator.Source{{Label: "templates@" + version, FS: tree}},

@@ -258,8 +258,11 @@ func composeProblems(t testing.TB, dir string) []string {
 			continue
 		}
 		msgs := projectProblems(p)
-		if stack[len(stack)-1] == composeProdFile {
+		switch stack[len(stack)-1] {
+		case composeProdFile:
 			msgs = append(msgs, productionProblems(p)...)
+		case composeOverrideFile:
+			msgs = append(msgs, developmentProblems(p)...)
 		}
 		for _, msg := range msgs {
 			if !seen[msg] {
@@ -270,6 +273,8 @@ func composeProblems(t testing.TB, dir string) []string {
 	}
 	return problems
 }
+
+var composeResetTag = regexp.MustCompile(`(?m):\s*!(reset|override)\b`)
 
 // composeVar matches $$ (an escaped dollar), ${NAME...} and $NAME.
 var composeVar = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -285,6 +290,11 @@ func composeFileProblems(name string, data []byte, env map[string]string) []stri
 	}
 	if _, ok := top["version"]; ok {
 		problems = append(problems, fmt.Sprintf("%s: has the obsolete version key", name))
+	}
+	// Compose before 2.24.4 ignores these tags without a word and keeps what
+	// they were meant to drop, such as the bind mount of the code.
+	if m := composeResetTag.FindSubmatch(data); m != nil {
+		problems = append(problems, fmt.Sprintf("%s: uses !%s, which Compose before 2.24.4 silently ignores", name, m[1]))
 	}
 	for _, m := range composeVar.FindAllSubmatch(data, -1) {
 		varName, modifier := string(m[1]), string(m[2])
@@ -324,6 +334,7 @@ func projectProblems(p *types.Project) []string {
 	}
 
 	problems = append(problems, exposureProblems(p)...)
+	problems = append(problems, mediaProblems(p)...)
 
 	web, ok := p.Services["web"]
 	if !ok {
@@ -385,6 +396,43 @@ func exposureProblems(p *types.Project) []string {
 		}
 	}
 	return problems
+}
+
+// mediaRoot is where the image keeps uploads (DJANGO_MEDIA_ROOT), a folder
+// that the app user can write.
+const mediaRoot = "/media"
+
+// mediaProblems reports an app service without a named volume for uploads:
+// without one they would be lost with the container.
+func mediaProblems(p *types.Project) []string {
+	var problems []string
+	for _, name := range []string{"web", "worker"} {
+		s, ok := p.Services[name]
+		if !ok {
+			continue
+		}
+		if !slices.ContainsFunc(s.Volumes, func(v types.ServiceVolumeConfig) bool {
+			return v.Type == types.VolumeTypeVolume && v.Target == mediaRoot
+		}) {
+			problems = append(problems, fmt.Sprintf("%s keeps no named volume at %s, where uploads go", name, mediaRoot))
+		}
+	}
+	return problems
+}
+
+// developmentProblems checks what `docker compose up` adds for development:
+// the documented watch rules that rebuild the image when its inputs change.
+func developmentProblems(p *types.Project) []string {
+	web, ok := p.Services["web"]
+	if !ok {
+		return nil
+	}
+	if web.Develop == nil || !slices.ContainsFunc(web.Develop.Watch, func(w types.Trigger) bool {
+		return w.Action == types.WatchActionRebuild && strings.HasSuffix(w.Path, "requirements.txt")
+	}) {
+		return []string{"web has no compose watch rule that rebuilds on a change of requirements.txt"}
+	}
+	return nil
 }
 
 // productionProblems checks that the production run serves the built image

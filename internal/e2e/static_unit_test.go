@@ -27,12 +27,20 @@ db.sqlite3
 // database's password in its own env file, the server published on 127.0.0.1.
 var staticComposeBase = strings.NewReplacer(
 	"      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}\n", "",
+	"    env_file: .env\n    depends_on:\n      db:\n        condition: service_healthy\n      migrate:", "    env_file: .env\n    volumes:\n      - media:/media\n    depends_on:\n      db:\n        condition: service_healthy\n      migrate:",
+	"volumes:\n  postgres-data:\n", "volumes:\n  postgres-data:\n  media:\n",
+	// Watching belongs to the development override.
+	"    develop:\n      watch:\n        - action: sync\n          path: .\n          target: /app\n          ignore:\n            - .venv/\n        - action: rebuild\n          path: requirements.txt\n", "",
 	"    volumes:\n      - postgres-data", "    env_file: .env.db\n    volumes:\n      - postgres-data",
 	`"8000:8000"`, `"127.0.0.1:8000:8000"`,
 ).Replace(validCompose)
 
 const staticComposeOverride = `services:
   web:
+    develop:
+      watch:
+        - action: rebuild
+          path: requirements.txt
     volumes:
       - .:/app:z
     command: ["python", "manage.py", "runserver", "0.0.0.0:8000"]
@@ -190,6 +198,27 @@ func TestStaticProblems(t *testing.T) {
 				f["docker-compose.prod.yml"] = strings.Replace(staticComposeProd, "  web:\n", "  web:\n    volumes:\n      - .:/app:z\n", 1)
 			},
 			want: "docker-compose.yml + docker-compose.prod.yml: web bind-mounts",
+		},
+		{
+			name: "reset tag",
+			change: func(f map[string]string) {
+				f["docker-compose.prod.yml"] = strings.Replace(staticComposeProd, "  migrate:\n", "  migrate:\n    depends_on: !reset {}\n", 1)
+			},
+			want: "docker-compose.prod.yml: uses !reset, which Compose before 2.24.4 silently ignores",
+		},
+		{
+			name: "no media volume",
+			change: func(f map[string]string) {
+				f["docker-compose.yml"] = strings.Replace(staticComposeBase, "    volumes:\n      - media:/media\n", "", 1)
+			},
+			want: "docker-compose.yml + docker-compose.override.yml: web keeps no named volume at /media",
+		},
+		{
+			name: "no watch",
+			change: func(f map[string]string) {
+				f["docker-compose.override.yml"] = strings.Replace(staticComposeOverride, "    develop:\n      watch:\n        - action: rebuild\n          path: requirements.txt\n", "", 1)
+			},
+			want: "docker-compose.yml + docker-compose.override.yml: web has no compose watch rule",
 		},
 		{
 			name: "port on every interface",

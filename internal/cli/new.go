@@ -224,7 +224,9 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 // templates once ctx is done, as a signal has stopped the run. A template
 // of a pack that fails is the pack's mistake, which makes it a usage error.
 func renderProject(ctx context.Context, env *Env, r resolved, scaffoldVersion string) (generator.Plan, error) {
-	plan, err := generator.RenderContext(ctx, r.Options, r.Tree, env.Rand)
+	o := r.Options.Clone()
+	o.Owner = env.Owner
+	plan, err := generator.RenderContext(ctx, o, r.Tree, env.Rand)
 	if err != nil {
 		return plan, packMistake(err, r.Pack)
 	}

@@ -74,22 +74,39 @@ class World:
         self.name = name
         with open(optsfile) as f:
             self.opts = [line.rstrip("\n") for line in f if line.strip()]
-        self.records = {}
+        self.records = None
+
+    FIELDS = ("Package", "Version", "Architecture", "Section", "Depends", "Pre-Depends", "Recommends")
 
     def show(self, pkg):
-        if pkg not in self.records:
-            out = subprocess.run(["apt-cache", *self.opts, "show", "--no-all-versions", pkg],
-                                 capture_output=True, text=True).stdout
-            rec = {}
-            key = None
-            for line in out.split("\n\n")[0].splitlines():
-                if line[:1] in (" ", "\t") and key:
-                    rec[key] += "\n" + line
+        """The package's record in the world's lists (one suite: one version each)."""
+        if self.records is None:
+            self.records = {}
+            lists = next(o.split("=", 1)[1] for o in self.opts if o.startswith("-oDir::State::Lists="))
+            for f in os.listdir(lists):
+                if re.search(r"_Packages(\.[a-z0-9]+)?$", f):
+                    self.read_list(os.path.join(lists, f))
+        return self.records.get(pkg)
+
+    def read_list(self, path):
+        # apt may keep its lists compressed; its helper reads every format it writes.
+        text = subprocess.run(["/usr/lib/apt/apt-helper", "cat-file", path], check=True,
+                              capture_output=True).stdout.decode("utf-8", "replace")
+        for stanza in text.split("\n\n"):
+            rec, key = {}, None
+            for line in stanza.splitlines():
+                if line[:1] in (" ", "\t"):
+                    if key in rec:
+                        rec[key] += "\n" + line
                     continue
                 key, _, val = line.partition(":")
-                rec[key] = val.strip()
-            self.records[pkg] = rec if rec.get("Package") == pkg else None
-        return self.records[pkg]
+                if key in self.FIELDS:
+                    rec[key] = val.strip()
+            name = rec.get("Package")
+            if name and (name not in self.records or
+                         subprocess.run(["dpkg", "--compare-versions", rec["Version"], "gt",
+                                         self.records[name]["Version"]]).returncode == 0):
+                self.records[name] = rec
 
     def download(self, pkg, version, dest):
         subprocess.run(["apt-get", *self.opts, "-q", "download", f"{pkg}={version}"], cwd=dest,
@@ -102,6 +119,20 @@ def upstream(debver):
     v = debver.split(":", 1)[-1]
     v = re.sub(r"-[^-]*$", "", v)
     return re.sub(r"[+~](dfsg|ds|repack)\d*.*$", "", v)
+
+
+def version_key(v):
+    try:
+        return Version(v)
+    except Exception:
+        return Version("0")
+
+
+def satisfies(version, spec):
+    try:
+        return SpecifierSet(str(spec)).contains(Version(version), prereleases=True)
+    except Exception:
+        return True
 
 
 def same_series(version, pin):
@@ -136,23 +167,38 @@ class Builder:
     def debian_name(self, name):
         return DEBIAN_NAMES.get(name, "python3-" + name)
 
-    def pick(self, name, pin):
-        """The Debian package for a distribution: world and record."""
+    def pick(self, name, pin, spec=None):
+        """The Debian package for a distribution: world and record.
+
+        A pinned distribution takes the pin's version, else a build of the pin's
+        series, else the newest.
+        Another takes the compiled world's build when it satisfies what asked for it,
+        since that world is consistent with the compiled packages; else the newest.
+        """
         pkg = self.debian_name(name)
-        found = [(w, w.show(pkg)) for w in self.worlds]
+        worlds = [self.compiled] + [w for w in self.worlds if w is not self.compiled]
+        found = [(w, w.show(pkg)) for w in worlds]
         found = [(w, r) for w, r in found if r]
         if not found:
             return None, None
         compiled = [(w, r) for w, r in found if r.get("Architecture") != "all"]
         if compiled and name not in OPTIONAL_COMPILED:
-            w, r = next(((w, r) for w, r in found if w is self.compiled), (None, None))
-            return w, r
+            return next(((w, r) for w, r in found if w is self.compiled), (None, None))
         pure = [(w, r) for w, r in found if r.get("Architecture") == "all"] or found
         if pin:
             for w, r in pure:
+                if upstream(r["Version"]) == pin:
+                    return w, r
+            for w, r in pure:
                 if same_series(upstream(r["Version"]), pin):
                     return w, r
-        return pure[0]
+        elif spec:
+            for w, r in pure:
+                if satisfies(upstream(r["Version"]), spec):
+                    return w, r
+        elif pure[0][0] is self.compiled:
+            return pure[0]
+        return max(pure, key=lambda wr: version_key(upstream(wr[1]["Version"])))
 
     def add(self, req):
         name = canonicalize_name(req.name)
@@ -187,7 +233,7 @@ class Builder:
             self.empty_wheel(name, self.wanted.get(name) or "0", f"empty: {self.compiled.name} has no ruff package")
             return []
         pin = self.wanted.get(name)
-        world, rec = (self.compiled, self.compiled.show("ruff")) if name == "ruff" else self.pick(name, pin)
+        world, rec = (self.compiled, self.compiled.show("ruff")) if name == "ruff" else self.pick(name, pin, req.specifier)
         if rec is None:
             self.missing.append(f"{req.name} (looked for {self.debian_name(name)} in "
                                 f"{', '.join(w.name for w in self.worlds)})")
@@ -244,6 +290,10 @@ class Builder:
             info = os.path.join(sp, mine[0])
             meta_text, reqs = self.read_metadata(info)
             metadata = email.parser.Parser().parsestr(meta_text)
+            if metadata["Version"] in (None, "0.0.0", "0"):  # lost in Debian's build
+                version = upstream(rec["Version"])
+                meta_text = re.sub(r"(?m)^Version: .*$", f"Version: {version}", meta_text, count=1)
+                metadata = email.parser.Parser().parsestr(meta_text)
             others = [d for d in infos if d != mine[0]]
             files = {}
             skip_tops = set()
@@ -273,9 +323,13 @@ class Builder:
             for f in so:
                 del files[f]
             so = []
-        bad = [f for f in so if ".cpython-" in f and f".cpython-{self.abi[2:]}-" not in f]
-        if bad:
-            sys.exit(f"wheelhouse: {rec['Package']} ({world.name}) is built for another Python: {bad[:3]}")
+        # Debian builds for each Python it supports; the wheel keeps the target's.
+        others = [f for f in so if ".cpython-" in f and f".cpython-{self.abi[2:]}-" not in f]
+        for f in others:
+            del files[f]
+        so = [f for f in so if f not in others]
+        if others and not so and name not in OPTIONAL_COMPILED:
+            sys.exit(f"wheelhouse: {rec['Package']} ({world.name}) is built for another Python: {others[:3]}")
         tag = f"{self.abi}-{self.abi}-linux_x86_64" if so or scripts else "py3-none-any"
         dist = re.sub(r"[-_.]+", "_", metadata["Name"])
         version = metadata["Version"]
@@ -475,6 +529,16 @@ def main():
         log("note: " + note)
     if b.missing:
         sys.exit("wheelhouse: no Debian package for: " + "; ".join(b.missing))
+    # What pip will check: every requirement met by the version the index has.
+    conflicts = []
+    for parent, reqs in b.reqs_of.items():
+        for r in reqs:
+            dep = canonicalize_name(r.name)
+            if dep in b.done and b.done[dep] and r.specifier and (r.marker is None or r.marker.evaluate(dict(b.env, extra=""))):
+                if not satisfies(b.done[dep], r.specifier):
+                    conflicts.append(f"{parent} {b.done[parent]} needs {r.name}{r.specifier}, the index has {b.done[dep]}")
+    if conflicts:
+        sys.exit("wheelhouse: conflicting Debian builds: " + "; ".join(conflicts))
     b.index()
     shutil.rmtree(final, ignore_errors=True)
     os.rename(tmp_out, final)

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"os"
 	"os/exec"
-	"os/signal"
 	"syscall"
 
 	"github.com/spf13/afero"
@@ -18,11 +17,10 @@ import (
 
 func main() {
 	// SIGTERM too, so that a terminal in raw mode at a question is restored.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cli.SignalContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	interactive := term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd()))
 	code := cli.Run(ctx, cli.Env{
 		Args:        os.Args[1:],
-		Stdin:       os.Stdin,
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,
 		Fs:          afero.NewOsFs(),

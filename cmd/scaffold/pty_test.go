@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/generator"
 )
 
 // runAsScaffold makes the test binary act as scaffold when a test runs it
@@ -180,9 +181,8 @@ func TestTerminalAnswersAreWritten(t *testing.T) {
 	s.send(keyDown)
 	s.expect("> mysql")
 	s.send(keyEnter)
-	for _, q := range []string{"API authentication", "Example API resource", "API docs", "Celery", "CORS",
-		"Application server", "CI pipeline"} {
-		s.expect(q)
+	for _, q := range generator.Questions[4:] {
+		s.expect(q.Prompt)
 		s.send(keyEnter)
 	}
 	s.expect("Write the project?")
@@ -200,12 +200,12 @@ func TestTerminalAnswersAreWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := f.Answers
-	got := []string{*a.Name, *a.Python, *a.Django, *a.Database, *a.Auth, *a.Resource, *a.Server, *a.CI}
-	want := []string{"shop-api", "3.13", "5.2", "mysql", "token", "items", "gunicorn", "github"}
-	if strings.Join(got, " ") != strings.Join(want, " ") || !*a.APIDocs || *a.Celery || *a.CORS {
-		t.Errorf("answers %q (docs %v, celery %v, cors %v); want %q with the default switches\n%s",
-			got, *a.APIDocs, *a.Celery, *a.CORS, want, data)
+	want := generator.DefaultOptions()
+	want.Name, want.Database = "shop-api", "mysql"
+	for i, q := range generator.Questions {
+		if a := f.Answers[i]; a.Key != q.Key || a.Value != q.Get(want) {
+			t.Errorf("answer %s=%v; want %s=%v\n%s", a.Key, a.Value, q.Key, q.Get(want), data)
+		}
 	}
 }
 

@@ -7,14 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/afero"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/djscaffold/scaffold/internal/config"
-	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
 )
 
@@ -23,36 +24,56 @@ const (
 	ExitOK          = 0
 	ExitFailure     = 1
 	ExitUsage       = 2
-	ExitInterrupted = 130
+	ExitInterrupted = 130 // Ctrl-C, Esc at a question, or SIGINT
+	ExitTerminated  = 143 // SIGTERM
 )
 
 // Env is everything a command touches outside itself, so that tests can run
 // the whole CLI in memory.
 type Env struct {
 	Args   []string
-	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
 	Fs     afero.Fs
 	// Interactive is true when both stdin and stdout are terminals.
 	Interactive bool
 	// Color is true when stdout is a terminal and NO_COLOR is unset.
-	Color    bool
+	Color bool
+	// Prompter asks the questions when Interactive is true.
 	Prompter prompt.Prompter
 	// Rand is the source of the generated secrets: crypto/rand in main.
 	Rand io.Reader
-	// LookPath finds a program as exec.LookPath does. When it is nil,
-	// scaffold neither runs nor mentions other programs, such as git.
+	// LookPath finds a program as exec.LookPath does.
 	LookPath func(file string) (string, error)
 	// Exec runs other programs: SystemExec in main.
 	Exec ExecFunc
 }
 
-// UsageError is a mistake in how scaffold was called.
+// UsageError is a mistake in how scaffold was called: a flag, an
+// argument, or an answer given on the command line.
 type UsageError struct{ Err error }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
+
+// InterruptedError is a run that the user stopped: Ctrl-C or Esc at a
+// question, or a signal. Signal is nil for a question.
+type InterruptedError struct {
+	Signal os.Signal
+	Err    error
+}
+
+func (e *InterruptedError) Error() string { return "interrupted; nothing was written" }
+func (e *InterruptedError) Unwrap() error { return e.Err }
+
+// interrupted is the error of a run whose context was cancelled: the
+// cause given by SignalContext, or an interruption without a signal.
+func interrupted(ctx context.Context) error {
+	if ie, ok := errors.AsType[*InterruptedError](context.Cause(ctx)); ok {
+		return ie
+	}
+	return &InterruptedError{Err: ctx.Err()}
+}
 
 func usagef(format string, args ...any) error {
 	return &UsageError{Err: fmt.Errorf(format, args...)}
@@ -70,35 +91,42 @@ func Run(ctx context.Context, env Env) (code int) {
 	}()
 	root := newRootCommand(&env)
 	root.SetArgs(env.Args)
-	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return ExitOK
 	}
-	code = ExitCode(err)
-	if code == ExitInterrupted {
-		fmt.Fprintln(env.Stderr, "scaffold: interrupted; nothing was written")
-		return code
+	if ctx.Err() != nil {
+		// Whatever failed, it failed because the run was stopped.
+		err = interrupted(ctx)
+	}
+	var ie *InterruptedError
+	if errors.As(err, &ie) {
+		err = ie
 	}
 	fmt.Fprintf(env.Stderr, "scaffold: %s\n", oneLine(err.Error()))
-	return code
+	return ExitCode(err)
 }
 
-// ExitCode maps an error to the exit code scaffold reports for it.
+// ExitCode maps an error to the exit code scaffold reports for it, by its
+// kind alone: a usage error or a bad file the user wrote exits 2, an
+// interruption 130 (143 for SIGTERM), and anything else 1.
 func ExitCode(err error) int {
 	var (
-		usage  *UsageError
-		option *generator.OptionError
-		cfg    *config.Error
+		usage       *UsageError
+		userFile    *config.Error
+		interrupted *InterruptedError
 	)
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.Is(err, prompt.ErrInterrupted), errors.Is(err, context.Canceled):
+	case errors.As(err, &interrupted):
+		if interrupted.Signal == syscall.SIGTERM {
+			return ExitTerminated
+		}
 		return ExitInterrupted
-	case errors.As(err, &usage), errors.As(err, &option), errors.As(err, &cfg):
+	case errors.As(err, &usage), errors.As(err, &userFile):
 		return ExitUsage
 	}
 	return ExitFailure

@@ -3,66 +3,24 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
+	"os"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/prompt"
 )
-
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
-// run executes scaffold in memory with a fixed random source, from /work.
-func run(t testing.TB, fsys afero.Fs, args ...string) result {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := Run(context.Background(), Env{
-		Args: args, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-		Fs: fsys, Rand: rand.NewChaCha8([32]byte{7}),
-	})
-	return result{code, stdout.String(), stderr.String()}
-}
-
-func newFs(t testing.TB) afero.Fs {
-	t.Helper()
-	fsys := afero.NewMemMapFs()
-	if err := fsys.MkdirAll("/work", 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return afero.NewBasePathFs(fsys, "/work")
-}
-
-// tree reads every file under root into path -> content.
-func tree(t testing.TB, fsys afero.Fs, root string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := afero.Walk(fsys, root, func(p string, info fs.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		data, err := afero.ReadFile(fsys, p)
-		out[strings.TrimPrefix(p, root+"/")] = info.Mode().Perm().String() + " " + string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 func answersOf(t testing.TB, fsys afero.Fs, project string) string {
 	t.Helper()
-	data, err := afero.ReadFile(fsys, project+"/.scaffold.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
+	return readFile(t, fsys, project+"/.scaffold.yaml")
 }
 
 func TestNewWithDefaults(t *testing.T) {
@@ -114,17 +72,16 @@ func TestNewForceKeepsOtherFilesAndSecrets(t *testing.T) {
 	if err := afero.WriteFile(fsys, "myapi/notes.md", []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	env, _ := afero.ReadFile(fsys, "myapi/.env")
-	var stdout, stderr bytes.Buffer
-	code := Run(context.Background(), Env{Args: []string{"new", "myapi", "--yes", "--force", "--database", "sqlite"},
-		Stdout: &stdout, Stderr: &stderr, Fs: fsys, Rand: rand.NewChaCha8([32]byte{9})})
-	if code != ExitOK {
-		t.Fatalf("exit %d: %s", code, stderr.String())
+	secrets, _ := afero.ReadFile(fsys, "myapi/.env")
+	env := testEnv(fsys)
+	env.Rand = rand.NewChaCha8([32]byte{9})
+	if r := runEnv(context.Background(), env, "new", "myapi", "--yes", "--force", "--database", "sqlite"); r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	if data, _ := afero.ReadFile(fsys, "myapi/notes.md"); string(data) != "mine" {
 		t.Error("--force touched a file scaffold does not generate")
 	}
-	if data, _ := afero.ReadFile(fsys, "myapi/.env"); !bytes.Equal(data, env) {
+	if data, _ := afero.ReadFile(fsys, "myapi/.env"); !bytes.Equal(data, secrets) {
 		t.Error("--force replaced .env")
 	}
 	if !strings.Contains(answersOf(t, fsys, "myapi"), "database: sqlite") {
@@ -185,11 +142,18 @@ func TestReplayGivesTheSameFiles(t *testing.T) {
 
 func TestRunsDifferOnlyInSecrets(t *testing.T) {
 	fsys := newFs(t)
-	run(t, fsys, "new", "a1", "--yes")
-	var stderr bytes.Buffer
-	Run(context.Background(), Env{Args: []string{"new", "a1", "--yes", "-o", "second"}, Stdout: &bytes.Buffer{}, Stderr: &stderr,
-		Fs: fsys, Rand: rand.NewChaCha8([32]byte{42})})
+	if r := run(t, fsys, "new", "a1", "--yes"); r.code != ExitOK {
+		t.Fatalf("first run: exit %d: %s", r.code, r.stderr)
+	}
+	env := testEnv(fsys)
+	env.Rand = rand.NewChaCha8([32]byte{42})
+	if r := runEnv(context.Background(), env, "new", "a1", "--yes", "-o", "second"); r.code != ExitOK {
+		t.Fatalf("second run: exit %d: %s", r.code, r.stderr)
+	}
 	first, second := tree(t, fsys, "a1"), tree(t, fsys, "second/a1")
+	if len(first) != len(second) {
+		t.Fatalf("%d files, then %d", len(first), len(second))
+	}
 	var differ []string
 	for k, v := range first {
 		if second[k] != v {
@@ -197,8 +161,8 @@ func TestRunsDifferOnlyInSecrets(t *testing.T) {
 		}
 	}
 	sort.Strings(differ)
-	if got := strings.Join(differ, ","); got != ".env" && got != "" {
-		t.Errorf("files that differ between runs: %s; want only .env", got)
+	if got := strings.Join(differ, ","); got != ".env" {
+		t.Errorf("files that differ between runs: %q; want .env alone, with its own secrets", got)
 	}
 }
 
@@ -328,11 +292,10 @@ func TestOutputFolder(t *testing.T) {
 }
 
 func TestColourOnTerminal(t *testing.T) {
-	var stdout bytes.Buffer
-	Run(context.Background(), Env{Args: []string{"new", "myapi", "-y"}, Stdout: &stdout, Stderr: &bytes.Buffer{},
-		Fs: newFs(t), Rand: rand.NewChaCha8([32]byte{}), Color: true})
-	if !strings.Contains(stdout.String(), "\x1b[") {
-		t.Error("no colour with Color set")
+	env := testEnv(newFs(t))
+	env.Color = true
+	if r := runEnv(context.Background(), env, "new", "myapi", "-y"); r.code != ExitOK || !strings.Contains(r.stdout, "\x1b[") {
+		t.Errorf("exit %d; no colour with Color set:\n%s", r.code, r.stdout)
 	}
 }
 
@@ -358,8 +321,34 @@ func TestVersionAndCompletion(t *testing.T) {
 }
 
 func TestExitCode(t *testing.T) {
-	if ExitCode(context.Canceled) != ExitInterrupted {
-		t.Error("context.Canceled must exit 130")
+	for _, tc := range []struct {
+		err  error
+		want int
+	}{
+		{nil, ExitOK},
+		{errors.New("disk full"), ExitFailure},
+		{fmt.Errorf("wrapped: %w", &UsageError{Err: errors.New("bad flag")}), ExitUsage},
+		{&config.Error{File: "a.yaml", Msg: "bad"}, ExitUsage},
+		{&InterruptedError{Err: prompt.ErrInterrupted}, ExitInterrupted},
+		{&InterruptedError{Signal: os.Interrupt}, ExitInterrupted},
+		{&InterruptedError{Signal: syscall.SIGTERM}, ExitTerminated},
+		// An error is told by its kind, never by its words.
+		{errors.New("invalid value: interrupted"), ExitFailure},
+	} {
+		if got := ExitCode(tc.err); got != tc.want {
+			t.Errorf("ExitCode(%v) = %d; want %d", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestSignalsExitWithTheirCode(t *testing.T) {
+	for sig, want := range map[os.Signal]int{os.Interrupt: ExitInterrupted, syscall.SIGTERM: ExitTerminated} {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		cancel(&InterruptedError{Signal: sig, Err: context.Canceled})
+		r := runEnv(ctx, testEnv(newFs(t)), "new", "myapi", "--yes")
+		if r.code != want || r.stderr != "scaffold: interrupted; nothing was written\n" {
+			t.Errorf("%v: exit %d, stderr %q; want %d", sig, r.code, r.stderr, want)
+		}
 	}
 }
 
@@ -386,10 +375,11 @@ func BenchmarkNewOnDisk(b *testing.B) {
 }
 
 func TestPanicBecomesOneLine(t *testing.T) {
-	var stderr bytes.Buffer
+	env := testEnv(newFs(t))
 	// A nil random source makes rendering the secrets panic.
-	code := Run(context.Background(), Env{Args: []string{"new", "myapi", "--yes"}, Stdout: &bytes.Buffer{}, Stderr: &stderr, Fs: newFs(t)})
-	if code != ExitFailure || !strings.HasPrefix(stderr.String(), "scaffold: internal error:") || strings.Count(stderr.String(), "\n") != 1 {
-		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	env.Rand = nil
+	r := runEnv(context.Background(), env, "new", "myapi", "--yes")
+	if r.code != ExitFailure || !strings.HasPrefix(r.stderr, "scaffold: internal error:") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -11,11 +9,10 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
-	"github.com/djscaffold/scaffold/internal/generator"
 )
 
 func newDiffCommand(env *Env) *cobra.Command {
-	var templateDir string
+	var packDir string
 	cmd := &cobra.Command{
 		Use:   "diff [PROJECT_DIR]",
 		Short: "Show how a generated project differs from what its templates generate now",
@@ -48,107 +45,35 @@ for CI: commit a generated project and run scaffold diff on it.`,
 			if len(args) == 1 {
 				dir = args[0]
 			}
-			return runDiff(cmd, env, dir, templateDir)
+			return runDiff(env, dir, packDir)
 		},
 	}
-	cmd.Flags().StringVar(&templateDir, "template", "", "template pack `DIR` to compare with, instead of the one .scaffold.yaml records")
+	cmd.Flags().StringVar(&packDir, "template", "", "template pack `DIR` to compare with, instead of the one .scaffold.yaml records")
 	return cmd
 }
 
-func runDiff(cmd *cobra.Command, env *Env, dir, templateDir string) error {
-	info, err := env.Fs.Stat(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return usagef("project folder %s does not exist; pass the folder of a project scaffold generated", dir)
-	case err != nil:
-		return fmt.Errorf("check %s: %w", dir, err)
-	case !info.IsDir():
-		return usagef("%s is not a folder; pass the folder of a project scaffold generated", dir)
-	}
-	cfgName := filepath.Join(dir, config.FileName)
-	if _, err := env.Fs.Stat(cfgName); errors.Is(err, fs.ErrNotExist) {
-		return usagef("%s has no %s, so scaffold cannot tell how it was generated; pass the folder of a project scaffold generated", dir, config.FileName)
-	}
-	cfg, err := loadConfig(env.Fs, cfgName)
+func runDiff(env *Env, dir, packDir string) error {
+	r, err := resolve(env, request{Project: dir, PackDir: packDir})
 	if err != nil {
 		return err
 	}
-	if cfg.Answers.Name == nil {
-		return &config.Error{File: cfgName, Msg: "answers.name is missing; add the project's name"}
-	}
-	opts := generator.DefaultOptions()
-	generator.Apply(&opts, cfg.Answers)
-	given := answered{cfg: cfg, cfgSet: cfg.Answers.Keys()}
-	if err := opts.Validate(); err != nil {
-		return given.locate(err)
-	}
-	tmplPack, err := loadPack(env.Fs, templateDir, cfg)
+	// A newer scaffold that renders the same files is no change.
+	plan, err := renderProject(env, r, r.Recorded.ScaffoldVersion)
 	if err != nil {
-		return err
-	}
-	extra, err := gatherExtra(tmplPack, cfg, nil)
-	if err != nil {
-		return err
-	}
-	if err := extra.takeDefaults(); err != nil {
-		return err
-	}
-	opts.Extra = extra.values
-	tmpl, err := packTemplate(tmplPack, dir)
-	if err != nil {
-		return err
-	}
-	plan, err := generator.Render(opts, tmpl, env.Rand)
-	if err != nil {
-		return err
-	}
-	if err := keepRecorded(plan, cfg, tmplPack.Dir); err != nil {
 		return err
 	}
 	changes, err := diff.Compare(env.Fs, dir, plan)
 	if err != nil {
 		return err
 	}
-	out := cmd.OutOrStdout()
 	if len(changes) == 0 {
-		_, err := fmt.Fprintf(out, "%s matches what its templates generate (%d files compared)\n", dir, diff.Compared(plan))
+		_, err := fmt.Fprintf(env.Stdout, "%s matches what its templates generate (%d files compared)\n", dir, diff.Compared(plan))
 		return err
 	}
-	if err := diff.Write(out, changes); err != nil {
+	if err := diff.Write(env.Stdout, changes); err != nil {
 		return err
 	}
-	return newDiffersError(dir, templateDir, opts.Name, changes)
-}
-
-// keepRecorded puts in the rendered .scaffold.yaml what the project on
-// disk records that is no change: its scaffold version, so that upgrading
-// scaffold alone is none, and its template.path when that names packDir,
-// the folder of the pack rendered, however differently it is written.
-func keepRecorded(plan generator.Plan, cfg *config.File, packDir string) error {
-	for i, f := range plan.Files {
-		if f.Path != config.FileName {
-			continue
-		}
-		rendered, err := config.Parse(f.Path, f.Data)
-		if err != nil {
-			return fmt.Errorf("read the rendered %s: %w", f.Path, err)
-		}
-		rendered.ScaffoldVersion = cfg.ScaffoldVersion
-		if cfg.Template.Path != "" && packDir != "" && sameFolder(recordedPack(cfg), packDir) {
-			rendered.Template.Path = cfg.Template.Path
-		}
-		if plan.Files[i].Data, err = config.Marshal(rendered); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// sameFolder reports whether two paths name the same folder.
-func sameFolder(a, b string) bool {
-	absA, errA := filepath.Abs(a)
-	absB, errB := filepath.Abs(b)
-	return errA == nil && errB == nil && absA == absB
+	return newDiffersError(dir, packDir, r.Options.Name, changes)
 }
 
 // DiffersError reports that a project differs from what its templates
@@ -168,7 +93,7 @@ func (e *DiffersError) Error() string {
 	return msg
 }
 
-func newDiffersError(dir, templateDir, name string, changes []diff.Change) error {
+func newDiffersError(dir, packDir, name string, changes []diff.Change) error {
 	e := &DiffersError{Dir: dir}
 	for _, c := range changes {
 		if c.Kind == diff.Missing {
@@ -184,8 +109,8 @@ func newDiffersError(dir, templateDir, name string, changes []diff.Change) error
 		if parent := filepath.Join(dir, ".."); parent != "." {
 			parts = append(parts, "-o", parent)
 		}
-		if templateDir != "" {
-			parts = append(parts, "--template", templateDir)
+		if packDir != "" {
+			parts = append(parts, "--template", packDir)
 		}
 		e.Regenerate = strings.Join(parts, " ")
 	}

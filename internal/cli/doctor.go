@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"os/exec"
 	"strings"
 	"sync"
 
@@ -41,9 +40,6 @@ type check struct {
 }
 
 func runDoctor(ctx context.Context, t tools, out printer) error {
-	if t.lookPath == nil {
-		t.lookPath = func(string) (string, error) { return "", exec.ErrNotFound }
-	}
 	var (
 		client, server, compose, git check
 		wg                           sync.WaitGroup
@@ -52,8 +48,8 @@ func runDoctor(ctx context.Context, t tools, out printer) error {
 	wg.Go(func() { compose = t.checkCompose(ctx) })
 	wg.Go(func() { git = t.checkGit(ctx) })
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
+	if ctx.Err() != nil {
+		return interrupted(ctx)
 	}
 
 	ready := true

@@ -1,10 +1,8 @@
-package cli_test
+package cli
 
 import (
 	"strings"
 	"testing"
-
-	"github.com/djscaffold/scaffold/internal/cli"
 )
 
 func TestDoctor(t *testing.T) {
@@ -13,25 +11,25 @@ func TestDoctor(t *testing.T) {
 		code   int
 		want   []string
 	}{
-		"ready": {func(*fakeMachine) {}, cli.ExitOK,
+		"ready": {func(*fakeMachine) {}, ExitOK,
 			[]string{"✔ Docker client   28.0.1", "✔ Docker server   28.0.1", "✔ Docker Compose  2.33.1", "✔ git             2.47.1", "Ready"}},
 		"no server": {func(m *fakeMachine) {
 			m.results["docker version --format "+dockerFmt] = fails("28.0.1|\n",
 				"Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n")
-		}, cli.ExitFailure,
+		}, ExitFailure,
 			[]string{"✔ Docker client   28.0.1", "✘ Docker server   not reachable: Cannot connect to the Docker daemon", "systemctl start docker"}},
 		"no permission": {func(m *fakeMachine) {
 			m.results["docker version --format "+dockerFmt] = fails("28.0.1|\n",
 				"permission denied while trying to connect to the Docker daemon socket\n")
-		}, cli.ExitFailure,
+		}, ExitFailure,
 			[]string{"✘ Docker server   not reachable: permission denied", "usermod -aG docker"}},
 		"no compose": {func(m *fakeMachine) {
 			m.results["docker compose version --short"] = fails("", "docker: unknown command: docker compose\n")
-		}, cli.ExitFailure,
+		}, ExitFailure,
 			[]string{"✘ Docker Compose  the Compose v2 plugin is not installed", "https://docs.docker.com/compose/install/"}},
-		"no docker": {func(m *fakeMachine) { m.installed["docker"] = false }, cli.ExitFailure,
+		"no docker": {func(m *fakeMachine) { m.installed["docker"] = false }, ExitFailure,
 			[]string{"✘ Docker client   not found", "✘ Docker server   needs the Docker client", "✘ Docker Compose  needs the Docker client"}},
-		"no git": {func(m *fakeMachine) { m.installed["git"] = false }, cli.ExitOK,
+		"no git": {func(m *fakeMachine) { m.installed["git"] = false }, ExitOK,
 			[]string{"! git             not found", "Ready"}},
 		"old compose": {func(m *fakeMachine) {
 			m.results["docker compose version --short"] = prints("v2.24.3\n")
@@ -66,10 +64,10 @@ func TestDoctor(t *testing.T) {
 					t.Errorf("stdout lacks %q:\n%s", want, stdout)
 				}
 			}
-			if tc.code != cli.ExitOK && strings.Count(stderr, "\n") != 1 {
+			if tc.code != ExitOK && strings.Count(stderr, "\n") != 1 {
 				t.Errorf("stderr %q; want one line", stderr)
 			}
-			if tc.code == cli.ExitOK && stderr != "" {
+			if tc.code == ExitOK && stderr != "" {
 				t.Errorf("stderr %q; want nothing", stderr)
 			}
 		})

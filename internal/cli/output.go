@@ -95,30 +95,16 @@ func (p printer) composeHint(c check) error {
 
 const installDockerURL = "https://docs.docker.com/compose/install/"
 
-// summary lists every answer before the project is written: the builtin
-// ones, then the rows of a template pack's own.
-func (p printer) summary(o generator.Options, target string, packRows [][2]string) error {
-	resource := "none"
-	if o.Resource != "" {
-		resource = fmt.Sprintf("%s, at /api/%s/", o.Resource, o.Resource)
+// summary lists every answer before the project is written, in the order
+// of the questions: the builtin ones, then a template pack's own.
+func (p printer) summary(questions []generator.Question, o generator.Options, target string) error {
+	var rows [][2]string
+	for _, q := range questions {
+		rows = append(rows, [2]string{q.Title, q.Display(o)})
+		if q.FileKey() == "answers.name" && target != o.Name {
+			rows = append(rows, [2]string{"Folder", target})
+		}
 	}
-	rows := [][2]string{{"Name", o.Name}}
-	if target != o.Name {
-		rows = append(rows, [2]string{"Folder", target})
-	}
-	rows = append(rows, [][2]string{
-		{"Python", o.Python},
-		{"Django", o.Django},
-		{"Database", o.Database},
-		{"Auth", o.Auth},
-		{"Resource", resource},
-		{"API docs", yesNo(o.APIDocs)},
-		{"Celery", yesNo(o.Celery)},
-		{"CORS", yesNo(o.CORS)},
-		{"Server", o.Server},
-		{"CI", o.CI},
-	}...)
-	rows = append(rows, packRows...)
 	width := 0
 	for _, r := range rows {
 		width = max(width, len(r[0]))
@@ -132,11 +118,4 @@ func (p printer) summary(o generator.Options, target string, packRows [][2]strin
 		}
 	}
 	return p.printf("\n")
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }

@@ -1,28 +1,15 @@
 package cli
 
 import (
-	"bytes"
-	"context"
-	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/spf13/afero"
 
+	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
 )
-
-// runWith runs scaffold like run, in a terminal where p answers the questions.
-func runWith(t testing.TB, fsys afero.Fs, p prompt.Prompter, args ...string) result {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := Run(context.Background(), Env{
-		Args: args, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-		Fs: fsys, Interactive: true, Prompter: p, Rand: rand.NewChaCha8([32]byte{7}),
-	})
-	return result{code, stdout.String(), stderr.String()}
-}
 
 const acmePack = `name: acme-django
 version: 1.2.0
@@ -50,27 +37,6 @@ func acmeFs(t *testing.T) afero.Fs {
 	writeFile(t, fsys, "acme/files/{{if .Extra.pager}}ops{{end}}/pager.yaml.tmpl", "service: {{ .Slug }}\n")
 	writeFile(t, fsys, "acme/files/bin/check.sh", "#!/bin/sh\nexit 0\n")
 	return fsys
-}
-
-func writeFile(t *testing.T, fsys afero.Fs, name, data string) {
-	t.Helper()
-	if err := afero.WriteFile(fsys, name, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func readFile(t *testing.T, fsys afero.Fs, name string) string {
-	t.Helper()
-	data, err := afero.ReadFile(fsys, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
-}
-
-func exists(fsys afero.Fs, name string) bool {
-	ok, _ := afero.Exists(fsys, name)
-	return ok
 }
 
 func TestNewWithPack(t *testing.T) {
@@ -189,9 +155,9 @@ func TestNewPackUsageErrors(t *testing.T) {
 		{"--set without =", []string{"new", "shop", "--yes", "--template", "acme", "--set", "team"},
 			`scaffold: --set "team": write it as KEY=VALUE, such as --set team=payments`},
 		{"bad bool", []string{"new", "shop", "--yes", "--template", "acme", "--set", "pager=maybe"},
-			`scaffold: --set pager: bad answer: "maybe" is not true or false`},
+			`scaffold: invalid value "maybe" for --set pager: use true or false`},
 		{"bad choice", []string{"new", "shop", "--yes", "--template", "acme", "--set", "pager=true", "--set", "tier=tin"},
-			`scaffold: --set tier: bad answer: "tin" is not one of gold, silver`},
+			`scaffold: invalid value "tin" for --set tier: choose one of gold, silver`},
 		{"--no-input without an answer", []string{"new", "shop", "--no-input", "--template", "acme"},
 			`scaffold: template pack acme-django 1.2.0 asks "pager", which has no default; answer it with --set pager=VALUE`},
 		{"--yes without an answer", []string{"new", "shop", "--yes", "--template", "acme"},
@@ -225,8 +191,9 @@ func TestNewPackAnswersFile(t *testing.T) {
 	}{
 		{"unknown key", "extra:\n  teem: x\n",
 			`answers.yaml line 4: extra.teem: no question "teem" in template pack acme-django 1.2.0 (questions: team, pager, tier); remove it, or use the pack that asks it with --template`},
-		{"wrong type", "extra:\n  pager: \"yes\"\n", `answers.yaml line 4: extra.pager: bad answer: "yes" is not true or false`},
-		{"number for a string", "extra:\n  pager: true\n  team: 42\n", `answers.yaml line 5: extra.team: bad answer: 42 is not a string; quote it`},
+		{"wrong type", "extra:\n  pager: \"yes\"\n", `answers.yaml line 4: extra.pager: "yes" is not a boolean (true or false)`},
+		{"a list for a string", "extra:\n  pager: true\n  team: [a]\n", `answers.yaml line 5: extra.team: want a string, not a list`},
+		{"not a choice", "extra:\n  pager: true\n\n  tier: tin\n", `answers.yaml line 6: invalid tier "tin": choose one of gold, silver`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,6 +205,28 @@ func TestNewPackAnswersFile(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("a number for a string, as written", func(t *testing.T) {
+		fsys := acmeFs(t)
+		writeFile(t, fsys, "answers.yaml", "answers:\n  name: shop\nextra:\n  pager: false\n  team: 042\n  tier: gold\n")
+		if r := run(t, fsys, "new", "--config", "answers.yaml", "--no-input", "--template", "acme"); r.code != ExitOK {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		if got := readFile(t, fsys, "shop/OWNERS"); got != "team: 042\ntier: gold\n" {
+			t.Errorf("OWNERS = %q; want the team as the answers file writes it", got)
+		}
+		if got := readFile(t, fsys, "shop/.scaffold.yaml"); !strings.Contains(got, "  team: \"042\"\n") {
+			t.Errorf("the team is not recorded as text:\n%s", got)
+		}
+	})
+
+	t.Run("a bad choice that --set replaces", func(t *testing.T) {
+		fsys := acmeFs(t)
+		writeFile(t, fsys, "answers.yaml", "answers:\n  name: shop\nextra:\n  pager: false\n  tier: tin\n")
+		if r := run(t, fsys, "new", "--config", "answers.yaml", "--no-input", "--template", "acme", "--set", "tier=gold"); r.code != ExitOK {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+	})
 
 	t.Run("answers and --set", func(t *testing.T) {
 		fsys := acmeFs(t)
@@ -288,54 +277,14 @@ func TestNewBadPackWritesNothing(t *testing.T) {
 	}
 }
 
-// packPrompter answers from a script and records what it was asked.
-type packPrompter struct {
-	asked   []string
-	answers map[string]any
-}
-
-func (p *packPrompter) answer(msg string) any {
-	p.asked = append(p.asked, msg)
-	return p.answers[msg]
-}
-
-func (p *packPrompter) Input(q prompt.Input) (string, error) {
-	a, _ := p.answer(q.Message).(string)
-	if a == "" {
-		a = q.Default
-	}
-	if q.Validate != nil {
-		if err := q.Validate(a); err != nil {
-			return "", err
-		}
-	}
-	return a, nil
-}
-
-func (p *packPrompter) Select(q prompt.Select) (string, error) {
-	a, _ := p.answer(q.Message).(string)
-	if a == "" {
-		a = q.Default
-	}
-	return a, nil
-}
-
-func (p *packPrompter) Confirm(q prompt.Confirm) (bool, error) {
-	a, ok := p.answer(q.Message).(bool)
-	if !ok {
-		a = q.Default
-	}
-	return a, nil
-}
-
 func TestNewAsksPackQuestions(t *testing.T) {
 	fsys := acmeFs(t)
-	p := &packPrompter{answers: map[string]any{"pager": true, "tier": "gold"}}
-	r := runWith(t, fsys, p, "new", "shop", "--template", "acme", "--set", "team=payments")
+	p := prompt.NewFake(map[string]any{"pager": true, "tier": "gold"})
+	r := runAsked(t, fsys, p, "new", "shop", "--template", "acme", "--set", "team=payments")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if got := strings.Join(p.asked, ", "); !strings.HasSuffix(got, "pager, tier, Write the project?") || strings.Contains(got, "Owning team") {
+	if got, want := strings.Join(p.Names(), ", "), strings.Join(append(builtinKeys()[1:], "pager", "tier", "write"), ", "); got != want {
 		t.Errorf("asked %q; want the pack's unanswered questions after the builtin ones, in order, then the confirmation", got)
 	}
 	if got := readFile(t, fsys, "shop/OWNERS"); got != "team: payments\ntier: gold\n" {
@@ -348,14 +297,14 @@ func TestNewAsksPackQuestions(t *testing.T) {
 
 func TestPackQuestionsAloneAskToConfirm(t *testing.T) {
 	fsys := acmeFs(t)
-	p := &packPrompter{answers: map[string]any{"pager": false}}
-	r := runWith(t, fsys, p, "new", "shop", "--template", "acme", "--set", "team=payments", "--set", "tier=gold",
-		"--python", "3.13", "--django", "5.2", "--database", "sqlite", "--auth", "jwt", "--no-resource",
-		"--api-docs", "--celery=false", "--cors=false", "--server", "gunicorn", "--ci", "none")
+	p := prompt.NewFake(map[string]any{"pager": false})
+	o := generator.DefaultOptions()
+	o.Name = "shop"
+	r := runAsked(t, fsys, p, append(flagsOf(o), "--template", "acme", "--set", "team=payments", "--set", "tier=gold")...)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if got := strings.Join(p.asked, ", "); got != "pager, Write the project?" {
+	if got := strings.Join(p.Names(), ", "); got != "pager, write" {
 		t.Errorf("asked %q; want the one unanswered pack question, then the confirmation", got)
 	}
 }
@@ -363,7 +312,7 @@ func TestPackQuestionsAloneAskToConfirm(t *testing.T) {
 func TestAskPackQuestionRequiresAnAnswer(t *testing.T) {
 	fsys := afero.NewMemMapFs()
 	writeFile(t, fsys, "p/pack.yaml", "name: p\nversion: 1.0.0\nquestions:\n  - name: team\n")
-	r := runWith(t, fsys, &packPrompter{}, "new", "shop", "--template", "p")
+	r := runAsked(t, fsys, prompt.NewFake(nil), "new", "shop", "--template", "p")
 	if r.code != ExitFailure || !strings.Contains(r.stderr, "this question has no default; type an answer") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}

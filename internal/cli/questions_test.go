@@ -1,161 +1,115 @@
-package cli_test
+package cli
 
 import (
-	"bytes"
-	"context"
 	"errors"
-	"io/fs"
-	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/spf13/afero"
 
-	"github.com/djscaffold/scaffold/internal/cli"
-	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/golden"
 	"github.com/djscaffold/scaffold/internal/prompt"
 )
-
-// promptRun is one run of scaffold in a terminal whose questions a Fake answers.
-type promptRun struct {
-	code   int
-	stdout string
-	stderr string
-	fs     afero.Fs
-	fake   *prompt.Fake
-}
-
-func runWithPrompts(t *testing.T, fsys afero.Fs, fake *prompt.Fake, args ...string) promptRun {
-	t.Helper()
-	if fsys == nil {
-		fsys = afero.NewMemMapFs()
-	}
-	var stdout, stderr bytes.Buffer
-	code := cli.Run(context.Background(), cli.Env{
-		Args:        args,
-		Stdin:       strings.NewReader(""),
-		Stdout:      &stdout,
-		Stderr:      &stderr,
-		Fs:          fsys,
-		Interactive: true,
-		Prompter:    fake,
-		Rand:        rand.NewChaCha8([32]byte{}),
-	})
-	if code == cli.ExitOK && len(fake.Answers) > 0 {
-		t.Errorf("%d scripted answers left over; asked %q", len(fake.Answers), fake.Messages())
-	}
-	return promptRun{code: code, stdout: stdout.String(), stderr: stderr.String(), fs: fsys, fake: fake}
-}
-
-// answersIn reads the answers of the project written to dir.
-func answersIn(t *testing.T, fsys afero.Fs, dir string) config.Answers {
-	t.Helper()
-	data, err := afero.ReadFile(fsys, dir+"/.scaffold.yaml")
-	if err != nil {
-		t.Fatalf("read answers: %v", err)
-	}
-	f, err := config.Parse(".scaffold.yaml", data)
-	if err != nil {
-		t.Fatalf("parse answers: %v", err)
-	}
-	return f.Answers
-}
 
 // filesIn lists every file on fsys.
 func filesIn(t *testing.T, fsys afero.Fs) []string {
 	t.Helper()
-	var files []string
-	err := afero.Walk(fsys, "/", func(path string, info fs.FileInfo, err error) error {
-		if err == nil && !info.IsDir() {
-			files = append(files, path)
+	return slices.Sorted(func(yield func(string) bool) {
+		for name := range tree(t, fsys, "/") {
+			if !yield(name) {
+				return
+			}
 		}
-		return err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
 }
 
-// allQuestions are the messages of the questions, in the order asked.
-var allQuestions = []string{
-	"Project name", "Python version", "Django version", "Database", "API authentication",
-	"Example API resource", "API docs (OpenAPI schema and Swagger UI)?", "Celery worker?",
-	"CORS headers?", "Application server", "CI pipeline", "Write the project?",
+// flagsOf is the scaffold new command line that answers every builtin
+// question as o does.
+func flagsOf(o generator.Options) []string {
+	return strings.Fields(strings.TrimPrefix(golden.Command(o), "scaffold "))
 }
 
-func defaults(n int) []any {
-	out := make([]any, n)
-	for i := range out {
-		out[i] = prompt.Default
+// hasRow reports whether the summary in stdout shows value for title.
+func hasRow(stdout, title, value string) bool {
+	return regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(title) + ` +` + regexp.QuoteMeta(value) + `$`).MatchString(stdout)
+}
+
+// builtinKeys are the keys of the builtin questions, in the order asked.
+func builtinKeys() []string {
+	var keys []string
+	for _, q := range generator.Questions {
+		keys = append(keys, q.Key)
 	}
-	return out
+	return keys
 }
 
 func TestQuestionsInOrderWithHelp(t *testing.T) {
-	fake := prompt.NewFake(append([]any{"myapi"}, defaults(11)...)...)
-	r := runWithPrompts(t, nil, fake, "new")
-	if r.code != cli.ExitOK {
+	fake := prompt.NewFake(map[string]any{"name": "myapi"})
+	r := runAsked(t, nil, fake, "new")
+	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
-	if got := fake.Messages(); !slices.Equal(got, allQuestions) {
-		t.Errorf("questions:\n got %q\nwant %q", got, allQuestions)
+	if got, want := fake.Names(), append(builtinKeys(), "write"); !slices.Equal(got, want) {
+		t.Errorf("questions:\n got %q\nwant %q", got, want)
 	}
-	for _, q := range fake.Asked {
-		if q.Help == "" || strings.Contains(q.Help, "\n") {
-			t.Errorf("%q: help %q; want one line", q.Message, q.Help)
+	for i, q := range generator.Questions {
+		if asked := fake.Asked[i]; asked.Message != q.Prompt || asked.Help == "" || strings.Contains(asked.Help, "\n") {
+			t.Errorf("%s: asked %q with help %q; want %q and one line of help", q.Key, asked.Message, asked.Help, q.Prompt)
 		}
 	}
-	want := generator.AnswersOf(func() generator.Options { o := generator.DefaultOptions(); o.Name = "myapi"; return o }())
-	if got := answersIn(t, r.fs, "myapi"); !sameAnswers(got, want) {
-		t.Errorf("Enter everywhere: answers %s; want the defaults %s", dump(got), dump(want))
+	want := generator.DefaultOptions()
+	want.Name = "myapi"
+	got := answersIn(t, r.fs, "myapi")
+	for _, q := range generator.Questions {
+		if got[q.Key] != q.Get(want) {
+			t.Errorf("Enter everywhere: %s = %v; want the default %v", q.Key, got[q.Key], q.Get(want))
+		}
 	}
 }
 
 func TestQuestionsAnsweredByFlagsOrConfigAreSkipped(t *testing.T) {
 	fsys := afero.NewMemMapFs()
-	cfg := "answers:\n  auth: jwt\n  ci: gitlab\n"
-	if err := afero.WriteFile(fsys, "answers.yaml", []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fake := prompt.NewFake(append(defaults(3), true)...)
-	r := runWithPrompts(t, fsys, fake, "new", "shop", "--config", "answers.yaml",
+	writeFile(t, fsys, "answers.yaml", "answers:\n  auth: jwt\n  ci: gitlab\n")
+	fake := prompt.NewFake(map[string]any{"write": true})
+	r := runAsked(t, fsys, fake, "new", "shop", "--config", "answers.yaml",
 		"--python", "3.12", "--database", "mysql", "--no-resource", "--celery", "--api-docs=false")
-	if r.code != cli.ExitOK {
+	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
-	want := []string{"Django version", "CORS headers?", "Application server", "Write the project?"}
-	if got := fake.Messages(); !slices.Equal(got, want) {
+	given := []string{"name", "python", "database", "resource", "celery", "api_docs", "auth", "ci"}
+	want := slices.DeleteFunc(append(builtinKeys(), "write"), func(k string) bool { return slices.Contains(given, k) })
+	if got := fake.Names(); !slices.Equal(got, want) {
 		t.Errorf("questions:\n got %q\nwant %q", got, want)
 	}
-	a := answersIn(t, r.fs, "shop")
-	if *a.Python != "3.12" || *a.Database != "mysql" || *a.Resource != "" || !*a.Celery || *a.APIDocs ||
-		*a.Auth != "jwt" || *a.CI != "gitlab" {
-		t.Errorf("answers %s lost a flag or the answers file", dump(a))
+	a := answersIn(t, fsys, "shop")
+	if a["python"] != "3.12" || a["database"] != "mysql" || a["resource"] != "" || a["celery"] != true ||
+		a["api_docs"] != false || a["auth"] != "jwt" || a["ci"] != "gitlab" {
+		t.Errorf("answers %v lost a flag or the answers file", a)
 	}
 }
 
 func TestDjangoChoicesFollowPython(t *testing.T) {
-	for _, py := range generator.PythonChoice.Values {
+	python, _ := generator.QuestionByKey("python")
+	for _, py := range python.Values {
 		t.Run(py, func(t *testing.T) {
-			fake := prompt.NewFake("myapi", py, prompt.ErrInterrupted)
-			runWithPrompts(t, nil, fake, "new")
+			fake := prompt.NewFake(map[string]any{"name": "myapi", "python": py, "django": prompt.ErrInterrupted})
+			runAsked(t, nil, fake, "new")
 			if len(fake.Asked) != 3 {
-				t.Fatalf("asked %q", fake.Messages())
+				t.Fatalf("asked %q", fake.Names())
 			}
-			django := fake.Asked[2]
-			if want := generator.DjangoVersionsFor(py); !slices.Equal(django.Options, want) {
-				t.Errorf("Python %s: Django options %q; want %q", py, django.Options, want)
+			if want := generator.DjangoVersionsFor(py); !slices.Equal(fake.Asked[2].Options, want) {
+				t.Errorf("Python %s: Django options %q; want %q", py, fake.Asked[2].Options, want)
 			}
 		})
 	}
 	t.Run("django given", func(t *testing.T) {
-		fake := prompt.NewFake("myapi", prompt.ErrInterrupted)
-		runWithPrompts(t, nil, fake, "new", "--django", "6.1")
+		fake := prompt.NewFake(map[string]any{"name": "myapi", "python": prompt.ErrInterrupted})
+		runAsked(t, nil, fake, "new", "--django", "6.1")
 		var want []string
-		for _, py := range generator.PythonChoice.Values {
+		for _, py := range python.Values {
 			if slices.Contains(generator.DjangoVersionsFor(py), "6.1") {
 				want = append(want, py)
 			}
@@ -168,12 +122,10 @@ func TestDjangoChoicesFollowPython(t *testing.T) {
 
 func TestBadNameIsAskedAgain(t *testing.T) {
 	fsys := afero.NewMemMapFs()
-	if err := afero.WriteFile(fsys, "taken/README", []byte("mine\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fake := prompt.NewFake(append([]any{"1bad", "my api", "django", "taken", "good-name"}, defaults(11)...)...)
-	r := runWithPrompts(t, fsys, fake, "new")
-	if r.code != cli.ExitOK {
+	writeFile(t, fsys, "taken/README", "mine\n")
+	fake := prompt.NewFake(map[string]any{"name": []any{"1bad", "my api", "django", "taken", "good-name"}})
+	r := runAsked(t, fsys, fake, "new")
+	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
 	refused := fake.Asked[0].Refused
@@ -181,49 +133,47 @@ func TestBadNameIsAskedAgain(t *testing.T) {
 		t.Fatalf("refused %v; want the four bad names", refused)
 	}
 	for _, err := range refused[:3] {
-		var oe *generator.OptionError
-		if !errors.As(err, &oe) {
+		if _, ok := errors.AsType[*generator.OptionError](err); !ok {
 			t.Errorf("refused with %v; want a *generator.OptionError", err)
 		}
 	}
 	if !errors.Is(refused[3], generator.ErrTargetNotEmpty) || strings.Contains(refused[3].Error(), "--force") {
 		t.Errorf("a taken folder was refused with %q; want ErrTargetNotEmpty, without suggesting --force", refused[3])
 	}
-	if got := answersIn(t, r.fs, "good-name"); *got.Name != "good-name" {
-		t.Errorf("name %q; want good-name", *got.Name)
+	if got := answersIn(t, fsys, "good-name"); got["name"] != "good-name" {
+		t.Errorf("name %q; want good-name", got["name"])
 	}
 }
 
 func TestBadResourceIsAskedAgainAndNoneMeansNone(t *testing.T) {
-	fake := prompt.NewFake("myapi", prompt.Default, prompt.Default, prompt.Default, prompt.Default,
-		"Blog Posts", "admin", "none", prompt.Default, prompt.Default, prompt.Default, prompt.Default, prompt.Default, true)
-	r := runWithPrompts(t, nil, fake, "new")
-	if r.code != cli.ExitOK {
+	fake := prompt.NewFake(map[string]any{"name": "myapi", "resource": []any{"Blog Posts", "admin", "none"}})
+	r := runAsked(t, nil, fake, "new")
+	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
-	if refused := fake.Asked[5].Refused; len(refused) != 2 {
+	if refused := fake.Asked[slices.Index(fake.Names(), "resource")].Refused; len(refused) != 2 {
 		t.Errorf("refused %v; want the two bad resources", refused)
 	}
-	if got := answersIn(t, r.fs, "myapi"); *got.Resource != "" {
-		t.Errorf("resource %q; want none", *got.Resource)
+	if got := answersIn(t, r.fs, "myapi"); got["resource"] != "" {
+		t.Errorf("resource %q; want none", got["resource"])
 	}
-	if !strings.Contains(r.stdout, "Resource  none") {
+	if !hasRow(r.stdout, "Resource", "none") {
 		t.Errorf("the summary does not say there is no resource:\n%s", r.stdout)
 	}
 }
 
 func TestSummaryShowsEveryAnswer(t *testing.T) {
-	fake := prompt.NewFake("myapi", true)
-	r := runWithPrompts(t, nil, fake, "new", "-o", "work", "--python", "3.14", "--django", "6.1",
+	fake := prompt.NewFake(map[string]any{"name": "myapi", "write": true})
+	r := runAsked(t, nil, fake, "new", "-o", "work", "--python", "3.14", "--django", "6.1",
 		"--database", "sqlite", "--auth", "session", "--resource", "books", "--api-docs=false",
 		"--celery", "--cors", "--server", "uvicorn", "--ci", "none")
-	if r.code != cli.ExitOK {
+	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{"Name      myapi", "Folder    work/myapi", "Python    3.14", "Django    6.1",
-		"Database  sqlite", "Auth      session", "Resource  books, at /api/books/", "API docs  no",
-		"Celery    yes", "CORS      yes", "Server    uvicorn", "CI        none"} {
-		if !strings.Contains(r.stdout, want) {
+	for _, want := range [][2]string{{"Name", "myapi"}, {"Folder", "work/myapi"}, {"Python", "3.14"}, {"Django", "6.1"},
+		{"Database", "sqlite"}, {"Auth", "session"}, {"Resource", "books, at /api/books/"}, {"API docs", "no"},
+		{"Celery", "yes"}, {"CORS", "yes"}, {"Server", "uvicorn"}, {"CI", "none"}} {
+		if !hasRow(r.stdout, want[0], want[1]) {
 			t.Errorf("summary lacks %q:\n%s", want, r.stdout)
 		}
 	}
@@ -233,10 +183,10 @@ func TestSummaryShowsEveryAnswer(t *testing.T) {
 }
 
 func TestDecliningWritesNothing(t *testing.T) {
-	fake := prompt.NewFake(append(append([]any{"myapi"}, defaults(10)...), false)...)
-	r := runWithPrompts(t, nil, fake, "new")
-	if r.code != cli.ExitFailure {
-		t.Errorf("exit %d; want %d", r.code, cli.ExitFailure)
+	fake := prompt.NewFake(map[string]any{"name": "myapi", "write": false})
+	r := runAsked(t, nil, fake, "new")
+	if r.code != ExitFailure {
+		t.Errorf("exit %d; want %d", r.code, ExitFailure)
 	}
 	if files := filesIn(t, r.fs); len(files) != 0 {
 		t.Errorf("wrote %q after no", files)
@@ -247,13 +197,15 @@ func TestDecliningWritesNothing(t *testing.T) {
 }
 
 func TestInterruptedQuestionsWriteNothing(t *testing.T) {
-	fake := prompt.NewFake("myapi", prompt.Default, prompt.Default, prompt.ErrInterrupted)
-	r := runWithPrompts(t, nil, fake, "new")
-	if r.code != cli.ExitInterrupted {
-		t.Errorf("exit %d; want %d", r.code, cli.ExitInterrupted)
-	}
-	if files := filesIn(t, r.fs); len(files) != 0 {
-		t.Errorf("wrote %q after an interrupt", files)
+	for _, key := range []string{"name", "django", "ci", "write"} {
+		fake := prompt.NewFake(map[string]any{"name": "myapi", key: prompt.ErrInterrupted})
+		r := runAsked(t, nil, fake, "new")
+		if r.code != ExitInterrupted || r.stderr != "scaffold: interrupted; nothing was written\n" {
+			t.Errorf("interrupted at %s: exit %d, stderr %q; want %d", key, r.code, r.stderr, ExitInterrupted)
+		}
+		if files := filesIn(t, r.fs); len(files) != 0 {
+			t.Errorf("interrupted at %s: wrote %q", key, files)
+		}
 	}
 }
 
@@ -264,23 +216,21 @@ func TestBadFlagIsReportedBeforeAnyQuestion(t *testing.T) {
 		{"new", "--resource", "Bad"},
 		{"new", "1bad"},
 	} {
-		fake := prompt.NewFake(defaults(12)...)
-		r := runWithPrompts(t, nil, fake, args...)
-		if r.code != cli.ExitUsage || len(fake.Asked) != 0 {
-			t.Errorf("%q: exit %d after %q; want exit 2 before any question", args, r.code, fake.Messages())
+		fake := prompt.NewFake(nil)
+		r := runAsked(t, nil, fake, args...)
+		if r.code != ExitUsage || len(fake.Asked) != 0 {
+			t.Errorf("%q: exit %d after %q; want exit 2 before any question", args, r.code, fake.Names())
 		}
 	}
 }
 
 func TestTakenFolderIsReportedBeforeAnyQuestion(t *testing.T) {
 	fsys := afero.NewMemMapFs()
-	if err := afero.WriteFile(fsys, "myapi/README", []byte("mine\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fake := prompt.NewFake(defaults(12)...)
-	r := runWithPrompts(t, fsys, fake, "new", "myapi")
-	if r.code != cli.ExitFailure || len(fake.Asked) != 0 {
-		t.Errorf("exit %d after %q; want exit 1 before any question", r.code, fake.Messages())
+	writeFile(t, fsys, "myapi/README", "mine\n")
+	fake := prompt.NewFake(nil)
+	r := runAsked(t, fsys, fake, "new", "myapi")
+	if r.code != ExitFailure || len(fake.Asked) != 0 {
+		t.Errorf("exit %d after %q; want exit 1 before any question", r.code, fake.Names())
 	}
 }
 
@@ -293,36 +243,34 @@ func TestNoQuestionsWithoutATerminalOrWithYes(t *testing.T) {
 		{true, []string{"new", "myapi", "--yes"}},
 		{true, []string{"new", "myapi", "--no-input"}},
 	} {
-		fake := prompt.NewFake()
-		var stderr bytes.Buffer
-		code := cli.Run(context.Background(), cli.Env{
-			Args: tc.args, Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr,
-			Fs: afero.NewMemMapFs(), Interactive: tc.interactive, Prompter: fake, Rand: rand.NewChaCha8([32]byte{}),
-		})
-		if code != cli.ExitOK || len(fake.Asked) != 0 {
+		fake := prompt.NewFake(nil)
+		env := testEnv(afero.NewMemMapFs())
+		env.Interactive, env.Prompter = tc.interactive, fake
+		r := runEnv(t.Context(), env, tc.args...)
+		if r.code != ExitOK || len(fake.Asked) != 0 {
 			t.Errorf("%q (terminal: %v): exit %d, asked %q; want 0 and no questions; stderr: %s",
-				tc.args, tc.interactive, code, fake.Messages(), stderr.String())
+				tc.args, tc.interactive, r.code, fake.Names(), r.stderr)
 		}
 	}
 }
 
 func TestEverythingGivenAsksNothing(t *testing.T) {
-	fake := prompt.NewFake()
-	r := runWithPrompts(t, nil, fake, "new", "myapi", "--python", "3.13", "--django", "5.2",
-		"--database", "postgres", "--auth", "token", "--resource", "items", "--api-docs",
-		"--celery=false", "--cors=false", "--server", "gunicorn", "--ci", "github")
-	if r.code != cli.ExitOK || len(fake.Asked) != 0 {
-		t.Errorf("exit %d, asked %q; want no questions and no confirmation", r.code, fake.Messages())
+	o := generator.DefaultOptions()
+	o.Name = "myapi"
+	fake := prompt.NewFake(nil)
+	r := runAsked(t, nil, fake, flagsOf(o)...)
+	if r.code != ExitOK || len(fake.Asked) != 0 {
+		t.Errorf("exit %d, asked %q; want no questions and no confirmation", r.code, fake.Names())
 	}
 }
 
 func TestDryRunAsksNoConfirmation(t *testing.T) {
-	fake := prompt.NewFake(append([]any{"myapi"}, defaults(10)...)...)
-	r := runWithPrompts(t, nil, fake, "new", "--dry-run")
-	if r.code != cli.ExitOK {
+	fake := prompt.NewFake(map[string]any{"name": "myapi"})
+	r := runAsked(t, nil, fake, "new", "--dry-run")
+	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
-	if slices.Contains(fake.Messages(), "Write the project?") {
+	if slices.Contains(fake.Names(), "write") {
 		t.Error("--dry-run asked to confirm writing")
 	}
 	if files := filesIn(t, r.fs); len(files) != 0 {
@@ -330,44 +278,61 @@ func TestDryRunAsksNoConfirmation(t *testing.T) {
 	}
 }
 
-func sameAnswers(a, b config.Answers) bool { return dump(a) == dump(b) }
-
-func dump(a config.Answers) string {
-	s := func(p *string) string {
-		if p == nil {
-			return "<nil>"
-		}
-		return *p
-	}
-	b := func(p *bool) string {
-		if p == nil {
-			return "<nil>"
-		}
-		if *p {
-			return "true"
-		}
-		return "false"
-	}
-	return strings.Join([]string{s(a.Name), s(a.Python), s(a.Django), s(a.Database), s(a.Auth), s(a.Resource),
-		b(a.APIDocs), b(a.Celery), b(a.CORS), s(a.Server), s(a.CI)}, " ")
-}
-
 func TestPackQuestionsComeBeforeTheSummary(t *testing.T) {
 	fsys := afero.NewMemMapFs()
-	pack := "name: p\nversion: 1.0.0\nquestions:\n  - name: team\n    prompt: Owning team\n    default: platform\n"
-	if err := afero.WriteFile(fsys, "p/pack.yaml", []byte(pack), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fake := prompt.NewFake(append(append([]any{"shop"}, defaults(10)...), "payments", true)...)
-	r := runWithPrompts(t, fsys, fake, "new", "--template", "p")
-	if r.code != cli.ExitOK {
+	writeFile(t, fsys, "p/pack.yaml", "name: p\nversion: 1.0.0\nquestions:\n  - name: team\n    prompt: Owning team\n    default: platform\n")
+	fake := prompt.NewFake(map[string]any{"name": "shop", "team": "payments", "write": true})
+	r := runAsked(t, fsys, fake, "new", "--template", "p")
+	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
 	msgs := fake.Messages()
 	if got := msgs[len(msgs)-2:]; !slices.Equal(got, []string{"Owning team", "Write the project?"}) {
 		t.Errorf("last questions %q; want the pack's, then the confirmation", got)
 	}
-	if !strings.Contains(r.stdout, "  team      payments\n") {
+	if !hasRow(r.stdout, "team", "payments") {
 		t.Errorf("the summary lacks the pack's answer:\n%s", r.stdout)
+	}
+}
+
+// TestAQuestionIsOneEntry adds a question to the table for one test: its
+// flag, prompt, summary row, answers-file key and template field follow.
+func TestAQuestionIsOneEntry(t *testing.T) {
+	saved := generator.Questions
+	t.Cleanup(func() { generator.Questions = saved })
+	generator.Questions = append(saved[:len(saved):len(saved)], generator.Question{
+		Key: "timezone", Field: "TimeZone", Title: "Time zone", Prompt: "Time zone",
+		Help: "The time zone Django shows dates in.", Default: "UTC",
+		Flag: "timezone", Usage: "Django's TIME_ZONE",
+	})
+	fsys := afero.NewMemMapFs()
+	writeFile(t, fsys, "tz/pack.yaml", "name: tz\nversion: 1.0.0\n")
+	writeFile(t, fsys, "tz/files/tz.txt.tmpl", "{{ .TimeZone }}\n")
+
+	if r := run(t, fsys, "new", "flagged", "--yes", "--template", "tz", "--timezone", "Europe/Paris"); r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if got := readFile(t, fsys, "flagged/tz.txt"); got != "Europe/Paris\n" {
+		t.Errorf("tz.txt = %q; want the flag's answer", got)
+	}
+	if got := answersIn(t, fsys, "flagged")["timezone"]; got != "Europe/Paris" {
+		t.Errorf("answers file: timezone = %v", got)
+	}
+
+	fake := prompt.NewFake(map[string]any{"name": "asked", "timezone": "Asia/Tokyo"})
+	r := runAsked(t, fsys, fake, "new", "--template", "tz")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if names := fake.Names(); names[len(names)-2] != "timezone" || !hasRow(r.stdout, "Time zone", "Asia/Tokyo") {
+		t.Errorf("asked %q; summary:\n%s", names, r.stdout)
+	}
+
+	// Replaying the answers file gives the answer back.
+	if r := run(t, fsys, "new", "--config", "asked/.scaffold.yaml", "--no-input", "-o", "again"); r.code != ExitOK {
+		t.Fatalf("replay: exit %d: %s", r.code, r.stderr)
+	}
+	if got := readFile(t, fsys, "again/asked/tz.txt"); got != "Asia/Tokyo\n" {
+		t.Errorf("replayed tz.txt = %q", got)
 	}
 }

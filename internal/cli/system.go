@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
 	"time"
 )
@@ -59,4 +61,26 @@ func firstLine(s string) string {
 		}
 	}
 	return ""
+}
+
+// SignalContext returns a context that the given signals cancel, with an
+// *InterruptedError naming the signal as its cause, so that the run exits
+// with the signal's code. stop ends the signal handling.
+func SignalContext(parent context.Context, signals ...os.Signal) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, signals...)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-ch:
+			cancel(&InterruptedError{Signal: sig, Err: context.Canceled})
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel(nil)
+	}
 }

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,14 +33,11 @@ func hungDocker(t *testing.T) {
 }
 
 func runSystem(ctx context.Context, args ...string) (result, time.Duration) {
-	var stdout, stderr bytes.Buffer
+	env := testEnv(afero.NewMemMapFs())
+	env.LookPath, env.Exec = exec.LookPath, SystemExec
 	start := time.Now()
-	code := Run(ctx, Env{
-		Args: args, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-		Fs: afero.NewMemMapFs(), Rand: rand.NewChaCha8([32]byte{7}),
-		LookPath: exec.LookPath, Exec: SystemExec,
-	})
-	return result{code, stdout.String(), stderr.String()}, time.Since(start)
+	r := runEnv(ctx, env, args...)
+	return r, time.Since(start)
 }
 
 func TestHungDockerTimesOut(t *testing.T) {

@@ -26,9 +26,6 @@ func newTools(env *Env) tools {
 	return tools{lookPath: env.LookPath, exec: env.Exec}
 }
 
-// enabled is false in tests that leave the programs out of the Env.
-func (t tools) enabled() bool { return t.lookPath != nil && t.exec != nil }
-
 func (t tools) run(ctx context.Context, dir, name string, args ...string) (string, error) {
 	limited, cancel := context.WithTimeout(ctx, toolTimeout)
 	defer cancel()
@@ -47,9 +44,6 @@ func (t tools) run(ctx context.Context, dir, name string, args ...string) (strin
 // and what to do about it; its problem is empty when it can. It asks the
 // doctor's question, so that both always agree.
 func (t tools) composeProblem(ctx context.Context) check {
-	if !t.enabled() {
-		return check{}
-	}
 	c := t.checkCompose(ctx)
 	if ctx.Err() != nil {
 		// Interrupted, docker had no chance to answer.
@@ -72,9 +66,6 @@ func (t tools) composeProblem(ctx context.Context) check {
 // as on a rerun with --force, is always left alone. Nothing here fails the
 // run: the project is already written.
 func (t tools) initGit(ctx context.Context, out printer, stderr io.Writer, dir string, explicit bool) {
-	if !t.enabled() {
-		return
-	}
 	if _, err := t.lookPath("git"); err != nil {
 		_ = out.note("git was not found, so %s is not a git repository; install git, then run git init there", dir)
 		return

@@ -1,100 +1,15 @@
-package cli_test
+package cli
 
 import (
-	"bytes"
-	"context"
-	"errors"
-	"math/rand/v2"
-	"os/exec"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/spf13/afero"
-
-	"github.com/djscaffold/scaffold/internal/cli"
 )
-
-// fakeMachine stands for the programs installed on a machine.
-type fakeMachine struct {
-	installed map[string]bool
-	results   map[string]result // by command line
-
-	mu    sync.Mutex
-	calls []string // "dir$ command line"
-}
-
-func (m *fakeMachine) lookPath(name string) (string, error) {
-	if m.installed[name] {
-		return "/usr/bin/" + name, nil
-	}
-	return "", &exec.Error{Name: name, Err: exec.ErrNotFound}
-}
-
-func (m *fakeMachine) exec(_ context.Context, dir, name string, args ...string) ([]byte, error) {
-	line := strings.Join(append([]string{name}, args...), " ")
-	m.mu.Lock()
-	m.calls = append(m.calls, dir+"$ "+line)
-	m.mu.Unlock()
-	if !m.installed[name] {
-		return nil, &cli.ExecError{Command: line, Err: exec.ErrNotFound}
-	}
-	out, ok := m.results[line]
-	if !ok {
-		return nil, &cli.ExecError{Command: line, Stderr: "unexpected command\n", Err: errors.New("exit status 2")}
-	}
-	if out.failed {
-		return []byte(out.stdout), &cli.ExecError{Command: line, Stderr: out.stderr, Err: errors.New("exit status 1")}
-	}
-	return []byte(out.stdout), nil
-}
-
-type result struct {
-	stdout, stderr string
-	failed         bool
-}
-
-func prints(stdout string) result        { return result{stdout: stdout} }
-func fails(stdout, stderr string) result { return result{stdout: stdout, stderr: stderr, failed: true} }
-
-func (m *fakeMachine) ran(call string) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return slices.Contains(m.calls, call)
-}
-
-// healthyMachine has git, and Docker with a running server and Compose v2.
-func healthyMachine() *fakeMachine {
-	return &fakeMachine{
-		installed: map[string]bool{"git": true, "docker": true},
-		results: map[string]result{
-			"git --version":                        prints("git version 2.47.1\n"),
-			"git rev-parse --show-prefix":          fails("", "fatal: not a git repository (or any of the parent directories): .git\n"),
-			"git init --quiet":                     prints(""),
-			"docker compose version --short":       prints("2.33.1\n"),
-			"docker version --format " + dockerFmt: prints("28.0.1|28.0.1\n"),
-		},
-	}
-}
-
-const dockerFmt = "{{.Client.Version}}|{{if .Server}}{{.Server.Version}}{{end}}"
-
-func runOn(t *testing.T, m *fakeMachine, color bool, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code = cli.Run(context.Background(), cli.Env{
-		Args: args, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
-		Fs: afero.NewMemMapFs(), Color: color, Rand: rand.NewChaCha8([32]byte{}),
-		LookPath: m.lookPath, Exec: m.exec,
-	})
-	return code, out.String(), errOut.String()
-}
 
 func TestGitInitInTheNewProject(t *testing.T) {
 	m := healthyMachine()
 	code, stdout, stderr := runOn(t, m, false, "new", "myapi", "--yes")
-	if code != cli.ExitOK {
+	if code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", code, stderr)
 	}
 	if !m.ran("myapi$ git init --quiet") {
@@ -113,7 +28,7 @@ func TestGitInitInTheNewProject(t *testing.T) {
 
 func TestGitOff(t *testing.T) {
 	m := healthyMachine()
-	if code, _, stderr := runOn(t, m, false, "new", "myapi", "--yes", "--git=false"); code != cli.ExitOK {
+	if code, _, stderr := runOn(t, m, false, "new", "myapi", "--yes", "--git=false"); code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", code, stderr)
 	}
 	if slices.ContainsFunc(m.calls, func(c string) bool { return strings.Contains(c, "git ") }) {
@@ -126,7 +41,7 @@ func TestGitMissingIsANote(t *testing.T) {
 		m := healthyMachine()
 		m.installed["git"] = false
 		code, stdout, stderr := runOn(t, m, false, args...)
-		if code != cli.ExitOK {
+		if code != ExitOK {
 			t.Errorf("%q: exit %d; stderr: %s", args, code, stderr)
 		}
 		var notes []string
@@ -145,7 +60,7 @@ func TestGitInsideARepository(t *testing.T) {
 	m := healthyMachine()
 	m.results["git rev-parse --show-prefix"] = prints("myapi/\n")
 	code, stdout, _ := runOn(t, m, false, "new", "myapi", "--yes")
-	if code != cli.ExitOK || m.ran("myapi$ git init --quiet") {
+	if code != ExitOK || m.ran("myapi$ git init --quiet") {
 		t.Errorf("exit %d, calls %q; want no nested repository by default", code, m.calls)
 	}
 	if !strings.Contains(stdout, "inside a git repository") {
@@ -154,7 +69,7 @@ func TestGitInsideARepository(t *testing.T) {
 
 	m = healthyMachine()
 	m.results["git rev-parse --show-prefix"] = prints("myapi/\n")
-	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--git"); code != cli.ExitOK || !m.ran("myapi$ git init --quiet") {
+	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--git"); code != ExitOK || !m.ran("myapi$ git init --quiet") {
 		t.Errorf("exit %d, calls %q; want --git to run git init anyway", code, m.calls)
 	}
 }
@@ -164,7 +79,7 @@ func TestGitLeavesAProjectThatIsARepository(t *testing.T) {
 		m := healthyMachine()
 		m.results["git rev-parse --show-prefix"] = prints("\n")
 		code, stdout, stderr := runOn(t, m, false, args...)
-		if code != cli.ExitOK || m.ran("myapi$ git init --quiet") {
+		if code != ExitOK || m.ran("myapi$ git init --quiet") {
 			t.Errorf("%q: exit %d, calls %q; want no git init in a repository's own folder", args, code, m.calls)
 		}
 		if strings.Contains(stdout, "git") || stderr != "" {
@@ -177,7 +92,7 @@ func TestGitInitFailureDoesNotFailTheRun(t *testing.T) {
 	m := healthyMachine()
 	m.results["git init --quiet"] = fails("", "fatal: cannot mkdir .git: Permission denied\n")
 	code, _, stderr := runOn(t, m, false, "new", "myapi", "--yes")
-	if code != cli.ExitOK {
+	if code != ExitOK {
 		t.Errorf("exit %d; want 0, the project is written", code)
 	}
 	if !strings.Contains(stderr, "Permission denied") || strings.Count(stderr, "\n") != 1 {
@@ -202,7 +117,7 @@ func TestDockerHint(t *testing.T) {
 			m := healthyMachine()
 			tc.change(m)
 			code, stdout, stderr := runOn(t, m, false, "new", "myapi", "--yes")
-			if code != cli.ExitOK {
+			if code != ExitOK {
 				t.Fatalf("exit %d; stderr: %s", code, stderr)
 			}
 			if !strings.Contains(stdout, tc.want) || !strings.Contains(stdout, "https://docs.docker.com/compose/install/") {
@@ -219,7 +134,7 @@ func TestQuietAndDryRunRunNoChecks(t *testing.T) {
 	m := healthyMachine()
 	m.installed["docker"] = false
 	code, stdout, _ := runOn(t, m, false, "new", "myapi", "--yes", "--quiet")
-	if code != cli.ExitOK || stdout != "" {
+	if code != ExitOK || stdout != "" {
 		t.Errorf("--quiet: exit %d, stdout %q; want 0 and nothing", code, stdout)
 	}
 	if m.ran("$ docker compose version --short") {
@@ -227,7 +142,7 @@ func TestQuietAndDryRunRunNoChecks(t *testing.T) {
 	}
 
 	m = healthyMachine()
-	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--dry-run"); code != cli.ExitOK || len(m.calls) != 0 {
+	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--dry-run"); code != ExitOK || len(m.calls) != 0 {
 		t.Errorf("--dry-run: exit %d, calls %q; want no programs run", code, m.calls)
 	}
 }

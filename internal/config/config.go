@@ -4,10 +4,9 @@ package config
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"regexp"
+	"maps"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -19,10 +18,15 @@ const FileName = ".scaffold.yaml"
 
 // File is the whole answers file.
 type File struct {
-	ScaffoldVersion string         `yaml:"scaffold_version"`
-	Template        Template       `yaml:"template"`
-	Answers         Answers        `yaml:"answers"`
-	Extra           map[string]any `yaml:"extra,omitempty"`
+	ScaffoldVersion string   `yaml:"scaffold_version"`
+	Template        Template `yaml:"template"`
+	// Answers answer the builtin questions, in the order they are asked.
+	Answers Answers `yaml:"answers"`
+	// Extra answers a template pack's own questions.
+	Extra Answers `yaml:"extra,omitempty"`
+	// Files holds the SHA-256 (hex) of every generated file as scaffold
+	// last wrote it, by path, leaving out .env and the answers file.
+	Files map[string]string `yaml:"files,omitempty"`
 
 	// Source is the name the file was read from, for messages.
 	Source string         `yaml:"-"`
@@ -34,43 +38,103 @@ type Template struct {
 	Name    string `yaml:"name"`
 	Version string `yaml:"version"`
 	Path    string `yaml:"path,omitempty"`
+	// Commit is the pack folder's git commit, when it is in a repository.
+	Commit string `yaml:"commit,omitempty"`
+	// Builtin is the version of the builtin templates under a pack; empty
+	// means 1.0.0, the version before it was recorded.
+	Builtin string `yaml:"builtin,omitempty"`
 }
 
-// Answers hold one value per question; nil means the file does not answer it.
-type Answers struct {
-	Name     *string `yaml:"name,omitempty"`
-	Python   *string `yaml:"python,omitempty"`
-	Django   *string `yaml:"django,omitempty"`
-	Database *string `yaml:"database,omitempty"`
-	Auth     *string `yaml:"auth,omitempty"`
-	Resource *string `yaml:"resource,omitempty"`
-	APIDocs  *bool   `yaml:"api_docs,omitempty"`
-	Celery   *bool   `yaml:"celery,omitempty"`
-	CORS     *bool   `yaml:"cors,omitempty"`
-	Server   *string `yaml:"server,omitempty"`
-	CI       *string `yaml:"ci,omitempty"`
+// Answer is one answer of an answers file.
+type Answer struct {
+	Key string
+	// Value is a string or a bool. Read from a file, it is a boolean, or
+	// any other single value as written, or nil for a null; a list or a
+	// mapping, which no question takes, is read as []any or map[string]any.
+	Value any
+	Line  int // where the file holds it; 0 when it was not read from one
 }
 
-// Keys lists the keys the answers set, as they are written in the file.
-func (a Answers) Keys() map[string]bool {
-	keys := map[string]bool{}
-	add := func(key string, set bool) {
-		if set {
-			keys[key] = true
+// Answers map keys to values, in the order they are written.
+type Answers []Answer
+
+// Lookup returns the answer with the given key.
+func (a Answers) Lookup(key string) (Answer, bool) {
+	for _, ans := range a {
+		if ans.Key == key {
+			return ans, true
 		}
 	}
-	add("name", a.Name != nil)
-	add("python", a.Python != nil)
-	add("django", a.Django != nil)
-	add("database", a.Database != nil)
-	add("auth", a.Auth != nil)
-	add("resource", a.Resource != nil)
-	add("api_docs", a.APIDocs != nil)
-	add("celery", a.Celery != nil)
-	add("cors", a.CORS != nil)
-	add("server", a.Server != nil)
-	add("ci", a.CI != nil)
-	return keys
+	return Answer{}, false
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler; Decode has checked that node
+// is a mapping.
+func (a *Answers) UnmarshalYAML(node *yaml.Node) error {
+	*a = nil
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		key, value := node.Content[i], node.Content[i+1]
+		ans := Answer{Key: key.Value, Line: key.Line}
+		switch {
+		case value.Kind == yaml.ScalarNode && value.Tag == "!!bool":
+			var b bool
+			if err := value.Decode(&b); err != nil {
+				return err
+			}
+			ans.Value = b
+		case value.Kind == yaml.ScalarNode && value.Tag != "!!null":
+			ans.Value = value.Value
+		case value.Kind != yaml.ScalarNode:
+			if err := value.Decode(&ans.Value); err != nil {
+				return err
+			}
+		}
+		*a = append(*a, ans)
+	}
+	return nil
+}
+
+// MarshalYAML implements yaml.Marshaler.
+func (a Answers) MarshalYAML() (any, error) {
+	m := &yaml.Node{Kind: yaml.MappingNode}
+	for _, ans := range a {
+		var v yaml.Node
+		if err := v.Encode(ans.Value); err != nil {
+			return nil, err
+		}
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: ans.Key}, &v)
+	}
+	return m, nil
+}
+
+// Text returns a value for a question that takes text: any single value,
+// as written.
+func (a Answer) Text() (string, error) {
+	switch v := a.Value.(type) {
+	case string:
+		return v, nil
+	case bool:
+		return strconv.FormatBool(v), nil
+	}
+	return "", fmt.Errorf("want a string, not a %s", shapeOf(a.Value))
+}
+
+// Bool returns a value for a yes-or-no question.
+func (a Answer) Bool() (bool, error) {
+	switch v := a.Value.(type) {
+	case bool:
+		return v, nil
+	case string:
+		return false, fmt.Errorf("%q is not a %s", v, kindName(reflect.Bool))
+	}
+	return false, fmt.Errorf("want a %s, not a %s", kindName(reflect.Bool), shapeOf(a.Value))
+}
+
+func shapeOf(v any) string {
+	if _, ok := v.([]any); ok {
+		return "list"
+	}
+	return "mapping"
 }
 
 // Error is a problem in a file the user wrote: an answers file, or a
@@ -114,8 +178,8 @@ func Parse(name string, data []byte) (*File, error) {
 // values that name the file and the line; format names the kind of file,
 // as the README calls it. It returns the line of every key and list item,
 // by dotted path such as "answers.database" or "questions.0.name", or nil
-// lines for an empty document, which
-// leaves v untouched so that the caller can say what the file needs.
+// lines for an empty document, which leaves v untouched so that the caller
+// can say what the file needs.
 func Decode(name, format string, data []byte, v any) (map[string]int, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -124,13 +188,17 @@ func Decode(name, format string, data []byte, v any) (map[string]int, error) {
 	if len(root.Content) == 0 {
 		return nil, nil
 	}
+	doc := root.Content[0]
 	lines := map[string]int{}
-	collectLines(root.Content[0], "", lines)
-
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return nil, decodeError(name, format, err, lines)
+	collectLines(doc, "", lines)
+	s := schema{file: name, format: format}
+	if err := s.check(doc, reflect.TypeOf(v).Elem(), ""); err != nil {
+		return nil, err
+	}
+	// What check accepts decodes; an error here is yaml.v3's alone, such
+	// as an alias that expands too far.
+	if err := doc.Decode(v); err != nil {
+		return nil, &Error{File: name, Line: doc.Line, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	return lines, nil
 }
@@ -175,96 +243,158 @@ func collectLines(n *yaml.Node, prefix string, lines map[string]int) {
 	}
 }
 
+// schema checks a YAML document against the Go type it decodes into, so
+// that every mistake is told in the file's own terms: the key as written,
+// and what it should hold.
+type schema struct {
+	file, format string
+}
+
 var (
-	lineRe      = regexp.MustCompile(`^line (\d+): (.*)$`)
-	notFoundRe  = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	unmarshalRe = regexp.MustCompile("(?s)^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$")
+	answersType = reflect.TypeFor[Answers]()
+	nodeType    = reflect.TypeFor[yaml.Node]()
 )
 
+func (s schema) check(n *yaml.Node, t reflect.Type, key string) error {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" || t == nodeType {
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return s.check(n, t.Elem(), key)
+	case reflect.Interface:
+		return nil
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return s.wrongKind(n, "mapping", key)
+		}
+		fields := yamlFields(t)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := join(key, n.Content[i].Value)
+			ft, ok := fields[n.Content[i].Value]
+			if !ok {
+				return &Error{File: s.file, Line: n.Content[i].Line,
+					Msg: fmt.Sprintf("unknown key %q; see the %s format in scaffold's README", k, s.format)}
+			}
+			if err := s.check(n.Content[i+1], ft, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			return s.wrongKind(n, "mapping", key)
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if err := s.check(n.Content[i+1], t.Elem(), join(key, n.Content[i].Value)); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Slice:
+		if t == answersType {
+			if n.Kind != yaml.MappingNode {
+				return s.wrongKind(n, "mapping", key)
+			}
+			return nil
+		}
+		if n.Kind != yaml.SequenceNode {
+			return s.wrongKind(n, "list", key)
+		}
+		for i, item := range n.Content {
+			if err := s.check(item, t.Elem(), join(key, strconv.Itoa(i))); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Bool:
+		if n.Kind == yaml.ScalarNode && n.Tag != "!!bool" {
+			return s.fail(n, key, fmt.Sprintf("%q is not a %s", n.Value, kindName(reflect.Bool)))
+		}
+	}
+	if n.Kind != yaml.ScalarNode {
+		return s.fail(n, key, fmt.Sprintf("want a %s, not a %s", kindName(t.Kind()), shape(n)))
+	}
+	return nil
+}
+
+// wrongKind reports a value that is not the list or mapping the key needs.
+func (s schema) wrongKind(n *yaml.Node, want, key string) error {
+	if n.Kind == yaml.ScalarNode {
+		return s.fail(n, key, fmt.Sprintf("%q is not a %s", n.Value, want))
+	}
+	return s.fail(n, key, fmt.Sprintf("want a %s, not a %s", want, shape(n)))
+}
+
+func (s schema) fail(n *yaml.Node, key, msg string) error {
+	if key == "" {
+		key = "the file"
+	}
+	return &Error{File: s.file, Line: n.Line, Msg: key + ": " + msg}
+}
+
+// yamlFields maps the keys of a struct, its inline structs' included, to
+// their types.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	fields := map[string]reflect.Type{}
+	for f := range t.Fields() {
+		tag := f.Tag.Get("yaml")
+		name, opts, _ := strings.Cut(tag, ",")
+		switch {
+		case name == "-" || !f.IsExported():
+		case strings.Contains(","+opts+",", ",inline,"):
+			maps.Copy(fields, yamlFields(f.Type))
+		case name == "":
+			fields[strings.ToLower(f.Name)] = f.Type
+		default:
+			fields[name] = f.Type
+		}
+	}
+	return fields
+}
+
+func join(prefix, key string) string {
+	if prefix == "" {
+		return key
+	}
+	return prefix + "." + key
+}
+
+func shape(n *yaml.Node) string {
+	if n.Kind == yaml.SequenceNode {
+		return "list"
+	}
+	return "mapping"
+}
+
+func kindName(k reflect.Kind) string {
+	switch k {
+	case reflect.Slice:
+		return "list"
+	case reflect.Map, reflect.Struct:
+		return "mapping"
+	case reflect.Bool:
+		return "boolean (true or false)"
+	case reflect.String:
+		return "string"
+	}
+	return "number"
+}
+
+// syntaxError reports YAML that does not parse. yaml.v3 puts the line in
+// its message, as "yaml: line 3: ...".
 func syntaxError(name string, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := lineRe.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: name, Line: line, Msg: "not valid YAML: " + m[2]}
-	}
-	return &Error{File: name, Msg: "not valid YAML: " + msg}
-}
-
-// decodeError turns yaml.v3's multi-line report into one line about the
-// first problem, naming the key as it is written in the file.
-func decodeError(name, format string, err error, lines map[string]int) error {
-	var te *yaml.TypeError
-	if !errors.As(err, &te) || len(te.Errors) == 0 {
-		return syntaxError(name, err)
-	}
-	first := te.Errors[0]
-	m := lineRe.FindStringSubmatch(first)
-	if m == nil {
-		return &Error{File: name, Msg: first}
-	}
-	line, _ := strconv.Atoi(m[1])
-	msg := m[2]
-	u := unmarshalRe.FindStringSubmatch(msg)
-	key := keyAt(lines, line, u != nil && (u[1] == "seq" || u[1] == "map"))
-	if f := notFoundRe.FindStringSubmatch(msg); f != nil {
-		if key == "" {
-			key = f[1]
-		}
-		msg = fmt.Sprintf("unknown key %q; see the %s format in scaffold's README", key, format)
-	} else if u != nil {
-		if key == "" {
-			key = "the file"
-		}
-		if u[2] == "" {
-			msg = fmt.Sprintf("%s: want a %s, not a %s", key, kindName(u[3]), yamlKind(u[1]))
-		} else {
-			msg = fmt.Sprintf("%s: %q is not a %s", key, u[2], kindName(u[3]))
+	var line int
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, reason, ok := strings.Cut(rest, ": "); ok {
+			if l, err := strconv.Atoi(n); err == nil {
+				line, msg = l, reason
+			}
 		}
 	}
-	return &Error{File: name, Line: line, Msg: msg}
-}
-
-// keyAt names the key on a line. The deepest key wins, since an error is
-// usually about the innermost value; for an error about a whole list or
-// mapping written on one line, shallowest wins. The name breaks ties, so the
-// result never depends on map order.
-func keyAt(lines map[string]int, line int, shallowest bool) string {
-	best := ""
-	for k, l := range lines {
-		if l != line {
-			continue
-		}
-		better := len(k) > len(best)
-		if shallowest {
-			better = best == "" || len(k) < len(best)
-		}
-		if best == "" || better || len(k) == len(best) && k < best {
-			best = k
-		}
-	}
-	return best
-}
-
-func yamlKind(tag string) string {
-	switch tag {
-	case "seq":
-		return "list"
-	case "map":
-		return "mapping"
-	}
-	return tag
-}
-
-func kindName(goType string) string {
-	switch {
-	case strings.HasPrefix(goType, "[]"):
-		return "list"
-	case strings.HasSuffix(goType, "bool"):
-		return "boolean (true or false)"
-	case strings.HasSuffix(goType, "string"):
-		return "string"
-	case strings.HasPrefix(goType, "map") || strings.Contains(goType, "."):
-		return "mapping"
-	}
-	return goType
+	return &Error{File: name, Line: line, Msg: "not valid YAML: " + msg}
 }

@@ -26,8 +26,15 @@ func TestDecodeLines(t *testing.T) {
 }
 
 type decoded struct {
-	Name  string   `yaml:"name"`
-	Items []string `yaml:"items"`
+	Name  string            `yaml:"name"`
+	Items []string          `yaml:"items"`
+	On    bool              `yaml:"on"`
+	Tags  map[string]string `yaml:"tags"`
+	Inner `yaml:",inline"`
+}
+
+type Inner struct {
+	Deep string `yaml:"deep"`
 }
 
 func TestDecodeErrors(t *testing.T) {
@@ -36,6 +43,13 @@ func TestDecodeErrors(t *testing.T) {
 		{"name: [a]\n", "f.yaml line 1: name: want a string, not a list"},
 		{"items:\n  - [a]\n", "f.yaml line 2: items.0: want a string, not a list"},
 		{"nmae: a\n", `f.yaml line 1: unknown key "nmae"; see the test format in scaffold's README`},
+		{"on: sometimes\n", `f.yaml line 1: on: "sometimes" is not a boolean (true or false)`},
+		{"on: [true]\n", `f.yaml line 1: on: want a boolean (true or false), not a list`},
+		{"tags: [a]\n", `f.yaml line 1: tags: want a mapping, not a list`},
+		{"tags:\n  a: {b: c}\n", `f.yaml line 2: tags.a: want a string, not a mapping`},
+		{"- a\n", `f.yaml line 1: the file: want a mapping, not a list`},
+		{"deep: [x]\n", `f.yaml line 1: deep: want a string, not a list`},
+		{"name: [a\n", `f.yaml line 1: not valid YAML: did not find expected ',' or ']'`},
 	}
 	for _, tt := range tests {
 		_, err := Decode("f.yaml", "test", []byte(tt.yaml), &v)
@@ -44,7 +58,7 @@ func TestDecodeErrors(t *testing.T) {
 			t.Errorf("Decode(%q) error = %v, want %s", tt.yaml, err, tt.want)
 		}
 	}
-	if _, err := Parse("a.yaml", []byte("answers:\n  databse: mysql\n")); err == nil || err.Error() != `a.yaml line 2: unknown key "answers.databse"; see the answers file format in scaffold's README` {
+	if _, err := Parse("a.yaml", []byte("answers:\n  name: x\ntemplate:\n  commmit: x\n")); err == nil || err.Error() != `a.yaml line 4: unknown key "template.commmit"; see the answers file format in scaffold's README` {
 		t.Errorf("Parse error = %v", err)
 	}
 }

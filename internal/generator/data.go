@@ -3,25 +3,18 @@ package generator
 import (
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 
 	"github.com/djscaffold/scaffold/internal/version"
 )
 
-// Data is what every template sees. Paths cannot hold quotes, so each choice
-// also has a boolean that a templated path can test.
-type Data struct {
-	Options
-	Slug            string
-	App             App
-	Secrets         Secrets
-	ScaffoldVersion string
-
-	Postgres, MySQL, SQLite         bool
-	SessionAuth, TokenAuth, JWTAuth bool
-	Uvicorn                         bool
-	GitHubCI, GitLabCI              bool
-}
+// Data is what every template sees: each builtin answer under its
+// question's Field, such as .Python; a pack's answers in .Extra; and what
+// scaffold derives from the answers, such as .Slug and .App. A templated
+// path cannot hold quotes, so each choice also has a true-or-false twin,
+// such as .Postgres, that older trees and packs test in their paths.
+type Data map[string]any
 
 // App names the example resource's Django app; its Name is empty without one.
 type App struct {
@@ -40,27 +33,46 @@ type Secrets struct {
 func newData(o Options, rnd io.Reader) (Data, error) {
 	secrets, err := newSecrets(rnd)
 	if err != nil {
-		return Data{}, err
+		return nil, err
 	}
-	if o.Extra == nil {
-		o.Extra = map[string]any{}
+	d := Data{}
+	for _, q := range Questions {
+		d[q.Field] = q.Get(o)
 	}
-	return Data{
-		Options:         o,
-		Slug:            Slug(o.Name),
-		App:             newApp(o.Resource),
-		Secrets:         secrets,
-		ScaffoldVersion: version.String(),
-		Postgres:        o.Database == "postgres",
-		MySQL:           o.Database == "mysql",
-		SQLite:          o.Database == "sqlite",
-		SessionAuth:     o.Auth == "session",
-		TokenAuth:       o.Auth == "token",
-		JWTAuth:         o.Auth == "jwt",
-		Uvicorn:         o.Server == "uvicorn",
-		GitHubCI:        o.CI == "github",
-		GitLabCI:        o.CI == "gitlab",
-	}, nil
+	extra := o.Extra
+	if extra == nil {
+		extra = map[string]any{}
+	}
+	d["Extra"] = extra
+	d["Slug"] = Slug(o.Name)
+	d["App"] = newApp(o.Resource)
+	d["Secrets"] = secrets
+	d["ScaffoldVersion"] = version.String()
+	for field, on := range map[string]bool{
+		"Postgres": o.Database == "postgres", "MySQL": o.Database == "mysql", "SQLite": o.Database == "sqlite",
+		"SessionAuth": o.Auth == "session", "TokenAuth": o.Auth == "token", "JWTAuth": o.Auth == "jwt",
+		"Uvicorn":  o.Server == "uvicorn",
+		"GitHubCI": o.CI == "github", "GitLabCI": o.CI == "gitlab",
+	} {
+		d[field] = on
+	}
+	return d, nil
+}
+
+// resources lists the API resources that the per-resource folder of a
+// template tree is generated for: the example resource, if there is one.
+func (d Data) resources() []App {
+	if app, _ := d["App"].(App); app.Name != "" {
+		return []App{app}
+	}
+	return nil
+}
+
+// forResource is the data of the per-resource folder, for one resource.
+func (d Data) forResource(app App) Data {
+	out := maps.Clone(d)
+	out["App"] = app
+	return out
 }
 
 func newApp(resource string) App {

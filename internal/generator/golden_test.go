@@ -2,7 +2,6 @@ package generator_test
 
 import (
 	"flag"
-	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"testing"
@@ -46,22 +45,12 @@ func TestGolden(t *testing.T) {
 			o := generator.DefaultOptions()
 			o.Name = "myapi"
 			tc.opts(&o)
-			plan, err := generator.Render(o, generator.Builtin(), rand.NewChaCha8([32]byte{1}))
+			plan, err := golden.Project(o, generator.Builtin(), rand.NewChaCha8([32]byte{1}))
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.Check(t, filepath.Join(goldenDir, tc.name+".txtar"), golden.Archive(command(o), plan),
+			golden.Check(t, filepath.Join(goldenDir, tc.name+".txtar"), golden.Archive(golden.Command(o), plan),
 				*update, "go test ./internal/generator -update")
 		})
 	}
-}
-
-// command is the scaffold invocation that gives the options.
-func command(o generator.Options) string {
-	resource := "--resource " + o.Resource
-	if o.Resource == "" {
-		resource = "--no-resource"
-	}
-	return fmt.Sprintf("scaffold new %s --python %s --django %s --database %s --auth %s %s --api-docs=%t --celery=%t --cors=%t --server %s --ci %s",
-		o.Name, o.Python, o.Django, o.Database, o.Auth, resource, o.APIDocs, o.Celery, o.CORS, o.Server, o.CI)
 }

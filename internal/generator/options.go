@@ -2,8 +2,7 @@ package generator
 
 import (
 	"fmt"
-	"slices"
-	"strings"
+	"maps"
 )
 
 // Options are the answers that decide what a generated project contains.
@@ -19,49 +18,28 @@ type Options struct {
 	CORS     bool
 	Server   string
 	CI       string
+	// More holds the answers of builtin questions that have no field of
+	// their own, by key.
+	More map[string]any
 	// Extra holds the answers to a template pack's own questions.
 	Extra map[string]any
 }
 
-// Choice lists the values an option accepts, default first.
-type Choice struct {
-	Option  string
-	Values  []string
-	Default string
+// Clone returns a copy of o that shares no map with it.
+func (o Options) Clone() Options {
+	o.More, o.Extra = maps.Clone(o.More), maps.Clone(o.Extra)
+	return o
 }
-
-// The choices of every enumerated option, in the order questions are asked.
-var (
-	PythonChoice   = Choice{Option: "python", Values: []string{"3.12", "3.13", "3.14"}, Default: "3.13"}
-	DjangoChoice   = Choice{Option: "django", Values: []string{"5.2", "6.1"}, Default: "5.2"}
-	DatabaseChoice = Choice{Option: "database", Values: []string{"postgres", "mysql", "sqlite"}, Default: "postgres"}
-	AuthChoice     = Choice{Option: "auth", Values: []string{"session", "token", "jwt"}, Default: "token"}
-	ServerChoice   = Choice{Option: "server", Values: []string{"gunicorn", "uvicorn"}, Default: "gunicorn"}
-	CIChoice       = Choice{Option: "ci", Values: []string{"github", "gitlab", "none"}, Default: "github"}
-)
-
-// Choices lists every enumerated option, in the order questions are asked.
-var Choices = []Choice{PythonChoice, DjangoChoice, DatabaseChoice, AuthChoice, ServerChoice, CIChoice}
-
-// DefaultResource is the example API resource of a new project.
-const DefaultResource = "items"
-
-// minPython is the oldest Python each Django release supports.
-var minPython = map[string]string{"5.2": "3.10", "6.1": "3.12"}
 
 // DefaultOptions returns the answers a project gets when nobody says otherwise.
 func DefaultOptions() Options {
-	return Options{
-		Python:   PythonChoice.Default,
-		Django:   DjangoChoice.Default,
-		Database: DatabaseChoice.Default,
-		Auth:     AuthChoice.Default,
-		Resource: DefaultResource,
-		APIDocs:  true,
-		Server:   ServerChoice.Default,
-		CI:       CIChoice.Default,
-		Extra:    map[string]any{},
+	o := Options{More: map[string]any{}, Extra: map[string]any{}}
+	for _, q := range Questions {
+		if q.Default != nil {
+			q.Set(&o, q.Default)
+		}
 	}
+	return o
 }
 
 // OptionError reports an answer that cannot be used. It is always the
@@ -77,47 +55,12 @@ func (e *OptionError) Error() string {
 	return fmt.Sprintf("invalid %s %q: %s", e.Option, e.Value, e.Reason)
 }
 
-// Check reports whether value is one of the choice's values.
-func (c Choice) Check(value string) error {
-	if slices.Contains(c.Values, value) {
-		return nil
-	}
-	return &OptionError{Option: c.Option, Key: c.Option, Value: value, Reason: "choose one of " + strings.Join(c.Values, ", ")}
-}
-
-// DjangoVersionsFor lists the Django releases that support the given Python.
-func DjangoVersionsFor(python string) []string {
-	var out []string
-	for _, d := range DjangoChoice.Values {
-		if versionAtLeast(python, minPython[d]) {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
 // Validate checks every answer, so that rendering never meets a bad value.
 func (o Options) Validate() error {
-	if err := ValidateName(o.Name); err != nil {
-		return err
-	}
-	for _, c := range []struct {
-		choice Choice
-		value  string
-	}{
-		{PythonChoice, o.Python}, {DjangoChoice, o.Django}, {DatabaseChoice, o.Database},
-		{AuthChoice, o.Auth}, {ServerChoice, o.Server}, {CIChoice, o.CI},
-	} {
-		if err := c.choice.Check(c.value); err != nil {
+	for _, q := range Questions {
+		if err := q.Validate(o); err != nil {
 			return err
 		}
-	}
-	if !slices.Contains(DjangoVersionsFor(o.Python), o.Django) {
-		return &OptionError{Option: "django", Key: "django", Value: o.Django,
-			Reason: fmt.Sprintf("Django %s needs Python %s or newer, not %s", o.Django, minPython[o.Django], o.Python)}
-	}
-	if o.Resource != "" {
-		return ValidateResource(o.Resource)
 	}
 	return nil
 }

@@ -11,40 +11,46 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"text/template"
 
-	"github.com/djscaffold/scaffold/internal/config"
-	"github.com/djscaffold/scaffold/internal/version"
 	"github.com/djscaffold/scaffold/templates"
 )
 
 // TemplateSuffix marks a file whose content is rendered; other files are copied.
 const TemplateSuffix = ".tmpl"
 
-// Template is a set of file trees rendered in order; a later tree's file
-// replaces an earlier one with the same output path.
-type Template struct {
+// Tree is the template tree a run renders: sources rendered in order, a
+// later source's file replacing an earlier one with the same output path.
+// Name, Version and Path say what made a project, in its answers file.
+type Tree struct {
 	Name    string
 	Version string
-	Path    string // where a template pack lives; empty for the builtin one
+	Path    string // where a template pack lives; empty for the builtin templates
 	Sources []Source
 	Remove  []string // output paths to leave out
 }
 
-// Source is one tree of template files. Label prefixes its paths in error
-// messages so users can find the file.
+// Source is one layer of a template tree, such as the builtin templates or
+// a pack's files. Label prefixes its paths in error messages so users can
+// find the file.
 type Source struct {
 	Label string
 	FS    fs.FS
+	// Manifest says which files a project gets; without one, every file is
+	// generated under its own name, templated segments included.
+	Manifest *Manifest
 }
 
 // Builtin returns the templates embedded in the binary.
-func Builtin() Template {
-	return Template{
+func Builtin() Tree {
+	src, err := TreeSource("templates/project", templates.Project())
+	if err != nil {
+		panic(err) // unreachable: tests check the embedded manifest
+	}
+	return Tree{
 		Name:    templates.Name,
 		Version: templates.Version,
-		Sources: []Source{{Label: "templates/project", FS: templates.Project()}},
+		Sources: []Source{src},
 	}
 }
 
@@ -61,6 +67,23 @@ type File struct {
 // Plan is a whole rendered project, in memory, sorted by path.
 type Plan struct {
 	Files []File
+}
+
+// Add puts f in the plan, in place of a file with the same path. It
+// refuses a file whose path is a folder of another file, or the reverse.
+func (p *Plan) Add(f File) error {
+	for _, other := range p.Files {
+		if other.Path != f.Path && (strings.HasPrefix(other.Path, f.Path+"/") || strings.HasPrefix(f.Path, other.Path+"/")) {
+			return fmt.Errorf("cannot add %s: %w with %s; rename the template that writes %s", f.Path, ErrPathClash, other.Path, other.Path)
+		}
+	}
+	i, found := slices.BinarySearchFunc(p.Files, f.Path, func(f File, n string) int { return strings.Compare(f.Path, n) })
+	if found {
+		p.Files[i] = f
+	} else {
+		p.Files = slices.Insert(p.Files, i, f)
+	}
+	return nil
 }
 
 // Lookup returns the file with the given path.
@@ -93,8 +116,13 @@ func (e *TemplateError) Error() string {
 		}
 		return at + fmt.Sprintf("no field %q in %s; see the data that templates get in the README", f[1], in)
 	}
-	if k := noKey.FindStringSubmatch(reason); k != nil && strings.TrimSuffix(action, "."+k[1]) == ".Extra" {
-		return at + fmt.Sprintf("no answer %q in .Extra, which holds the answers to the template pack's questions", k[1])
+	if k := noKey.FindStringSubmatch(reason); k != nil {
+		switch strings.TrimSuffix(action, "."+k[1]) {
+		case ".Extra":
+			return at + fmt.Sprintf("no answer %q in .Extra, which holds the answers to the template pack's questions", k[1])
+		case "":
+			return at + fmt.Sprintf("no field %q in the template data; see the data that templates get in the README", k[1])
+		}
 	}
 	return msg
 }
@@ -122,7 +150,7 @@ const secretFile = ".env"
 
 // Render renders every file of the project into memory. It reads the
 // project's secrets from rnd, so a fixed reader gives fixed output.
-func Render(o Options, t Template, rnd io.Reader) (Plan, error) {
+func Render(o Options, t Tree, rnd io.Reader) (Plan, error) {
 	if err := o.Validate(); err != nil {
 		return Plan{}, err
 	}
@@ -131,7 +159,7 @@ func Render(o Options, t Template, rnd io.Reader) (Plan, error) {
 		return Plan{}, err
 	}
 	files := map[string]File{}
-	from := map[string]string{config.FileName: config.FileName} // output path -> template file
+	from := map[string]string{} // output path -> template file
 	for _, src := range t.Sources {
 		if err := renderSource(src, data, files, from); err != nil {
 			return Plan{}, err
@@ -140,11 +168,6 @@ func Render(o Options, t Template, rnd io.Reader) (Plan, error) {
 	for _, p := range t.Remove {
 		delete(files, p)
 	}
-	answers, err := answersFile(o, t)
-	if err != nil {
-		return Plan{}, err
-	}
-	files[config.FileName] = File{Path: config.FileName, Mode: 0o644, Data: answers}
 
 	plan := Plan{Files: make([]File, 0, len(files))}
 	for _, f := range files {
@@ -177,40 +200,91 @@ func checkClashes(files []File, from map[string]string) error {
 }
 
 func renderSource(src Source, data Data, files map[string]File, from map[string]string) error {
+	m := src.Manifest
 	return fs.WalkDir(src.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return &FileError{Action: "read", Path: path.Join(src.Label, name), Err: err}
 		}
-		if d.IsDir() {
+		if d.IsDir() || m != nil && name == m.own {
 			return nil
 		}
-		label := path.Join(src.Label, name)
-		isTemplate := strings.HasSuffix(name, TemplateSuffix)
-		out, err := renderPath(label, strings.TrimSuffix(name, TemplateSuffix), data)
-		if err != nil || out == "" {
-			return err
+		tf := &treeFile{src: src, name: name, label: path.Join(src.Label, name)}
+		out := strings.TrimSuffix(name, TemplateSuffix)
+		parent, rest, perResource := m.resourcePath(out)
+		if !perResource {
+			return tf.render(out, data, files, from)
 		}
-		content, err := fs.ReadFile(src.FS, name)
-		if err != nil {
-			return &FileError{Action: "read", Path: label, Err: err}
-		}
-		if isTemplate {
-			if content, err = execute(label, string(content), data); err != nil {
+		for _, app := range data.resources() {
+			if err := tf.render(path.Join(parent, app.Name, rest), data.forResource(app), files, from); err != nil {
 				return err
 			}
-			content = normalizeText(content)
 		}
-		mode := fs.FileMode(0o644)
-		switch {
-		case out == secretFile:
-			mode = 0o600
-		case bytes.HasPrefix(content, []byte("#!")):
-			mode = 0o755
-		}
-		files[out] = File{Path: out, Mode: mode, Data: content, Keep: out == secretFile}
-		from[out] = label
 		return nil
 	})
+}
+
+// treeFile is one file of a template tree. It is read and parsed once,
+// however many resources it is rendered for.
+type treeFile struct {
+	src     Source
+	name    string // its path in the tree
+	label   string // its path in messages
+	content []byte
+	tmpl    *template.Template
+}
+
+// load reads the file, and parses it if it is a template.
+func (tf *treeFile) load() error {
+	if tf.content != nil {
+		return nil
+	}
+	content, err := fs.ReadFile(tf.src.FS, tf.name)
+	if err != nil {
+		return &FileError{Action: "read", Path: tf.label, Err: err}
+	}
+	if strings.HasSuffix(tf.name, TemplateSuffix) {
+		if tf.tmpl, err = parse(tf.label, string(content)); err != nil {
+			return &TemplateError{File: tf.label, Err: err}
+		}
+	}
+	tf.content = content
+	return nil
+}
+
+// render renders the file to the output path out, as data says, unless
+// the manifest leaves it out.
+func (tf *treeFile) render(out string, data Data, files map[string]File, from map[string]string) error {
+	if m := tf.src.Manifest; m != nil {
+		ok, err := m.includes(strings.TrimSuffix(tf.name, TemplateSuffix), data)
+		if err != nil || !ok {
+			return err
+		}
+	}
+	out, err := renderPath(tf.label, out, data)
+	if err != nil || out == "" {
+		return err
+	}
+	if err := tf.load(); err != nil {
+		return err
+	}
+	content := tf.content
+	if tf.tmpl != nil {
+		var buf bytes.Buffer
+		if err := tf.tmpl.Execute(&buf, data); err != nil {
+			return &TemplateError{File: tf.label, Err: err}
+		}
+		content = normalizeText(buf.Bytes())
+	}
+	mode := fs.FileMode(0o644)
+	switch {
+	case out == secretFile:
+		mode = 0o600
+	case bytes.HasPrefix(content, []byte("#!")):
+		mode = 0o755
+	}
+	files[out] = File{Path: out, Mode: mode, Data: content, Keep: out == secretFile}
+	from[out] = tf.label
+	return nil
 }
 
 // renderPath renders a templated path one segment at a time. It returns ""
@@ -256,23 +330,8 @@ func renderPath(label, name string, data Data) (string, error) {
 	return rendered, nil
 }
 
-// parsed memoizes parsed templates by name and text. Parsing is most of the
-// cost of a render, and the builtin templates are the same on every run.
-var parsed sync.Map // parseKey -> *template.Template
-
-type parseKey struct{ name, text string }
-
 func parse(name, text string) (*template.Template, error) {
-	key := parseKey{name, text}
-	if t, ok := parsed.Load(key); ok {
-		return t.(*template.Template), nil
-	}
-	t, err := template.New(name).Option("missingkey=error").Funcs(funcs).Parse(text)
-	if err != nil {
-		return nil, err
-	}
-	parsed.Store(key, t)
-	return t, nil
+	return template.New(name).Option("missingkey=error").Funcs(funcs).Parse(text)
 }
 
 func execute(name, text string, data Data) ([]byte, error) {
@@ -312,50 +371,4 @@ func normalizeText(b []byte) []byte {
 		return b
 	}
 	return append(b, '\n')
-}
-
-func answersFile(o Options, t Template) ([]byte, error) {
-	f := config.File{
-		ScaffoldVersion: version.String(),
-		Template:        config.Template{Name: t.Name, Version: t.Version, Path: t.Path},
-		Answers:         AnswersOf(o),
-	}
-	if len(o.Extra) > 0 {
-		f.Extra = o.Extra
-	}
-	return config.Marshal(&f)
-}
-
-// AnswersOf records every option as an answer.
-func AnswersOf(o Options) config.Answers {
-	return config.Answers{
-		Name: &o.Name, Python: &o.Python, Django: &o.Django, Database: &o.Database,
-		Auth: &o.Auth, Resource: &o.Resource, APIDocs: &o.APIDocs, Celery: &o.Celery,
-		CORS: &o.CORS, Server: &o.Server, CI: &o.CI,
-	}
-}
-
-// Apply sets the options that the answers answer.
-func Apply(o *Options, a config.Answers) {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	setBool := func(dst *bool, src *bool) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	set(&o.Name, a.Name)
-	set(&o.Python, a.Python)
-	set(&o.Django, a.Django)
-	set(&o.Database, a.Database)
-	set(&o.Auth, a.Auth)
-	set(&o.Resource, a.Resource)
-	setBool(&o.APIDocs, a.APIDocs)
-	setBool(&o.Celery, a.Celery)
-	setBool(&o.CORS, a.CORS)
-	set(&o.Server, a.Server)
-	set(&o.CI, a.CI)
 }

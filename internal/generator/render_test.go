@@ -19,8 +19,8 @@ func testOptions() Options {
 	return o
 }
 
-func testTemplate(files fstest.MapFS) Template {
-	return Template{Name: "test", Version: "0", Sources: []Source{{Label: "tmpl", FS: files}}}
+func testTemplate(files fstest.MapFS) Tree {
+	return Tree{Name: "test", Version: "0", Sources: []Source{{Label: "tmpl", FS: files}}}
 }
 
 func TestRenderRules(t *testing.T) {
@@ -68,8 +68,8 @@ func TestRenderRules(t *testing.T) {
 	if f, _ := plan.Lookup(".env"); !f.Keep || f.Mode != 0o600 || len(f.Data) < 60 {
 		t.Errorf(".env = %+v, want a kept, owner-only file with a secret", f)
 	}
-	if _, ok := plan.Lookup(".scaffold.yaml"); !ok {
-		t.Error(".scaffold.yaml is missing")
+	if _, ok := plan.Lookup(".scaffold.yaml"); ok {
+		t.Error("Render wrote .scaffold.yaml; the answers file is a step of its own")
 	}
 	for i := 1; i < len(plan.Files); i++ {
 		if plan.Files[i-1].Path >= plan.Files[i].Path {
@@ -94,7 +94,7 @@ func TestRenderConditionalPaths(t *testing.T) {
 	for _, f := range plan.Files {
 		got = append(got, f.Path)
 	}
-	if strings.Join(got, " ") != ".gitlab-ci.yml .scaffold.yaml config/celery.py" {
+	if strings.Join(got, " ") != ".gitlab-ci.yml config/celery.py" {
 		t.Errorf("paths = %v", got)
 	}
 }
@@ -102,7 +102,7 @@ func TestRenderConditionalPaths(t *testing.T) {
 func TestRenderLaterSourceWinsAndRemove(t *testing.T) {
 	base := fstest.MapFS{"Dockerfile": {Data: []byte("base\n")}, "keep.txt": {Data: []byte("k\n")}, "drop.txt": {Data: []byte("d\n")}}
 	over := fstest.MapFS{"Dockerfile.tmpl": {Data: []byte("pack {{.Name}}\n")}}
-	tmpl := Template{Sources: []Source{{"base", base}, {"pack", over}}, Remove: []string{"drop.txt"}}
+	tmpl := Tree{Sources: []Source{{Label: "base", FS: base}, {Label: "pack", FS: over}}, Remove: []string{"drop.txt"}}
 	plan, err := Render(testOptions(), tmpl, fixedRand())
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +161,7 @@ func TestRenderRefusesAFileWhereAFolderGoes(t *testing.T) {
 		{"{{.Extra.dir}}.tmpl": {Data: []byte("x\n")}},
 		{"config/settings.py/x": {Data: []byte("x\n")}},
 	} {
-		tmpl := Template{Sources: []Source{{"builtin", base}, {"pack", pack}}}
+		tmpl := Tree{Sources: []Source{{Label: "builtin", FS: base}, {Label: "pack", FS: pack}}}
 		_, err := Render(o, tmpl, fixedRand())
 		var te *TemplateError
 		if !errors.Is(err, ErrPathClash) || !errors.As(err, &te) {
@@ -196,6 +196,27 @@ func TestRenderIsDeterministicApartFromSecrets(t *testing.T) {
 		}
 		if a.Files[i].Path != ".env" && !same {
 			t.Errorf("%s differs between runs", a.Files[i].Path)
+		}
+	}
+}
+
+func TestPlanAdd(t *testing.T) {
+	plan := Plan{Files: []File{{Path: "a"}, {Path: "c/d"}}}
+	for _, f := range []File{{Path: "b"}, {Path: "a", Data: []byte("new")}, {Path: "0"}} {
+		if err := plan.Add(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for _, f := range plan.Files {
+		got = append(got, f.Path)
+	}
+	if strings.Join(got, " ") != "0 a b c/d" || string(plan.Files[1].Data) != "new" {
+		t.Errorf("plan = %v; want 0 a b c/d, with a replaced", got)
+	}
+	for _, clash := range []string{"c", "a/x"} {
+		if err := plan.Add(File{Path: clash}); !errors.Is(err, ErrPathClash) {
+			t.Errorf("Add(%s) = %v; want ErrPathClash", clash, err)
 		}
 	}
 }

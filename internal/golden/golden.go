@@ -6,6 +6,7 @@ package golden
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,9 +15,42 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/version"
 )
+
+// Project renders a project as scaffold new writes it: the templates, then
+// the answers file.
+func Project(o generator.Options, tree generator.Tree, rnd io.Reader) (generator.Plan, error) {
+	plan, err := generator.Render(o, tree, rnd)
+	if err != nil {
+		return plan, err
+	}
+	return plan, config.Record(o, tree, version.String()).AddTo(&plan)
+}
+
+// Command is the scaffold new command line that answers the builtin
+// questions as o does.
+func Command(o generator.Options) string {
+	words := []string{"scaffold new", o.Name}
+	for _, q := range generator.Questions {
+		switch v := q.Get(o).(type) {
+		case bool:
+			words = append(words, fmt.Sprintf("--%s=%t", q.Flag, v))
+		case string:
+			switch {
+			case q.Flag == "":
+			case v == "" && q.NoFlag != "":
+				words = append(words, "--"+q.NoFlag)
+			default:
+				words = append(words, "--"+q.Flag, v)
+			}
+		}
+	}
+	return strings.Join(words, " ")
+}
 
 // Archive formats a plan as a txtar archive. txtar has no modes, so the
 // header lists the executable files after the command that made the plan.

@@ -1,11 +1,14 @@
 package pack
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/templates"
@@ -20,13 +23,23 @@ func Export() (generator.Plan, error) {
 }
 
 func exportTree(tree fs.FS, name, version string) (generator.Plan, error) {
-	plan := generator.Plan{Files: []generator.File{{
-		Path: FileName,
-		Mode: 0o644,
-		Data: fmt.Appendf(nil, exportHeader, name, version),
-	}}}
-	err := fs.WalkDir(tree, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	src, err := generator.TreeSource("", tree)
+	if err != nil {
+		return generator.Plan{}, err
+	}
+	packFile := fmt.Appendf(nil, exportHeader, name, version)
+	if src.Manifest != nil {
+		var spec bytes.Buffer
+		enc := yaml.NewEncoder(&spec)
+		enc.SetIndent(2)
+		if err := enc.Encode(src.Manifest.Spec()); err != nil {
+			return generator.Plan{}, fmt.Errorf("export the manifest: %w", err)
+		}
+		packFile = append(append(packFile, exportManifest...), spec.Bytes()...)
+	}
+	plan := generator.Plan{Files: []generator.File{{Path: FileName, Mode: 0o644, Data: packFile}}}
+	err = fs.WalkDir(tree, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || src.Manifest != nil && name == generator.ManifestFile {
 			return err
 		}
 		data, err := fs.ReadFile(tree, name)
@@ -59,4 +72,10 @@ version: %s
 #     default: platform
 # remove:                   # builtin output paths this pack drops
 #   - .gitlab-ci.yml
+`
+
+const exportManifest = `# Which files of files/ a project gets: an output path, or a folder ending
+# in "/", and the condition under which it is generated. Files not listed
+# are always generated; when you delete a file, delete its entry too.
+# per_resource: is the folder generated once per API resource.
 `

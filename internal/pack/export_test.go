@@ -28,9 +28,12 @@ func TestExportCopiesEveryTemplate(t *testing.T) {
 	if p.Name != templates.Name || p.Version != templates.Version {
 		t.Errorf("exported pack is %s %s, want %s %s", p.Name, p.Version, templates.Name, templates.Version)
 	}
+	if p.spec.IsZero() {
+		t.Error("the exported pack.yaml has no conditions")
+	}
 	count := 0
 	err = fs.WalkDir(templates.Project(), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || name == generator.ManifestFile {
 			return err
 		}
 		count++
@@ -89,12 +92,16 @@ func roundTrip(t *testing.T, export generator.Plan, builtin fs.FS) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	viaPack := p.Template()
-	viaPack.Sources[0].FS = builtin
+	src, err := generator.TreeSource("templates/project", builtin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaPack := p.Tree()
+	viaPack.Sources[0] = src
 	// The template's path is the one field that names the pack rather than what it renders.
 	viaPack.Path = ""
 	alone := generator.Builtin()
-	alone.Sources[0].FS = builtin
+	alone.Sources[0] = src
 
 	for _, opts := range []generator.Options{
 		generator.DefaultOptions(),

@@ -26,13 +26,13 @@ func TestGoldenAcme(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := p.Template()
-	tmpl.Path = "testdata/packs/acme" // as the repository calls it, wherever the test runs
+	tree := p.Tree()
+	tree.Path = "testdata/packs/acme" // as the repository calls it, wherever the test runs
 	o := generator.DefaultOptions()
 	o.Name = "acme-api"
 	o.CI = "gitlab"
 	o.Extra = map[string]any{"team": "payments", "on_call": true, "tier": "gold"}
-	plan, err := generator.Render(o, tmpl, fixedRand())
+	plan, err := golden.Project(o, tree, fixedRand())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,9 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/spf13/afero"
 	"gopkg.in/yaml.v3"
@@ -27,38 +25,25 @@ const (
 	FilesDir = "files"
 )
 
-// Pack is a template pack, or the builtin templates, which ask nothing.
+// Pack is a template pack, or the builtin templates, which ask nothing
+// of their own.
 type Pack struct {
-	Name      string
-	Version   string
-	Questions []Question
+	Name    string
+	Version string
+	// Questions are the pack's own questions; the answer to each is
+	// .Extra.<Key>.
+	Questions []generator.Question
 	Remove    []string // output paths of builtin files to leave out
 	// Dir is the pack's folder as it was given; empty for the builtin templates.
 	Dir string
 	// Files is the pack's files/ folder; nil when the pack has none.
 	Files fs.FS
-}
+	// Manifest says which of the pack's files a project gets; nil when
+	// pack.yaml has no conditions: and no per_resource:.
+	Manifest *generator.Manifest
 
-// Type is the kind of answer a question takes.
-type Type string
-
-// The question types; String is the default.
-const (
-	String Type = "string"
-	Bool   Type = "bool"
-	Choice Type = "choice"
-)
-
-// Question is one of a pack's own questions. Its answer is in .Extra.<Name>.
-type Question struct {
-	Name    string
-	Prompt  string
-	Help    string
-	Type    Type
-	Choices []string
-	// Default is a string, or a bool for a Bool question; nil means the
-	// question must be answered.
-	Default any
+	spec  generator.ManifestSpec
+	lines map[string]int // of pack.yaml's keys, for messages
 }
 
 // Builtin returns the templates embedded in scaffold, as a pack without questions.
@@ -66,9 +51,9 @@ func Builtin() *Pack {
 	return &Pack{Name: templates.Name, Version: templates.Version}
 }
 
-// Template returns what the generator renders for the pack: the builtin
+// Tree returns the template tree to render for the pack: the builtin
 // files, then the pack's files over them. Its Path is the pack's folder.
-func (p *Pack) Template() generator.Template {
+func (p *Pack) Tree() generator.Tree {
 	t := generator.Builtin()
 	if p.Dir == "" {
 		return t
@@ -76,17 +61,17 @@ func (p *Pack) Template() generator.Template {
 	t.Name, t.Version, t.Path = p.Name, p.Version, p.Dir
 	if p.Files != nil {
 		label := filepath.ToSlash(filepath.Join(p.Dir, FilesDir))
-		t.Sources = append(t.Sources, generator.Source{Label: label, FS: p.Files})
+		t.Sources = append(t.Sources, generator.Source{Label: label, FS: p.Files, Manifest: p.Manifest})
 	}
 	t.Remove = p.Remove
 	return t
 }
 
-// Question returns the question with the given name.
-func (p *Pack) Question(name string) (Question, bool) {
-	i := slices.IndexFunc(p.Questions, func(q Question) bool { return q.Name == name })
+// Question returns the question with the given key.
+func (p *Pack) Question(key string) (generator.Question, bool) {
+	i := slices.IndexFunc(p.Questions, func(q generator.Question) bool { return q.Key == key })
 	if i < 0 {
-		return Question{}, false
+		return generator.Question{}, false
 	}
 	return p.Questions[i], true
 }
@@ -125,22 +110,40 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 	info, err := fsys.Stat(files)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return p, nil
+		return p, p.loadManifest(file)
 	case err != nil:
 		return nil, &generator.FileError{Action: "read template pack folder", Path: files, Err: err}
 	case !info.IsDir():
 		return nil, &config.Error{File: files, Msg: "is a file; a pack's files/ must be a folder that mirrors the project"}
 	}
 	p.Files = afero.NewIOFS(afero.NewBasePathFs(fsys, files))
-	return p, nil
+	return p, p.loadManifest(file)
+}
+
+// loadManifest checks the pack's conditions: and per_resource: against its
+// files/ folder.
+func (p *Pack) loadManifest(file string) error {
+	if p.spec.IsZero() {
+		return nil
+	}
+	m, err := generator.NewManifest(file, p.spec, p.Files)
+	if me, ok := errors.AsType[*generator.ManifestError](err); ok {
+		return &config.Error{File: file, Line: p.lines[me.Key], Msg: me.Key + ": " + me.Msg}
+	}
+	if err != nil {
+		return &generator.FileError{Action: "read template pack folder", Path: filepath.Join(p.Dir, FilesDir), Err: err}
+	}
+	p.Manifest = m
+	return nil
 }
 
 // rawPack is pack.yaml as written.
 type rawPack struct {
-	Name      string        `yaml:"name"`
-	Version   string        `yaml:"version"`
-	Questions []rawQuestion `yaml:"questions"`
-	Remove    []string      `yaml:"remove"`
+	Name                   string        `yaml:"name"`
+	Version                string        `yaml:"version"`
+	Questions              []rawQuestion `yaml:"questions"`
+	Remove                 []string      `yaml:"remove"`
+	generator.ManifestSpec `yaml:",inline"`
 }
 
 type rawQuestion struct {
@@ -173,7 +176,7 @@ func Parse(file string, data []byte) (*Pack, error) {
 	if strings.TrimSpace(raw.Version) == "" {
 		return nil, fail("version", "version: is missing; give the pack a version, such as 1.0.0")
 	}
-	p := &Pack{Name: raw.Name, Version: raw.Version}
+	p := &Pack{Name: raw.Name, Version: raw.Version, spec: raw.ManifestSpec, lines: lines}
 	for i, rq := range raw.Questions {
 		at := fmt.Sprintf("questions.%d", i)
 		lineOf := func(key string) int {
@@ -188,9 +191,9 @@ func Parse(file string, data []byte) (*Pack, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, dup := p.Question(q.Name); dup {
+		if _, dup := p.Question(q.Key); dup {
 			return nil, &config.Error{File: file, Line: lineOf("name"),
-				Msg: fmt.Sprintf("question %q is asked twice; give each question its own name", q.Name)}
+				Msg: fmt.Sprintf("question %q is asked twice; give each question its own name", q.Key)}
 		}
 		p.Questions = append(p.Questions, q)
 	}
@@ -207,140 +210,63 @@ func Parse(file string, data []byte) (*Pack, error) {
 	return p, nil
 }
 
-func parseQuestion(rq rawQuestion, fail func(key, format string, args ...any) error) (Question, error) {
-	q := Question{Name: rq.Name, Prompt: rq.Prompt, Help: rq.Help, Type: Type(rq.Type), Choices: rq.Choices}
-	if q.Name == "" {
+func parseQuestion(rq rawQuestion, fail func(key, format string, args ...any) error) (generator.Question, error) {
+	q := generator.Question{Key: rq.Name, Title: rq.Name, Prompt: rq.Prompt, Help: rq.Help,
+		Kind: generator.Kind(rq.Type), Values: rq.Choices}
+	if q.Key == "" {
 		return q, fail("name", "a question has no name:; templates read its answer as .Extra.<name>")
 	}
-	if !identifier.MatchString(q.Name) {
-		return q, fail("name", "question name %q is not an identifier; use letters, digits and underscores, starting with a letter, so that templates can read .Extra.%s", q.Name, q.Name)
+	if !identifier.MatchString(q.Key) {
+		return q, fail("name", "question name %q is not an identifier; use letters, digits and underscores, starting with a letter, so that templates can read .Extra.%s", q.Key, q.Key)
 	}
 	if q.Prompt == "" {
-		q.Prompt = q.Name
+		q.Prompt = q.Key
 	}
-	if q.Type == "" {
-		q.Type = String
+	if q.Kind == "" {
+		q.Kind = generator.KindString
 	}
-	switch q.Type {
-	case String, Bool:
-		if len(q.Choices) > 0 {
-			return q, fail("choices", "%s: choices: only apply to type: choice", q.Name)
+	switch q.Kind {
+	case generator.KindString, generator.KindBool:
+		if len(q.Values) > 0 {
+			return q, fail("choices", "%s: choices: only apply to type: choice", q.Key)
 		}
-	case Choice:
-		if len(q.Choices) == 0 {
-			return q, fail("choices", "%s: type: choice needs a list of choices:", q.Name)
+	case generator.KindChoice:
+		if len(q.Values) == 0 {
+			return q, fail("choices", "%s: type: choice needs a list of choices:", q.Key)
 		}
-		for i, c := range q.Choices {
-			if slices.Contains(q.Choices[:i], c) {
-				return q, fail("choices", "%s: choice %q is listed twice", q.Name, c)
+		for i, c := range q.Values {
+			if slices.Contains(q.Values[:i], c) {
+				return q, fail("choices", "%s: choice %q is listed twice", q.Key, c)
 			}
 		}
 	default:
-		return q, fail("type", "%s: type %q is not one of string, bool, choice", q.Name, q.Type)
+		return q, fail("type", "%s: type %q is not one of string, bool, choice", q.Key, q.Kind)
 	}
+	q = generator.ExtraQuestion(q)
 	if rq.Default.Kind == 0 {
 		return q, nil
 	}
 	if rq.Default.Kind != yaml.ScalarNode {
-		return q, fail("default", "%s: default: must be a single value", q.Name)
+		return q, fail("default", "%s: default: must be a single value", q.Key)
 	}
 	if rq.Default.Tag == "!!null" {
 		return q, nil
 	}
-	def, err := q.parse(rq.Default.Value)
-	if err != nil {
-		return q, fail("default", "%s: default: %s", q.Name, err)
+	def, err := q.Parse(rq.Default.Value)
+	if oe, ok := errors.AsType[*generator.OptionError](err); ok {
+		return q, fail("default", "%s: default: %q: %s", q.Key, rq.Default.Value, oe.Reason)
 	}
 	q.Default = def
 	return q, nil
 }
 
-// builtinOutputs are the output paths of the builtin templates, as lists of
-// segments. "" stands for a segment that the answers name, such as the
-// example resource's app folder; a segment that is there or not, such as
-// {{if .GitLabCI}}.gitlab-ci.yml{{end}}, is kept as its name.
-var builtinOutputs = sync.OnceValue(func() [][]string {
-	var outputs [][]string
-	_ = fs.WalkDir(templates.Project(), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		segments := strings.Split(strings.TrimSuffix(name, generator.TemplateSuffix), "/")
-		for i, seg := range segments {
-			if m := conditional.FindStringSubmatch(seg); m != nil {
-				segments[i] = m[1]
-			} else if strings.Contains(seg, "{{") {
-				segments[i] = ""
-			}
-		}
-		outputs = append(outputs, segments)
-		return nil
-	})
-	return outputs
-})
-
-var conditional = regexp.MustCompile(`^\{\{-?\s*if [^{}]*\}\}([^{}]+)\{\{-?\s*end\s*-?\}\}$`)
-
 // builtinOutput reports whether some answers make the builtin templates
 // generate the file name.
 func builtinOutput(name string) bool {
-	segments := strings.Split(name, "/")
-	return slices.ContainsFunc(builtinOutputs(), func(output []string) bool {
-		return slices.EqualFunc(output, segments, func(o, s string) bool { return o == "" || o == s })
-	})
+	return generator.Builtin().Sources[0].Generates(name)
 }
 
 // safePath reports whether name is a clean path inside the project.
 func safePath(name string) bool {
 	return name != "" && fs.ValidPath(name) && name != "." && !strings.Contains(name, `\`)
-}
-
-// ErrBadAnswer means a value does not fit its question.
-var ErrBadAnswer = errors.New("bad answer")
-
-// Parse converts a value typed on the command line or at a prompt to the
-// question's type: a bool for a Bool question, a string otherwise.
-func (q Question) Parse(value string) (any, error) {
-	v, err := q.parse(value)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrBadAnswer, err)
-	}
-	return v, nil
-}
-
-func (q Question) parse(value string) (any, error) {
-	switch q.Type {
-	case Bool:
-		b, err := strconv.ParseBool(value)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not true or false", value)
-		}
-		return b, nil
-	case Choice:
-		if !slices.Contains(q.Choices, value) {
-			return nil, fmt.Errorf("%q is not one of %s", value, strings.Join(q.Choices, ", "))
-		}
-	}
-	return value, nil
-}
-
-// Check accepts a value read from an answers file if it has the question's
-// type, so that a replayed project renders exactly as it was generated.
-func (q Question) Check(v any) (any, error) {
-	switch v := v.(type) {
-	case bool:
-		if q.Type == Bool {
-			return v, nil
-		}
-		return nil, fmt.Errorf("%w: %v is not a %s; quote it", ErrBadAnswer, v, q.Type)
-	case string:
-		if q.Type == Bool {
-			return nil, fmt.Errorf("%w: %q is not true or false", ErrBadAnswer, v)
-		}
-		return q.Parse(v)
-	}
-	if q.Type == Bool {
-		return nil, fmt.Errorf("%w: %v is not true or false", ErrBadAnswer, v)
-	}
-	return nil, fmt.Errorf("%w: %v is not a string; quote it", ErrBadAnswer, v)
 }

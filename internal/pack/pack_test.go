@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/generator"
 )
 
 func TestParseSchema(t *testing.T) {
@@ -33,8 +34,8 @@ func TestParseSchema(t *testing.T) {
 		{"leading digit", "name: acme\nversion: 1.0.0\nquestions:\n  - name: 2fa\n", 4, `"2fa" is not an identifier`},
 		{"leading underscore", "name: acme\nversion: 1.0.0\nquestions:\n  - name: _team\n", 4, `"_team" is not an identifier`},
 		{"nameless question", "name: acme\nversion: 1.0.0\nquestions:\n  - prompt: Team\n", 4, "a question has no name:"},
-		{"bool default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: pager\n    type: bool\n    default: sometimes\n", 6, `default: "sometimes" is not true or false`},
-		{"choice default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: tier\n    type: choice\n    choices: [gold]\n    default: tin\n", 7, `default: "tin" is not one of gold`},
+		{"bool default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: pager\n    type: bool\n    default: sometimes\n", 6, `pager: default: "sometimes": use true or false`},
+		{"choice default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: tier\n    type: choice\n    choices: [gold]\n    default: tin\n", 7, `tier: default: "tin": choose one of gold`},
 		{"list default", "name: acme\nversion: 1.0.0\nquestions:\n  - name: team\n    default: [a]\n", 5, "default: must be a single value"},
 		{"remove climbs", "name: acme\nversion: 1.0.0\nremove:\n  - README.md\n  - ../x\n", 5, `remove: "../x" is not a path inside the project`},
 		{"remove what is not generated", "name: acme\nversion: 1.0.0\nremove:\n  - README.md\n  - .gitlab-ci.yaml\n", 5, `remove: ".gitlab-ci.yaml" is not a file that the builtin templates generate`},
@@ -91,7 +92,7 @@ remove: [.gitlab-ci.yml]
 		t.Fatalf("Parse = %+v", p)
 	}
 	team, _ := p.Question("team")
-	if team.Type != String || team.Default != "1.10" || team.Prompt != "team" {
+	if team.Kind != generator.KindString || team.Default != "1.10" || team.Prompt != "team" {
 		t.Errorf("team = %+v; want a string question defaulting to the text as written", team)
 	}
 	pager, _ := p.Question("pager")
@@ -105,62 +106,24 @@ remove: [.gitlab-ci.yml]
 	}
 }
 
-func TestQuestionValues(t *testing.T) {
-	str := Question{Name: "team", Type: String}
-	flag := Question{Name: "pager", Type: Bool}
-	tier := Question{Name: "tier", Type: Choice, Choices: []string{"gold", "silver"}}
-	tests := []struct {
-		q       Question
-		in      string
-		want    any
-		wantErr string
-	}{
-		{str, "", "", ""},
-		{str, "true", "true", ""},
-		{flag, "true", true, ""},
-		{flag, "0", false, ""},
-		{flag, "yes", nil, `"yes" is not true or false`},
-		{tier, "gold", "gold", ""},
-		{tier, "tin", nil, `"tin" is not one of gold, silver`},
+func TestPackQuestionsAnswerExtra(t *testing.T) {
+	p, err := Parse("pack.yaml", []byte("name: acme\nversion: 1.0.0\nquestions:\n  - name: pager\n    type: bool\n  - name: tier\n    type: choice\n    choices: [gold, silver]\n"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		got, err := tt.q.Parse(tt.in)
-		if tt.wantErr != "" {
-			if !errors.Is(err, ErrBadAnswer) || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%s.Parse(%q) error = %v, want %q", tt.q.Name, tt.in, err, tt.wantErr)
-			}
-			continue
-		}
-		if err != nil || got != tt.want {
-			t.Errorf("%s.Parse(%q) = %#v, %v; want %#v", tt.q.Name, tt.in, got, err, tt.want)
-		}
+	pager, _ := p.Question("pager")
+	tier, _ := p.Question("tier")
+	o := generator.DefaultOptions()
+	o.Extra = nil
+	pager.Set(&o, true)
+	if o.Extra["pager"] != true || pager.Get(o) != true {
+		t.Errorf("Extra = %v; want pager set", o.Extra)
 	}
-
-	checks := []struct {
-		q       Question
-		in      any
-		want    any
-		wantErr string
-	}{
-		{str, "x", "x", ""},
-		{str, 3, nil, "3 is not a string; quote it"},
-		{str, true, nil, "true is not a string; quote it"},
-		{flag, true, true, ""},
-		{flag, "true", nil, `"true" is not true or false`},
-		{tier, "silver", "silver", ""},
-		{tier, "tin", nil, "is not one of"},
+	if _, err := tier.Parse("tin"); err == nil || err.Error() != `invalid tier "tin": choose one of gold, silver` {
+		t.Errorf("tier.Parse(tin) = %v", err)
 	}
-	for _, tt := range checks {
-		got, err := tt.q.Check(tt.in)
-		if tt.wantErr != "" {
-			if !errors.Is(err, ErrBadAnswer) || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%s.Check(%#v) error = %v, want %q", tt.q.Name, tt.in, err, tt.wantErr)
-			}
-			continue
-		}
-		if err != nil || got != tt.want {
-			t.Errorf("%s.Check(%#v) = %#v, %v; want %#v", tt.q.Name, tt.in, got, err, tt.want)
-		}
+	if v, err := pager.Parse("0"); v != false || err != nil {
+		t.Errorf("pager.Parse(0) = %v, %v", v, err)
 	}
 }
 
@@ -172,7 +135,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := p.Template()
+	tmpl := p.Tree()
 	if tmpl.Name != "acme" || tmpl.Version != "1.0.0" || tmpl.Path != "acme" || len(tmpl.Sources) != 2 {
 		t.Fatalf("Template = %+v", tmpl)
 	}
@@ -186,7 +149,7 @@ func TestLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tmpl := p.Template(); len(tmpl.Sources) != 1 || tmpl.Remove[0] != "README.md" {
+		if tmpl := p.Tree(); len(tmpl.Sources) != 1 || tmpl.Remove[0] != "README.md" {
 			t.Errorf("Template = %+v, want the builtin source alone and the removal", tmpl)
 		}
 	})
@@ -230,8 +193,8 @@ func TestBuiltin(t *testing.T) {
 	if len(p.Questions) != 0 || p.Dir != "" {
 		t.Fatalf("Builtin = %+v", p)
 	}
-	if tmpl := p.Template(); len(tmpl.Sources) != 1 || tmpl.Path != "" {
-		t.Errorf("Builtin().Template() = %+v, want the builtin templates alone", tmpl)
+	if tmpl := p.Tree(); len(tmpl.Sources) != 1 || tmpl.Path != "" {
+		t.Errorf("Builtin().Tree() = %+v, want the builtin templates alone", tmpl)
 	}
 }
 
@@ -239,5 +202,65 @@ func write(t *testing.T, fsys afero.Fs, name, data string) {
 	t.Helper()
 	if err := afero.WriteFile(fsys, name, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestLoadManifest(t *testing.T) {
+	fsys := afero.NewMemMapFs()
+	write(t, fsys, "acme/pack.yaml", "name: acme\nversion: 1.0.0\nconditions:\n  ops/: .Extra.pager\n  OWNERS: ne .Extra.team \"\"\nper_resource: resource/\n")
+	write(t, fsys, "acme/files/ops/pager.yaml", "x\n")
+	write(t, fsys, "acme/files/OWNERS.tmpl", "{{ .Extra.team }}\n")
+	write(t, fsys, "acme/files/resource/permissions.py.tmpl", "# {{ .App.Model }}\n")
+	p, err := Load(fsys, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Manifest == nil || p.Tree().Sources[1].Manifest != p.Manifest {
+		t.Fatalf("Load = %+v; want the manifest on the pack's source", p)
+	}
+	for _, tc := range []struct {
+		extra map[string]any
+		want  []string
+		not   []string
+	}{
+		{map[string]any{"pager": true, "team": "payments"}, []string{"ops/pager.yaml", "OWNERS", "items/permissions.py"}, []string{"resource/permissions.py"}},
+		{map[string]any{"pager": false, "team": ""}, []string{"items/permissions.py"}, []string{"ops/pager.yaml", "OWNERS"}},
+	} {
+		plan, err := render(t, fsys, "acme", tc.extra)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range tc.want {
+			if _, ok := plan.Lookup(name); !ok {
+				t.Errorf("%v: %s is missing", tc.extra, name)
+			}
+		}
+		for _, name := range tc.not {
+			if _, ok := plan.Lookup(name); ok {
+				t.Errorf("%v: %s was generated", tc.extra, name)
+			}
+		}
+	}
+}
+
+func TestLoadManifestErrorsPointAtTheLine(t *testing.T) {
+	tests := []struct {
+		yaml string
+		want string
+	}{
+		{"name: acme\nversion: 1.0.0\nconditions:\n  OWNERS: .Extra.team\n  ops/: .Extra.pager\n", `acme/pack.yaml line 5: conditions.ops/: there is no folder ops/; add it, or remove this entry`},
+		{"name: acme\nversion: 1.0.0\nconditions:\n  OWNERS: eq .Extra.team\"\n", `acme/pack.yaml line 4: conditions.OWNERS: "eq .Extra.team\"" is not a template expression`},
+		{"name: acme\nversion: 1.0.0\nper_resource: apps/\n", `acme/pack.yaml line 3: per_resource: there is no folder apps/`},
+		{"name: acme\nversion: 1.0.0\nconditions: [OWNERS]\n", `acme/pack.yaml line 3: conditions: want a mapping, not a list`},
+	}
+	for _, tt := range tests {
+		fsys := afero.NewMemMapFs()
+		write(t, fsys, "acme/pack.yaml", tt.yaml)
+		write(t, fsys, "acme/files/OWNERS.tmpl", "x\n")
+		_, err := Load(fsys, "acme")
+		var ce *config.Error
+		if !errors.As(err, &ce) || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("Load error = %v; want a *config.Error starting %q", err, tt.want)
+		}
 	}
 }

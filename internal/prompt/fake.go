@@ -12,12 +12,13 @@ var Default = defaultAnswer{}
 
 type defaultAnswer struct{}
 
-// ErrNoAnswer means a Fake was asked more questions than it has answers.
+// ErrNoAnswer means a Fake has no acceptable answer left for a question.
 var ErrNoAnswer = errors.New("no scripted answer left")
 
 // Asked records one question a Fake was asked.
 type Asked struct {
 	Kind    string // "input", "select" or "confirm"
+	Name    string
 	Message string
 	Help    string
 	Options []string // a select's options
@@ -27,27 +28,40 @@ type Asked struct {
 	Refused []error
 }
 
-// Fake answers questions from a script, so that tests can drive a question
-// flow without a terminal. Each answer is a string (for Input and Select), a
-// bool (for Confirm), Default, or an error to return, such as ErrInterrupted.
-// An Input whose answer fails Validate takes the next answer, as a person
-// typing again would.
+// Fake answers questions by name, so that tests can drive a question flow
+// without a terminal. An answer is a string (for Input and Select), a bool
+// (for Confirm), Default, or an error to return, such as ErrInterrupted; a
+// []any holds one answer for each time the question is asked, and for each
+// time an Input's Validate refuses the one before, as a person typing again
+// would. A question without an answer takes its default, as Enter does.
 type Fake struct {
-	Answers []any
+	Answers map[string]any
 	Asked   []Asked
 }
 
-// NewFake returns a Fake that gives answers in order.
-func NewFake(answers ...any) *Fake {
+// NewFake returns a Fake that gives the answers, by question name.
+func NewFake(answers map[string]any) *Fake {
 	return &Fake{Answers: answers}
 }
 
+// next takes the answer to the question q names.
 func (f *Fake) next(q *Asked) (any, error) {
-	if len(f.Answers) == 0 {
-		return nil, fmt.Errorf("%w for %q", ErrNoAnswer, q.Message)
+	a, ok := f.Answers[q.Name]
+	if list, isList := a.([]any); isList {
+		if len(list) == 0 {
+			return nil, fmt.Errorf("%w for %q", ErrNoAnswer, q.Name)
+		}
+		a = list[0]
+		if len(list) == 1 {
+			delete(f.Answers, q.Name)
+		} else {
+			f.Answers[q.Name] = list[1:]
+		}
+	} else if ok {
+		delete(f.Answers, q.Name)
+	} else {
+		a = Default
 	}
-	a := f.Answers[0]
-	f.Answers = f.Answers[1:]
 	if err, ok := a.(error); ok {
 		return nil, err
 	}
@@ -56,7 +70,7 @@ func (f *Fake) next(q *Asked) (any, error) {
 
 // Input implements Prompter.
 func (f *Fake) Input(q Input) (string, error) {
-	f.Asked = append(f.Asked, Asked{Kind: "input", Message: q.Message, Help: q.Help, Default: q.Default})
+	f.Asked = append(f.Asked, Asked{Kind: "input", Name: q.Name, Message: q.Message, Help: q.Help, Default: q.Default})
 	asked := &f.Asked[len(f.Asked)-1]
 	for {
 		a, err := f.next(asked)
@@ -73,11 +87,14 @@ func (f *Fake) Input(q Input) (string, error) {
 				answer = q.Default
 			}
 		default:
-			return "", fmt.Errorf("answer %v (%T) to input %q: want a string", a, a, q.Message)
+			return "", fmt.Errorf("answer %v (%T) to input %q: want a string", a, a, q.Name)
 		}
 		if q.Validate != nil {
 			if err := q.Validate(answer); err != nil {
 				asked.Refused = append(asked.Refused, err)
+				if _, more := f.Answers[q.Name]; !more {
+					return "", fmt.Errorf("%w for %q: %q was refused: %w", ErrNoAnswer, q.Name, answer, err)
+				}
 				continue
 			}
 		}
@@ -87,7 +104,7 @@ func (f *Fake) Input(q Input) (string, error) {
 
 // Select implements Prompter.
 func (f *Fake) Select(q Select) (string, error) {
-	f.Asked = append(f.Asked, Asked{Kind: "select", Message: q.Message, Help: q.Help,
+	f.Asked = append(f.Asked, Asked{Kind: "select", Name: q.Name, Message: q.Message, Help: q.Help,
 		Options: slices.Clone(q.Options), Default: q.Default})
 	a, err := f.next(&f.Asked[len(f.Asked)-1])
 	if err != nil {
@@ -101,16 +118,16 @@ func (f *Fake) Select(q Select) (string, error) {
 		return q.Default, nil
 	case string:
 		if !slices.Contains(q.Options, v) {
-			return "", fmt.Errorf("answer %q to select %q: not one of the options %q", v, q.Message, q.Options)
+			return "", fmt.Errorf("answer %q to select %q: not one of the options %q", v, q.Name, q.Options)
 		}
 		return v, nil
 	}
-	return "", fmt.Errorf("answer %v (%T) to select %q: want a string", a, a, q.Message)
+	return "", fmt.Errorf("answer %v (%T) to select %q: want a string", a, a, q.Name)
 }
 
 // Confirm implements Prompter.
 func (f *Fake) Confirm(q Confirm) (bool, error) {
-	f.Asked = append(f.Asked, Asked{Kind: "confirm", Message: q.Message, Help: q.Help, Default: yesNo(q.Default)})
+	f.Asked = append(f.Asked, Asked{Kind: "confirm", Name: q.Name, Message: q.Message, Help: q.Help, Default: yesNo(q.Default)})
 	a, err := f.next(&f.Asked[len(f.Asked)-1])
 	if err != nil {
 		return false, err
@@ -125,7 +142,7 @@ func (f *Fake) Confirm(q Confirm) (bool, error) {
 			return b, nil
 		}
 	}
-	return false, fmt.Errorf("answer %v (%T) to confirm %q: want a bool", a, a, q.Message)
+	return false, fmt.Errorf("answer %v (%T) to confirm %q: want a bool", a, a, q.Name)
 }
 
 // Messages lists the messages of the questions asked, in order.
@@ -133,6 +150,15 @@ func (f *Fake) Messages() []string {
 	out := make([]string, len(f.Asked))
 	for i, a := range f.Asked {
 		out[i] = a.Message
+	}
+	return out
+}
+
+// Names lists the names of the questions asked, in order.
+func (f *Fake) Names() []string {
+	out := make([]string, len(f.Asked))
+	for i, a := range f.Asked {
+		out[i] = a.Name
 	}
 	return out
 }

@@ -18,6 +18,7 @@ type Prompter interface {
 // Input asks for free text. Validate, when set, is checked as the answer is
 // typed, and a bad answer is refused with its error and asked again.
 type Input struct {
+	Name     string // identifies the question, as the answers file names it
 	Message  string
 	Help     string
 	Default  string
@@ -26,6 +27,7 @@ type Input struct {
 
 // Select asks for one of Options.
 type Select struct {
+	Name    string
 	Message string
 	Help    string
 	Options []string
@@ -34,6 +36,7 @@ type Select struct {
 
 // Confirm asks a yes/no question.
 type Confirm struct {
+	Name    string
 	Message string
 	Help    string
 	Default bool

@@ -1,0 +1,218 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"math/rand/v2"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/prompt"
+)
+
+// result is what a run of scaffold gave, and the files it ran on.
+type result struct {
+	code           int
+	stdout, stderr string
+	fs             afero.Fs
+}
+
+// testEnv is the one Env that tests run scaffold in: in memory, with fixed
+// secrets, no terminal, and a machine whose git and docker are installed and
+// have nothing to say. A test changes the fields it is about.
+func testEnv(fsys afero.Fs) *Env {
+	m := quietMachine()
+	return &Env{
+		Stdout:   &bytes.Buffer{},
+		Stderr:   &bytes.Buffer{},
+		Fs:       fsys,
+		Prompter: prompt.NewFake(nil),
+		Rand:     rand.NewChaCha8([32]byte{7}),
+		LookPath: m.lookPath,
+		Exec:     m.exec,
+	}
+}
+
+// runEnv runs scaffold with args in env.
+func runEnv(ctx context.Context, env *Env, args ...string) result {
+	var stdout, stderr bytes.Buffer
+	e := *env
+	e.Args, e.Stdout, e.Stderr = args, &stdout, &stderr
+	code := Run(ctx, e)
+	return result{code, stdout.String(), stderr.String(), env.Fs}
+}
+
+// run runs scaffold in a testEnv on fsys.
+func run(t testing.TB, fsys afero.Fs, args ...string) result {
+	t.Helper()
+	return runEnv(context.Background(), testEnv(fsys), args...)
+}
+
+// runAsked runs scaffold in a terminal where fake answers the questions. A
+// run that succeeds must have used every scripted answer.
+func runAsked(t testing.TB, fsys afero.Fs, fake *prompt.Fake, args ...string) result {
+	t.Helper()
+	if fsys == nil {
+		fsys = afero.NewMemMapFs()
+	}
+	env := testEnv(fsys)
+	env.Interactive, env.Prompter = true, fake
+	r := runEnv(context.Background(), env, args...)
+	if r.code == ExitOK && len(fake.Answers) > 0 {
+		t.Errorf("scripted answers left over: %v; asked %q", fake.Answers, fake.Names())
+	}
+	return r
+}
+
+func newFs(t testing.TB) afero.Fs {
+	t.Helper()
+	fsys := afero.NewMemMapFs()
+	if err := fsys.MkdirAll("/work", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return afero.NewBasePathFs(fsys, "/work")
+}
+
+// tree reads every file under root into path -> mode and content.
+func tree(t testing.TB, fsys afero.Fs, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := afero.Walk(fsys, root, func(p string, info fs.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		data, err := afero.ReadFile(fsys, p)
+		out[strings.TrimPrefix(p, root+"/")] = info.Mode().Perm().String() + " " + string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func writeFile(t testing.TB, fsys afero.Fs, name, data string) {
+	t.Helper()
+	if err := afero.WriteFile(fsys, name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t testing.TB, fsys afero.Fs, name string) string {
+	t.Helper()
+	data, err := afero.ReadFile(fsys, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func exists(fsys afero.Fs, name string) bool {
+	ok, _ := afero.Exists(fsys, name)
+	return ok
+}
+
+// answersIn reads the answers of the project in dir, by key.
+func answersIn(t testing.TB, fsys afero.Fs, dir string) map[string]any {
+	t.Helper()
+	f, err := config.Parse(".scaffold.yaml", []byte(readFile(t, fsys, dir+"/.scaffold.yaml")))
+	if err != nil {
+		t.Fatalf("parse answers: %v", err)
+	}
+	out := map[string]any{}
+	for _, a := range f.Answers {
+		out[a.Key] = a.Value
+	}
+	return out
+}
+
+// fakeMachine stands for the programs installed on a machine.
+type fakeMachine struct {
+	installed map[string]bool
+	results   map[string]output // by command line
+
+	mu    sync.Mutex
+	calls []string // "dir$ command line"
+}
+
+// output is what a fake program prints, and whether it fails.
+type output struct {
+	stdout, stderr string
+	failed         bool
+}
+
+func prints(stdout string) output        { return output{stdout: stdout} }
+func fails(stdout, stderr string) output { return output{stdout: stdout, stderr: stderr, failed: true} }
+
+func (m *fakeMachine) lookPath(name string) (string, error) {
+	if m.installed[name] {
+		return "/usr/bin/" + name, nil
+	}
+	return "", &exec.Error{Name: name, Err: exec.ErrNotFound}
+}
+
+func (m *fakeMachine) exec(_ context.Context, dir, name string, args ...string) ([]byte, error) {
+	line := strings.Join(append([]string{name}, args...), " ")
+	m.mu.Lock()
+	m.calls = append(m.calls, dir+"$ "+line)
+	m.mu.Unlock()
+	if !m.installed[name] {
+		return nil, &ExecError{Command: line, Err: exec.ErrNotFound}
+	}
+	out, ok := m.results[line]
+	if !ok {
+		return nil, &ExecError{Command: line, Stderr: "unexpected command\n", Err: errors.New("exit status 2")}
+	}
+	if out.failed {
+		return []byte(out.stdout), &ExecError{Command: line, Stderr: out.stderr, Err: errors.New("exit status 1")}
+	}
+	return []byte(out.stdout), nil
+}
+
+func (m *fakeMachine) ran(call string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Contains(m.calls, call)
+}
+
+// healthyMachine has git, and Docker with a running server and Compose v2;
+// a new project is not inside a git repository.
+func healthyMachine() *fakeMachine {
+	return &fakeMachine{
+		installed: map[string]bool{"git": true, "docker": true},
+		results: map[string]output{
+			"git --version":                        prints("git version 2.47.1\n"),
+			"git rev-parse --show-prefix":          fails("", "fatal: not a git repository (or any of the parent directories): .git\n"),
+			"git init --quiet":                     prints(""),
+			"docker compose version --short":       prints("2.33.1\n"),
+			"docker version --format " + dockerFmt: prints("28.0.1|28.0.1\n"),
+		},
+	}
+}
+
+// quietMachine is a healthy machine where every new project is a git
+// repository already, so that scaffold has nothing to say about the tools.
+func quietMachine() *fakeMachine {
+	m := healthyMachine()
+	m.results["git rev-parse --show-prefix"] = prints("\n")
+	return m
+}
+
+const dockerFmt = "{{.Client.Version}}|{{if .Server}}{{.Server.Version}}{{end}}"
+
+// runOn runs scaffold on the machine m.
+func runOn(t *testing.T, m *fakeMachine, color bool, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	env := testEnv(afero.NewMemMapFs())
+	env.Color, env.LookPath, env.Exec = color, m.lookPath, m.exec
+	r := runEnv(context.Background(), env, args...)
+	return r.code, r.stdout, r.stderr
+}

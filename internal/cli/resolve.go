@@ -1,0 +1,298 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/pack"
+)
+
+// request says where the answers of a run come from. resolve reads them in
+// rising order of precedence: the questions' defaults, the answers file,
+// Answers and Sets (the command line), and the prompts.
+type request struct {
+	// Project is the folder of a project that scaffold generated, for a
+	// command that works on one: its .scaffold.yaml holds the answers, and
+	// the folder must exist. It is empty for a new project.
+	Project string
+	// Parent is the folder that a new project goes in, as Parent/NAME;
+	// Force lets that folder hold files already.
+	Parent string
+	Force  bool
+	// AnswersFile is an answers file to start from (--config).
+	AnswersFile string
+	// PackDir is the template pack to render (--template). Empty means the
+	// pack that the answers file records, or else the builtin templates.
+	PackDir string
+	// Answers answer builtin questions by key, as the flags and NAME do:
+	// a string, or a bool for a yes-or-no question.
+	Answers map[string]any
+	// Sets answer a pack's questions, as KEY=VALUE (--set).
+	Sets []string
+	// Ask asks for what nothing answered; otherwise a question without a
+	// default is an error. Confirm then shows every answer and asks to go
+	// on, when anything was asked.
+	Ask, Confirm bool
+}
+
+// resolved is what a run renders, and where.
+type resolved struct {
+	Options generator.Options
+	Tree    generator.Tree
+	Pack    *pack.Pack
+	// Questions are the builtin questions, then the pack's.
+	Questions []generator.Question
+	// Dir is the project folder.
+	Dir string
+	// Recorded is the answers file that was read, if any.
+	Recorded *config.File
+}
+
+// resolve gathers a run's answers, checks them once, and finds the
+// templates to render them with. Every error a user can cause is told in
+// one line, and a mistake in a given answer is reported before any question
+// is asked.
+func resolve(env *Env, req request) (resolved, error) {
+	var r resolved
+	answersFile := req.AnswersFile
+	if req.Project != "" {
+		if err := checkProject(env.Fs, req.Project); err != nil {
+			return r, err
+		}
+		answersFile = filepath.Join(req.Project, config.FileName)
+	}
+	a := answers{opts: generator.DefaultOptions(), from: map[string]origin{}}
+	if answersFile != "" {
+		cfg, err := loadConfig(env.Fs, answersFile)
+		if err != nil {
+			return r, err
+		}
+		r.Recorded = cfg
+		if err := a.read(cfg, cfg.Answers, "answers", generator.Questions, nil); err != nil {
+			return r, err
+		}
+		if name, ok := cfg.Answers.Lookup("name"); req.Project != "" && (!ok || name.Value == nil) {
+			return r, &config.Error{File: cfg.Source, Msg: "answers.name is missing; add the project's name"}
+		}
+	}
+	p, err := loadPack(env.Fs, req.PackDir, r.Recorded)
+	if err != nil {
+		return r, err
+	}
+	r.Pack = p
+	r.Questions = append(generator.Questions[:len(generator.Questions):len(generator.Questions)], p.Questions...)
+	for _, q := range p.Questions {
+		if q.Default != nil {
+			q.Set(&a.opts, q.Default)
+		}
+	}
+	if r.Recorded != nil {
+		if err := a.read(r.Recorded, r.Recorded.Extra, "extra", p.Questions, p); err != nil {
+			return r, err
+		}
+	}
+	a.setFlags(req.Answers)
+	if err := a.setPackAnswers(p, req.Sets); err != nil {
+		return r, err
+	}
+
+	dirOf := func(name string) string { return filepath.Join(req.Parent, name) }
+	if req.Project != "" {
+		dirOf = func(string) string { return req.Project }
+	}
+	asked := false
+	if req.Ask {
+		if asked, err = interview(env, &a, r.Questions, req, dirOf); err != nil {
+			return r, err
+		}
+	} else if err := a.required(p); err != nil {
+		return r, err
+	}
+	if a.opts.Name == "" {
+		return r, usagef("missing the project NAME; run: scaffold new NAME (see scaffold new --help)")
+	}
+	for _, q := range r.Questions {
+		if err := q.Validate(a.opts); err != nil {
+			return r, a.locate(q, err)
+		}
+	}
+	r.Options, r.Dir = a.opts, dirOf(a.opts.Name)
+	// Writing checks the folder too, but a dry run must refuse what the run would.
+	if req.Project == "" {
+		if err := generator.CheckTarget(env.Fs, r.Dir, req.Force); err != nil {
+			return r, err
+		}
+	}
+	if r.Tree, err = packTree(p, r.Dir, r.Recorded); err != nil {
+		return r, err
+	}
+	if asked && req.Confirm {
+		return r, confirmAnswers(env, r)
+	}
+	return r, nil
+}
+
+// checkProject refuses a folder that is not a project scaffold generated.
+func checkProject(fsys afero.Fs, dir string) error {
+	info, err := fsys.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usagef("project folder %s does not exist; pass the folder of a project scaffold generated", dir)
+	case err != nil:
+		return fmt.Errorf("check %s: %w", dir, err)
+	case !info.IsDir():
+		return usagef("%s is not a folder; pass the folder of a project scaffold generated", dir)
+	}
+	if _, err := fsys.Stat(filepath.Join(dir, config.FileName)); errors.Is(err, fs.ErrNotExist) {
+		return usagef("%s has no %s, so scaffold cannot tell how it was generated; pass the folder of a project scaffold generated", dir, config.FileName)
+	}
+	return nil
+}
+
+func loadConfig(fsys afero.Fs, name string) (*config.File, error) {
+	if info, err := fsys.Stat(name); err == nil && info.IsDir() {
+		return nil, usagef("answers file %s is a folder; pass the %s file, such as %s", name, config.FileName, filepath.Join(name, config.FileName))
+	}
+	data, err := afero.ReadFile(fsys, name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, usagef("answers file %s does not exist; check the --config path", name)
+	}
+	if err != nil {
+		return nil, &UsageError{Err: &generator.FileError{Action: "read answers file", Path: name, Err: err}}
+	}
+	return config.Parse(name, data)
+}
+
+// answers are a run's answers so far, and where each came from.
+type answers struct {
+	opts generator.Options
+	from map[string]origin // by the question's key in the answers file
+}
+
+// origin is where an answer came from: the answers file, at a line, or
+// the command line or a prompt.
+type origin struct {
+	file *config.File
+	line int
+}
+
+// answered reports whether anything answered q, rather than its default.
+func (a *answers) answered(q generator.Question) bool {
+	_, ok := a.from[q.FileKey()]
+	return ok
+}
+
+func (a *answers) set(q generator.Question, v any, from origin) {
+	q.Set(&a.opts, v)
+	a.from[q.FileKey()] = from
+}
+
+// read takes the answers of one section of an answers file, answers: or
+// extra:, each of which must answer one of questions. A null answers
+// nothing, as if the key were left out.
+func (a *answers) read(cfg *config.File, values config.Answers, section string, questions []generator.Question, p *pack.Pack) error {
+	for _, ans := range values {
+		where := section + "." + ans.Key
+		fail := func(msg string) error { return &config.Error{File: cfg.Source, Line: ans.Line, Msg: msg} }
+		q, ok := questionByKey(questions, ans.Key)
+		switch {
+		case !ok && p == nil:
+			return fail(fmt.Sprintf("unknown key %q; see the answers file format in scaffold's README", where))
+		case !ok:
+			return fail(fmt.Sprintf("%s: %s; remove it, or use the pack that asks it with --template", where, noQuestion(p, ans.Key)))
+		case ans.Value == nil:
+			continue
+		}
+		var v any
+		var err error
+		if q.Kind == generator.KindBool {
+			v, err = ans.Bool()
+		} else {
+			v, err = ans.Text()
+		}
+		if err != nil {
+			return fail(where + ": " + err.Error())
+		}
+		a.set(q, v, origin{file: cfg, line: ans.Line})
+	}
+	return nil
+}
+
+// setFlags takes the answers of the command line.
+func (a *answers) setFlags(values map[string]any) {
+	for _, q := range generator.Questions {
+		if v, ok := values[q.Key]; ok {
+			a.set(q, v, origin{})
+		}
+	}
+}
+
+// setPackAnswers takes --set KEY=VALUE answers. Every key must be a
+// question the pack asks, and every value must fit its question.
+func (a *answers) setPackAnswers(p *pack.Pack, sets []string) error {
+	for _, set := range sets {
+		key, value, ok := strings.Cut(set, "=")
+		if !ok || key == "" {
+			return usagef("--set %q: write it as KEY=VALUE, such as --set team=payments", set)
+		}
+		q, ok := p.Question(key)
+		if !ok {
+			return usagef("--set %s: %s", key, noQuestion(p, key))
+		}
+		v, err := q.Parse(value)
+		if oe, isOption := errors.AsType[*generator.OptionError](err); isOption {
+			return usagef("invalid value %q for --set %s: %s", value, key, oe.Reason)
+		} else if err != nil {
+			return &UsageError{Err: err}
+		}
+		a.set(q, v, origin{})
+	}
+	return nil
+}
+
+// required refuses a pack question that nothing answered and that has no
+// default, when there is no asking.
+func (a *answers) required(p *pack.Pack) error {
+	for _, q := range p.Questions {
+		if q.Default == nil && !a.answered(q) {
+			return usagef("%s asks %q, which has no default; answer it with --set %s=VALUE", p.Describe(), q.Key, q.Key)
+		}
+	}
+	return nil
+}
+
+// locate tells an invalid answer as the mistake of whoever gave it: a line
+// of the answers file, or the command line.
+func (a *answers) locate(q generator.Question, err error) error {
+	if from := a.from[q.FileKey()]; from.file != nil {
+		return &config.Error{File: from.file.Source, Line: from.line, Msg: err.Error()}
+	}
+	return &UsageError{Err: err}
+}
+
+func questionByKey(questions []generator.Question, key string) (generator.Question, bool) {
+	for _, q := range questions {
+		if q.Key == key {
+			return q, true
+		}
+	}
+	return generator.Question{}, false
+}
+
+// folderTakenError refuses a typed name whose folder already holds files.
+// Unlike the error of a run, it does not suggest --force, which is no help
+// halfway through the questions.
+type folderTakenError struct{ dir string }
+
+func (e *folderTakenError) Error() string {
+	return e.dir + " already holds files; choose another name"
+}
+
+func (e *folderTakenError) Unwrap() error { return generator.ErrTargetNotEmpty }

@@ -1,0 +1,218 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+	"text/template"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ManifestFile is where a template tree keeps its manifest, at its root. It
+// is read, never rendered. Trees that do without one, such as template packs
+// (whose manifest is in pack.yaml) and older builtin trees, keep every name
+// as it is.
+const ManifestFile = "manifest.yaml"
+
+// ManifestSpec is a manifest as written: a tree's manifest.yaml, or the same
+// keys in a template pack's pack.yaml.
+type ManifestSpec struct {
+	// Conditions maps an output path as the tree names it (a .tmpl file
+	// without its suffix, or a folder ending in "/") to a template
+	// expression; the file, or every file in the folder, is generated only
+	// when the expression is true. Files not listed are always generated.
+	Conditions map[string]string `yaml:"conditions,omitempty"`
+	// PerResource is a folder generated once per API resource, into a
+	// folder named after the resource, with .App describing it.
+	PerResource string `yaml:"per_resource,omitempty"`
+}
+
+// IsZero reports whether the spec says nothing, as for a pack without one.
+func (s ManifestSpec) IsZero() bool { return len(s.Conditions) == 0 && s.PerResource == "" }
+
+// Manifest says which files of a template tree a project gets, and which
+// folder is generated once per resource.
+type Manifest struct {
+	spec        ManifestSpec
+	file        string                        // where it is written, for messages
+	own         string                        // its path inside the tree, when it lives there
+	conditions  map[string]*template.Template // by key
+	perResource string                        // a folder, ending in "/"; "" for none
+}
+
+// Spec returns the manifest as written.
+func (m *Manifest) Spec() ManifestSpec { return m.spec }
+
+// ManifestError is a manifest entry that cannot be used. Key is the entry
+// as written, such as "conditions.config/celery.py" or "per_resource", so
+// that callers can point at its line.
+type ManifestError struct {
+	File string
+	Key  string
+	Msg  string
+}
+
+func (e *ManifestError) Error() string { return fmt.Sprintf("%s: %s: %s", e.File, e.Key, e.Msg) }
+
+// NewManifest checks spec against tree, the files it describes: every key
+// must name a file or folder of the tree, and every condition must parse.
+// file names the manifest in messages.
+func NewManifest(file string, spec ManifestSpec, tree fs.FS) (*Manifest, error) {
+	m := &Manifest{spec: spec, file: file, conditions: map[string]*template.Template{}}
+	files, dirs, err := treePaths(tree)
+	if err != nil {
+		return nil, err
+	}
+	for _, key := range slices.Sorted(maps.Keys(spec.Conditions)) {
+		where := "conditions." + key
+		fail := func(format string, args ...any) error {
+			return &ManifestError{File: file, Key: where, Msg: fmt.Sprintf(format, args...)}
+		}
+		name, isDir := strings.CutSuffix(key, "/")
+		switch {
+		case !cleanPath(name):
+			return nil, fail("%q is not a path inside the tree; write it as the project shows it, such as config/celery.py or .github/", key)
+		case isDir && !dirs[name]:
+			return nil, fail("there is no folder %s; add it, or remove this entry", key)
+		case !isDir && dirs[name]:
+			return nil, fail("%s is a folder; end it with a slash: %s/", key, key)
+		case !isDir && !files[name]:
+			return nil, fail("there is no file %s or %s%s; add it, or remove this entry", key, key, TemplateSuffix)
+		}
+		expr := strings.TrimSpace(spec.Conditions[key])
+		if expr == "" {
+			return nil, fail("the condition is empty; write a template expression, such as .Celery or eq .CI \"github\"")
+		}
+		label := file + " (" + where + ")"
+		t, err := template.New(label).Option("missingkey=error").Funcs(funcs).Parse("{{if " + expr + "}}1{{end}}")
+		if err != nil {
+			return nil, fail("%q is not a template expression: %s", expr, strings.TrimPrefix(err.Error(), "template: "+label+":1: "))
+		}
+		m.conditions[key] = t
+	}
+	if spec.PerResource != "" {
+		name := strings.TrimSuffix(spec.PerResource, "/")
+		if !cleanPath(name) || !dirs[name] {
+			return nil, &ManifestError{File: file, Key: "per_resource", Msg: fmt.Sprintf("there is no folder %s; name the folder to generate once per resource, such as resource/", spec.PerResource)}
+		}
+		m.perResource = name + "/"
+	}
+	return m, nil
+}
+
+// treePaths lists a tree's files, as output paths, and its folders.
+func treePaths(tree fs.FS) (files, dirs map[string]bool, err error) {
+	files, dirs = map[string]bool{}, map[string]bool{}
+	if tree == nil {
+		return files, dirs, nil
+	}
+	err = fs.WalkDir(tree, ".", func(name string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case name == ".":
+		case d.IsDir():
+			dirs[name] = true
+		default:
+			files[strings.TrimSuffix(name, TemplateSuffix)] = true
+		}
+		return nil
+	})
+	return files, dirs, err
+}
+
+// includes reports whether the conditions of name's folders and of name
+// itself all hold; name is a tree path without its .tmpl suffix.
+func (m *Manifest) includes(name string, data Data) (bool, error) {
+	keys := []string{}
+	for i, r := range name {
+		if r == '/' {
+			keys = append(keys, name[:i+1])
+		}
+	}
+	for _, key := range append(keys, name) {
+		t, ok := m.conditions[key]
+		if !ok {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := t.Execute(&buf, data); err != nil {
+			return false, &TemplateError{File: t.Name(), Err: err}
+		}
+		if buf.Len() == 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// resourcePath splits a tree path in the per-resource folder into the
+// folder's parent and the path inside it; ok is false for other paths.
+func (m *Manifest) resourcePath(name string) (parent, rest string, ok bool) {
+	if m == nil || m.perResource == "" {
+		return "", "", false
+	}
+	rest, ok = strings.CutPrefix(name, m.perResource)
+	return path.Dir(strings.TrimSuffix(m.perResource, "/")), rest, ok
+}
+
+// TreeSource returns the template tree in fsys as a Source. Its manifest is
+// read from the tree's manifest.yaml when there is one; a tree without one
+// renders its names as they are, templated segments included.
+func TreeSource(label string, fsys fs.FS) (Source, error) {
+	src := Source{Label: label, FS: fsys}
+	data, err := fs.ReadFile(fsys, ManifestFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return src, nil
+	}
+	file := path.Join(label, ManifestFile)
+	if err != nil {
+		return src, &FileError{Action: "read", Path: file, Err: err}
+	}
+	var spec ManifestSpec
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&spec); err != nil {
+		return src, fmt.Errorf("%s: %w", file, err)
+	}
+	m, err := NewManifest(file, spec, fsys)
+	if err != nil {
+		return src, err
+	}
+	m.own = ManifestFile
+	src.Manifest = m
+	return src, nil
+}
+
+// Generates reports whether some answers make the source generate the
+// output path name. A templated path segment stands for any name.
+func (s Source) Generates(name string) bool {
+	want := strings.Split(name, "/")
+	found := false
+	_ = fs.WalkDir(s.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || found || s.Manifest != nil && p == s.Manifest.own {
+			return err
+		}
+		out := strings.TrimSuffix(p, TemplateSuffix)
+		if parent, rest, ok := s.Manifest.resourcePath(out); ok {
+			out = path.Join(parent, "{{.App.Name}}", rest)
+		}
+		segments := strings.Split(out, "/")
+		found = slices.EqualFunc(segments, want, func(seg, w string) bool {
+			return seg == w || strings.Contains(seg, "{{")
+		})
+		return nil
+	})
+	return found
+}
+
+// cleanPath reports whether name is a clean, relative, slash-separated path.
+func cleanPath(name string) bool {
+	return name != "" && name != "." && fs.ValidPath(name) && !strings.Contains(name, `\`)
+}

@@ -1,0 +1,330 @@
+package generator
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Kind is the kind of answer a question takes.
+type Kind string
+
+// The kinds of answer; a template pack's pack.yaml names them the same way.
+const (
+	KindString Kind = "string"
+	KindBool   Kind = "bool"
+	KindChoice Kind = "choice"
+)
+
+// Question is one answer a project needs: a builtin option, or one of a
+// template pack's own questions. Flags, the answers file, prompts and the
+// summary all read the same table, so a new question is one entry and the
+// templates that use its answer.
+type Question struct {
+	// Key names the answer in the answers file (answers.<Key> for a builtin
+	// question, extra.<Key> for a pack's), in --set and in messages.
+	Key  string
+	Kind Kind
+	// Values lists what a choice question accepts.
+	Values []string
+	// Default is a string, or a bool for a bool question; nil means the
+	// question must be answered.
+	Default any
+	// Field names the answer in the template data, as in .Python. A
+	// builtin question needs one; a pack's answer is .Extra.<Key>.
+	Field string
+	// get and set read and write the answer in a field of Options; without
+	// them, the answer is kept in Options.More.
+	get func(o Options) any
+	set func(o *Options, v any)
+	// Check, when set, tells whether the answer is valid, given the others.
+	Check func(o Options) error
+
+	// Title names the answer in the summary.
+	Title  string
+	Prompt string
+	Help   string // one line, shown with ? at the prompt
+	// Offer, when set, lists the values a choice question offers at the
+	// prompt; answered tells which other questions were answered rather
+	// than left at their defaults.
+	Offer func(o Options, answered func(key string) bool) []string
+	// None is what a user types for the answer "" at a prompt, and how the
+	// summary shows it.
+	None string
+	// Show, when set, is how the summary shows the answer.
+	Show func(o Options) string
+
+	// Flag is the flag of `scaffold new` that answers a builtin question;
+	// pack questions are answered with --set. NoFlag, when set, answers it
+	// with "". Usage and NoUsage are their help.
+	Flag, Usage     string
+	NoFlag, NoUsage string
+
+	extra bool // a template pack's question
+}
+
+// FileKey is the question's key in the answers file: answers.<Key>, or
+// extra.<Key> for a pack's question.
+func (q Question) FileKey() string {
+	if q.extra {
+		return "extra." + q.Key
+	}
+	return "answers." + q.Key
+}
+
+// Get returns the question's answer in o.
+func (q Question) Get(o Options) any {
+	if q.get != nil {
+		return q.get(o)
+	}
+	return o.More[q.Key]
+}
+
+// Set answers the question in o.
+func (q Question) Set(o *Options, v any) {
+	if q.set != nil {
+		q.set(o, v)
+		return
+	}
+	if o.More == nil {
+		o.More = map[string]any{}
+	}
+	o.More[q.Key] = v
+}
+
+// Parse reads an answer typed on the command line or at a prompt.
+func (q Question) Parse(text string) (any, error) {
+	switch q.Kind {
+	case KindBool:
+		b, err := strconv.ParseBool(text)
+		if err != nil {
+			return nil, &OptionError{Option: q.Key, Key: q.Key, Value: text, Reason: "use true or false"}
+		}
+		return b, nil
+	case KindChoice:
+		if err := q.checkValue(text); err != nil {
+			return nil, err
+		}
+	}
+	return text, nil
+}
+
+// Validate checks the question's answer in o.
+func (q Question) Validate(o Options) error {
+	if q.Kind == KindChoice {
+		if s, ok := q.Get(o).(string); ok {
+			if err := q.checkValue(s); err != nil {
+				return err
+			}
+		}
+	}
+	if q.Check != nil {
+		return q.Check(o)
+	}
+	return nil
+}
+
+func (q Question) checkValue(v string) error {
+	if slices.Contains(q.Values, v) {
+		return nil
+	}
+	return &OptionError{Option: q.Key, Key: q.Key, Value: v, Reason: "choose one of " + strings.Join(q.Values, ", ")}
+}
+
+// Display is the answer as the summary shows it.
+func (q Question) Display(o Options) string {
+	if q.Show != nil {
+		return q.Show(o)
+	}
+	switch v := q.Get(o).(type) {
+	case bool:
+		if v {
+			return "yes"
+		}
+		return "no"
+	case string:
+		if v == "" && q.None != "" {
+			return q.None
+		}
+		return v
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// Questions are the builtin questions, in the order they are asked. A
+// question's Kind defaults to text.
+var Questions = []Question{
+	stringQuestion(Question{
+		Key: "name", Field: "Name", Title: "Name", Prompt: "Project name",
+		Help:  "The folder to create; Python code uses it lowercased, with dashes turned into underscores.",
+		Check: func(o Options) error { return ValidateName(o.Name) },
+	}, func(o *Options) *string { return &o.Name }),
+	choiceQuestion(Question{
+		Key: "python", Field: "Python", Title: "Python", Prompt: "Python version",
+		Help:   "The Python version of the Docker image and of CI.",
+		Values: pythons, Default: "3.13",
+		Offer: func(o Options, answered func(string) bool) []string {
+			// Validation reports a Django that no Python supports.
+			if offered := pythonsFor(o.Django); answered("django") && len(offered) > 0 {
+				return offered
+			}
+			return pythons
+		},
+		Flag: "python", Usage: "Python version: 3.12|3.13|3.14",
+	}, func(o *Options) *string { return &o.Python }),
+	choiceQuestion(Question{
+		Key: "django", Field: "Django", Title: "Django", Prompt: "Django version",
+		Help:   "The Django release the project depends on; 5.2 is the long-term support release.",
+		Values: djangos, Default: "5.2",
+		Check: func(o Options) error {
+			if !slices.Contains(DjangoVersionsFor(o.Python), o.Django) {
+				return &OptionError{Option: "django", Key: "django", Value: o.Django,
+					Reason: fmt.Sprintf("Django %s needs Python %s or newer, not %s", o.Django, minPython[o.Django], o.Python)}
+			}
+			return nil
+		},
+		Offer: func(o Options, _ func(string) bool) []string { return DjangoVersionsFor(o.Python) },
+		Flag:  "django", Usage: "Django version: 5.2|6.1; 6.1 needs Python 3.12 or newer",
+	}, func(o *Options) *string { return &o.Django }),
+	choiceQuestion(Question{
+		Key: "database", Field: "Database", Title: "Database", Prompt: "Database",
+		Help:   "The database Django uses; postgres and mysql run as a compose service, sqlite is a file.",
+		Values: []string{"postgres", "mysql", "sqlite"}, Default: "postgres",
+		Flag: "database", Usage: "database: postgres|mysql|sqlite",
+	}, func(o *Options) *string { return &o.Database }),
+	choiceQuestion(Question{
+		Key: "auth", Field: "Auth", Title: "Auth", Prompt: "API authentication",
+		Help:   "How API clients log in: session cookies, DRF tokens, or JWT access and refresh tokens.",
+		Values: []string{"session", "token", "jwt"}, Default: "token",
+		Flag: "auth", Usage: "API authentication: session|token|jwt",
+	}, func(o *Options) *string { return &o.Auth }),
+	stringQuestion(Question{
+		Key: "resource", Field: "Resource", Title: "Resource", Prompt: "Example API resource",
+		Help:    "An example app with a model, serializer, viewset and tests, served at /api/NAME/; type none to leave it out.",
+		Default: "items", None: "none",
+		Check: func(o Options) error {
+			if o.Resource == "" {
+				return nil
+			}
+			return ValidateResource(o.Resource)
+		},
+		Show: func(o Options) string {
+			if o.Resource == "" {
+				return "none"
+			}
+			return fmt.Sprintf("%s, at /api/%s/", o.Resource, o.Resource)
+		},
+		Flag: "resource", Usage: "example API resource `NAME`, served at /api/NAME/",
+		NoFlag: "no-resource", NoUsage: "generate no example resource",
+	}, func(o *Options) *string { return &o.Resource }),
+	boolQuestion(Question{
+		Key: "api_docs", Field: "APIDocs", Title: "API docs", Prompt: "API docs (OpenAPI schema and Swagger UI)?",
+		Help:    "An OpenAPI schema and a Swagger UI page, made by drf-spectacular.",
+		Default: true,
+		Flag:    "api-docs", Usage: "OpenAPI schema and Swagger UI; --api-docs=false turns them off",
+	}, func(o *Options) *bool { return &o.APIDocs }),
+	boolQuestion(Question{
+		Key: "celery", Field: "Celery", Title: "Celery", Prompt: "Celery worker?",
+		Help:    "A Celery worker with a Redis broker, as extra compose services.",
+		Default: false,
+		Flag:    "celery", Usage: "Celery worker with a Redis broker",
+	}, func(o *Options) *bool { return &o.Celery }),
+	boolQuestion(Question{
+		Key: "cors", Field: "CORS", Title: "CORS", Prompt: "CORS headers?",
+		Help:    "django-cors-headers, for browsers that call the API from another origin.",
+		Default: false,
+		Flag:    "cors", Usage: "CORS headers with django-cors-headers",
+	}, func(o *Options) *bool { return &o.CORS }),
+	choiceQuestion(Question{
+		Key: "server", Field: "Server", Title: "Server", Prompt: "Application server",
+		Help:   "What serves Django in the container: gunicorn (WSGI) or uvicorn (ASGI).",
+		Values: []string{"gunicorn", "uvicorn"}, Default: "gunicorn",
+		Flag: "server", Usage: "application server: gunicorn|uvicorn",
+	}, func(o *Options) *string { return &o.Server }),
+	choiceQuestion(Question{
+		Key: "ci", Field: "CI", Title: "CI", Prompt: "CI pipeline",
+		Help:   "A pipeline that runs the tests on every push: GitHub Actions, GitLab CI, or none.",
+		Values: []string{"github", "gitlab", "none"}, Default: "github",
+		Flag: "ci", Usage: "CI pipeline: github|gitlab|none",
+	}, func(o *Options) *string { return &o.CI }),
+}
+
+// QuestionByKey returns the builtin question with the given key.
+func QuestionByKey(key string) (Question, bool) {
+	i := slices.IndexFunc(Questions, func(q Question) bool { return q.Key == key })
+	if i < 0 {
+		return Question{}, false
+	}
+	return Questions[i], true
+}
+
+func stringQuestion(q Question, field func(*Options) *string) Question {
+	if q.Kind == "" {
+		q.Kind = KindString
+	}
+	q.get = func(o Options) any { return *field(&o) }
+	q.set = func(o *Options, v any) { *field(o) = v.(string) }
+	return q
+}
+
+func choiceQuestion(q Question, field func(*Options) *string) Question {
+	q.Kind = KindChoice
+	return stringQuestion(q, field)
+}
+
+func boolQuestion(q Question, field func(*Options) *bool) Question {
+	q.Kind = KindBool
+	q.get = func(o Options) any { return *field(&o) }
+	q.set = func(o *Options, v any) { *field(o) = v.(bool) }
+	return q
+}
+
+// ExtraQuestion makes a template pack's question, whose answer is
+// .Extra.<key>.
+func ExtraQuestion(q Question) Question {
+	key := q.Key
+	q.extra = true
+	q.get = func(o Options) any { return o.Extra[key] }
+	q.set = func(o *Options, v any) {
+		if o.Extra == nil {
+			o.Extra = map[string]any{}
+		}
+		o.Extra[key] = v
+	}
+	return q
+}
+
+// The Python and Django releases a project can use, oldest first.
+var (
+	pythons = []string{"3.12", "3.13", "3.14"}
+	djangos = []string{"5.2", "6.1"}
+)
+
+// minPython is the oldest Python each Django release supports.
+var minPython = map[string]string{"5.2": "3.10", "6.1": "3.12"}
+
+// DjangoVersionsFor lists the Django releases that support the given Python.
+func DjangoVersionsFor(python string) []string {
+	var out []string
+	for _, d := range djangos {
+		if versionAtLeast(python, minPython[d]) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// pythonsFor lists the Python versions that the given Django supports.
+func pythonsFor(django string) []string {
+	var out []string
+	for _, py := range pythons {
+		if slices.Contains(DjangoVersionsFor(py), django) {
+			out = append(out, py)
+		}
+	}
+	return out
+}

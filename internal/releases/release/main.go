@@ -1,0 +1,27 @@
+// Command release archives the builtin templates, templates/project, as the
+// version that templates.Version names, so that every later scaffold can
+// render them again. Run it from the repository root after changing the
+// templates and raising templates.Version:
+//
+//	go run ./internal/releases/release
+//
+// then write the golden projects of the new release:
+//
+//	go test ./internal/releases -update
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/djscaffold/scaffold/internal/releases"
+	"github.com/djscaffold/scaffold/templates"
+)
+
+func main() {
+	if err := releases.Archive("templates/releases", templates.Version, templates.Project()); err != nil {
+		fmt.Fprintf(os.Stderr, "release: %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Printf("templates %s archived in templates/releases\n", templates.Version)
+}

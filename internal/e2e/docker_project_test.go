@@ -66,7 +66,9 @@ func dockerBestVersion(pin string, have []string) string {
 		return pin
 	}
 	sorted := slices.Clone(have)
-	sort.Slice(sorted, func(i, j int) bool { return slices.Compare(dockerVersionKey(sorted[i]), dockerVersionKey(sorted[j])) > 0 })
+	sort.Slice(sorted, func(i, j int) bool {
+		return slices.Compare(dockerVersionKey(sorted[i]), dockerVersionKey(sorted[j])) > 0
+	})
 	series := func(v string) string {
 		k := dockerVersionKey(v)
 		if len(k) < 2 {

@@ -26,6 +26,10 @@ DIR/substitutes.txt:
   uvicorn-worker  uvicorn's own worker classes (the distribution is those classes,
                   moved out of uvicorn)
   ruff            Debian's ruff binary if the world has it, else an empty wheel
+  drf-spectacular-sidecar
+                  the Django app with empty files under the names drf-spectacular
+                  links (Swagger UI and ReDoc are not in Debian): pages render,
+                  their scripts do nothing
 """
 
 import argparse
@@ -58,6 +62,7 @@ DEBIAN_NAMES = {
     "python-dateutil": "python3-dateutil",
     "attrs": "python3-attr",
     "prompt-toolkit": "python3-prompt-toolkit",
+    "faker": "python3-fake-factory",
 }
 # Compiled parts that their package only uses when they load.
 OPTIONAL_COMPILED = {"pyyaml", "billiard", "charset-normalizer", "markupsafe", "msgpack", "wrapt"}
@@ -229,6 +234,8 @@ class Builder:
             return self.shim_uvicorn_worker()
         if name == "tzdata":
             return self.tzdata_wheel()
+        if name == "drf-spectacular-sidecar":
+            return self.sidecar_wheel()
         if name == "ruff" and not self.compiled.show("ruff"):
             self.empty_wheel(name, self.wanted.get(name) or "0", f"empty: {self.compiled.name} has no ruff package")
             return []
@@ -468,6 +475,23 @@ class Builder:
         self.write_wheel("tzdata", "tzdata", version, "py3-none-any", info_dir, entries,
                          f"tzdata {rec['Version']} ({self.compiled.name}), the zoneinfo files")
         self.done["tzdata"] = version
+        return []
+
+    def sidecar_wheel(self):
+        version = self.wanted.get("drf-spectacular-sidecar") or "0"
+        info_dir = f"drf_spectacular_sidecar-{version}.dist-info"
+        static = "drf_spectacular_sidecar/static/drf_spectacular_sidecar/"
+        entries = {"drf_spectacular_sidecar/__init__.py": (b"", 0o100644)}
+        for f in ("swagger-ui-dist/swagger-ui.css", "swagger-ui-dist/swagger-ui-bundle.js",
+                  "swagger-ui-dist/swagger-ui-standalone-preset.js", "swagger-ui-dist/favicon-32x32.png",
+                  "swagger-ui-dist/oauth2-redirect.html", "redoc/bundles/redoc.standalone.js"):
+            entries[static + f] = (b"", 0o100644)
+        entries[f"{info_dir}/METADATA"] = (f"Metadata-Version: 2.1\nName: drf-spectacular-sidecar\nVersion: {version}\nRequires-Dist: Django\n".encode(), 0o100644)
+        entries[f"{info_dir}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: scaffold-ci-wheelhouse\nRoot-Is-Purelib: true\nTag: py3-none-any\n", 0o100644)
+        why = "the app with empty Swagger UI and ReDoc files (no Debian package)"
+        self.write_wheel("drf-spectacular-sidecar", "drf_spectacular_sidecar", version, "py3-none-any", info_dir, entries, why)
+        self.substitutes.append(f"drf-spectacular-sidecar {version}: {why}")
+        self.done["drf-spectacular-sidecar"] = version
         return []
 
     def index(self):

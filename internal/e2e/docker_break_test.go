@@ -65,10 +65,25 @@ func dockerBreakMigrate(dir string) error {
 	})
 }
 
-// dockerBreakProductionMount drops the production override's volumes of web, so
-// that it keeps the development bind mount of the code.
+// dockerBreakProductionMount makes the production run of web keep the code's bind
+// mount: where the production override resets web's volumes, that reset goes; where
+// the bind mount lives only in the development files, the override gains it.
 func dockerBreakProductionMount(dir string) error {
 	return dockerEdit(dir, "docker-compose.prod.yml", func(src string) (string, error) {
+		if out, err := dockerDropWebVolumes(src); err == nil {
+			return out, nil
+		}
+		i := strings.Index(src, "\n  web:\n")
+		if i < 0 {
+			return "", fmt.Errorf("no web service")
+		}
+		i += len("\n  web:\n")
+		return src[:i] + "    volumes:\n      - .:/app\n" + src[i:], nil
+	})
+}
+
+func dockerDropWebVolumes(src string) (string, error) {
+	{
 		lines := strings.SplitAfter(src, "\n")
 		var out []string
 		inWeb, dropping, dropped := false, false, false
@@ -97,5 +112,5 @@ func dockerBreakProductionMount(dir string) error {
 			return "", fmt.Errorf("web has no volumes: key")
 		}
 		return strings.Join(out, ""), nil
-	})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -353,46 +354,65 @@ func (s *dockerStack) generate() error {
 // free port of 127.0.0.1 instead of the project's own, which another program on this
 // machine may hold.
 func (s *dockerStack) writeOverride() error {
-	proj, err := loadCompose(s.t, s.dir, "docker-compose.yml")
-	if err != nil {
-		return fmt.Errorf("load docker-compose.yml: %w", err)
+	builds, ports := map[string]bool{}, map[string][]uint32{}
+	for _, prod := range []bool{false, true} {
+		proj, err := loadCompose(s.t, s.dir, s.projectFiles(prod)...)
+		if err != nil {
+			return fmt.Errorf("load %s: %w", strings.Join(s.projectFiles(prod), " + "), err)
+		}
+		for name, svc := range proj.Services {
+			builds[name] = builds[name] || svc.Build != nil
+			for _, p := range svc.Ports {
+				if !slices.Contains(ports[name], p.Target) {
+					ports[name] = append(ports[name], p.Target)
+				}
+			}
+		}
 	}
 	var b strings.Builder
 	b.WriteString("services:\n")
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for n := range proj.Services {
-			if !yield(n) {
-				return
-			}
-		}
-	}) {
-		svc := proj.Services[name]
-		if svc.Build == nil && len(svc.Ports) == 0 {
+	for _, name := range slices.Sorted(maps.Keys(builds)) {
+		if !builds[name] && len(ports[name]) == 0 {
 			continue
 		}
 		fmt.Fprintf(&b, "  %s:\n", name)
-		if svc.Build != nil {
+		if builds[name] {
 			b.WriteString("    build:\n      network: host\n")
 		}
-		if len(svc.Ports) > 0 {
+		if len(ports[name]) > 0 {
 			b.WriteString("    ports: !override\n")
-			for _, p := range svc.Ports {
-				fmt.Fprintf(&b, "      - \"127.0.0.1::%d\"\n", p.Target)
+			for _, p := range ports[name] {
+				fmt.Fprintf(&b, "      - \"127.0.0.1::%d\"\n", p)
 			}
 		}
 	}
 	return os.WriteFile(s.override(), []byte(b.String()), 0o644)
 }
 
+// projectFiles are the project's compose files as its README runs them: for
+// development, docker-compose.yml and the docker-compose.override.yml that Compose
+// adds by itself when there is one; for production, the production override instead.
+func (s *dockerStack) projectFiles(prod bool) []string {
+	files := []string{"docker-compose.yml"}
+	switch {
+	case prod:
+		files = append(files, "docker-compose.prod.yml")
+	default:
+		if _, err := os.Stat(filepath.Join(s.dir, "docker-compose.override.yml")); err == nil {
+			files = append(files, "docker-compose.override.yml")
+		}
+	}
+	return files
+}
+
 func (s *dockerStack) override() string { return filepath.Join(s.root, "e2e.override.yml") }
 
 // compose runs docker compose on the project with the files in use.
 func (s *dockerStack) compose(timeout time.Duration, args ...string) (string, error) {
-	files := []string{"-f", "docker-compose.yml"}
-	if s.prod {
-		files = append(files, "-f", "docker-compose.prod.yml")
+	var files []string
+	for _, f := range append(s.projectFiles(s.prod), s.override()) {
+		files = append(files, "-f", f)
 	}
-	files = append(files, "-f", s.override())
 	argv := append([]string{"docker", "compose", "--project-name", s.project, "--project-directory", s.dir}, files...)
 	argv = append(argv, args...)
 	return s.docker(timeout, argv...)
@@ -759,7 +779,7 @@ func (s *dockerStack) production() error {
 		return err
 	}
 	s.res.prodBuild = time.Since(start)
-	proj, err := loadCompose(s.t, s.dir, "docker-compose.yml", "docker-compose.prod.yml")
+	proj, err := loadCompose(s.t, s.dir, s.projectFiles(true)...)
 	if err != nil {
 		return err
 	}

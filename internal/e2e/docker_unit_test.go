@@ -160,6 +160,17 @@ func TestDockerBreakagesApply(t *testing.T) {
 	if want := "services:\n  web:\n    restart: unless-stopped\n  migrate:\n    volumes: !reset []\n"; string(got) != want {
 		t.Errorf("production override without web's volumes:\n%s\nwant:\n%s", got, want)
 	}
+	// A production override that never mentions volumes gains the bind mount.
+	if err := os.WriteFile(filepath.Join(dir, "docker-compose.prod.yml"), []byte("services:\n  web:\n    image: x-web:production\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := dockerBreakProductionMount(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = os.ReadFile(filepath.Join(dir, "docker-compose.prod.yml"))
+	if want := "services:\n  web:\n    volumes:\n      - .:/app\n    image: x-web:production\n"; string(got) != want {
+		t.Errorf("production override with the bind mount:\n%s\nwant:\n%s", got, want)
+	}
 }
 
 func dockerReadAll(t *testing.T, dir string) map[string]string {

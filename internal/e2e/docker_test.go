@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -141,6 +142,11 @@ func TestDocker(t *testing.T) {
 		t.Logf("no stand-in image for Python %s", n)
 	}
 	t.Logf("base images are stand-ins made from Debian's packages (python:X-slim, postgres, mariadb, redis); pip installs from Debian's builds served at %s", env.index)
+	for _, py := range env.pythons {
+		if subs, err := os.ReadFile(filepath.Join(env.wheels, "py"+py, "substitutes.txt")); err == nil && len(subs) > 0 {
+			t.Logf("Python %s: wheels made here, not by Debian:\n%s", py, strings.TrimRight(string(subs), "\n"))
+		}
+	}
 	var results []*dockerResult
 	for i, c := range dockerCombos(env.pythons) {
 		r := &dockerResult{name: c.name}
@@ -194,8 +200,21 @@ func dockerBreak(t *testing.T, env *dockerEnv, c dockerCombo, b dockerBreakage) 
 	case se.step != b.step:
 		t.Fatalf("%s: failed at step %q, want %q: %v", b.name, se.step, b.step, se.err)
 	}
-	first, _, _ := strings.Cut(se.err.Error(), "\n")
-	t.Logf("%s: failed at step %q as it must: %s", b.name, se.step, first)
+	t.Logf("%s: failed at step %q as it must: %s", b.name, se.step, dockerGist(se.err.Error()))
+}
+
+var dockerErrorLine = regexp.MustCompile(`(?i)\berror\b|failed|not found|permission denied|want `)
+
+// dockerGist is the line of a failure that says what went wrong: the first that
+// reads like an error, else the first.
+func dockerGist(msg string) string {
+	lines := strings.Split(msg, "\n")
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); dockerErrorLine.MatchString(l) && !strings.HasPrefix(l, "$ ") {
+			return dynShorten([]byte(l), 300)
+		}
+	}
+	return lines[0]
 }
 
 func dockerTable(results []*dockerResult) string {
@@ -444,7 +463,11 @@ func (s *dockerStack) build() error {
 		return err
 	}
 	s.res.size = size
-	s.t.Logf("%s: cold build %.1fs, image %s-web %.0f MB", s.combo.name, s.res.build.Seconds(), s.project, float64(size)/1e6)
+	cache := "cold"
+	if s.combo.warm {
+		cache = "warm"
+	}
+	s.t.Logf("%s: %s build %.1fs, image %s-web %.0f MB", s.combo.name, cache, s.res.build.Seconds(), s.project, float64(size)/1e6)
 	return nil
 }
 

@@ -166,6 +166,8 @@ class Builder:
         self.substitutes = []
         self.notes = []
         self.reqs_of = {}
+        self.edges = []  # (distribution, version, its requirements), one per wheel
+        self.versions = {}  # distribution -> versions in the index
         self.missing = []
         self.extras_done = set()
 
@@ -210,9 +212,15 @@ class Builder:
         if name not in self.done:
             self.done[name] = None
             self.reqs_of[name] = self.build(name, req)
+            self.edges.append((name, self.done[name], self.reqs_of[name]))
             for dep in self.reqs_of[name]:
                 if dep.marker is None or dep.marker.evaluate(dict(self.env, extra="")):
                     self.add(dep)
+        elif self.done[name] and req.specifier and not any(satisfies(v, req.specifier) for v in self.versions[name]):
+            # Another dependent needs another version: the index gets both, pip picks.
+            world, rec = self.pick(name, None, req.specifier)
+            if rec and satisfies(upstream(rec["Version"]), req.specifier):
+                self.add_version(name, world, rec)
         for extra in sorted(req.extras):
             if (name, extra) in self.extras_done:
                 continue
@@ -220,6 +228,14 @@ class Builder:
             for dep in self.reqs_of.get(name, []):
                 if dep.marker is not None and dep.marker.evaluate(dict(self.env, extra=extra)):
                     self.add(dep)
+
+    def add_version(self, name, world, rec):
+        """One more version of a distribution that the index has already."""
+        metadata, reqs = self.wheel_from_deb(name, world, rec)
+        self.edges.append((name, metadata["Version"], reqs))
+        for dep in reqs:
+            if dep.marker is None or dep.marker.evaluate(dict(self.env, extra="")):
+                self.add(dep)
 
     def build(self, name, req):
         """Makes the distribution's wheel; returns its requirements."""
@@ -297,6 +313,8 @@ class Builder:
             info = os.path.join(sp, mine[0])
             meta_text, reqs = self.read_metadata(info)
             metadata = email.parser.Parser().parsestr(meta_text)
+            meta_text, reqs = self.debian_requirements(name, rec, meta_text, reqs)
+            metadata = email.parser.Parser().parsestr(meta_text)
             if metadata["Version"] in (None, "0.0.0", "0"):  # lost in Debian's build
                 version = upstream(rec["Version"])
                 meta_text = re.sub(r"(?m)^Version: .*$", f"Version: {version}", meta_text, count=1)
@@ -359,6 +377,25 @@ class Builder:
                          f"{rec['Package']} {rec['Version']} ({world.name})")
         return metadata, reqs
 
+    def debian_requirements(self, name, rec, meta_text, reqs):
+        """Metadata whose requirements Debian's build lost (only extras are left)
+        gets them from the package's Depends."""
+        if any(r.marker is None or "extra" not in str(r.marker) for r in reqs):
+            return meta_text, reqs
+        reverse = {v: k for k, v in DEBIAN_NAMES.items()}
+        added = []
+        for group in (rec.get("Depends", "") + "," + rec.get("Pre-Depends", "")).split(","):
+            dep = group.split("|")[0].strip().split(" ")[0].split(":")[0]
+            if not dep.startswith("python3-") or dep in ("python3-pkg-resources", "python3-distutils"):
+                continue
+            added.append(reverse.get(dep, dep[len("python3-"):]))
+        if not added:
+            return meta_text, reqs
+        self.notes.append(f"{name}: requirements from Debian's Depends, which its metadata lacks: {', '.join(added)}")
+        head, sep, body = meta_text.partition("\n\n")
+        head = head.rstrip("\n") + "\n" + "".join(f"Requires-Dist: {a}\n" for a in added)
+        return head + sep + body, reqs + [Requirement(a) for a in added]
+
     def resolve(self, root, path):
         seen = 0
         while os.path.islink(path):
@@ -412,6 +449,7 @@ class Builder:
             zi.external_attr = 0o100644 << 16
             z.writestr(zi, "\n".join(record) + "\n")
         canon = canonicalize_name(name)
+        self.versions.setdefault(canon, set()).add(version)
         folder = os.path.join(self.out, "simple", canon)
         os.makedirs(folder, exist_ok=True)
         fname = f"{dist}-{version}-{tag}.whl"
@@ -542,10 +580,7 @@ def main():
         if name in b.done and pins and b.done[name] and not same_series(b.done[name], pins[0]):
             world, rec = b.pick(name, pins[0])
             if rec and same_series(upstream(rec["Version"]), pins[0]):
-                _, deps = b.wheel_from_deb(name, world, rec)
-                for d in deps:
-                    if d.marker is None or d.marker.evaluate(dict(b.env, extra="")):
-                        b.add(d)
+                b.add_version(name, world, rec)
             continue
         b.wanted[name] = pins[0] if pins else None
         b.add(r)
@@ -555,12 +590,13 @@ def main():
         sys.exit("wheelhouse: no Debian package for: " + "; ".join(b.missing))
     # What pip will check: every requirement met by the version the index has.
     conflicts = []
-    for parent, reqs in b.reqs_of.items():
+    for parent, version, reqs in b.edges:
         for r in reqs:
             dep = canonicalize_name(r.name)
-            if dep in b.done and b.done[dep] and r.specifier and (r.marker is None or r.marker.evaluate(dict(b.env, extra=""))):
-                if not satisfies(b.done[dep], r.specifier):
-                    conflicts.append(f"{parent} {b.done[parent]} needs {r.name}{r.specifier}, the index has {b.done[dep]}")
+            have = b.versions.get(dep, set())
+            if have and r.specifier and (r.marker is None or r.marker.evaluate(dict(b.env, extra=""))):
+                if not any(satisfies(v, r.specifier) for v in have):
+                    conflicts.append(f"{parent} {version} needs {r.name}{r.specifier}, the index has {', '.join(sorted(have))}")
     if conflicts:
         sys.exit("wheelhouse: conflicting Debian builds: " + "; ".join(conflicts))
     b.index()

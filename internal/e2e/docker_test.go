@@ -119,7 +119,7 @@ func dockerCombos(pythons []string) []dockerCombo {
 		if py == generator.DefaultOptions().Python {
 			continue
 		}
-		c := combo("py"+py, func(o *generator.Options) { o.Python = py })
+		c := combo("py"+strings.ReplaceAll(py, ".", ""), func(o *generator.Options) { o.Python = py })
 		c.quick = true
 		combos = append(combos, c)
 	}

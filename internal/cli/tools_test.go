@@ -12,8 +12,8 @@ func TestGitInitInTheNewProject(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", code, stderr)
 	}
-	if !m.ran("myapi$ git init --quiet") {
-		t.Errorf("git init did not run in myapi; calls: %q", m.calls)
+	if !m.ran(".myapi.scaffold-new$ git init --quiet") {
+		t.Errorf("git init did not run in myapi before it appeared; calls: %q", m.calls)
 	}
 	if slices.ContainsFunc(m.calls, func(c string) bool { return strings.Contains(c, "commit") || strings.Contains(c, "add") }) {
 		t.Errorf("scaffold committed: %q", m.calls)
@@ -60,7 +60,7 @@ func TestGitInsideARepository(t *testing.T) {
 	m := healthyMachine()
 	m.results["git rev-parse --show-prefix"] = prints("myapi/\n")
 	code, stdout, _ := runOn(t, m, false, "new", "myapi", "--yes")
-	if code != ExitOK || m.ran("myapi$ git init --quiet") {
+	if code != ExitOK || m.ran(".myapi.scaffold-new$ git init --quiet") {
 		t.Errorf("exit %d, calls %q; want no nested repository by default", code, m.calls)
 	}
 	if !strings.Contains(stdout, "inside a git repository") {
@@ -69,7 +69,7 @@ func TestGitInsideARepository(t *testing.T) {
 
 	m = healthyMachine()
 	m.results["git rev-parse --show-prefix"] = prints("myapi/\n")
-	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--git"); code != ExitOK || !m.ran("myapi$ git init --quiet") {
+	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--git"); code != ExitOK || !m.ran(".myapi.scaffold-new$ git init --quiet") {
 		t.Errorf("exit %d, calls %q; want --git to run git init anyway", code, m.calls)
 	}
 }
@@ -79,7 +79,7 @@ func TestGitLeavesAProjectThatIsARepository(t *testing.T) {
 		m := healthyMachine()
 		m.results["git rev-parse --show-prefix"] = prints("\n")
 		code, stdout, stderr := runOn(t, m, false, args...)
-		if code != ExitOK || m.ran("myapi$ git init --quiet") {
+		if code != ExitOK || m.ran(".myapi.scaffold-new$ git init --quiet") {
 			t.Errorf("%q: exit %d, calls %q; want no git init in a repository's own folder", args, code, m.calls)
 		}
 		if strings.Contains(stdout, "git") || stderr != "" {

@@ -2,12 +2,12 @@ package generator
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,6 +67,8 @@ type File struct {
 // Plan is a whole rendered project, in memory, sorted by path.
 type Plan struct {
 	Files []File
+	// Remove lists files to remove from an existing project, slash-separated.
+	Remove []string
 }
 
 // Add puts f in the plan, in place of a file with the same path. It
@@ -101,39 +103,7 @@ type TemplateError struct {
 	Err  error
 }
 
-func (e *TemplateError) Error() string {
-	msg := e.Err.Error()
-	m := execFailure.FindStringSubmatch(msg)
-	if m == nil {
-		return msg
-	}
-	line, action, reason := m[1], m[2], m[3]
-	at := fmt.Sprintf("template: %s:%s: ", e.File, line)
-	if f := noField.FindStringSubmatch(reason); f != nil {
-		in := strings.TrimSuffix(action, "."+f[1])
-		if in == "" || in == action {
-			in = "the template data"
-		}
-		return at + fmt.Sprintf("no field %q in %s; see the data that templates get in the README", f[1], in)
-	}
-	if k := noKey.FindStringSubmatch(reason); k != nil {
-		switch strings.TrimSuffix(action, "."+k[1]) {
-		case ".Extra":
-			return at + fmt.Sprintf("no answer %q in .Extra, which holds the answers to the template pack's questions", k[1])
-		case "":
-			return at + fmt.Sprintf("no field %q in the template data; see the data that templates get in the README", k[1])
-		}
-	}
-	return msg
-}
-
-// text/template words its execution errors for Go programmers, naming Go
-// types; these find the mistakes a template's author makes most often.
-var (
-	execFailure = regexp.MustCompile(`^template: .*:(\d+):\d+: executing ".*" at <(.*?)>: (.*)$`)
-	noField     = regexp.MustCompile(`^can't evaluate field (\w+) in type `)
-	noKey       = regexp.MustCompile(`^map has no entry for key "(.*)"$`)
-)
+func (e *TemplateError) Error() string { return e.Err.Error() }
 
 func (e *TemplateError) Unwrap() error { return e.Err }
 
@@ -148,9 +118,7 @@ var ErrPathClash = errors.New("path clash")
 // images, readable only by its owner, and never overwritten.
 const secretFile = ".env"
 
-// Render renders every file of the project into memory. It reads the
-// project's secrets from rnd, so a fixed reader gives fixed output.
-func Render(o Options, t Tree, rnd io.Reader) (Plan, error) {
+func render(ctx context.Context, o Options, t Tree, rnd io.Reader) (Plan, error) {
 	if err := o.Validate(); err != nil {
 		return Plan{}, err
 	}
@@ -160,8 +128,9 @@ func Render(o Options, t Tree, rnd io.Reader) (Plan, error) {
 	}
 	files := map[string]File{}
 	from := map[string]string{} // output path -> template file
+	run := &renderRun{ctx: ctx}
 	for _, src := range t.Sources {
-		if err := renderSource(src, data, files, from); err != nil {
+		if err := renderSource(src, data, files, from, run); err != nil {
 			return Plan{}, err
 		}
 	}
@@ -199,7 +168,7 @@ func checkClashes(files []File, from map[string]string) error {
 	return nil
 }
 
-func renderSource(src Source, data Data, files map[string]File, from map[string]string) error {
+func renderSource(src Source, data Data, files map[string]File, from map[string]string, run *renderRun) error {
 	m := src.Manifest
 	return fs.WalkDir(src.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -208,7 +177,10 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 		if d.IsDir() || m != nil && name == m.own {
 			return nil
 		}
-		tf := &treeFile{src: src, name: name, label: path.Join(src.Label, name)}
+		if err := run.interrupted(); err != nil {
+			return err
+		}
+		tf := &treeFile{src: src, name: name, label: path.Join(src.Label, name), run: run}
 		out := strings.TrimSuffix(name, TemplateSuffix)
 		parent, rest, perResource := m.resourcePath(out)
 		if !perResource {
@@ -231,6 +203,7 @@ type treeFile struct {
 	label   string // its path in messages
 	content []byte
 	tmpl    *template.Template
+	run     *renderRun
 }
 
 // load reads the file, and parses it if it is a template.
@@ -267,13 +240,19 @@ func (tf *treeFile) render(out string, data Data, files map[string]File, from ma
 	if err := tf.load(); err != nil {
 		return err
 	}
+	if err := checkFields(tf.tmpl, string(tf.content), data); err != nil {
+		return err
+	}
 	content := tf.content
 	if tf.tmpl != nil {
-		var buf bytes.Buffer
-		if err := tf.tmpl.Execute(&buf, data); err != nil {
+		buf := &output{label: tf.label, run: tf.run}
+		if err := tf.tmpl.Execute(buf, data); err != nil {
 			return &TemplateError{File: tf.label, Err: err}
 		}
 		content = normalizeText(buf.Bytes())
+	}
+	if err := tf.run.add(tf.label, len(content)); err != nil {
+		return err
 	}
 	mode := fs.FileMode(0o644)
 	switch {
@@ -339,8 +318,11 @@ func execute(name, text string, data Data) ([]byte, error) {
 	if err != nil {
 		return nil, &TemplateError{File: name, Err: err}
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
+	if err := checkFields(t, text, data); err != nil {
+		return nil, err
+	}
+	buf := &output{label: name}
+	if err := t.Execute(buf, data); err != nil {
 		return nil, &TemplateError{File: name, Err: err}
 	}
 	return buf.Bytes(), nil
@@ -350,14 +332,9 @@ var funcs = template.FuncMap{
 	// gha writes a GitHub Actions expression, whose braces would otherwise
 	// be read as a Go template action.
 	"gha":   func(expr string) string { return "${{ " + expr + " }}" },
-	"lower": strings.ToLower,
-	"upper": strings.ToUpper,
-	"title": func(s string) string {
-		if s == "" {
-			return s
-		}
-		return strings.ToUpper(s[:1]) + s[1:]
-	},
+	"lower": lower,
+	"upper": upper,
+	"title": title,
 	"join":  strings.Join,
 	"quote": strconv.Quote,
 }

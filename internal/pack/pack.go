@@ -16,6 +16,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/userfile"
 	"github.com/djscaffold/scaffold/templates"
 )
 
@@ -67,6 +68,61 @@ func (p *Pack) Tree() generator.Tree {
 	return t
 }
 
+// TreeFor returns the template tree to render for a project in
+// projectDir. A pack given by a relative path is recorded relative to the
+// project folder, the way config.File.PackDir reads it back; the project's
+// own answers file, recorded, keeps the path as it is written when it
+// names this pack.
+func (p *Pack) TreeFor(projectDir string, recorded *config.File) (generator.Tree, error) {
+	t := p.Tree()
+	switch {
+	case t.Path == "":
+		return t, nil
+	case recorded != nil && recorded.Template.Path != "" &&
+		sameFolder(recorded.PackDir(), t.Path) && sameFolder(filepath.Dir(recorded.Source), projectDir):
+		t.Path = recorded.Template.Path
+		return t, nil
+	case filepath.IsAbs(t.Path):
+		return t, nil
+	}
+	// Rel needs both paths to start from the same folder: from ../out/pk,
+	// a relative acme is out of its reach.
+	from, err := filepath.Abs(projectDir)
+	if err != nil {
+		return t, fmt.Errorf("find project folder %s: %w", projectDir, err)
+	}
+	to, err := filepath.Abs(t.Path)
+	if err != nil {
+		return t, fmt.Errorf("find template pack %s: %w", t.Path, err)
+	}
+	rel, err := filepath.Rel(from, to)
+	if err != nil {
+		return t, fmt.Errorf("record template pack %s: %w", to, err)
+	}
+	t.Path = filepath.ToSlash(rel)
+	return t, nil
+}
+
+// sameFolder reports whether two paths name the same folder.
+func sameFolder(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
+}
+
+// Unasked says that the pack does not ask key, and lists what it asks.
+func (p *Pack) Unasked(key string) string {
+	names := "none"
+	if len(p.Questions) > 0 {
+		list := make([]string, len(p.Questions))
+		for i, q := range p.Questions {
+			list[i] = q.Key
+		}
+		names = strings.Join(list, ", ")
+	}
+	return fmt.Sprintf("no question %q in %s (questions: %s)", key, p.Describe(), names)
+}
+
 // Question returns the question with the given key.
 func (p *Pack) Question(key string) (generator.Question, bool) {
 	i := slices.IndexFunc(p.Questions, func(q generator.Question) bool { return q.Key == key })
@@ -94,9 +150,12 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 	if info, err := fsys.Stat(file); err == nil && info.IsDir() {
 		return nil, &config.Error{File: file, Msg: "is a folder; it must be the file that names the pack and lists its questions"}
 	}
-	data, err := afero.ReadFile(fsys, file)
+	data, err := userfile.ReadNoLink(fsys, file, userfile.MaxYAML)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &config.Error{File: file, Msg: "not found; a template pack is a folder holding pack.yaml and files/, so check the path"}
+	}
+	if ue, ok := errors.AsType[*userfile.Error](err); ok {
+		return nil, &config.Error{File: file, Msg: strings.TrimPrefix(ue.Error(), file+" ") + "; it must be the pack's own file"}
 	}
 	if err != nil {
 		return nil, &generator.FileError{Action: "read template pack file", Path: file, Err: err}
@@ -107,16 +166,21 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 	}
 	p.Dir = dir
 	files := filepath.Join(dir, FilesDir)
-	info, err := fsys.Stat(files)
+	info, err := userfile.Lstat(fsys, files)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return p, p.loadManifest(file)
 	case err != nil:
 		return nil, &generator.FileError{Action: "read template pack folder", Path: files, Err: err}
+	case info.Mode()&fs.ModeSymlink != 0:
+		return nil, checkEntry(files, info)
 	case !info.IsDir():
 		return nil, &config.Error{File: files, Msg: "is a file; a pack's files/ must be a folder that mirrors the project"}
 	}
-	p.Files = afero.NewIOFS(afero.NewBasePathFs(fsys, files))
+	if err := checkTree(fsys, files); err != nil {
+		return nil, err
+	}
+	p.Files = filesFS{fs: fsys, root: files}
 	return p, p.loadManifest(file)
 }
 

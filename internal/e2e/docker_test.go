@@ -203,7 +203,7 @@ func dockerBreak(t *testing.T, env *dockerEnv, c dockerCombo, b dockerBreakage) 
 	t.Logf("%s: failed at step %q as it must: %s", b.name, se.step, dockerGist(se.err.Error()))
 }
 
-var dockerErrorLine = regexp.MustCompile(`(?i)\berror\b|failed|not found|permission denied|want `)
+var dockerErrorLine = regexp.MustCompile(`(?i)\berror\b|failed|not found|permission denied|exited \(|want `)
 
 // dockerGist is the line of a failure that says what went wrong: the first that
 // reads like an error, else the first.

@@ -219,7 +219,7 @@ func dockerGist(msg string) string {
 
 func dockerTable(results []*dockerResult) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-32s %9s %10s %10s %9s %10s %10s  %s\n", "combination", "build", "image", "healthy", "prod build", "prod image", "prod healthy", "")
+	fmt.Fprintf(&b, "%-32s %9s %10s %10s %11s %11s %13s  %s\n", "combination", "build", "image", "healthy", "prod build", "prod image", "prod healthy", "")
 	d := func(v time.Duration) string {
 		if v == 0 {
 			return "-"
@@ -237,7 +237,7 @@ func dockerTable(results []*dockerResult) string {
 		if !r.ok {
 			status = "FAILED"
 		}
-		fmt.Fprintf(&b, "%-32s %9s %10s %10s %9s %10s %10s  %s\n", r.name, d(r.build), mb(r.size), d(r.healthy), d(r.prodBuild), mb(r.prodSize), d(r.prodHealth), status)
+		fmt.Fprintf(&b, "%-32s %9s %10s %10s %11s %11s %13s  %s\n", r.name, d(r.build), mb(r.size), d(r.healthy), d(r.prodBuild), mb(r.prodSize), d(r.prodHealth), status)
 	}
 	return b.String()
 }

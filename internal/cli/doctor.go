@@ -16,8 +16,9 @@ func newDoctorCommand(env *Env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Check that Docker, Compose v2 and git are ready to run generated projects",
-		Long: `Check the programs a generated project needs: the Docker client and server,
-and the Compose v2 plugin. git is reported too: scaffold new runs git init
+		Long: `Check the programs a generated project needs: the Docker client and server
+(Docker Engine ` + minDockerEngine.String() + ` or newer), and the Compose v2 plugin
+(` + minCompose.String() + ` or newer). git is reported too: scaffold new runs git init
 with it, but a project runs without it.
 
 Exits 0 when Docker and Compose are ready, and 1 when they are not.`,
@@ -101,7 +102,9 @@ func (t tools) checkDocker(ctx context.Context) (client, server check) {
 		if strings.Contains(strings.ToLower(reason(err)), "permission denied") {
 			server.fix = "let your user use Docker: sudo usermod -aG docker $USER, then log in again"
 		}
+		return client, server
 	}
+	server.checkMinimum(minDockerEngine, "update Docker Desktop, or Docker Engine: "+getDockerURL)
 	return client, server
 }
 
@@ -122,6 +125,8 @@ func (t tools) checkCompose(ctx context.Context) check {
 	case c.version == "" || strings.HasPrefix(c.version, "1."):
 		c.problem = "Compose v2 is needed"
 		c.fix = "install the Compose v2 plugin: " + installDockerURL
+	default:
+		c.checkMinimum(minCompose, "update Docker Desktop, or the Compose plugin: "+installDockerURL)
 	}
 	return c
 }

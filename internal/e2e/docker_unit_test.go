@@ -1,0 +1,186 @@
+package e2e
+
+import (
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/generator"
+)
+
+func TestDockerRewritePins(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "requirements.txt")
+	src := "Django==5.2.18\npsycopg[binary]==3.3.9  # the driver\nwhitenoise==6.12.0\n-r other.txt\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	have := map[string][]string{
+		"django":     {"6.1.1", "5.2.8", "5.1.9"},
+		"psycopg":    {"3.3.5"},
+		"whitenoise": {"6.12.0"},
+	}
+	changes, err := dockerRewritePins(path, have)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	want := "Django==5.2.8\npsycopg[binary]==3.3.5  # the driver\nwhitenoise==6.12.0\n-r other.txt\n"
+	if string(got) != want {
+		t.Errorf("rewritten:\n%s\nwant:\n%s", got, want)
+	}
+	if strings.Join(changes, "; ") != "Django==5.2.18 -> ==5.2.8; psycopg[binary]==3.3.9 -> ==3.3.5" {
+		t.Errorf("changes: %q", changes)
+	}
+	if _, err := dockerRewritePins(path, map[string][]string{}); err == nil || !strings.Contains(err.Error(), "has no Django") {
+		t.Errorf("a distribution the index lacks: %v", err)
+	}
+}
+
+func TestDockerBestVersion(t *testing.T) {
+	for _, c := range []struct {
+		pin  string
+		have []string
+		want string
+	}{
+		{"5.2.18", []string{"5.2.18", "6.1.1"}, "5.2.18"},
+		{"6.1.3", []string{"5.2.8", "6.1.1", "6.0.2"}, "6.1.1"},
+		{"27.0.1", []string{"23.0.0", "25.1.0"}, "25.1.0"},
+		{"2025.2", []string{"2024.10", "2025.1"}, "2025.1"},
+	} {
+		if got := dockerBestVersion(c.pin, c.have); got != c.want {
+			t.Errorf("dockerBestVersion(%s, %v) = %s, want %s", c.pin, c.have, got, c.want)
+		}
+	}
+}
+
+func TestDockerParseProgress(t *testing.T) {
+	out := `#1 [internal] load build definition from Dockerfile
+#1 DONE 0.0s
+#9 [builder 4/4] RUN --mount=type=cache,target=/root/.cache/pip     /opt/venv/bin/pip install --requirement "/tmp/requirements/${REQUIREMENTS}"
+#9 CACHED
+
+#12 [runtime 6/8] COPY . .
+#12 DONE 0.1s
+#13 [runtime 7/8] RUN python manage.py collectstatic --noinput
+#13 0.512 129 static files copied.
+#13 DONE 1.2s
+`
+	steps := dockerParseProgress(out)
+	if len(steps) != 4 {
+		t.Fatalf("steps: %+v", steps)
+	}
+	if !strings.Contains(steps[1].title, "pip install") || !steps[1].cached {
+		t.Errorf("pip step: %+v", steps[1])
+	}
+	if steps[2].title != "[runtime 6/8] COPY . ." || steps[2].cached {
+		t.Errorf("COPY step: %+v", steps[2])
+	}
+}
+
+func TestDockerServiceProblems(t *testing.T) {
+	out := `{"Name":"p-db-1","Service":"db","State":"running","Health":"healthy","ExitCode":0}
+{"Name":"p-migrate-1","Service":"migrate","State":"exited","Health":"","ExitCode":1}
+{"Name":"p-web-1","Service":"web","State":"running","Health":"starting","ExitCode":0}
+`
+	entries, err := dockerParsePs(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(dockerServiceProblems(entries, []string{"db", "migrate", "web", "worker"}), "; ")
+	want := "migrate: exited (exit 1), want completed with exit 0; web: starting, want healthy; worker: no container"
+	if got != want {
+		t.Errorf("problems:\n%s\nwant:\n%s", got, want)
+	}
+	entries[1].ExitCode, entries[2].Health = 0, "healthy"
+	if p := dockerServiceProblems(entries, []string{"db", "migrate", "web"}); len(p) != 0 {
+		t.Errorf("a healthy stack: %v", p)
+	}
+}
+
+func TestDockerSetEnv(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ".env")
+	if err := os.WriteFile(path, []byte("# ids\nUID=1000\nGID=1000\nDJANGO_DEBUG=True\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := dockerSetEnv(path, map[string]string{"UID": "4242", "PIP_INDEX_URL": "http://127.0.0.1:1/simple/"}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	if want := "# ids\nUID=4242\nGID=1000\nDJANGO_DEBUG=True\nPIP_INDEX_URL=http://127.0.0.1:1/simple/\n"; string(got) != want {
+		t.Errorf(".env:\n%s\nwant:\n%s", got, want)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", info.Mode().Perm())
+	}
+}
+
+// The breakages must change the builtin templates' output, each in its own file.
+func TestDockerBreakagesApply(t *testing.T) {
+	for _, db := range []string{"postgres", "sqlite"} {
+		o := generator.DefaultOptions()
+		o.Name, o.Database = "breakme", db
+		plan, err := generator.Render(o, generator.Builtin(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range dockerBreakages() {
+			dir := filepath.Join(t.TempDir(), "breakme")
+			if _, err := generator.Write(afero.NewOsFs(), dir, plan, false); err != nil {
+				t.Fatal(err)
+			}
+			before := dockerReadAll(t, dir)
+			if err := b.mutate(dir); err != nil {
+				t.Fatalf("%s (%s): %v", b.name, db, err)
+			}
+			after := dockerReadAll(t, dir)
+			var changed []string
+			for name := range after {
+				if after[name] != before[name] {
+					changed = append(changed, name)
+				}
+			}
+			if len(changed) != 1 {
+				t.Errorf("%s (%s): changed %v, want one file", b.name, db, changed)
+			}
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "docker-compose.prod.yml"), []byte("services:\n  web:\n    volumes: !reset []\n    restart: unless-stopped\n  migrate:\n    volumes: !reset []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := dockerBreakProductionMount(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "docker-compose.prod.yml"))
+	if want := "services:\n  web:\n    restart: unless-stopped\n  migrate:\n    volumes: !reset []\n"; string(got) != want {
+		t.Errorf("production override without web's volumes:\n%s\nwant:\n%s", got, want)
+	}
+	// A production override that never mentions volumes gains the bind mount.
+	if err := os.WriteFile(filepath.Join(dir, "docker-compose.prod.yml"), []byte("services:\n  web:\n    image: x-web:production\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := dockerBreakProductionMount(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = os.ReadFile(filepath.Join(dir, "docker-compose.prod.yml"))
+	if want := "services:\n  web:\n    volumes:\n      - .:/app\n    image: x-web:production\n"; string(got) != want {
+		t.Errorf("production override with the bind mount:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func dockerReadAll(t *testing.T, dir string) map[string]string {
+	files := map[string]string{}
+	for _, name := range []string{"Dockerfile", "docker-compose.yml", "docker-compose.prod.yml"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = string(b)
+	}
+	return files
+}

@@ -65,7 +65,8 @@ DEBIAN_NAMES = {
     "faker": "python3-fake-factory",
 }
 # Compiled parts that their package only uses when they load.
-OPTIONAL_COMPILED = {"pyyaml", "billiard", "charset-normalizer", "markupsafe", "msgpack", "wrapt"}
+# coverage: its C tracer (without it, coverage measures with Python's own hooks).
+OPTIONAL_COMPILED = {"pyyaml", "billiard", "charset-normalizer", "markupsafe", "msgpack", "wrapt", "coverage"}
 
 log_lines = []
 
@@ -348,6 +349,12 @@ class Builder:
             for f in so:
                 del files[f]
             so = []
+            own = self.compiled.show(rec["Package"])
+            why = (f"{self.compiled.name}'s {upstream(own['Version'])} does not meet what asks for it" if own
+                   else f"{self.compiled.name} has no {rec['Package']}")
+            self.substitutes.append(f"{name} {upstream(rec['Version'])}: {rec['Package']} {rec['Version']} ({world.name}) "
+                                    f"without its compiled parts, which are built for another Python, so its "
+                                    f"pure-Python code runs ({why})")
         # Debian builds for each Python it supports; the wheel keeps the target's.
         others = [f for f in so if ".cpython-" in f and f".cpython-{self.abi[2:]}-" not in f]
         for f in others:

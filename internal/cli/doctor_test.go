@@ -32,21 +32,21 @@ func TestDoctor(t *testing.T) {
 		"no git": {func(m *fakeMachine) { m.installed["git"] = false }, ExitOK,
 			[]string{"! git             not found", "Ready"}},
 		"old compose": {func(m *fakeMachine) {
-			m.results["docker compose version --short"] = prints("v2.24.3\n")
+			m.results["docker compose version --short"] = prints("v2.24.6\n")
 		}, ExitFailure,
-			[]string{"✘ Docker Compose  2.24.3 is too old; generated projects need 2.24.4 or newer", "update Docker Desktop, or the Compose plugin"}},
+			[]string{"✘ Docker Compose  2.24.6 is too old; generated projects need 2.24.7 or newer", "update Docker Desktop, or the Compose plugin"}},
 		"oldest compose": {func(m *fakeMachine) {
-			m.results["docker compose version --short"] = prints("2.24.4-desktop.1\n")
+			m.results["docker compose version --short"] = prints("2.24.7-desktop.1\n")
 		}, ExitOK,
-			[]string{"✔ Docker Compose  2.24.4-desktop.1", "Ready"}},
+			[]string{"✔ Docker Compose  2.24.7-desktop.1", "Ready"}},
 		"compose of unknown version": {func(m *fakeMachine) {
 			m.results["docker compose version --short"] = prints("dev\n")
 		}, ExitOK,
-			[]string{`! Docker Compose  version "dev" not understood; generated projects need 2.24.4 or newer`, "Ready"}},
+			[]string{`! Docker Compose  version "dev" not understood; generated projects need 2.24.7 or newer`, "Ready"}},
 		"old engine": {func(m *fakeMachine) {
 			m.results["docker version --format "+dockerFmt] = prints("28.0.1|19.03.15\n")
 		}, ExitFailure,
-			[]string{"✔ Docker client   28.0.1", "✘ Docker server   19.03.15 is too old; generated projects need 20.10.0 or newer", "update Docker Desktop, or Docker Engine"}},
+			[]string{"✔ Docker client   28.0.1", "✘ Docker server   19.03.15 is too old; generated projects need 20.10 or newer", "update Docker Desktop, or Docker Engine"}},
 		"oldest engine": {func(m *fakeMachine) {
 			m.results["docker version --format "+dockerFmt] = prints("28.2.2|20.10.24+dfsg1\n")
 		}, ExitOK,

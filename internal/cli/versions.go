@@ -7,19 +7,27 @@ import (
 )
 
 // The oldest Docker Engine and Compose that generated projects run on. The
-// Dockerfile needs BuildKit (RUN --mount, COPY --chmod), which Engine 20.10 has;
-// the production override resets the development bind mount with !reset and
-// !override, which Compose reads from 2.24.4 on: an older Compose keeps the bind
-// mount, so the baked static files are hidden and the admin answers 500.
+// Dockerfile needs BuildKit (RUN --mount, COPY --chmod), which Engine 20.10 has.
+// Compose: the README's development loop, `docker compose up --watch`, needs
+// 2.24.7, the first release with that flag; the compose files themselves need 2.22
+// (develop.watch), and the rest of what they and the README use (depends_on
+// conditions, --wait, --wait-timeout, build args from the environment, several
+// files merged) is older still.
 var (
 	minDockerEngine = release{20, 10, 0}
-	minCompose      = release{2, 24, 4}
+	minCompose      = release{2, 24, 7}
 )
 
 // release is a version's major, minor and patch numbers.
 type release [3]int
 
-func (r release) String() string { return fmt.Sprintf("%d.%d.%d", r[0], r[1], r[2]) }
+// String leaves out a patch number of 0, as Docker names its Engine releases: 20.10.
+func (r release) String() string {
+	if r[2] == 0 {
+		return fmt.Sprintf("%d.%d", r[0], r[1])
+	}
+	return fmt.Sprintf("%d.%d.%d", r[0], r[1], r[2])
+}
 
 func (r release) less(o release) bool {
 	for i := range r {

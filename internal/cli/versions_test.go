@@ -1,6 +1,12 @@
 package cli
 
-import "testing"
+import (
+	"crypto/rand"
+	"strings"
+	"testing"
+
+	"github.com/djscaffold/scaffold/internal/generator"
+)
 
 func TestParseRelease(t *testing.T) {
 	for in, want := range map[string]release{
@@ -25,10 +31,34 @@ func TestParseRelease(t *testing.T) {
 }
 
 func TestReleaseLess(t *testing.T) {
-	if !(release{2, 24, 3}).less(minCompose) || (release{2, 24, 4}).less(minCompose) || (release{2, 100, 0}).less(minCompose) {
-		t.Error("release order around 2.24.4")
+	if !(release{2, 24, 6}).less(minCompose) || (release{2, 24, 7}).less(minCompose) || (release{2, 100, 0}).less(minCompose) {
+		t.Error("release order around 2.24.7")
 	}
 	if !(release{19, 3, 15}).less(minDockerEngine) || (release{20, 10, 0}).less(minDockerEngine) {
 		t.Error("release order around 20.10")
+	}
+}
+
+// The project's README and compose file name the same oldest versions as doctor.
+func TestGeneratedProjectsStateTheMinimums(t *testing.T) {
+	o := generator.DefaultOptions()
+	o.Name = "myapi"
+	plan, err := generator.Render(o, generator.Builtin(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, f := range plan.Files {
+		files[f.Path] = string(f.Data)
+	}
+	for path, want := range map[string][]string{
+		"README.md":          {"Docker Engine " + minDockerEngine.String() + " or newer", "Compose " + minCompose.String() + " or newer"},
+		"docker-compose.yml": {"Compose " + minCompose.String() + " or newer"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(files[path], w) {
+				t.Errorf("%s does not say %q", path, w)
+			}
+		}
 	}
 }

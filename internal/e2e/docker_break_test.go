@@ -65,52 +65,39 @@ func dockerBreakMigrate(dir string) error {
 	})
 }
 
-// dockerBreakProductionMount makes the production run of web keep the code's bind
-// mount: where the production override resets web's volumes, that reset goes; where
-// the bind mount lives only in the development files, the override gains it.
+// dockerBreakProductionMount makes the production run of web bind-mount the code, as
+// the development override does: web's own volumes in the production override gain
+// it (a value on the volumes: line itself, such as an alias or !reset, gives way to
+// a list), or web gets volumes: with it.
 func dockerBreakProductionMount(dir string) error {
 	return dockerEdit(dir, "docker-compose.prod.yml", func(src string) (string, error) {
-		if out, err := dockerDropWebVolumes(src); err == nil {
-			return out, nil
-		}
-		i := strings.Index(src, "\n  web:\n")
-		if i < 0 {
+		const bind = "      - .:/app\n"
+		start := strings.Index(src, "\n  web:\n")
+		if start < 0 {
 			return "", fmt.Errorf("no web service")
 		}
-		i += len("\n  web:\n")
-		return src[:i] + "    volumes:\n      - .:/app\n" + src[i:], nil
+		start += len("\n  web:\n")
+		end := len(src)
+		if m := dockerNextService.FindStringIndex(src[start:]); m != nil {
+			end = start + m[0] + 1
+		}
+		web := src[start:end]
+		loc := dockerVolumesKey.FindStringSubmatchIndex(web)
+		switch {
+		case loc == nil:
+			return src[:start] + "    volumes:\n" + bind + src[start:], nil
+		case loc[2] == loc[3]: // a block list follows
+			at := start + loc[1]
+			return src[:at] + bind + src[at:], nil
+		default:
+			return src[:start+loc[0]] + "    volumes:\n" + bind + src[start+loc[1]:], nil
+		}
 	})
 }
 
-func dockerDropWebVolumes(src string) (string, error) {
-	{
-		lines := strings.SplitAfter(src, "\n")
-		var out []string
-		inWeb, dropping, dropped := false, false, false
-		for _, line := range lines {
-			trimmed := strings.TrimRight(line, "\n")
-			indent := len(trimmed) - len(strings.TrimLeft(trimmed, " "))
-			switch {
-			case trimmed == "  web:":
-				inWeb = true
-			case indent <= 2 && strings.TrimSpace(trimmed) != "" && !strings.HasPrefix(strings.TrimSpace(trimmed), "#"):
-				inWeb = false
-			}
-			if dropping {
-				if indent > 4 || strings.TrimSpace(trimmed) == "" {
-					continue
-				}
-				dropping = false
-			}
-			if inWeb && indent == 4 && strings.HasPrefix(strings.TrimSpace(trimmed), "volumes:") {
-				dropping, dropped = true, true
-				continue
-			}
-			out = append(out, line)
-		}
-		if !dropped {
-			return "", fmt.Errorf("web has no volumes: key")
-		}
-		return strings.Join(out, ""), nil
-	}
-}
+var (
+	// The next line at the indentation of a service, or less.
+	dockerNextService = regexp.MustCompile(`\n {0,2}[^\s#]`)
+	// web's volumes: key, with whatever follows it on its line.
+	dockerVolumesKey = regexp.MustCompile(`(?m)^    volumes:[ \t]*(\S.*)?\n`)
+)

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -458,10 +459,12 @@ func (s *dockerStack) build() error {
 		}
 	}
 	start := time.Now()
-	if _, err := s.compose(20*time.Minute, "build", "--progress=plain"); err != nil {
+	out, err := s.compose(20*time.Minute, "build", "--progress=plain")
+	if err != nil {
 		return err
 	}
 	s.res.build = time.Since(start)
+	s.t.Logf("%s: slowest build steps: %s", s.combo.name, dockerSlowest(dockerParseProgress(out), 3))
 	size, err := s.imageSize(s.project + "-web")
 	if err != nil {
 		return err
@@ -764,10 +767,11 @@ func (s *dockerStack) cachedRebuild() error {
 type dockerBuildStep struct {
 	title  string
 	cached bool
+	took   time.Duration
 }
 
 // dockerParseProgress reads `--progress=plain`: "#7 [builder 4/4] RUN ..." names
-// step 7, and "#7 CACHED" says it came from the cache.
+// step 7, "#7 CACHED" says it came from the cache, and "#7 DONE 1.2s" how long it ran.
 func dockerParseProgress(out string) []dockerBuildStep {
 	byID := map[string]*dockerBuildStep{}
 	var order []string
@@ -786,8 +790,16 @@ func dockerParseProgress(out string) []dockerBuildStep {
 			order = append(order, id)
 			continue
 		}
-		if st != nil && rest == "CACHED" {
+		if st == nil {
+			continue
+		}
+		if rest == "CACHED" {
 			st.cached = true
+		}
+		if d, ok := strings.CutPrefix(rest, "DONE "); ok {
+			if took, err := time.ParseDuration(d); err == nil {
+				st.took = took
+			}
 		}
 	}
 	steps := make([]dockerBuildStep, 0, len(order))
@@ -797,15 +809,32 @@ func dockerParseProgress(out string) []dockerBuildStep {
 	return steps
 }
 
+// dockerSlowest names the n steps that took longest, with their times.
+func dockerSlowest(steps []dockerBuildStep, n int) string {
+	steps = slices.Clone(steps)
+	slices.SortStableFunc(steps, func(a, b dockerBuildStep) int { return cmp.Compare(b.took, a.took) })
+	var parts []string
+	for _, st := range steps[:min(n, len(steps))] {
+		title := st.title
+		if len(title) > 70 {
+			title = title[:67] + "..."
+		}
+		parts = append(parts, fmt.Sprintf("%.1fs %s", st.took.Seconds(), title))
+	}
+	return strings.Join(parts, "; ")
+}
+
 // production runs the production override: DEBUG off, the image's own code and
 // static files, an unprivileged user.
 func (s *dockerStack) production() error {
 	s.prod = true
 	start := time.Now()
-	if _, err := s.compose(20*time.Minute, "build", "--progress=plain"); err != nil {
+	out, err := s.compose(20*time.Minute, "build", "--progress=plain")
+	if err != nil {
 		return err
 	}
 	s.res.prodBuild = time.Since(start)
+	s.t.Logf("%s: production build %.1fs; slowest steps: %s", s.combo.name, s.res.prodBuild.Seconds(), dockerSlowest(dockerParseProgress(out), 3))
 	proj, err := loadCompose(s.t, s.dir, s.projectFiles(true)...)
 	if err != nil {
 		return err
@@ -825,7 +854,7 @@ func (s *dockerStack) production() error {
 		return err
 	}
 	id = strings.TrimSpace(id)
-	out, err := s.docker(time.Minute, "docker", "inspect", "--format", "{{json .Mounts}}", id)
+	out, err = s.docker(time.Minute, "docker", "inspect", "--format", "{{json .Mounts}}", id)
 	if err != nil {
 		return err
 	}
@@ -865,10 +894,19 @@ func (s *dockerStack) production() error {
 	return nil
 }
 
-// down removes the stack with its volumes; nothing of the project may be left.
+// down removes the stack with its volumes; nothing of the project may be left. Each
+// way of running it owns its volumes (the production run has its own for the app's
+// files), so after a production run both are taken down, as a developer would.
 func (s *dockerStack) down() error {
-	if _, err := s.compose(5*time.Minute, "down", "--volumes", "--remove-orphans", "--timeout", "20"); err != nil {
-		return err
+	modes := []bool{false}
+	if s.prod {
+		modes = []bool{true, false}
+	}
+	for _, prod := range modes {
+		s.prod = prod
+		if _, err := s.compose(5*time.Minute, "down", "--volumes", "--remove-orphans", "--timeout", "20"); err != nil {
+			return err
+		}
 	}
 	label := "label=com.docker.compose.project=" + s.project
 	var left []string

@@ -4,9 +4,12 @@ import (
 	"crypto/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/afero"
 
 	"github.com/djscaffold/scaffold/internal/generator"
@@ -80,6 +83,12 @@ func TestDockerParseProgress(t *testing.T) {
 	if steps[2].title != "[runtime 6/8] COPY . ." || steps[2].cached {
 		t.Errorf("COPY step: %+v", steps[2])
 	}
+	if steps[3].took != 1200*time.Millisecond {
+		t.Errorf("collectstatic took %v, want 1.2s", steps[3].took)
+	}
+	if got, want := dockerSlowest(steps, 2), "1.2s [runtime 7/8] RUN python manage.py collectstatic --noinput; 0.1s [runtime 6/8] COPY . ."; got != want {
+		t.Errorf("slowest steps: %q, want %q", got, want)
+	}
 }
 
 func TestDockerServiceProblems(t *testing.T) {
@@ -147,29 +156,52 @@ func TestDockerBreakagesApply(t *testing.T) {
 			if len(changed) != 1 {
 				t.Errorf("%s (%s): changed %v, want one file", b.name, db, changed)
 			}
+			if b.step == "production" && changed[0] == "docker-compose.prod.yml" {
+				proj, err := loadCompose(t, dir, "docker-compose.yml", "docker-compose.prod.yml")
+				if err != nil {
+					t.Fatalf("%s (%s): %v", b.name, db, err)
+				}
+				if !slices.ContainsFunc(proj.Services["web"].Volumes, func(v types.ServiceVolumeConfig) bool {
+					return v.Type == "bind" && v.Target == "/app"
+				}) {
+					t.Errorf("%s (%s): web's volumes in production are %v, want the code bind-mounted on /app", b.name, db, proj.Services["web"].Volumes)
+				}
+			}
 		}
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "docker-compose.prod.yml"), []byte("services:\n  web:\n    volumes: !reset []\n    restart: unless-stopped\n  migrate:\n    volumes: !reset []\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := dockerBreakProductionMount(dir); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := os.ReadFile(filepath.Join(dir, "docker-compose.prod.yml"))
-	if want := "services:\n  web:\n    restart: unless-stopped\n  migrate:\n    volumes: !reset []\n"; string(got) != want {
-		t.Errorf("production override without web's volumes:\n%s\nwant:\n%s", got, want)
-	}
-	// A production override that never mentions volumes gains the bind mount.
-	if err := os.WriteFile(filepath.Join(dir, "docker-compose.prod.yml"), []byte("services:\n  web:\n    image: x-web:production\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := dockerBreakProductionMount(dir); err != nil {
-		t.Fatal(err)
-	}
-	got, _ = os.ReadFile(filepath.Join(dir, "docker-compose.prod.yml"))
-	if want := "services:\n  web:\n    volumes:\n      - .:/app\n    image: x-web:production\n"; string(got) != want {
-		t.Errorf("production override with the bind mount:\n%s\nwant:\n%s", got, want)
+	// Every shape of web's volumes in a production override gains the bind mount.
+	for _, c := range []struct{ src, want string }{
+		{
+			"services:\n  web:\n    image: x-web:production\n  migrate:\n    image: x\n",
+			"services:\n  web:\n    volumes:\n      - .:/app\n    image: x-web:production\n  migrate:\n    image: x\n",
+		},
+		{
+			"services:\n  web:\n    volumes: *production-volumes\n    ports: []\n  migrate:\n    volumes: *production-volumes\n",
+			"services:\n  web:\n    volumes:\n      - .:/app\n    ports: []\n  migrate:\n    volumes: *production-volumes\n",
+		},
+		{
+			"services:\n  web:\n    volumes: !reset []\n  migrate:\n    volumes: !reset []\n",
+			"services:\n  web:\n    volumes:\n      - .:/app\n  migrate:\n    volumes: !reset []\n",
+		},
+		{
+			"services:\n  web:\n    volumes:\n      - media-production:/media\n\n  migrate:\n    volumes:\n      - x:/x\n",
+			"services:\n  web:\n    volumes:\n      - .:/app\n      - media-production:/media\n\n  migrate:\n    volumes:\n      - x:/x\n",
+		},
+		{
+			"services:\n  migrate:\n    volumes:\n      - x:/x\n  web:\n    image: w\n",
+			"services:\n  migrate:\n    volumes:\n      - x:/x\n  web:\n    volumes:\n      - .:/app\n    image: w\n",
+		},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "docker-compose.prod.yml"), []byte(c.src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := dockerBreakProductionMount(dir); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(filepath.Join(dir, "docker-compose.prod.yml")); string(got) != c.want {
+			t.Errorf("production override:\n%s\nwith the bind mount:\n%s\nwant:\n%s", c.src, got, c.want)
+		}
 	}
 }
 

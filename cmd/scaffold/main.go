@@ -30,6 +30,8 @@ func main() {
 		Rand:        rand.Reader,
 		LookPath:    exec.LookPath,
 		Exec:        cli.SystemExec,
+
+		FindDockerPlugin: cli.FindDockerPlugin,
 	})
 	stop()
 	os.Exit(code)

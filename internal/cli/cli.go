@@ -47,6 +47,9 @@ type Env struct {
 	LookPath func(file string) (string, error)
 	// Exec runs other programs: SystemExec in main.
 	Exec ExecFunc
+	// FindDockerPlugin finds a docker CLI plugin by name, without running
+	// it: FindDockerPlugin in main.
+	FindDockerPlugin func(name string) (string, error)
 }
 
 // UsageError is a mistake in how scaffold was called: a flag, an

@@ -151,6 +151,17 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	}
 	out := newPrinter(env.Stdout, env.Color, nr.quiet)
 	target := r.Dir
+	// Cancelling stops the programs still running when the run ends early.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	tools := newTools(env)
+	placeInGit := func() gitPlace { return outsideRepo }
+	if nr.git && !nr.dryRun {
+		// git answers while the project is rendered and written; a run
+		// that ends early still waits for it.
+		placeInGit = tools.findGitPlace(ctx, env.Fs, target)
+		defer placeInGit()
+	}
 	plan, err := renderProject(env, r, version.String())
 	if err != nil {
 		return err
@@ -158,18 +169,8 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	if nr.dryRun {
 		return out.dryRun(target, plan)
 	}
-	// Cancelling stops the programs still running when the run ends early.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	if ctx.Err() != nil {
 		return interrupted(ctx)
-	}
-	tools := newTools(env)
-	compose := make(chan check, 1)
-	if !nr.quiet {
-		// Looking for Compose takes longer than writing the project, so it
-		// runs meanwhile.
-		go func() { compose <- tools.composeProblem(ctx) }()
 	}
 	res, err := generator.Write(env.Fs, target, plan, nr.Force)
 	if err != nil {
@@ -179,7 +180,7 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 		return err
 	}
 	if nr.git {
-		tools.initGit(ctx, out, env.Stderr, res.Dir, nr.gitGiven)
+		tools.initGit(ctx, out, env.Stderr, res.Dir, nr.gitGiven, placeInGit())
 	}
 	if err := out.nextSteps(res.Dir); err != nil {
 		return err
@@ -187,7 +188,7 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	if nr.quiet {
 		return nil
 	}
-	return out.composeHint(<-compose)
+	return out.composeHint(tools.composeProblem())
 }
 
 // renderProject renders a resolved project and adds its answers file,

@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/spf13/afero"
 )
 
 // toolTimeout bounds each call to git or docker, which can hang on a broken
@@ -18,12 +22,13 @@ var errNoAnswer = errors.New("did not answer")
 
 // tools runs the programs scaffold works with: git and docker.
 type tools struct {
-	lookPath func(string) (string, error)
-	exec     ExecFunc
+	lookPath   func(string) (string, error)
+	exec       ExecFunc
+	findPlugin func(string) (string, error)
 }
 
 func newTools(env *Env) tools {
-	return tools{lookPath: env.LookPath, exec: env.Exec}
+	return tools{lookPath: env.LookPath, exec: env.Exec, findPlugin: env.FindDockerPlugin}
 }
 
 func (t tools) run(ctx context.Context, dir, name string, args ...string) (string, error) {
@@ -41,23 +46,72 @@ func (t tools) run(ctx context.Context, dir, name string, args ...string) (strin
 }
 
 // composeProblem says why `docker compose` cannot run a generated project,
-// and what to do about it; its problem is empty when it can. It asks the
-// doctor's question, so that both always agree.
-func (t tools) composeProblem(ctx context.Context) check {
-	c := t.checkCompose(ctx)
-	if ctx.Err() != nil {
-		// Interrupted, docker had no chance to answer.
-		return check{}
-	}
-	switch c.problem {
-	case "":
-	case needsClient:
+// and what to do about it; its problem is empty when it can. It looks for
+// the docker client and its Compose plugin without running either, which
+// would take longer than writing the project: the versions, and whether
+// the Docker server answers, are for scaffold doctor.
+func (t tools) composeProblem() check {
+	c := check{name: "Docker Compose"}
+	if _, err := t.lookPath("docker"); err != nil {
 		c.problem = "Docker was not found"
 		c.fix = "install Docker Desktop, or Docker Engine with the Compose plugin: " + installDockerURL
-	default:
-		c.problem = "Docker Compose: " + c.problem
+		return c
+	}
+	_, err := t.findPlugin("compose")
+	switch {
+	case errors.Is(err, errNoPlugin):
+		c.problem = "Docker Compose: the Compose v2 plugin is not installed"
+		c.fix = "install Docker Desktop, or the Compose plugin for Docker Engine: " + installDockerURL
+	case err != nil:
+		c.problem = "Docker Compose: " + err.Error()
+		c.fix = "make it executable, or install the Compose plugin again: " + installDockerURL
 	}
 	return c
+}
+
+// gitPlace is where a new project stands among git repositories.
+type gitPlace int
+
+const (
+	outsideRepo gitPlace = iota // or git could not tell
+	insideRepo                  // in another repository's folder
+	repoTop                     // the project folder is a repository already
+)
+
+// findGitPlace asks git, in the background, where the project folder dir
+// stands, so that the answer is ready once the project is written; the
+// function it returns waits for the answer. git runs in dir, or, while dir
+// does not exist yet, in the nearest folder above it that does. It does
+// not start git when git is not installed.
+func (t tools) findGitPlace(ctx context.Context, fsys afero.Fs, dir string) func() gitPlace {
+	if _, err := t.lookPath("git"); err != nil {
+		return func() gitPlace { return outsideRepo }
+	}
+	at := dir
+	for {
+		if info, err := fsys.Stat(at); err == nil && info.IsDir() {
+			break
+		}
+		up := filepath.Dir(at)
+		if up == at {
+			break
+		}
+		at = up
+	}
+	place := make(chan gitPlace, 1)
+	go func() {
+		// The prefix is the folder's path inside the repository: empty at its top.
+		prefix, err := t.run(ctx, at, "git", "rev-parse", "--show-prefix")
+		switch {
+		case err != nil:
+			place <- outsideRepo
+		case prefix == "" && at == dir:
+			place <- repoTop
+		default:
+			place <- insideRepo
+		}
+	}()
+	return sync.OnceValue(func() gitPlace { return <-place })
 }
 
 // initGit makes dir a git repository, without a commit. Unless --git was
@@ -65,18 +119,15 @@ func (t tools) composeProblem(ctx context.Context) check {
 // repositories are rarely wanted; a project that is a repository already,
 // as on a rerun with --force, is always left alone. Nothing here fails the
 // run: the project is already written.
-func (t tools) initGit(ctx context.Context, out printer, stderr io.Writer, dir string, explicit bool) {
+func (t tools) initGit(ctx context.Context, out printer, stderr io.Writer, dir string, explicit bool, place gitPlace) {
 	if _, err := t.lookPath("git"); err != nil {
 		_ = out.note("git was not found, so %s is not a git repository; install git, then run git init there", dir)
 		return
 	}
-	// The prefix is dir's path inside the repository: empty at its top.
-	prefix, err := t.run(ctx, dir, "git", "rev-parse", "--show-prefix")
 	switch {
-	case err != nil:
-	case prefix == "":
+	case place == repoTop:
 		return
-	case !explicit:
+	case place == insideRepo && !explicit:
 		_ = out.note("%s is inside a git repository already, so scaffold did not run git init; --git does", dir)
 		return
 	}

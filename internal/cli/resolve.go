@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/afero"
@@ -87,7 +88,7 @@ func resolve(env *Env, req request) (resolved, error) {
 		return r, err
 	}
 	r.Pack = p
-	r.Questions = append(generator.Questions[:len(generator.Questions):len(generator.Questions)], p.Questions...)
+	r.Questions = slices.Concat(generator.Questions, p.Questions)
 	for _, q := range p.Questions {
 		if q.Default != nil {
 			q.Set(&a.opts, q.Default)
@@ -130,7 +131,7 @@ func resolve(env *Env, req request) (resolved, error) {
 			return r, err
 		}
 	}
-	if r.Tree, err = packTree(p, r.Dir, r.Recorded); err != nil {
+	if r.Tree, err = p.TreeFor(r.Dir, r.Recorded); err != nil {
 		return r, err
 	}
 	if asked && req.Confirm {
@@ -154,6 +155,18 @@ func checkProject(fsys afero.Fs, dir string) error {
 		return usagef("%s has no %s, so scaffold cannot tell how it was generated; pass the folder of a project scaffold generated", dir, config.FileName)
 	}
 	return nil
+}
+
+// loadPack returns the templates a run uses: the pack in dir when it is
+// set, else the pack the answers file records, else the builtin templates.
+func loadPack(fsys afero.Fs, dir string, recorded *config.File) (*pack.Pack, error) {
+	if dir == "" && recorded != nil {
+		dir = recorded.PackDir()
+	}
+	if dir == "" {
+		return pack.Builtin(), nil
+	}
+	return pack.Load(fsys, dir)
 }
 
 func loadConfig(fsys afero.Fs, name string) (*config.File, error) {
@@ -206,7 +219,7 @@ func (a *answers) read(cfg *config.File, values config.Answers, section string, 
 		case !ok && p == nil:
 			return fail(fmt.Sprintf("unknown key %q; see the answers file format in scaffold's README", where))
 		case !ok:
-			return fail(fmt.Sprintf("%s: %s; remove it, or use the pack that asks it with --template", where, noQuestion(p, ans.Key)))
+			return fail(fmt.Sprintf("%s: %s; remove it, or use the pack that asks it with --template", where, p.Unasked(ans.Key)))
 		case ans.Value == nil:
 			continue
 		}
@@ -244,7 +257,7 @@ func (a *answers) setPackAnswers(p *pack.Pack, sets []string) error {
 		}
 		q, ok := p.Question(key)
 		if !ok {
-			return usagef("--set %s: %s", key, noQuestion(p, key))
+			return usagef("--set %s: %s", key, p.Unasked(key))
 		}
 		v, err := q.Parse(value)
 		if oe, isOption := errors.AsType[*generator.OptionError](err); isOption {

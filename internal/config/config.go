@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -135,6 +136,18 @@ func shapeOf(v any) string {
 		return "list"
 	}
 	return "mapping"
+}
+
+// PackDir is the folder of the template pack the file records, or "" for
+// the builtin templates. A relative template.path is relative to the folder
+// that holds the file, which is the project folder, so that a project and
+// its pack can move together.
+func (f *File) PackDir() string {
+	p := filepath.FromSlash(f.Template.Path)
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(filepath.Dir(f.Source), p)
 }
 
 // Error is a problem in a file the user wrote: an answers file, or a

@@ -141,6 +141,9 @@ func (m *Manifest) includes(name string, data Data) (bool, error) {
 		if !ok {
 			continue
 		}
+		if err := checkFields(t, "{{if "+m.spec.Conditions[key]+"}}1{{end}}", data); err != nil {
+			return false, err
+		}
 		var buf bytes.Buffer
 		if err := t.Execute(&buf, data); err != nil {
 			return false, &TemplateError{File: t.Name(), Err: err}

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,13 +32,11 @@ type Question struct {
 	// Default is a string, or a bool for a bool question; nil means the
 	// question must be answered.
 	Default any
-	// Field names the answer in the template data, as in .Python. A
-	// builtin question needs one; a pack's answer is .Extra.<Key>.
+	// Field names the answer in the template data, as in .Python, and the
+	// field of Options that keeps it; without such a field, Options.More
+	// keeps it. A builtin question needs one; a pack's answer is kept in
+	// Options.Extra, and read as .Extra.<Key>.
 	Field string
-	// get and set read and write the answer in a field of Options; without
-	// them, the answer is kept in Options.More.
-	get func(o Options) any
-	set func(o *Options, v any)
 	// Check, when set, tells whether the answer is valid, given the others.
 	Check func(o Options) error
 
@@ -75,22 +74,42 @@ func (q Question) FileKey() string {
 
 // Get returns the question's answer in o.
 func (q Question) Get(o Options) any {
-	if q.get != nil {
-		return q.get(o)
+	if f := q.field(reflect.ValueOf(&o).Elem()); f.IsValid() {
+		return f.Interface()
 	}
-	return o.More[q.Key]
+	return q.bag(o)[q.Key]
 }
 
 // Set answers the question in o.
 func (q Question) Set(o *Options, v any) {
-	if q.set != nil {
-		q.set(o, v)
+	if f := q.field(reflect.ValueOf(o).Elem()); f.IsValid() {
+		f.Set(reflect.ValueOf(v))
 		return
 	}
-	if o.More == nil {
-		o.More = map[string]any{}
+	if q.bag(*o) == nil {
+		if q.extra {
+			o.Extra = map[string]any{}
+		} else {
+			o.More = map[string]any{}
+		}
 	}
-	o.More[q.Key] = v
+	q.bag(*o)[q.Key] = v
+}
+
+// bag is the map of Options that keeps the answer when no field does.
+func (q Question) bag(o Options) map[string]any {
+	if q.extra {
+		return o.Extra
+	}
+	return o.More
+}
+
+// field is the field of Options that holds the answer, if there is one.
+func (q Question) field(o reflect.Value) reflect.Value {
+	if q.extra || q.Field == "" || q.Field == "More" || q.Field == "Extra" {
+		return reflect.Value{}
+	}
+	return o.FieldByName(q.Field)
 }
 
 // Parse reads an answer typed on the command line or at a prompt.
@@ -156,56 +175,41 @@ func (q Question) Display(o Options) string {
 }
 
 // Questions are the builtin questions, in the order they are asked. A
-// question's Kind defaults to text.
+// question without a Kind takes text.
 var Questions = []Question{
-	stringQuestion(Question{
-		Key: "name", Field: "Name", Title: "Name", Prompt: "Project name",
+	{Key: "name", Field: "Name", Title: "Name", Prompt: "Project name",
 		Help:  "The folder to create; Python code uses it lowercased, with dashes turned into underscores.",
-		Check: func(o Options) error { return ValidateName(o.Name) },
-	}, func(o *Options) *string { return &o.Name }),
-	choiceQuestion(Question{
-		Key: "python", Field: "Python", Title: "Python", Prompt: "Python version",
-		Help:   "The Python version of the Docker image and of CI.",
-		Values: pythons, Default: "3.13",
+		Check: func(o Options) error { return ValidateName(o.Name) }},
+	{Key: "python", Field: "Python", Kind: KindChoice, Values: pythons, Default: "3.13", Title: "Python", Prompt: "Python version",
+		Help: "The Python version of the Docker image and of CI.", Flag: "python", Usage: "Python version: 3.12|3.13|3.14",
 		Offer: func(o Options, answered func(string) bool) []string {
 			// Validation reports a Django that no Python supports.
 			if offered := pythonsFor(o.Django); answered("django") && len(offered) > 0 {
 				return offered
 			}
 			return pythons
-		},
-		Flag: "python", Usage: "Python version: 3.12|3.13|3.14",
-	}, func(o *Options) *string { return &o.Python }),
-	choiceQuestion(Question{
-		Key: "django", Field: "Django", Title: "Django", Prompt: "Django version",
-		Help:   "The Django release the project depends on; 5.2 is the long-term support release.",
-		Values: djangos, Default: "5.2",
-		Check: func(o Options) error {
-			if !slices.Contains(DjangoVersionsFor(o.Python), o.Django) {
-				return &OptionError{Option: "django", Key: "django", Value: o.Django,
-					Reason: fmt.Sprintf("Django %s needs Python %s or newer, not %s", o.Django, minPython[o.Django], o.Python)}
-			}
-			return nil
-		},
+		}},
+	{Key: "django", Field: "Django", Kind: KindChoice, Values: djangos, Default: "5.2", Title: "Django", Prompt: "Django version",
+		Help: "The Django release the project depends on; 5.2 is the long-term support release.",
+		Flag: "django", Usage: "Django version: 5.2|6.1; 6.1 needs Python 3.12 or newer",
 		Offer: func(o Options, _ func(string) bool) []string { return DjangoVersionsFor(o.Python) },
-		Flag:  "django", Usage: "Django version: 5.2|6.1; 6.1 needs Python 3.12 or newer",
-	}, func(o *Options) *string { return &o.Django }),
-	choiceQuestion(Question{
-		Key: "database", Field: "Database", Title: "Database", Prompt: "Database",
-		Help:   "The database Django uses; postgres and mysql run as a compose service, sqlite is a file.",
-		Values: []string{"postgres", "mysql", "sqlite"}, Default: "postgres",
-		Flag: "database", Usage: "database: postgres|mysql|sqlite",
-	}, func(o *Options) *string { return &o.Database }),
-	choiceQuestion(Question{
-		Key: "auth", Field: "Auth", Title: "Auth", Prompt: "API authentication",
-		Help:   "How API clients log in: session cookies, DRF tokens, or JWT access and refresh tokens.",
-		Values: []string{"session", "token", "jwt"}, Default: "token",
-		Flag: "auth", Usage: "API authentication: session|token|jwt",
-	}, func(o *Options) *string { return &o.Auth }),
-	stringQuestion(Question{
-		Key: "resource", Field: "Resource", Title: "Resource", Prompt: "Example API resource",
-		Help:    "An example app with a model, serializer, viewset and tests, served at /api/NAME/; type none to leave it out.",
-		Default: "items", None: "none",
+		Check: func(o Options) error {
+			if slices.Contains(DjangoVersionsFor(o.Python), o.Django) {
+				return nil
+			}
+			return &OptionError{Option: "django", Key: "django", Value: o.Django,
+				Reason: fmt.Sprintf("Django %s needs Python %s or newer, not %s", o.Django, minPython[o.Django], o.Python)}
+		}},
+	{Key: "database", Field: "Database", Kind: KindChoice, Values: []string{"postgres", "mysql", "sqlite"}, Default: "postgres",
+		Title: "Database", Prompt: "Database", Flag: "database", Usage: "database: postgres|mysql|sqlite",
+		Help: "The database Django uses; postgres and mysql run as a compose service, sqlite is a file."},
+	{Key: "auth", Field: "Auth", Kind: KindChoice, Values: []string{"session", "token", "jwt"}, Default: "token",
+		Title: "Auth", Prompt: "API authentication", Flag: "auth", Usage: "API authentication: session|token|jwt",
+		Help: "How API clients log in: session cookies, DRF tokens, or JWT access and refresh tokens."},
+	{Key: "resource", Field: "Resource", Default: "items", None: "none", Title: "Resource", Prompt: "Example API resource",
+		Help: "An example app with a model, serializer, viewset and tests, served at /api/NAME/; type none to leave it out.",
+		Flag: "resource", Usage: "example API resource `NAME`, served at /api/NAME/",
+		NoFlag: "no-resource", NoUsage: "generate no example resource",
 		Check: func(o Options) error {
 			if o.Resource == "" {
 				return nil
@@ -217,40 +221,20 @@ var Questions = []Question{
 				return "none"
 			}
 			return fmt.Sprintf("%s, at /api/%s/", o.Resource, o.Resource)
-		},
-		Flag: "resource", Usage: "example API resource `NAME`, served at /api/NAME/",
-		NoFlag: "no-resource", NoUsage: "generate no example resource",
-	}, func(o *Options) *string { return &o.Resource }),
-	boolQuestion(Question{
-		Key: "api_docs", Field: "APIDocs", Title: "API docs", Prompt: "API docs (OpenAPI schema and Swagger UI)?",
-		Help:    "An OpenAPI schema and a Swagger UI page, made by drf-spectacular.",
-		Default: true,
-		Flag:    "api-docs", Usage: "OpenAPI schema and Swagger UI; --api-docs=false turns them off",
-	}, func(o *Options) *bool { return &o.APIDocs }),
-	boolQuestion(Question{
-		Key: "celery", Field: "Celery", Title: "Celery", Prompt: "Celery worker?",
-		Help:    "A Celery worker with a Redis broker, as extra compose services.",
-		Default: false,
-		Flag:    "celery", Usage: "Celery worker with a Redis broker",
-	}, func(o *Options) *bool { return &o.Celery }),
-	boolQuestion(Question{
-		Key: "cors", Field: "CORS", Title: "CORS", Prompt: "CORS headers?",
-		Help:    "django-cors-headers, for browsers that call the API from another origin.",
-		Default: false,
-		Flag:    "cors", Usage: "CORS headers with django-cors-headers",
-	}, func(o *Options) *bool { return &o.CORS }),
-	choiceQuestion(Question{
-		Key: "server", Field: "Server", Title: "Server", Prompt: "Application server",
-		Help:   "What serves Django in the container: gunicorn (WSGI) or uvicorn (ASGI).",
-		Values: []string{"gunicorn", "uvicorn"}, Default: "gunicorn",
-		Flag: "server", Usage: "application server: gunicorn|uvicorn",
-	}, func(o *Options) *string { return &o.Server }),
-	choiceQuestion(Question{
-		Key: "ci", Field: "CI", Title: "CI", Prompt: "CI pipeline",
-		Help:   "A pipeline that runs the tests on every push: GitHub Actions, GitLab CI, or none.",
-		Values: []string{"github", "gitlab", "none"}, Default: "github",
-		Flag: "ci", Usage: "CI pipeline: github|gitlab|none",
-	}, func(o *Options) *string { return &o.CI }),
+		}},
+	{Key: "api_docs", Field: "APIDocs", Kind: KindBool, Default: true, Title: "API docs", Prompt: "API docs (OpenAPI schema and Swagger UI)?",
+		Help: "An OpenAPI schema and a Swagger UI page, made by drf-spectacular.",
+		Flag: "api-docs", Usage: "OpenAPI schema and Swagger UI; --api-docs=false turns them off"},
+	{Key: "celery", Field: "Celery", Kind: KindBool, Default: false, Title: "Celery", Prompt: "Celery worker?",
+		Help: "A Celery worker with a Redis broker, as extra compose services.", Flag: "celery", Usage: "Celery worker with a Redis broker"},
+	{Key: "cors", Field: "CORS", Kind: KindBool, Default: false, Title: "CORS", Prompt: "CORS headers?", Flag: "cors",
+		Usage: "CORS headers with django-cors-headers", Help: "django-cors-headers, for browsers that call the API from another origin."},
+	{Key: "server", Field: "Server", Kind: KindChoice, Values: []string{"gunicorn", "uvicorn"}, Default: "gunicorn",
+		Title: "Server", Prompt: "Application server", Flag: "server", Usage: "application server: gunicorn|uvicorn",
+		Help: "What serves Django in the container: gunicorn (WSGI) or uvicorn (ASGI)."},
+	{Key: "ci", Field: "CI", Kind: KindChoice, Values: []string{"github", "gitlab", "none"}, Default: "github", Title: "CI",
+		Prompt: "CI pipeline", Help: "A pipeline that runs the tests on every push: GitHub Actions, GitLab CI, or none.",
+		Flag: "ci", Usage: "CI pipeline: github|gitlab|none"},
 }
 
 // QuestionByKey returns the builtin question with the given key.
@@ -262,39 +246,10 @@ func QuestionByKey(key string) (Question, bool) {
 	return Questions[i], true
 }
 
-func stringQuestion(q Question, field func(*Options) *string) Question {
-	if q.Kind == "" {
-		q.Kind = KindString
-	}
-	q.get = func(o Options) any { return *field(&o) }
-	q.set = func(o *Options, v any) { *field(o) = v.(string) }
-	return q
-}
-
-func choiceQuestion(q Question, field func(*Options) *string) Question {
-	q.Kind = KindChoice
-	return stringQuestion(q, field)
-}
-
-func boolQuestion(q Question, field func(*Options) *bool) Question {
-	q.Kind = KindBool
-	q.get = func(o Options) any { return *field(&o) }
-	q.set = func(o *Options, v any) { *field(o) = v.(bool) }
-	return q
-}
-
-// ExtraQuestion makes a template pack's question, whose answer is
-// .Extra.<key>.
+// ExtraQuestion makes q a template pack's question, whose answer is
+// .Extra.<Key>.
 func ExtraQuestion(q Question) Question {
-	key := q.Key
 	q.extra = true
-	q.get = func(o Options) any { return o.Extra[key] }
-	q.set = func(o *Options, v any) {
-		if o.Extra == nil {
-			o.Extra = map[string]any{}
-		}
-		o.Extra[key] = v
-	}
 	return q
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -101,39 +100,7 @@ type TemplateError struct {
 	Err  error
 }
 
-func (e *TemplateError) Error() string {
-	msg := e.Err.Error()
-	m := execFailure.FindStringSubmatch(msg)
-	if m == nil {
-		return msg
-	}
-	line, action, reason := m[1], m[2], m[3]
-	at := fmt.Sprintf("template: %s:%s: ", e.File, line)
-	if f := noField.FindStringSubmatch(reason); f != nil {
-		in := strings.TrimSuffix(action, "."+f[1])
-		if in == "" || in == action {
-			in = "the template data"
-		}
-		return at + fmt.Sprintf("no field %q in %s; see the data that templates get in the README", f[1], in)
-	}
-	if k := noKey.FindStringSubmatch(reason); k != nil {
-		switch strings.TrimSuffix(action, "."+k[1]) {
-		case ".Extra":
-			return at + fmt.Sprintf("no answer %q in .Extra, which holds the answers to the template pack's questions", k[1])
-		case "":
-			return at + fmt.Sprintf("no field %q in the template data; see the data that templates get in the README", k[1])
-		}
-	}
-	return msg
-}
-
-// text/template words its execution errors for Go programmers, naming Go
-// types; these find the mistakes a template's author makes most often.
-var (
-	execFailure = regexp.MustCompile(`^template: .*:(\d+):\d+: executing ".*" at <(.*?)>: (.*)$`)
-	noField     = regexp.MustCompile(`^can't evaluate field (\w+) in type `)
-	noKey       = regexp.MustCompile(`^map has no entry for key "(.*)"$`)
-)
+func (e *TemplateError) Error() string { return e.Err.Error() }
 
 func (e *TemplateError) Unwrap() error { return e.Err }
 
@@ -267,6 +234,9 @@ func (tf *treeFile) render(out string, data Data, files map[string]File, from ma
 	if err := tf.load(); err != nil {
 		return err
 	}
+	if err := checkFields(tf.tmpl, string(tf.content), data); err != nil {
+		return err
+	}
 	content := tf.content
 	if tf.tmpl != nil {
 		var buf bytes.Buffer
@@ -338,6 +308,9 @@ func execute(name, text string, data Data) ([]byte, error) {
 	t, err := parse(name, text)
 	if err != nil {
 		return nil, &TemplateError{File: name, Err: err}
+	}
+	if err := checkFields(t, text, data); err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {

@@ -67,6 +67,61 @@ func (p *Pack) Tree() generator.Tree {
 	return t
 }
 
+// TreeFor returns the template tree to render for a project in
+// projectDir. A pack given by a relative path is recorded relative to the
+// project folder, the way config.File.PackDir reads it back; the project's
+// own answers file, recorded, keeps the path as it is written when it
+// names this pack.
+func (p *Pack) TreeFor(projectDir string, recorded *config.File) (generator.Tree, error) {
+	t := p.Tree()
+	switch {
+	case t.Path == "":
+		return t, nil
+	case recorded != nil && recorded.Template.Path != "" &&
+		sameFolder(recorded.PackDir(), t.Path) && sameFolder(filepath.Dir(recorded.Source), projectDir):
+		t.Path = recorded.Template.Path
+		return t, nil
+	case filepath.IsAbs(t.Path):
+		return t, nil
+	}
+	// Rel needs both paths to start from the same folder: from ../out/pk,
+	// a relative acme is out of its reach.
+	from, err := filepath.Abs(projectDir)
+	if err != nil {
+		return t, fmt.Errorf("find project folder %s: %w", projectDir, err)
+	}
+	to, err := filepath.Abs(t.Path)
+	if err != nil {
+		return t, fmt.Errorf("find template pack %s: %w", t.Path, err)
+	}
+	rel, err := filepath.Rel(from, to)
+	if err != nil {
+		return t, fmt.Errorf("record template pack %s: %w", to, err)
+	}
+	t.Path = filepath.ToSlash(rel)
+	return t, nil
+}
+
+// sameFolder reports whether two paths name the same folder.
+func sameFolder(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
+}
+
+// Unasked says that the pack does not ask key, and lists what it asks.
+func (p *Pack) Unasked(key string) string {
+	names := "none"
+	if len(p.Questions) > 0 {
+		list := make([]string, len(p.Questions))
+		for i, q := range p.Questions {
+			list[i] = q.Key
+		}
+		names = strings.Join(list, ", ")
+	}
+	return fmt.Sprintf("no question %q in %s (questions: %s)", key, p.Describe(), names)
+}
+
 // Question returns the question with the given key.
 func (p *Pack) Question(key string) (generator.Question, bool) {
 	i := slices.IndexFunc(p.Questions, func(q generator.Question) bool { return q.Key == key })

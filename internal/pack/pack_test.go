@@ -207,10 +207,14 @@ func write(t *testing.T, fsys afero.Fs, name, data string) {
 
 func TestLoadManifest(t *testing.T) {
 	fsys := afero.NewMemMapFs()
-	write(t, fsys, "acme/pack.yaml", "name: acme\nversion: 1.0.0\nconditions:\n  ops/: .Extra.pager\n  OWNERS: ne .Extra.team \"\"\nper_resource: resource/\n")
-	write(t, fsys, "acme/files/ops/pager.yaml", "x\n")
-	write(t, fsys, "acme/files/OWNERS.tmpl", "{{ .Extra.team }}\n")
-	write(t, fsys, "acme/files/resource/permissions.py.tmpl", "# {{ .App.Model }}\n")
+	for name, data := range map[string]string{
+		"pack.yaml":                          "name: acme\nversion: 1.0.0\nconditions:\n  ops/: .Extra.pager\n  OWNERS: ne .Extra.team \"\"\nper_resource: resource/\n",
+		"files/ops/pager.yaml":               "x\n",
+		"files/OWNERS.tmpl":                  "{{ .Extra.team }}\n",
+		"files/resource/permissions.py.tmpl": "# {{ .App.Model }}\n",
+	} {
+		write(t, fsys, "acme/"+name, data)
+	}
 	p, err := Load(fsys, "acme")
 	if err != nil {
 		t.Fatal(err)

@@ -43,11 +43,11 @@ func TestEveryReleaseRendersAsReleased(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tmpl := generator.Tree{
-			Name:    templates.Name,
-			Version: version,
-			Sources: []generator.Source{{Label: "templates@" + version, FS: tree}},
+		src, err := generator.TreeSource("templates@"+version, tree)
+		if err != nil {
+			t.Fatal(err)
 		}
+		tmpl := generator.Tree{Name: templates.Name, Version: version, Sources: []generator.Source{src}}
 		for _, tc := range releaseCases {
 			t.Run(version+"/"+tc.name, func(t *testing.T) {
 				o := generator.DefaultOptions()

@@ -37,27 +37,32 @@ func main() {
 	djangoAdmin := flag.String("django-admin", "", "django-admin, for startproject")
 	runs := flag.Int("runs", 31, "timed runs of each command")
 	warmup := flag.Int("warmup", 3, "untimed runs of each command first")
-	work := flag.String("dir", "", "folder to run in (default: a new temporary folder)")
+	work := flag.String("dir", "", "folder to run in (default: the system's temporary folder)")
+	var others []string
+	flag.Func("core-of", "also time the core run of another scaffold `NAME=BIN`, such as a branch's build; repeatable", func(v string) error {
+		if name, bin, ok := strings.Cut(v, "="); !ok || name == "" || bin == "" {
+			return errors.New("want NAME=BIN")
+		}
+		others = append(others, v)
+		return nil
+	})
 	flag.Parse()
 	if *scaffold == "" || *djangoAdmin == "" || *runs < 1 {
 		fmt.Fprintln(os.Stderr, "usage: benchnew -scaffold BIN -django-admin BIN [-runs N] [-warmup N] [-dir DIR]")
 		os.Exit(2)
 	}
-	if err := run(*scaffold, *djangoAdmin, *runs, *warmup, *work); err != nil {
+	if err := run(*scaffold, *djangoAdmin, *runs, *warmup, *work, others); err != nil {
 		fmt.Fprintln(os.Stderr, "benchnew:", err)
 		os.Exit(1)
 	}
 }
 
-func run(scaffold, djangoAdmin string, runs, warmup int, work string) error {
-	if work == "" {
-		d, err := os.MkdirTemp("", "benchnew-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		work = d
+func run(scaffold, djangoAdmin string, runs, warmup int, work string, others []string) error {
+	work, err := os.MkdirTemp(work, "benchnew-")
+	if err != nil {
+		return err
 	}
+	defer os.RemoveAll(work)
 	benches := []*bench{
 		{name: "version", what: "scaffold version: process start-up and package init alone",
 			argv: []string{scaffold, "version"}},
@@ -69,6 +74,11 @@ func run(scaffold, djangoAdmin string, runs, warmup int, work string) error {
 			argv: []string{scaffold, "new", "x", "--yes"}, check: dockerFound},
 		{name: "startproject", what: "django-admin startproject x",
 			argv: []string{djangoAdmin, "startproject", "x"}},
+	}
+	for _, o := range others {
+		name, bin, _ := strings.Cut(o, "=")
+		benches = append(benches, &bench{name: "core " + name, what: "the core run, with " + bin,
+			argv: []string{bin, "new", "x", "--yes", "--git=false", "--quiet"}, check: noOutput})
 	}
 	n := 0
 	for round := -warmup; round < runs; round++ {
@@ -100,9 +110,9 @@ func run(scaffold, djangoAdmin string, runs, warmup int, work string) error {
 		}
 	}
 	fmt.Printf("%d runs of each, interleaved, after %d warm-up runs; wall time from start to exit\n\n", runs, warmup)
-	fmt.Printf("%-13s %8s %8s %8s %8s %8s  (ms)\n", "", "median", "p25", "p75", "min", "cpu")
+	fmt.Printf("%-14s %8s %8s %8s %8s %8s  (ms)\n", "", "median", "p25", "p75", "min", "cpu")
 	for _, b := range benches {
-		fmt.Printf("%-13s %8s %8s %8s %8s %8s  %s\n", b.name, num(median(b.wall)), num(quantile(b.wall, 0.25)),
+		fmt.Printf("%-14s %8s %8s %8s %8s %8s  %s\n", b.name, num(median(b.wall)), num(quantile(b.wall, 0.25)),
 			num(quantile(b.wall, 0.75)), num(slices.Min(b.wall)), num(median(b.cpu)), b.what)
 	}
 	core, def, sp := median(benches[2].wall), median(benches[3].wall), median(benches[4].wall)

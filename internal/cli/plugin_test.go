@@ -111,3 +111,19 @@ func TestFindDockerPluginNotExecutable(t *testing.T) {
 		t.Errorf("find: %v; want that %s is not executable", err, p)
 	}
 }
+
+// BenchmarkFindDockerPlugin is what scaffold new spends on looking for
+// Compose, where no plugin is installed: every folder is tried.
+func BenchmarkFindDockerPlugin(b *testing.B) {
+	root := b.TempDir()
+	s := pluginSearch{
+		getenv:     func(string) string { return root },
+		systemDirs: systemPluginDirs("linux", func(string) string { return "" }),
+		goos:       "linux",
+	}
+	for b.Loop() {
+		if _, err := s.find("no-such-plugin"); !errors.Is(err, errNoPlugin) {
+			b.Fatal(err)
+		}
+	}
+}

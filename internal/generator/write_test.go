@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -232,6 +233,24 @@ func TestWriteErrorsAreOneLineWithoutGoJargon(t *testing.T) {
 		}
 		if _, ok := errors.AsType[*FileError](err); !ok {
 			t.Errorf("%s: %v is not a *FileError", tt.name, err)
+		}
+	}
+}
+
+// BenchmarkWrite writes the default project to disk: the part of a run that
+// makes folders and files.
+func BenchmarkWrite(b *testing.B) {
+	plan, err := Render(testOptions(), Builtin(), fixedRand())
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys := afero.NewOsFs()
+	root := b.TempDir()
+	n := 0
+	for b.Loop() {
+		n++
+		if _, err := Write(fsys, filepath.Join(root, strconv.Itoa(n)), plan, false); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -240,6 +240,9 @@ func (tf *treeFile) render(out string, data Data, files map[string]File, from ma
 	content := tf.content
 	if tf.tmpl != nil {
 		var buf bytes.Buffer
+		// A rendered file is about as long as its template: growing the
+		// buffer from nothing would copy it several times over.
+		buf.Grow(len(tf.content) + len(tf.content)/4)
 		if err := tf.tmpl.Execute(&buf, data); err != nil {
 			return &TemplateError{File: tf.label, Err: err}
 		}
@@ -338,7 +341,9 @@ var funcs = template.FuncMap{
 // normalizeText gives every rendered file LF line endings and exactly one
 // final newline, whatever the template's own line endings were.
 func normalizeText(b []byte) []byte {
-	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	if bytes.Contains(b, []byte("\r\n")) {
+		b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	}
 	b = bytes.TrimRight(b, "\n")
 	if len(b) == 0 {
 		return b

@@ -38,7 +38,14 @@ func main() {
 	runs := flag.Int("runs", 31, "timed runs of each command")
 	warmup := flag.Int("warmup", 3, "untimed runs of each command first")
 	work := flag.String("dir", "", "folder to run in (default: the system's temporary folder)")
-	var others []string
+	var others, floors []string
+	flag.Func("floor", "also time `NAME=BIN`, a program that does nothing, to show what starting any process costs here; repeatable", func(v string) error {
+		if name, bin, ok := strings.Cut(v, "="); !ok || name == "" || bin == "" {
+			return errors.New("want NAME=BIN")
+		}
+		floors = append(floors, v)
+		return nil
+	})
 	flag.Func("core-of", "also time the core run of another scaffold `NAME=BIN`, such as a branch's build; repeatable", func(v string) error {
 		if name, bin, ok := strings.Cut(v, "="); !ok || name == "" || bin == "" {
 			return errors.New("want NAME=BIN")
@@ -51,13 +58,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: benchnew -scaffold BIN -django-admin BIN [-runs N] [-warmup N] [-dir DIR]")
 		os.Exit(2)
 	}
-	if err := run(*scaffold, *djangoAdmin, *runs, *warmup, *work, others); err != nil {
+	if err := run(*scaffold, *djangoAdmin, *runs, *warmup, *work, floors, others); err != nil {
 		fmt.Fprintln(os.Stderr, "benchnew:", err)
 		os.Exit(1)
 	}
 }
 
-func run(scaffold, djangoAdmin string, runs, warmup int, work string, others []string) error {
+func run(scaffold, djangoAdmin string, runs, warmup int, work string, floors, others []string) error {
 	work, err := os.MkdirTemp(work, "benchnew-")
 	if err != nil {
 		return err
@@ -74,6 +81,10 @@ func run(scaffold, djangoAdmin string, runs, warmup int, work string, others []s
 			argv: []string{scaffold, "new", "x", "--yes"}, check: dockerFound},
 		{name: "startproject", what: "django-admin startproject x",
 			argv: []string{djangoAdmin, "startproject", "x"}},
+	}
+	for _, f := range floors {
+		name, bin, _ := strings.Cut(f, "=")
+		benches = append(benches, &bench{name: name, what: bin + ": a program that does nothing", argv: []string{bin}})
 	}
 	for _, o := range others {
 		name, bin, _ := strings.Cut(o, "=")

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"os"
 	"os/exec"
+	"os/signal"
 	"syscall"
 
 	"github.com/spf13/afero"
@@ -18,6 +19,9 @@ import (
 func main() {
 	// SIGTERM too, so that a terminal in raw mode at a question is restored.
 	ctx, stop := cli.SignalContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Caught, SIGPIPE makes a write to a closed pipe fail instead of killing
+	// the process between writing a project and running git init in it.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	interactive := term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd()))
 	code := cli.Run(ctx, cli.Env{
 		Args:        os.Args[1:],
@@ -25,8 +29,8 @@ func main() {
 		Stderr:      os.Stderr,
 		Fs:          afero.NewOsFs(),
 		Interactive: interactive,
-		Color:       term.IsTerminal(int(os.Stdout.Fd())) && os.Getenv("NO_COLOR") == "",
-		Prompter:    prompt.NewSurvey(ctx, os.Stdin, os.Stdout, os.Stderr),
+		Color:       term.IsTerminal(int(os.Stdout.Fd())) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb",
+		Prompter:    prompter(ctx),
 		Rand:        rand.Reader,
 		LookPath:    exec.LookPath,
 		Exec:        cli.SystemExec,
@@ -35,4 +39,13 @@ func main() {
 	})
 	stop()
 	os.Exit(code)
+}
+
+// prompter draws questions with survey, or line by line on a terminal
+// that cannot draw them.
+func prompter(ctx context.Context) prompt.Prompter {
+	if os.Getenv("TERM") == "dumb" {
+		return prompt.NewPlain(ctx, os.Stdin, os.Stdout)
+	}
+	return prompt.NewSurvey(ctx, os.Stdin, os.Stdout, os.Stderr)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
 )
@@ -138,7 +139,7 @@ func confirmAnswers(env *Env, r resolved) error {
 	ok, err := env.Prompter.Confirm(prompt.Confirm{
 		Name:    "write",
 		Message: "Write the project?",
-		Help:    fmt.Sprintf("Yes writes the files to %s; no leaves everything as it is.", r.Dir),
+		Help:    fmt.Sprintf("Yes writes the files to %s; no leaves everything as it is.", escape.Path(r.Dir)),
 		Default: true,
 	})
 	switch {

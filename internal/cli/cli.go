@@ -16,6 +16,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/escape"
+	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
 )
 
@@ -88,28 +90,36 @@ func Run(ctx context.Context, env Env) (code int) {
 	// A bug must still end in one line and an exit code, never a stack trace.
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(env.Stderr, "scaffold: internal error: %v; please report it with the command you ran\n", r)
+			fmt.Fprintf(env.Stderr, "scaffold: internal error: %s; please report it with the command you ran\n", escape.Line(fmt.Sprint(r)))
 			code = ExitFailure
 		}
 	}()
+	stdout := &reportWriter{w: env.Stdout}
+	env.Stdout = stdout
 	root := newRootCommand(&env)
 	root.SetArgs(env.Args)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return ExitOK
+	if err != nil {
+		msg := err.Error()
+		if ctx.Err() != nil {
+			// Whatever failed, it failed because the run was stopped.
+			msg, err = interruptedLine(err), interrupted(ctx)
+		} else if ie, ok := errors.AsType[*InterruptedError](err); ok {
+			msg = ie.Error()
+		}
+		fmt.Fprintf(env.Stderr, "scaffold: %s\n", escape.Line(oneLine(msg)))
 	}
-	if ctx.Err() != nil {
-		// Whatever failed, it failed because the run was stopped.
-		err = interrupted(ctx)
+	code = ExitCode(err)
+	if stdout.err != nil {
+		fmt.Fprintf(env.Stderr, "scaffold: could not print to standard output (%s), so some of the report is missing; %s\n",
+			generator.Reason(stdout.err), doneBefore(err))
+		if code == ExitOK {
+			code = ExitFailure
+		}
 	}
-	var ie *InterruptedError
-	if errors.As(err, &ie) {
-		err = ie
-	}
-	fmt.Fprintf(env.Stderr, "scaffold: %s\n", oneLine(err.Error()))
-	return ExitCode(err)
+	return code
 }
 
 // ExitCode maps an error to the exit code scaffold reports for it, by its
@@ -119,6 +129,7 @@ func ExitCode(err error) int {
 	var (
 		usage       *UsageError
 		userFile    *config.Error
+		badPack     *packError
 		interrupted *InterruptedError
 	)
 	switch {
@@ -129,7 +140,7 @@ func ExitCode(err error) int {
 			return ExitTerminated
 		}
 		return ExitInterrupted
-	case errors.As(err, &usage), errors.As(err, &userFile):
+	case errors.As(err, &usage), errors.As(err, &userFile), errors.As(err, &badPack):
 		return ExitUsage
 	}
 	return ExitFailure

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
+	"github.com/djscaffold/scaffold/internal/escape"
 )
 
 func newDiffCommand(env *Env) *cobra.Command {
@@ -45,20 +47,20 @@ for CI: commit a generated project and run scaffold diff on it.`,
 			if len(args) == 1 {
 				dir = args[0]
 			}
-			return runDiff(env, dir, packDir)
+			return runDiff(cmd.Context(), env, dir, packDir)
 		},
 	}
 	cmd.Flags().StringVar(&packDir, "template", "", "template pack `DIR` to compare with, instead of the one .scaffold.yaml records")
 	return cmd
 }
 
-func runDiff(env *Env, dir, packDir string) error {
+func runDiff(ctx context.Context, env *Env, dir, packDir string) error {
 	r, err := resolve(env, request{Project: dir, PackDir: packDir})
 	if err != nil {
 		return err
 	}
 	// A newer scaffold that renders the same files is no change.
-	plan, err := renderProject(env, r, r.Recorded.ScaffoldVersion)
+	plan, err := renderProject(ctx, env, r, r.Recorded.ScaffoldVersion)
 	if err != nil {
 		return err
 	}
@@ -67,7 +69,7 @@ func runDiff(env *Env, dir, packDir string) error {
 		return err
 	}
 	if len(changes) == 0 {
-		_, err := fmt.Fprintf(env.Stdout, "%s matches what its templates generate (%d files compared)\n", dir, diff.Compared(plan))
+		_, err := fmt.Fprintf(env.Stdout, "%s matches what its templates generate (%d files compared)\n", escape.Path(dir), diff.Compared(plan))
 		return err
 	}
 	if err := diff.Write(env.Stdout, changes); err != nil {

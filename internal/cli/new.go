@@ -162,29 +162,39 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 		placeInGit = tools.findGitPlace(ctx, env.Fs, target)
 		defer placeInGit()
 	}
-	plan, err := renderProject(env, r, version.String())
+	plan, err := renderProject(ctx, env, r, version.String())
 	if err != nil {
 		return err
 	}
 	if nr.dryRun {
 		return out.dryRun(target, plan)
 	}
-	if ctx.Err() != nil {
-		return interrupted(ctx)
+	var git gitInit
+	write := generator.WriteOptions{Existing: nr.Force}
+	if nr.git {
+		// In a new project, git init runs before the project appears, so
+		// that an interrupt then still undoes everything.
+		write.Prepare = func(ctx context.Context, dir string) error {
+			git = tools.initGit(ctx, dir, nr.gitGiven, placeInGit())
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			return nil
+		}
 	}
-	res, err := generator.Write(env.Fs, target, plan, nr.Force)
+	res, err := generator.WritePlan(ctx, env.Fs, target, plan, write)
 	if err != nil {
 		return err
 	}
-	if err := out.created(res); err != nil {
-		return err
+	_ = out.created(res)
+	if nr.git && !res.Prepared {
+		git = tools.initGit(ctx, res.Dir, nr.gitGiven, placeInGit())
+		if ctx.Err() != nil {
+			return &afterWriteError{dir: res.Dir, err: context.Cause(ctx)}
+		}
 	}
-	if nr.git {
-		tools.initGit(ctx, out, env.Stderr, res.Dir, nr.gitGiven, placeInGit())
-	}
-	if err := out.nextSteps(res.Dir); err != nil {
-		return err
-	}
+	git.report(out, env.Stderr, res.Dir)
+	_ = out.nextSteps(res.Dir)
 	if nr.quiet {
 		return nil
 	}
@@ -192,11 +202,13 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 }
 
 // renderProject renders a resolved project and adds its answers file,
-// which records the given scaffold version.
-func renderProject(env *Env, r resolved, scaffoldVersion string) (generator.Plan, error) {
-	plan, err := generator.Render(r.Options, r.Tree, env.Rand)
+// which records the given scaffold version. It stops waiting for the
+// templates once ctx is done, as a signal has stopped the run. A template
+// of a pack that fails is the pack's mistake, which makes it a usage error.
+func renderProject(ctx context.Context, env *Env, r resolved, scaffoldVersion string) (generator.Plan, error) {
+	plan, err := generator.RenderContext(ctx, r.Options, r.Tree, env.Rand)
 	if err != nil {
-		return plan, err
+		return plan, packMistake(err, r.Pack)
 	}
 	return plan, config.Record(r.Options, r.Tree, scaffoldVersion).AddTo(&plan)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 )
 
@@ -45,11 +46,11 @@ func (p printer) printf(format string, args ...any) error {
 }
 
 func (p printer) dryRun(target string, plan generator.Plan) error {
-	if err := p.printf("Would write %d files to %s:\n", len(plan.Files), target); err != nil {
+	if err := p.printf("Would write %d files to %s:\n", len(plan.Files), escape.Path(target)); err != nil {
 		return err
 	}
 	for _, f := range plan.Files {
-		if err := p.printf("  %s %s\n", p.style(dim, fmt.Sprintf("%04o", f.Mode.Perm())), filepath.ToSlash(filepath.Join(target, f.Path))); err != nil {
+		if err := p.printf("  %s %s\n", p.style(dim, fmt.Sprintf("%04o", f.Mode.Perm())), escape.Path(filepath.ToSlash(filepath.Join(target, f.Path)))); err != nil {
 			return err
 		}
 	}
@@ -57,21 +58,31 @@ func (p printer) dryRun(target string, plan generator.Plan) error {
 }
 
 func (p printer) created(res generator.WriteResult) error {
-	if err := p.printf("%s Wrote %d files to %s\n", p.style(green, "✔"), len(res.Written), res.Dir); err != nil {
+	if err := p.printf("%s Wrote %d files to %s\n", p.style(green, "✔"), len(res.Written), escape.Path(res.Dir)); err != nil {
 		return err
 	}
 	for _, kept := range res.Kept {
-		if err := p.printf("  kept your existing %s\n", kept); err != nil {
+		if err := p.printf("  kept your existing %s\n", escape.Path(kept)); err != nil {
 			return err
 		}
 	}
+	p.notes(res.Notes)
 	return nil
+}
+
+// notes tells what a run did beside its work, such as undoing a run that
+// was stopped; quiet or not, since each may need the user to act.
+func (p printer) notes(notes []string) {
+	p.quiet = false
+	for _, n := range notes {
+		_ = p.note("%s", escape.Line(n))
+	}
 }
 
 func (p printer) nextSteps(dir string) error {
 	// Every endpoint asks for a signed-in user, so the first account comes with the first run.
 	return p.printf("\n%s\n  cd %s\n  docker compose up --build\n  docker compose exec web python manage.py createsuperuser\n\nThen open http://localhost:8000/api/ and sign in. README.md has the rest.\n",
-		p.style(bold, "Next steps:"), dir)
+		p.style(bold, "Next steps:"), escape.Path(dir))
 }
 
 // done reports a step that worked.
@@ -106,14 +117,15 @@ func (p printer) summary(questions []generator.Question, o generator.Options, ta
 		}
 	}
 	width := 0
-	for _, r := range rows {
-		width = max(width, len(r[0]))
+	for i, r := range rows {
+		rows[i] = [2]string{escape.Line(r[0]), escape.Line(r[1])}
+		width = max(width, columns(rows[i][0]))
 	}
 	if err := p.printf("\n%s\n", p.style(bold, "Summary")); err != nil {
 		return err
 	}
 	for _, r := range rows {
-		if err := p.printf("  %s %s\n", p.style(dim, fmt.Sprintf("%-*s", width+1, r[0])), r[1]); err != nil {
+		if err := p.printf("  %s %s\n", p.style(dim, padRight(r[0], width+1)), r[1]); err != nil {
 			return err
 		}
 	}

@@ -249,17 +249,17 @@ func TestNewBadPackWritesNothing(t *testing.T) {
 	}{
 		{"bad pack.yaml", "acme/pack.yaml", "name: acme\nversion: 1.0.0\nquestions:\n  - name: team\n    type: text\n", ExitUsage,
 			`scaffold: acme/pack.yaml line 5: team: type "text" is not one of string, bool, choice`},
-		{"syntax error", "acme/files/OWNERS.tmpl", "a\n{{ .Extra.team }\n", ExitFailure,
+		{"syntax error", "acme/files/OWNERS.tmpl", "a\n{{ .Extra.team }\n", ExitUsage,
 			`scaffold: template: acme/files/OWNERS.tmpl:2: unexpected "}" in operand`},
-		{"missing key", "acme/files/OWNERS.tmpl", "a\nb\n{{ .Extra.owner }}\n", ExitFailure,
+		{"missing key", "acme/files/OWNERS.tmpl", "a\nb\n{{ .Extra.owner }}\n", ExitUsage,
 			`scaffold: template: acme/files/OWNERS.tmpl:3: no answer "owner" in .Extra, which holds the answers to the template pack's questions`},
-		{"missing field", "acme/files/OWNERS.tmpl", "a\n{{ .Nope }}\n", ExitFailure,
+		{"missing field", "acme/files/OWNERS.tmpl", "a\n{{ .Nope }}\n", ExitUsage,
 			`scaffold: template: acme/files/OWNERS.tmpl:2: no field "Nope" in the template data; see the data that templates get in the README`},
-		{"file where a folder goes", "acme/files/config", "x\n", ExitFailure,
+		{"file where a folder goes", "acme/files/config", "x\n", ExitUsage,
 			`scaffold: acme/files/config: path clash: it writes the file config where templates/project/config/__init__.py.tmpl needs a folder; rename or remove one of them`},
-		{"path climbs out", "acme/files/{{ .Extra.team }}/x", "x\n", ExitFailure,
+		{"path climbs out", "acme/files/{{ .Extra.team }}/x", "x\n", ExitUsage,
 			`scaffold: acme/files/{{ .Extra.team }}/x: unsafe path: rendered path "../x" climbs out of the project`},
-		{"path into .git", "acme/files/.git/hooks/pre-commit", "#!/bin/sh\n", ExitFailure,
+		{"path into .git", "acme/files/.git/hooks/pre-commit", "#!/bin/sh\n", ExitUsage,
 			`scaffold: acme/files/.git/hooks/pre-commit: unsafe path: rendered path ".git/hooks/pre-commit" is inside .git, which belongs to git`},
 	}
 	for _, tt := range tests {

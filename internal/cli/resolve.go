@@ -11,8 +11,10 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/pack"
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // request says where the answers of a run come from. resolve reads them in
@@ -71,7 +73,11 @@ func resolve(env *Env, req request) (resolved, error) {
 	}
 	a := answers{opts: generator.DefaultOptions(), from: map[string]origin{}}
 	if answersFile != "" {
-		cfg, err := loadConfig(env.Fs, answersFile)
+		load := loadConfig
+		if req.Project != "" {
+			load = loadProjectConfig
+		}
+		cfg, err := load(env.Fs, answersFile)
 		if err != nil {
 			return r, err
 		}
@@ -151,7 +157,7 @@ func checkProject(fsys afero.Fs, dir string) error {
 	case !info.IsDir():
 		return usagef("%s is not a folder; pass the folder of a project scaffold generated", dir)
 	}
-	if _, err := fsys.Stat(filepath.Join(dir, config.FileName)); errors.Is(err, fs.ErrNotExist) {
+	if _, err := userfile.Lstat(fsys, filepath.Join(dir, config.FileName)); errors.Is(err, fs.ErrNotExist) {
 		return usagef("%s has no %s, so scaffold cannot tell how it was generated; pass the folder of a project scaffold generated", dir, config.FileName)
 	}
 	return nil
@@ -160,8 +166,8 @@ func checkProject(fsys afero.Fs, dir string) error {
 // loadPack returns the templates a run uses: the pack in dir when it is
 // set, else the pack the answers file records, else the builtin templates.
 func loadPack(fsys afero.Fs, dir string, recorded *config.File) (*pack.Pack, error) {
-	if dir == "" && recorded != nil {
-		dir = recorded.PackDir()
+	if dir == "" && recorded != nil && recorded.Template.Path != "" {
+		return loadRecordedPack(fsys, recorded)
 	}
 	if dir == "" {
 		return pack.Builtin(), nil
@@ -173,12 +179,12 @@ func loadConfig(fsys afero.Fs, name string) (*config.File, error) {
 	if info, err := fsys.Stat(name); err == nil && info.IsDir() {
 		return nil, usagef("answers file %s is a folder; pass the %s file, such as %s", name, config.FileName, filepath.Join(name, config.FileName))
 	}
-	data, err := afero.ReadFile(fsys, name)
+	data, err := userfile.Read(fsys, name, userfile.MaxYAML)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, usagef("answers file %s does not exist; check the --config path", name)
 	}
 	if err != nil {
-		return nil, &UsageError{Err: &generator.FileError{Action: "read answers file", Path: name, Err: err}}
+		return nil, answersFileError(name, err)
 	}
 	return config.Parse(name, data)
 }
@@ -257,11 +263,11 @@ func (a *answers) setPackAnswers(p *pack.Pack, sets []string) error {
 		}
 		q, ok := p.Question(key)
 		if !ok {
-			return usagef("--set %s: %s", key, p.Unasked(key))
+			return usagef("--set %s: %s", escape.Path(key), p.Unasked(key))
 		}
 		v, err := q.Parse(value)
 		if oe, isOption := errors.AsType[*generator.OptionError](err); isOption {
-			return usagef("invalid value %q for --set %s: %s", value, key, oe.Reason)
+			return usagef("invalid value %q for --set %s: %s", value, escape.Path(key), oe.Reason)
 		} else if err != nil {
 			return &UsageError{Err: err}
 		}

@@ -2,11 +2,11 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/pack"
 )
@@ -62,11 +62,13 @@ func runExport(cmd *cobra.Command, env *Env, dir string, force bool) error {
 	if err != nil {
 		return err
 	}
-	res, err := generator.Write(env.Fs, dir, plan, force)
+	res, err := generator.WritePlan(cmd.Context(), env.Fs, dir, plan, generator.WriteOptions{Existing: force})
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(cmd.OutOrStdout(), "Wrote the builtin templates as a pack: %d files in %s\n\nNext steps:\n  edit %s\n  scaffold new myapi --template %s\n",
-		len(res.Written), dir, filepath.Join(dir, pack.FileName), dir)
-	return err
+	out := newPrinter(cmd.OutOrStdout(), env.Color, false)
+	_ = out.printf("Wrote the builtin templates as a pack: %d files in %s\n", len(res.Written), escape.Path(dir))
+	out.notes(res.Notes)
+	return out.printf("\nNext steps:\n  edit %s\n  scaffold new myapi --template %s\n",
+		escape.Path(filepath.Join(dir, pack.FileName)), escape.Path(dir))
 }

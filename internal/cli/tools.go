@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/escape"
 )
 
 // toolTimeout bounds each call to git or docker, which can hang on a broken
@@ -63,7 +65,7 @@ func (t tools) composeProblem() check {
 		c.problem = "Docker Compose: the Compose v2 plugin is not installed"
 		c.fix = "install Docker Desktop, or the Compose plugin for Docker Engine: " + installDockerURL
 	case err != nil:
-		c.problem = "Docker Compose: " + err.Error()
+		c.problem = "Docker Compose: " + escape.Line(err.Error())
 		c.fix = "make it executable, or install the Compose plugin again: " + installDockerURL
 	}
 	return c
@@ -114,26 +116,57 @@ func (t tools) findGitPlace(ctx context.Context, fsys afero.Fs, dir string) func
 	return sync.OnceValue(func() gitPlace { return <-place })
 }
 
+// gitInit is what initGit did, to be told once the project is in place.
+type gitInit struct {
+	kind gitOutcome
+	err  error // of git init, for gitFailed
+}
+
+type gitOutcome int
+
+const (
+	gitSkipped    gitOutcome = iota // git did not run
+	gitMissing                      // git is not installed
+	gitNested                       // the project is inside a repository, and --git was not given
+	gitRepository                   // the project is a repository already
+	gitFailed
+	gitDone
+)
+
 // initGit makes dir a git repository, without a commit. Unless --git was
 // given, a project inside a repository is left alone, as nested
 // repositories are rarely wanted; a project that is a repository already,
-// as on a rerun with --force, is always left alone. Nothing here fails the
-// run: the project is already written.
-func (t tools) initGit(ctx context.Context, out printer, stderr io.Writer, dir string, explicit bool, place gitPlace) {
+// as on a rerun with --force, is always left alone. dir may be the folder
+// where a new project is staged, beside its final place; place is where
+// the project stands, from findGitPlace.
+func (t tools) initGit(ctx context.Context, dir string, explicit bool, place gitPlace) gitInit {
 	if _, err := t.lookPath("git"); err != nil {
-		_ = out.note("git was not found, so %s is not a git repository; install git, then run git init there", dir)
-		return
+		return gitInit{kind: gitMissing}
 	}
 	switch {
 	case place == repoTop:
-		return
+		return gitInit{kind: gitRepository}
 	case place == insideRepo && !explicit:
-		_ = out.note("%s is inside a git repository already, so scaffold did not run git init; --git does", dir)
-		return
+		return gitInit{kind: gitNested}
 	}
 	if _, err := t.run(ctx, dir, "git", "init", "--quiet"); err != nil {
-		fmt.Fprintf(stderr, "scaffold: %s: %s; the project is written, so run git init there yourself\n", dir, oneLine(err.Error()))
-		return
+		return gitInit{kind: gitFailed, err: err}
 	}
-	_ = out.done("Initialized a git repository (nothing is committed yet)")
+	return gitInit{kind: gitDone}
+}
+
+// report tells what initGit did for the project in dir. Nothing here fails
+// the run: the project is already written.
+func (g gitInit) report(out printer, stderr io.Writer, dir string) {
+	dir = escape.Path(dir)
+	switch g.kind {
+	case gitMissing:
+		_ = out.note("git was not found, so %s is not a git repository; install git, then run git init there", dir)
+	case gitNested:
+		_ = out.note("%s is inside a git repository already, so scaffold did not run git init; --git does", dir)
+	case gitFailed:
+		fmt.Fprintf(stderr, "scaffold: %s: %s; the project is written, so run git init there yourself\n", dir, escape.Line(oneLine(g.err.Error())))
+	case gitDone:
+		_ = out.done("Initialized a git repository (nothing is committed yet)")
+	}
 }

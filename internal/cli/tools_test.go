@@ -15,8 +15,8 @@ func TestGitInitInTheNewProject(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", code, stderr)
 	}
-	if !m.ran("myapi$ git init --quiet") {
-		t.Errorf("git init did not run in myapi; calls: %q", m.calls)
+	if !m.ran(".myapi.scaffold-new$ git init --quiet") {
+		t.Errorf("git init did not run in myapi before it appeared; calls: %q", m.calls)
 	}
 	if slices.ContainsFunc(m.calls, func(c string) bool { return strings.Contains(c, "commit") || strings.Contains(c, "add") }) {
 		t.Errorf("scaffold committed: %q", m.calls)
@@ -64,7 +64,7 @@ func TestGitInsideARepository(t *testing.T) {
 	m := healthyMachine()
 	m.results["git rev-parse --show-prefix"] = prints("\n")
 	code, stdout, _ := runOn(t, m, false, "new", "myapi", "--yes")
-	if code != ExitOK || m.ran("myapi$ git init --quiet") {
+	if code != ExitOK || m.ran(".myapi.scaffold-new$ git init --quiet") {
 		t.Errorf("exit %d, calls %q; want no nested repository by default", code, m.calls)
 	}
 	if !m.ran(".$ git rev-parse --show-prefix") {
@@ -76,7 +76,7 @@ func TestGitInsideARepository(t *testing.T) {
 
 	m = healthyMachine()
 	m.results["git rev-parse --show-prefix"] = prints("src/\n")
-	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--git"); code != ExitOK || !m.ran("myapi$ git init --quiet") {
+	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--git"); code != ExitOK || !m.ran(".myapi.scaffold-new$ git init --quiet") {
 		t.Errorf("exit %d, calls %q; want --git to run git init anyway", code, m.calls)
 	}
 }

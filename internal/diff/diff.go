@@ -9,12 +9,15 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/afero"
 
+	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // Kind says how a generated file differs from the one on disk.
@@ -35,8 +38,10 @@ type Change struct {
 	Generated []byte
 	// DiskMode and Mode are the permission bits; only the executable bit is compared.
 	DiskMode, Mode fs.FileMode
-	// Folder is true when a folder on disk stands where the file would go.
-	Folder bool
+	// Other names what stands on disk where the file would go when it is
+	// not a regular file, such as "a folder" or "a symbolic link"; it is
+	// never read, so that a link cannot show what it points to.
+	Other string
 }
 
 // Compare lists the generated files whose copy under dir differs. Files on
@@ -50,7 +55,7 @@ func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
 		}
 		name := filepath.Join(dir, filepath.FromSlash(f.Path))
 		c := Change{Path: f.Path, Kind: Changed, Generated: f.Data, Mode: f.Mode.Perm()}
-		info, err := fsys.Stat(name)
+		info, err := inProject(fsys, dir, f.Path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			c.Kind = Missing
@@ -58,13 +63,19 @@ func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
 			continue
 		case err != nil:
 			return nil, &generator.FileError{Action: "read", Path: name, Err: err}
-		case info.IsDir():
-			c.Folder = true
+		case !info.Mode().IsRegular():
+			c.Other = userfile.TypeName(info.Mode())
 			changes = append(changes, c)
 			continue
 		}
 		c.DiskMode = info.Mode().Perm()
-		if c.Disk, err = afero.ReadFile(fsys, name); err != nil {
+		if info.Size() > int64(len(f.Data))+maxShown {
+			// Too large to show, and surely not the generated file.
+			c.Other = "a file of " + userfile.Size(info.Size())
+			changes = append(changes, c)
+			continue
+		}
+		if c.Disk, err = userfile.ReadNoLink(fsys, name, int64(len(f.Data))+maxShown); err != nil {
 			return nil, &generator.FileError{Action: "read", Path: name, Err: err}
 		}
 		if !bytes.Equal(c.Disk, c.Generated) || executable(c.DiskMode) != executable(c.Mode) {
@@ -72,6 +83,28 @@ func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
 		}
 	}
 	return changes, nil
+}
+
+// maxShown is how much larger than the generated file a file on disk may be
+// for its differences to be shown.
+const maxShown = 16 << 20
+
+// inProject describes the file at rel under dir without following links,
+// neither at rel nor in the folders on its way, so that a link in a project
+// never shows what it points to. A folder on the way that is a link or a
+// file makes the file missing.
+func inProject(fsys afero.Fs, dir, rel string) (fs.FileInfo, error) {
+	segments := strings.Split(rel, "/")
+	for i := range len(segments) - 1 {
+		info, err := userfile.Lstat(fsys, filepath.Join(dir, filepath.FromSlash(strings.Join(segments[:i+1], "/"))))
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			return nil, fs.ErrNotExist
+		}
+	}
+	return userfile.Lstat(fsys, filepath.Join(dir, filepath.FromSlash(rel)))
 }
 
 // Compared counts the files of plan that Compare compares.
@@ -102,18 +135,19 @@ func Write(w io.Writer, changes []Change) error {
 }
 
 func writeChange(w io.Writer, c Change) error {
-	from := "a/" + c.Path
+	// Headers name paths as git does, quoted when they hold unusual characters.
+	from, to := escape.Path("a/"+c.Path), escape.Path("b/"+c.Path)
 	switch {
-	case c.Folder:
-		_, err := fmt.Fprintf(w, "changed: %s (a folder on disk, a file when generated)\n", c.Path)
+	case c.Other != "":
+		_, err := fmt.Fprintf(w, "changed: %s (%s on disk, a file when generated)\n", escape.Path(c.Path), c.Other)
 		return err
 	case c.Kind == Missing:
 		from = "/dev/null"
-		if _, err := fmt.Fprintf(w, "missing on disk: %s\n", c.Path); err != nil {
+		if _, err := fmt.Fprintf(w, "missing on disk: %s\n", escape.Path(c.Path)); err != nil {
 			return err
 		}
 	default:
-		if _, err := fmt.Fprintf(w, "changed: %s\n", c.Path); err != nil {
+		if _, err := fmt.Fprintf(w, "changed: %s\n", escape.Path(c.Path)); err != nil {
 			return err
 		}
 		if executable(c.DiskMode) != executable(c.Mode) {
@@ -126,14 +160,14 @@ func writeChange(w io.Writer, c Change) error {
 		return nil
 	}
 	if binary(c.Disk) || binary(c.Generated) {
-		_, err := fmt.Fprintf(w, "Binary files %s and b/%s differ\n", from, c.Path)
+		_, err := fmt.Fprintf(w, "Binary files %s and %s differ\n", from, to)
 		return err
 	}
 	return difflib.WriteUnifiedDiff(w, difflib.UnifiedDiff{
 		A:        lines(c.Disk),
 		B:        lines(c.Generated),
 		FromFile: from,
-		ToFile:   "b/" + c.Path,
+		ToFile:   to,
 		Context:  3,
 	})
 }

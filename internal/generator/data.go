@@ -110,7 +110,7 @@ func camel(snake string) string {
 		if part == "" {
 			continue
 		}
-		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		b.WriteString(title(part))
 	}
 	return b.String()
 }

@@ -1,10 +1,6 @@
 package generator
 
-import (
-	"errors"
-	"fmt"
-	"io/fs"
-)
+import "fmt"
 
 // FileError is a failed file operation told in plain words, such as
 // "cannot create folder ro/deep: read-only file system; choose another
@@ -19,11 +15,7 @@ type FileError struct {
 
 func (e *FileError) Error() string {
 	// The operation and path of a *fs.PathError would repeat Action and Path.
-	reason := e.Err.Error()
-	if pe, ok := errors.AsType[*fs.PathError](e.Err); ok {
-		reason = pe.Err.Error()
-	}
-	msg := fmt.Sprintf("cannot %s %s: %s", e.Action, e.Path, reason)
+	msg := fmt.Sprintf("cannot %s %s: %s", e.Action, e.Path, Reason(e.Err))
 	if e.Hint != "" {
 		msg += "; " + e.Hint
 	}

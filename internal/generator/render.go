@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -66,6 +67,8 @@ type File struct {
 // Plan is a whole rendered project, in memory, sorted by path.
 type Plan struct {
 	Files []File
+	// Remove lists files to remove from an existing project, slash-separated.
+	Remove []string
 }
 
 // Add puts f in the plan, in place of a file with the same path. It
@@ -115,9 +118,7 @@ var ErrPathClash = errors.New("path clash")
 // images, readable only by its owner, and never overwritten.
 const secretFile = ".env"
 
-// Render renders every file of the project into memory. It reads the
-// project's secrets from rnd, so a fixed reader gives fixed output.
-func Render(o Options, t Tree, rnd io.Reader) (Plan, error) {
+func render(ctx context.Context, o Options, t Tree, rnd io.Reader) (Plan, error) {
 	if err := o.Validate(); err != nil {
 		return Plan{}, err
 	}
@@ -127,8 +128,9 @@ func Render(o Options, t Tree, rnd io.Reader) (Plan, error) {
 	}
 	files := map[string]File{}
 	from := map[string]string{} // output path -> template file
+	run := &renderRun{ctx: ctx}
 	for _, src := range t.Sources {
-		if err := renderSource(src, data, files, from); err != nil {
+		if err := renderSource(src, data, files, from, run); err != nil {
 			return Plan{}, err
 		}
 	}
@@ -166,7 +168,7 @@ func checkClashes(files []File, from map[string]string) error {
 	return nil
 }
 
-func renderSource(src Source, data Data, files map[string]File, from map[string]string) error {
+func renderSource(src Source, data Data, files map[string]File, from map[string]string, run *renderRun) error {
 	m := src.Manifest
 	return fs.WalkDir(src.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -175,7 +177,10 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 		if d.IsDir() || m != nil && name == m.own {
 			return nil
 		}
-		tf := &treeFile{src: src, name: name, label: path.Join(src.Label, name)}
+		if err := run.interrupted(); err != nil {
+			return err
+		}
+		tf := &treeFile{src: src, name: name, label: path.Join(src.Label, name), run: run}
 		out := strings.TrimSuffix(name, TemplateSuffix)
 		parent, rest, perResource := m.resourcePath(out)
 		if !perResource {
@@ -198,6 +203,7 @@ type treeFile struct {
 	label   string // its path in messages
 	content []byte
 	tmpl    *template.Template
+	run     *renderRun
 }
 
 // load reads the file, and parses it if it is a template.
@@ -239,14 +245,17 @@ func (tf *treeFile) render(out string, data Data, files map[string]File, from ma
 	}
 	content := tf.content
 	if tf.tmpl != nil {
-		var buf bytes.Buffer
+		buf := &output{label: tf.label, run: tf.run}
 		// A rendered file is about as long as its template: growing the
 		// buffer from nothing would copy it several times over.
 		buf.Grow(len(tf.content) + len(tf.content)/4)
-		if err := tf.tmpl.Execute(&buf, data); err != nil {
+		if err := tf.tmpl.Execute(buf, data); err != nil {
 			return &TemplateError{File: tf.label, Err: err}
 		}
 		content = normalizeText(buf.Bytes())
+	}
+	if err := tf.run.add(tf.label, len(content)); err != nil {
+		return err
 	}
 	mode := fs.FileMode(0o644)
 	switch {
@@ -315,8 +324,8 @@ func execute(name, text string, data Data) ([]byte, error) {
 	if err := checkFields(t, text, data); err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
+	buf := &output{label: name}
+	if err := t.Execute(buf, data); err != nil {
 		return nil, &TemplateError{File: name, Err: err}
 	}
 	return buf.Bytes(), nil
@@ -326,14 +335,9 @@ var funcs = template.FuncMap{
 	// gha writes a GitHub Actions expression, whose braces would otherwise
 	// be read as a Go template action.
 	"gha":   func(expr string) string { return "${{ " + expr + " }}" },
-	"lower": strings.ToLower,
-	"upper": strings.ToUpper,
-	"title": func(s string) string {
-		if s == "" {
-			return s
-		}
-		return strings.ToUpper(s[:1]) + s[1:]
-	},
+	"lower": lower,
+	"upper": upper,
+	"title": title,
 	"join":  strings.Join,
 	"quote": strconv.Quote,
 }

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -219,9 +220,9 @@ func TestWriteErrorsAreOneLineWithoutGoJargon(t *testing.T) {
 		{"under a file", afero.NewOsFs(), filepath.Join(afile, "p1"),
 			"cannot use " + filepath.Join(afile, "p1") + ": not a directory; choose another output folder", syscall.ENOTDIR},
 		{"read-only", afero.NewReadOnlyFs(mem), "/ro/deep",
-			"cannot create folder /ro: operation not permitted; choose another output folder", fs.ErrPermission},
-		{"disk full", &failingFs{Fs: mem, n: 1}, "/full",
-			"cannot write /full/.env: no space left on device; choose another output folder", errDiskFull},
+			"cannot create folder /ro: operation not permitted; choose another output folder, or get write access to /; nothing was written", fs.ErrPermission},
+		{"disk full", &failingFs{Fs: mem, n: 2}, "/full",
+			"cannot write /full/.env: no space left on device; free some disk space, then run again; nothing was written", errDiskFull},
 	}
 	for _, tt := range tests {
 		_, err := Write(tt.fsys, tt.dir, samplePlan(), false)
@@ -233,6 +234,191 @@ func TestWriteErrorsAreOneLineWithoutGoJargon(t *testing.T) {
 		}
 		if _, ok := errors.AsType[*FileError](err); !ok {
 			t.Errorf("%s: %v is not a *FileError", tt.name, err)
+		}
+	}
+}
+
+// A new project never exists in part under its name: it is written in a
+// staging folder beside it, which is renamed at the end.
+func TestNewProjectAppearsAtOnce(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "p")
+	seen, renamed := 0, false
+	ffs := &faultFs{Fs: afero.NewOsFs(), onChange: func(_ int, op, name string) {
+		if _, err := os.Lstat(dir); err == nil && !renamed {
+			t.Errorf("%s exists while the run still does %s %s", dir, op, name)
+		}
+		renamed = renamed || op == "rename"
+		if strings.HasPrefix(name, filepath.Join(root, ".p"+stagingMark)) {
+			seen++
+		}
+	}}
+	var prepared string
+	res, err := WritePlan(context.Background(), ffs, dir, samplePlan(), WriteOptions{Prepare: func(_ context.Context, d string) error {
+		prepared = d
+		if _, err := os.Stat(filepath.Join(d, "app", "deep", "models.py")); err != nil {
+			t.Errorf("Prepare runs before the files are written: %v", err)
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen == 0 {
+		t.Error("nothing was written in the staging folder")
+	}
+	if prepared != filepath.Join(root, ".p"+stagingMark) || !res.Prepared {
+		t.Errorf("Prepare ran in %q (Prepared %v); want the staging folder", prepared, res.Prepared)
+	}
+	if got := strings.Join(readDir(t, root), ","); got != "p" {
+		t.Errorf("the parent holds %s", got)
+	}
+}
+
+func TestPrepareErrorOrInterruptUndoesTheNewProject(t *testing.T) {
+	boom := errors.New("boom")
+	ctx, cancel := context.WithCancel(context.Background())
+	for name, tc := range map[string]struct {
+		ctx     context.Context
+		prepare func(context.Context, string) error
+		want    error
+	}{
+		"error":     {context.Background(), func(context.Context, string) error { return boom }, boom},
+		"interrupt": {ctx, func(context.Context, string) error { cancel(); return nil }, context.Canceled},
+	} {
+		root := t.TempDir()
+		res, err := WritePlan(tc.ctx, afero.NewOsFs(), filepath.Join(root, "p"), samplePlan(), WriteOptions{Prepare: tc.prepare})
+		if !errors.Is(err, tc.want) || !strings.HasSuffix(err.Error(), "; nothing was written") {
+			t.Errorf("%s: WritePlan = %v", name, err)
+		}
+		if len(res.Written) > 0 || res.Prepared {
+			t.Errorf("%s: result %+v after a failure", name, res)
+		}
+		if got := readDir(t, root); len(got) > 0 {
+			t.Errorf("%s: left %v", name, got)
+		}
+	}
+}
+
+func TestPrepareDoesNotRunInAnExistingFolder(t *testing.T) {
+	dir := t.TempDir()
+	res, err := WritePlan(context.Background(), afero.NewOsFs(), dir, samplePlan(), WriteOptions{Prepare: func(context.Context, string) error {
+		t.Error("Prepare ran")
+		return nil
+	}})
+	if err != nil || res.Prepared {
+		t.Fatalf("WritePlan = %+v, %v", res, err)
+	}
+}
+
+// A staging folder that a stopped run left without its lock file is named,
+// never removed, since nothing tells that scaffold made it.
+func TestStagingFolderWithoutItsLockIsReported(t *testing.T) {
+	root := t.TempDir()
+	staging := filepath.Join(root, ".p"+stagingMark)
+	writeTree(t, staging, map[string]string{"half.py": "x"}, nil)
+	before := diskTree(t, root)
+	_, err := WritePlan(context.Background(), afero.NewOsFs(), filepath.Join(root, "p"), samplePlan(), WriteOptions{})
+	want := "cannot create " + staging + ": file exists; a scaffold run that was stopped left it: delete it, then run again; nothing was written"
+	if err == nil || err.Error() != want {
+		t.Errorf("WritePlan = %v\nwant %s", err, want)
+	}
+	if after := diskTree(t, root); after != before {
+		t.Errorf("the tree changed:\n%s", after)
+	}
+}
+
+// On a file system without file locks, such as the in-memory one, a lock
+// file tells a stopped run by its process being gone from this machine.
+func TestStaleLockWithoutFileLocks(t *testing.T) {
+	host, _ := os.Hostname()
+	journal := func(pid int) string {
+		return journalHeader{pid: pid, host: host}.line() +
+			entry{op: opReplace, path: "README.md", temp: ".README.md" + tempMark + "1", backup: ".README.md" + backupMark + "1"}.line() +
+			entry{op: opCreate, path: "new.txt", temp: ".new.txt" + tempMark + "1"}.line()
+	}
+	setup := func(pid int) afero.Fs {
+		mem := afero.NewMemMapFs()
+		if err := mem.MkdirAll("/p", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range map[string]string{
+			"/p/README.md":                     "half-written new readme",
+			"/p/.README.md" + backupMark + "1": "old readme",
+			"/p/new.txt":                       "new",
+			"/p/" + lockName:                   journal(pid),
+			"/p/mine.txt":                      "mine",
+			"/p/.new.txt" + tempMark + "1":     "new",
+		} {
+			if err := afero.WriteFile(mem, name, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return mem
+	}
+	// A process that is gone: the run is undone, then this one runs.
+	mem := setup(1 << 30)
+	res, err := WritePlan(context.Background(), mem, "/p", Plan{Files: []File{{Path: "other.txt", Mode: 0o644, Data: []byte("x")}}}, WriteOptions{Existing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Notes) != 1 || !strings.HasPrefix(res.Notes[0], "undid the changes of a scaffold run into /p") {
+		t.Errorf("notes %q", res.Notes)
+	}
+	if got := strings.Join(snapshot(t, mem, "/p"), "|"); got != "/p drwxr-xr-x|/p/README.md -rw-r--r-- old readme|/p/mine.txt -rw-r--r-- mine|/p/other.txt -rw-r--r-- x" {
+		t.Errorf("after undoing: %s", got)
+	}
+	// This very process: another run of it is going.
+	mem = setup(os.Getpid())
+	_, err = WritePlan(context.Background(), mem, "/p", samplePlan(), WriteOptions{Existing: true})
+	if !errors.Is(err, ErrBusy) {
+		t.Errorf("WritePlan = %v; want ErrBusy", err)
+	}
+	// Garbage: scaffold cannot tell, and says what to do.
+	mem = setup(1 << 30)
+	if err := afero.WriteFile(mem, "/p/"+lockName, []byte("rm -rf /\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = WritePlan(context.Background(), mem, "/p", samplePlan(), WriteOptions{Existing: true})
+	if be, ok := errors.AsType[*BusyError](err); !ok || !be.Unsure {
+		t.Errorf("WritePlan = %v; want an unsure *BusyError", err)
+	}
+}
+
+// MemMapFs removes a folder with files in it, where a real file system
+// refuses: undoing never removes a folder that holds something.
+func TestUndoKeepsAFolderThatGotFiles(t *testing.T) {
+	mem := afero.NewMemMapFs()
+	if err := mem.MkdirAll("/p/new", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := afero.WriteFile(mem, "/p/new/theirs.txt", []byte("theirs"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	errs := undo(mem, "/p", []entry{{op: opMkdir, path: "new"}})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "another program put files in it") {
+		t.Errorf("undo = %v", errs)
+	}
+	if _, err := mem.Stat("/p/new/theirs.txt"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestPlansThatCannotBeWrittenAreRefused(t *testing.T) {
+	for name, p := range map[string]Plan{
+		"absolute":    {Files: []File{{Path: "/etc/passwd"}}},
+		"climbs":      {Files: []File{{Path: "a/../../x"}}},
+		"lock file":   {Files: []File{{Path: "a/.scaffold-lock"}}},
+		"backup":      {Remove: []string{".x" + backupMark + "1"}},
+		"twice":       {Files: []File{{Path: "a"}}, Remove: []string{"a"}},
+		"file+folder": {Files: []File{{Path: "a"}, {Path: "a/b"}}},
+	} {
+		fsys := afero.NewMemMapFs()
+		if _, err := WritePlan(context.Background(), fsys, "/p", p, WriteOptions{}); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+		if exists(fsys, "/p") {
+			t.Errorf("%s: wrote /p", name)
 		}
 	}
 }

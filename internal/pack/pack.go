@@ -16,6 +16,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/userfile"
 	"github.com/djscaffold/scaffold/templates"
 )
 
@@ -149,9 +150,12 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 	if info, err := fsys.Stat(file); err == nil && info.IsDir() {
 		return nil, &config.Error{File: file, Msg: "is a folder; it must be the file that names the pack and lists its questions"}
 	}
-	data, err := afero.ReadFile(fsys, file)
+	data, err := userfile.ReadNoLink(fsys, file, userfile.MaxYAML)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &config.Error{File: file, Msg: "not found; a template pack is a folder holding pack.yaml and files/, so check the path"}
+	}
+	if ue, ok := errors.AsType[*userfile.Error](err); ok {
+		return nil, &config.Error{File: file, Msg: strings.TrimPrefix(ue.Error(), file+" ") + "; it must be the pack's own file"}
 	}
 	if err != nil {
 		return nil, &generator.FileError{Action: "read template pack file", Path: file, Err: err}
@@ -162,16 +166,21 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 	}
 	p.Dir = dir
 	files := filepath.Join(dir, FilesDir)
-	info, err := fsys.Stat(files)
+	info, err := userfile.Lstat(fsys, files)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return p, p.loadManifest(file)
 	case err != nil:
 		return nil, &generator.FileError{Action: "read template pack folder", Path: files, Err: err}
+	case info.Mode()&fs.ModeSymlink != 0:
+		return nil, checkEntry(files, info)
 	case !info.IsDir():
 		return nil, &config.Error{File: files, Msg: "is a file; a pack's files/ must be a folder that mirrors the project"}
 	}
-	p.Files = afero.NewIOFS(afero.NewBasePathFs(fsys, files))
+	if err := checkTree(fsys, files); err != nil {
+		return nil, err
+	}
+	p.Files = filesFS{fs: fsys, root: files}
 	return p, p.loadManifest(file)
 }
 

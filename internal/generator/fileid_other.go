@@ -1,0 +1,17 @@
+//go:build !unix
+
+package generator
+
+import (
+	"io/fs"
+
+	"github.com/spf13/afero"
+)
+
+func fileID(fs.FileInfo) (dev, ino uint64, ok bool) { return 0, 0, false }
+
+func linkCount(fs.FileInfo) uint64 { return 1 }
+
+func tryLock(afero.File) (bool, error) { return false, errNoFileLock }
+
+func processGone(int) bool { return false }

@@ -1,0 +1,238 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/afero"
+)
+
+// Names of the files a run keeps beside the ones it changes. They are
+// hidden, and say whose they are.
+const (
+	tempMark    = ".scaffold-tmp-"
+	backupMark  = ".scaffold-backup-"
+	stagingMark = ".scaffold-new"
+)
+
+// undo reverses changes, last first, using only renames and removals, so
+// that it needs no free space. It is safe to repeat: a change that was
+// never made, or is undone already, is skipped. It never removes or
+// replaces a file that the run did not put there, and returns what it
+// could not undo.
+func undo(fsys afero.Fs, root string, entries []entry) []error {
+	var errs []error
+	for _, e := range slices.Backward(entries) {
+		var err error
+		switch e.op {
+		case opStage:
+			err = removeStaging(fsys, filepath.Join(root, e.path))
+		case opMkdir:
+			err = removeEmptyFolder(fsys, join(root, e.path))
+		case opCreate:
+			err = errors.Join(removeOwn(fsys, join(root, e.path), e.made), removeTemp(fsys, root, e))
+		case opReplace:
+			err = errors.Join(restore(fsys, root, e), removeTemp(fsys, root, e))
+		case opRemove:
+			err = restore(fsys, root, e)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
+// finish deletes the backups and temporary files of a run whose changes
+// are final, and returns a note for each one it could not delete.
+func finish(fsys afero.Fs, root string, entries []entry) []string {
+	var notes []string
+	for _, e := range entries {
+		for _, name := range []string{e.backup, e.temp} {
+			if name == "" {
+				continue
+			}
+			p := sibling(root, e.path, name)
+			if err := removeRegular(fsys, p); err != nil {
+				notes = append(notes, fmt.Sprintf("could not delete %s (%s); delete it yourself", p, Reason(err)))
+			}
+		}
+	}
+	return notes
+}
+
+// restore puts the backup of e back at its path.
+func restore(fsys afero.Fs, root string, e entry) error {
+	target := join(root, e.path)
+	backup := sibling(root, e.path, e.backup)
+	info, err := lstat(fsys, backup)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil // the path was never moved away
+	case err != nil:
+		return &restoreError{path: target, backup: backup, err: err}
+	case !info.Mode().IsRegular():
+		return &restoreError{path: target, backup: backup, err: errors.New("the backup is not a regular file")}
+	}
+	now, err := lstat(fsys, target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return &restoreError{path: target, backup: backup, err: err}
+	case e.op == opRemove || !now.Mode().IsRegular() || e.made != nil && !sameFile(now, e.made):
+		return &restoreError{path: target, backup: backup, err: errors.New("another program changed it meanwhile")}
+	}
+	if err := fsys.Rename(backup, target); err != nil {
+		return &restoreError{path: target, backup: backup, err: err}
+	}
+	return nil
+}
+
+// removeOwn removes the file a run created at name, unless something
+// else stands there now.
+func removeOwn(fsys afero.Fs, name string, made fs.FileInfo) error {
+	info, err := lstat(fsys, name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return &FileError{Action: "remove", Path: name, Err: err}
+	case !info.Mode().IsRegular() || made != nil && !sameFile(info, made):
+		return &FileError{Action: "remove", Path: name, Err: errors.New("another program changed it meanwhile, so it stays")}
+	}
+	if err := fsys.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return &FileError{Action: "remove", Path: name, Err: err}
+	}
+	return nil
+}
+
+func removeTemp(fsys afero.Fs, root string, e entry) error {
+	if e.temp == "" {
+		return nil
+	}
+	name := sibling(root, e.path, e.temp)
+	if err := removeRegular(fsys, name); err != nil {
+		return &FileError{Action: "remove", Path: name, Err: err}
+	}
+	return nil
+}
+
+// removeRegular removes name if it is a regular file.
+func removeRegular(fsys afero.Fs, name string) error {
+	info, err := lstat(fsys, name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case !info.Mode().IsRegular():
+		return errors.New("it is no longer a regular file")
+	}
+	if err := fsys.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// removeEmptyFolder removes a folder the run created, unless it holds
+// something now. In-memory file systems remove full folders too, so
+// emptiness is checked first.
+func removeEmptyFolder(fsys afero.Fs, name string) error {
+	info, err := lstat(fsys, name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return &FileError{Action: "remove folder", Path: name, Err: err}
+	case !info.IsDir():
+		return &FileError{Action: "remove folder", Path: name, Err: errors.New("it is no longer a folder, so it stays")}
+	}
+	names, err := readNames(fsys, name, 1)
+	if err != nil {
+		return &FileError{Action: "remove folder", Path: name, Err: err}
+	}
+	if len(names) > 0 {
+		return &FileError{Action: "remove folder", Path: name, Err: errors.New("another program put files in it, so it stays")}
+	}
+	if err := fsys.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return &FileError{Action: "remove folder", Path: name, Err: err}
+	}
+	return nil
+}
+
+// removeStaging removes the folder where a new project was being written.
+func removeStaging(fsys afero.Fs, name string) error {
+	if !strings.HasSuffix(name, stagingMark) {
+		return &FileError{Action: "remove", Path: name, Err: errBadJournal}
+	}
+	info, err := lstat(fsys, name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return &FileError{Action: "remove", Path: name, Err: err}
+	case !info.IsDir():
+		return &FileError{Action: "remove", Path: name, Err: errors.New("it is not a folder, so it stays")}
+	}
+	if err := fsys.RemoveAll(name); err != nil {
+		return &FileError{Action: "remove", Path: name, Err: err}
+	}
+	return nil
+}
+
+// recoverStale undoes what a stopped run left in root, as its journal
+// tells, or finishes it if its changes were final. It returns notes that
+// say what it did.
+func recoverStale(fsys afero.Fs, root, dir string, entries []entry) ([]string, error) {
+	var changes []entry
+	committed, done := false, false
+	for _, e := range entries {
+		switch e.op {
+		case opCommit:
+			committed = true
+		case opDone:
+			done = true
+		default:
+			changes = append(changes, e)
+		}
+	}
+	switch {
+	case done || len(changes) == 0:
+		return nil, nil
+	case committed:
+		return finish(fsys, root, changes), nil
+	}
+	if errs := undo(fsys, root, changes); len(errs) > 0 {
+		return nil, &UndoError{Err: fmt.Errorf("a scaffold run into %s was stopped before it finished", dir), Failures: errs, Dir: dir}
+	}
+	if len(changes) == 1 && changes[0].op == opStage {
+		return []string{fmt.Sprintf("removed %s, which a scaffold run that was stopped left unfinished", filepath.Join(root, changes[0].path))}, nil
+	}
+	return []string{fmt.Sprintf("undid the changes of a scaffold run into %s that was stopped before it finished", dir)}, nil
+}
+
+// join is the path on disk of a slash-separated path under root.
+func join(root, rel string) string { return filepath.Join(root, filepath.FromSlash(rel)) }
+
+// sibling is the path on disk of name in the folder of rel.
+func sibling(root, rel, name string) string { return join(root, path.Join(path.Dir(rel), name)) }
+
+// readNames lists up to n names in a folder; n <= 0 lists them all.
+func readNames(fsys afero.Fs, dir string, n int) ([]string, error) {
+	f, err := fsys.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(n)
+	if errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return names, err
+}

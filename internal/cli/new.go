@@ -172,8 +172,9 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	var git gitInit
 	write := generator.WriteOptions{Existing: nr.Force}
 	if nr.git {
-		// In a new project, git init runs before the project appears, so
-		// that an interrupt then still undoes everything.
+		// In a new project, git init runs while the files are written and
+		// before the project appears, so that an interrupt then still
+		// undoes everything.
 		write.Prepare = func(ctx context.Context, dir string) error {
 			git = tools.initGit(ctx, dir, nr.gitGiven, placeInGit())
 			if ctx.Err() != nil {

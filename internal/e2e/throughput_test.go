@@ -302,7 +302,6 @@ func benchWrk(t *testing.T) string {
 // benchLoadItems is a manage.py shell script that stores 1,000 items.
 func benchLoadItems(module string) string {
 	return "from django.apps import apps\n" +
-		"from " + module + " import *  # noqa: F403\n" +
 		"model = next(m for m in apps.get_models() if m.__module__ == " + strconv.Quote(module) + ")\n" +
 		"model.objects.bulk_create(model(name=f'item {i}', description='An item for the benchmark, ' * 4) for i in range(1000))\n" +
 		"print(model.objects.count(), model.__name__)\n"

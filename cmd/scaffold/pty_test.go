@@ -184,6 +184,10 @@ func TestTerminalAnswersAreWritten(t *testing.T) {
 	for _, q := range generator.Questions[4:] {
 		s.expect(q.Prompt)
 		s.send(keyEnter)
+		if q.Key == "resource" {
+			s.expect("Fields of items")
+			s.send(keyEnter)
+		}
 	}
 	s.expect("Write the project?")
 	s.send(keyEnter)

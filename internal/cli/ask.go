@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
+	"github.com/djscaffold/scaffold/internal/resource"
 )
 
 // errDeclined means the user said no at the confirmation.
@@ -69,8 +71,54 @@ func interview(env *Env, a *answers, questions []generator.Question, req request
 		if ok {
 			a.set(q, v, origin{})
 		}
+		if q.Key == "resource" && newProject {
+			if err := askFields(env.Prompter, a); err != nil {
+				return asked, err
+			}
+		}
 	}
 	return asked, nil
+}
+
+// FieldsQuestion names the question that asks for the fields of the example
+// resource, which has no answers-file key of its own: resource_fields
+// records its answer.
+const FieldsQuestion = "resource_fields"
+
+// askFields asks for the typed fields of the example resource, right after
+// its name, unless the command line or the answers file gave them.
+func askFields(p prompt.Prompter, a *answers) error {
+	if a.opts.Resource == "" || len(a.opts.ResourceFields) > 0 {
+		return nil
+	}
+	parse := func(text string) ([]resource.Field, error) {
+		fields, err := resource.ParseFields(strings.Fields(text))
+		if err != nil {
+			return nil, err
+		}
+		trial := a.opts.Clone()
+		trial.ResourceFields = fields
+		return fields, resource.Check(trial.AllResources(), trial.Database)
+	}
+	text, err := p.Input(prompt.Input{
+		Name:    FieldsQuestion,
+		Message: "Fields of " + a.opts.Resource,
+		Help: "NAME:TYPE[:ARG][:MODIFIER...] separated by spaces, such as title:str price:decimal:8,2 published:date; " +
+			"scaffold add resource --help lists the types. Empty gives " + strings.Join(resource.DefaultSpecs, " ") + ".",
+		Validate: func(text string) error { _, err := parse(text); return err },
+	})
+	if errors.Is(err, prompt.ErrInterrupted) {
+		return &InterruptedError{Err: err}
+	}
+	if err != nil {
+		return err
+	}
+	fields, err := parse(text)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	a.opts.ResourceFields = fields
+	return nil
 }
 
 // ask asks one question; ok is false when there was nothing to choose

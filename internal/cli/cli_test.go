@@ -182,7 +182,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"new", "myapi", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"new", "myapi", "--celery=maybe"}, `scaffold: invalid value "maybe" for --celery: use true or false` + "\n"},
 		{[]string{"new", "myapi", "--git=nah"}, `scaffold: invalid value "nah" for --git: use true or false` + "\n"},
-		{[]string{"new", "a", "b"}, "accepts at most 1 arg"},
+		{[]string{"new", "a", "b"}, "more than one project NAME"},
 		{[]string{"new", "1api"}, "must not start with a digit"},
 		{[]string{"new", "../up"}, "path separators"},
 		{[]string{"new", "django"}, "shadow"},

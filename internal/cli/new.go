@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -26,7 +27,7 @@ func newNewCommand(env *Env) *cobra.Command {
 		af = answerFlags{}
 	)
 	cmd := &cobra.Command{
-		Use:   "new [NAME]",
+		Use:   "new [NAME] [FIELD...]",
 		Short: "Generate a new Django REST Framework project in ./NAME",
 		Long: `Generate a new Django REST Framework project that runs under Docker.
 
@@ -40,7 +41,10 @@ and the answers file's extra: section; --no-input refuses to guess an
 answer that has no default.
 
 NAME is the project folder. Python code uses its slug: lowercase, with
-dashes turned into underscores, so my-api is fine.`,
+dashes turned into underscores, so my-api is fine.
+
+FIELDs type the example resource (--resource) as scaffold add resource
+does; see scaffold add resource --help.`,
 		Example: `  # ask the questions in a terminal
   scaffold new myapi
 
@@ -50,6 +54,9 @@ dashes turned into underscores, so my-api is fine.`,
   # choose options with flags
   scaffold new shop-api --yes --database mysql --auth jwt --resource products --celery
 
+  # a typed example resource
+  scaffold new shop-api --yes --resource books title:str price:decimal:8,2 published:date
+
   # see what would be written
   scaffold new myapi --yes --dry-run
 
@@ -58,14 +65,26 @@ dashes turned into underscores, so my-api is fine.`,
 
   # use a template pack and answer one of its questions
   scaffold new myapi --template ../acme-pack --set team=payments`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args: usageArgs(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if nr.Answers, err = af.given(cmd.Flags()); err != nil {
 				return err
 			}
-			if len(args) == 1 {
-				nr.Answers["name"] = args[0]
+			var names []string
+			for _, a := range args {
+				// A project name never holds a colon; a field always does.
+				if strings.Contains(a, ":") {
+					nr.Fields = append(nr.Fields, a)
+				} else {
+					names = append(names, a)
+				}
+			}
+			if len(names) > 1 {
+				return usagef("more than one project NAME: %s; fields are written NAME:TYPE, such as title:str", strings.Join(names, ", "))
+			}
+			if len(names) == 1 {
+				nr.Answers["name"] = names[0]
 			}
 			nr.gitGiven = cmd.Flags().Changed("git")
 			return runNew(cmd.Context(), env, nr)

@@ -37,11 +37,15 @@ func hasRow(stdout, title, value string) bool {
 	return regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(title) + ` +` + regexp.QuoteMeta(value) + `$`).MatchString(stdout)
 }
 
-// builtinKeys are the keys of the builtin questions, in the order asked.
+// builtinKeys are the names of the builtin questions, in the order asked:
+// the fields of the example resource right after its name.
 func builtinKeys() []string {
 	var keys []string
 	for _, q := range generator.Questions {
 		keys = append(keys, q.Key)
+		if q.Key == "resource" {
+			keys = append(keys, FieldsQuestion)
+		}
 	}
 	return keys
 }
@@ -55,7 +59,8 @@ func TestQuestionsInOrderWithHelp(t *testing.T) {
 	if got, want := fake.Names(), append(builtinKeys(), "write"); !slices.Equal(got, want) {
 		t.Errorf("questions:\n got %q\nwant %q", got, want)
 	}
-	for i, q := range generator.Questions {
+	for _, q := range generator.Questions {
+		i := slices.Index(fake.Names(), q.Key)
 		if asked := fake.Asked[i]; asked.Message != q.Prompt || asked.Help == "" || strings.Contains(asked.Help, "\n") {
 			t.Errorf("%s: asked %q with help %q; want %q and one line of help", q.Key, asked.Message, asked.Help, q.Prompt)
 		}
@@ -79,7 +84,8 @@ func TestQuestionsAnsweredByFlagsOrConfigAreSkipped(t *testing.T) {
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
-	given := []string{"name", "python", "database", "resource", "celery", "api_docs", "auth", "ci"}
+	// Without a resource, there are no fields to ask for either.
+	given := []string{"name", "python", "database", "resource", FieldsQuestion, "celery", "api_docs", "auth", "ci"}
 	want := slices.DeleteFunc(append(builtinKeys(), "write"), func(k string) bool { return slices.Contains(given, k) })
 	if got := fake.Names(); !slices.Equal(got, want) {
 		t.Errorf("questions:\n got %q\nwant %q", got, want)

@@ -14,6 +14,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/pack"
+	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
@@ -39,6 +40,9 @@ type request struct {
 	Answers map[string]any
 	// Sets answer a pack's questions, as KEY=VALUE (--set).
 	Sets []string
+	// Fields type the example resource, as on the command line; none
+	// keeps those of the answers file, or the default ones.
+	Fields []string
 	// Ask asks for what nothing answered; otherwise a question without a
 	// default is an error. Confirm then shows every answer and asks to go
 	// on, when anything was asked.
@@ -85,6 +89,9 @@ func resolve(env *Env, req request) (resolved, error) {
 		if err := a.read(cfg, cfg.Answers, "answers", generator.Questions, nil); err != nil {
 			return r, err
 		}
+		if err := a.readResources(cfg); err != nil {
+			return r, err
+		}
 		if name, ok := cfg.Answers.Lookup("name"); req.Project != "" && (!ok || name.Value == nil) {
 			return r, &config.Error{File: cfg.Source, Msg: "answers.name is missing; add the project's name"}
 		}
@@ -106,6 +113,13 @@ func resolve(env *Env, req request) (resolved, error) {
 		}
 	}
 	a.setFlags(req.Answers)
+	if len(req.Fields) > 0 {
+		fields, err := resource.ParseFields(req.Fields)
+		if err != nil {
+			return r, &UsageError{Err: err}
+		}
+		a.opts.ResourceFields = fields
+	}
 	if err := a.setPackAnswers(p, req.Sets); err != nil {
 		return r, err
 	}
@@ -129,6 +143,12 @@ func resolve(env *Env, req request) (resolved, error) {
 		if err := q.Validate(a.opts); err != nil {
 			return r, a.locate(q, err)
 		}
+	}
+	if len(a.opts.ResourceFields) > 0 && a.opts.Resource == "" {
+		return r, usagef("fields %s need a resource; drop --no-resource or name one with --resource", strings.Join(resource.Specs(a.opts.ResourceFields), " "))
+	}
+	if err := a.opts.Validate(); err != nil {
+		return r, &UsageError{Err: err}
 	}
 	r.Options, r.Dir = a.opts, dirOf(a.opts.Name)
 	// Writing checks the folder too, but a dry run must refuse what the run would.
@@ -240,6 +260,34 @@ func (a *answers) read(cfg *config.File, values config.Answers, section string, 
 			return fail(where + ": " + err.Error())
 		}
 		a.set(q, v, origin{file: cfg, line: ans.Line})
+	}
+	return nil
+}
+
+// readResources takes the typed fields of the example resource and the
+// resources added after it, as the answers file records them. A field that
+// cannot be read is reported at its line.
+func (a *answers) readResources(cfg *config.File) error {
+	bad := func(key string, err error) error {
+		return &config.Error{File: cfg.Source, Line: cfg.Line(key), Msg: err.Error()}
+	}
+	if cfg.ResourceFields != nil {
+		fields, err := resource.ParseFields(cfg.ResourceFields)
+		if err != nil {
+			return bad("resource_fields", err)
+		}
+		a.opts.ResourceFields = fields
+	}
+	for i, r := range cfg.Resources {
+		key := fmt.Sprintf("resources.%d", i)
+		if err := generator.ValidateResource(r.Name); err != nil {
+			return bad(key+".name", err)
+		}
+		fields, err := resource.ParseFields(r.Fields)
+		if err != nil {
+			return bad(key+".fields", err)
+		}
+		a.opts.Resources = append(a.opts.Resources, resource.Resource{Name: r.Name, Fields: fields})
 	}
 	return nil
 }

@@ -23,6 +23,12 @@ type File struct {
 	Template        Template `yaml:"template"`
 	// Answers answer the builtin questions, in the order they are asked.
 	Answers Answers `yaml:"answers"`
+	// ResourceFields are the typed fields of the example resource
+	// (answers.resource), when it does not have the default ones.
+	ResourceFields []string `yaml:"resource_fields,omitempty"`
+	// Resources are the API resources added after the example one, in the
+	// order they were added.
+	Resources []Resource `yaml:"resources,omitempty"`
 	// Extra answers a template pack's own questions.
 	Extra Answers `yaml:"extra,omitempty"`
 	// Files holds the SHA-256 (hex) of every generated file as scaffold
@@ -32,6 +38,13 @@ type File struct {
 	// Source is the name the file was read from, for messages.
 	Source string         `yaml:"-"`
 	lines  map[string]int // "answers.database" -> line, for messages about values
+}
+
+// Resource is an API resource with its typed fields, each written as on
+// the command line, such as title:str:120.
+type Resource struct {
+	Name   string   `yaml:"name"`
+	Fields []string `yaml:"fields"`
 }
 
 // Template records which templates made the project.

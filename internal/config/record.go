@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/resource"
 )
 
 // Record returns the answers file of a project rendered from tree with o,
@@ -16,6 +17,12 @@ func Record(o generator.Options, tree generator.Tree, scaffoldVersion string) *F
 	}
 	for _, q := range generator.Questions {
 		f.Answers = append(f.Answers, Answer{Key: q.Key, Value: q.Get(o)})
+	}
+	if o.Resource != "" && len(o.ResourceFields) > 0 {
+		f.ResourceFields = resource.Specs(o.ResourceFields)
+	}
+	for _, r := range o.Resources {
+		f.Resources = append(f.Resources, Resource{Name: r.Name, Fields: resource.Specs(r.Fields)})
 	}
 	for _, key := range slices.Sorted(maps.Keys(o.Extra)) {
 		f.Extra = append(f.Extra, Answer{Key: key, Value: o.Extra[key]})

@@ -15,13 +15,18 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/resource"
+	"github.com/djscaffold/scaffold/internal/version"
 )
 
 // dynCombo is one generated project that the dynamic suite runs for real.
 type dynCombo struct {
 	name string // subtest name; also names the combination's databases
 	opts generator.Options
+	// added are resources that scaffold add resource adds after new.
+	added []resource.Resource
 }
 
 // dynCombos covers every database, auth mode and server, Celery and the API docs
@@ -35,7 +40,7 @@ func dynCombos() []dynCombo {
 		set(&o)
 		return dynCombo{name: name, opts: o}
 	}
-	return []dynCombo{
+	return append([]dynCombo{
 		combo("pg-token", func(o *generator.Options) {}),
 		combo("pg-jwt-uvicorn-celery", func(o *generator.Options) {
 			o.Django, o.Auth, o.Server, o.Celery, o.CORS, o.CI = "6.1", "jwt", "uvicorn", true, true, "gitlab"
@@ -52,7 +57,7 @@ func dynCombos() []dynCombo {
 		combo("sqlite-token-celery-bare", func(o *generator.Options) {
 			o.Django, o.Database, o.Celery, o.CORS, o.APIDocs, o.Resource, o.CI = "6.1", "sqlite", true, true, false, "", "gitlab"
 		}),
-	}
+	}, dynFieldMatrix()...)
 }
 
 // dynEnv is what .ci/run provides: the two Django runtimes, the database servers,
@@ -280,9 +285,14 @@ func (p *dynProject) generate() {
 	if err != nil {
 		p.fail("1 generate", "render: %v", err)
 	}
+	// scaffold add resource reads the answers file.
+	if err := config.Record(p.combo.opts, generator.Builtin(), version.String()).AddTo(&plan); err != nil {
+		p.fail("1 generate", "answers file: %v", err)
+	}
 	if _, err := generator.Write(afero.NewOsFs(), p.dir, plan, false); err != nil {
 		p.fail("1 generate", "write: %v", err)
 	}
+	p.addResources()
 	p.timed("1 generate", start)
 }
 

@@ -147,7 +147,9 @@ func (p *dynProject) checkHTTP(srv *dynServer) {
 	h.signIn()
 
 	root := h.json("7 http /api/", dynRequest{method: "GET", path: "/api/"}, 200)
-	if o.Resource != "" {
+	if len(p.combo.added) > 0 || len(o.ResourceFields) > 0 {
+		h.typedCRUD(root)
+	} else if o.Resource != "" {
 		if _, ok := root[o.Resource]; !ok {
 			h.fail("7 http /api/", "the API root lists %v, not %q", dynKeys(root), o.Resource)
 		}

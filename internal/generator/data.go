@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"strings"
+	"slices"
 
+	"github.com/djscaffold/scaffold/internal/marker"
+	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/version"
 )
 
@@ -14,15 +16,16 @@ import (
 // scaffold derives from the answers, such as .Slug and .App. A templated
 // path cannot hold quotes, so each choice also has a true-or-false twin,
 // such as .Postgres, that older trees and packs test in their paths.
+// .App is the example resource, or, in the files of the per-resource
+// folder, the resource being rendered; its Name is empty without one.
+// .Resources are all the API resources, the example one first, then the
+// others in the order they were added; .ResourcesByName the same, in the
+// order Ruff sorts imports of their modules.
 type Data map[string]any
 
-// App names the example resource's Django app; its Name is empty without one.
-type App struct {
-	Name          string // package, app label and URL segment: blog_posts
-	Model         string // model class: BlogPost
-	Verbose       string // blog post
-	VerbosePlural string // blog posts
-}
+// App is one API resource as templates see it: its names, and the code its
+// typed fields make.
+type App = resource.App
 
 // Secrets are generated for each project and only ever written to .env.
 type Secrets struct {
@@ -45,7 +48,21 @@ func newData(o Options, rnd io.Reader) (Data, error) {
 	}
 	d["Extra"] = extra
 	d["Slug"] = Slug(o.Name)
-	d["App"] = newApp(o.Resource)
+	apps, err := resource.Build(o.AllResources(), o.Database)
+	if err != nil {
+		return nil, err
+	}
+	resources := make([]App, len(apps))
+	for i, a := range apps {
+		resources[i] = *a
+	}
+	var example App
+	if o.Resource != "" {
+		example = resources[0]
+	}
+	d["App"] = example
+	d["Resources"] = resources
+	d["ResourcesByName"] = slices.SortedStableFunc(slices.Values(resources), func(a, b App) int { return marker.Compare(a.Name, b.Name) })
 	d["Secrets"] = secrets
 	d["ScaffoldVersion"] = version.String()
 	for field, on := range map[string]bool{
@@ -60,12 +77,10 @@ func newData(o Options, rnd io.Reader) (Data, error) {
 }
 
 // resources lists the API resources that the per-resource folder of a
-// template tree is generated for: the example resource, if there is one.
+// template tree is generated for.
 func (d Data) resources() []App {
-	if app, _ := d["App"].(App); app.Name != "" {
-		return []App{app}
-	}
-	return nil
+	apps, _ := d["Resources"].([]App)
+	return apps
 }
 
 // forResource is the data of the per-resource folder, for one resource.
@@ -73,46 +88,6 @@ func (d Data) forResource(app App) Data {
 	out := maps.Clone(d)
 	out["App"] = app
 	return out
-}
-
-func newApp(resource string) App {
-	if resource == "" {
-		return App{}
-	}
-	one := singular(resource)
-	return App{
-		Name:          resource,
-		Model:         camel(one),
-		Verbose:       strings.ReplaceAll(one, "_", " "),
-		VerbosePlural: strings.ReplaceAll(resource, "_", " "),
-	}
-}
-
-// singular covers the regular English plurals that resource names use.
-func singular(word string) string {
-	switch {
-	case strings.HasSuffix(word, "ies") && len(word) > 3:
-		return strings.TrimSuffix(word, "ies") + "y"
-	case strings.HasSuffix(word, "sses"), strings.HasSuffix(word, "xes"),
-		strings.HasSuffix(word, "ches"), strings.HasSuffix(word, "shes"):
-		return strings.TrimSuffix(word, "es")
-	case strings.HasSuffix(word, "ss"), strings.HasSuffix(word, "us"), strings.HasSuffix(word, "is"):
-		return word
-	case strings.HasSuffix(word, "s") && len(word) > 1:
-		return strings.TrimSuffix(word, "s")
-	}
-	return word
-}
-
-func camel(snake string) string {
-	var b strings.Builder
-	for part := range strings.SplitSeq(snake, "_") {
-		if part == "" {
-			continue
-		}
-		b.WriteString(title(part))
-	}
-	return b.String()
 }
 
 const (

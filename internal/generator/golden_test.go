@@ -8,6 +8,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/golden"
+	"github.com/djscaffold/scaffold/internal/resource"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -34,9 +35,29 @@ var goldenCases = []struct {
 	{"mysql-token-nodocs-gitlab", func(o *generator.Options) {
 		o.Python, o.Database, o.APIDocs, o.CI = "3.14", "mysql", false, "gitlab"
 	}},
+	{"postgres-typed-resources", func(o *generator.Options) {
+		o.Resource = "authors"
+		o.ResourceFields = fields("name:str:120", "email:email:unique", "bio:text:null")
+		o.Resources = []resource.Resource{
+			{Name: "books", Fields: fields("title:str:index", "isbn:str:13:unique:null", "author:fk:authors",
+				"price:decimal:8,2:default=9.99", "rating:float:null", "in_print:bool", "published:date:default=today",
+				"stocked_at:datetime:default=now", "site:url:null", "code:uuid:unique:default=uuid4", "handle:slug:unique",
+				"meta:json:default={}", "pages:int:index", "sold:bigint:null", "sequel:fk:books:null",
+				"coauthors:m2m:authors:null")},
+			{Name: "tags", Fields: fields("label:slug:unique", "books:m2m:books")},
+		}
+	}},
 	{"sqlite-token-celery-cors-uvicorn-django61", func(o *generator.Options) {
 		o.Python, o.Django, o.Database, o.Resource, o.Celery, o.CORS, o.Server, o.CI = "3.12", "6.1", "sqlite", "categories", true, true, "uvicorn", "none"
 	}},
+}
+
+func fields(specs ...string) []resource.Field {
+	f, err := resource.ParseFields(specs)
+	if err != nil {
+		panic(err)
+	}
+	return f
 }
 
 func TestGolden(t *testing.T) {

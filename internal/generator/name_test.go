@@ -77,22 +77,6 @@ func TestValidateResource(t *testing.T) {
 	}
 }
 
-func TestNewApp(t *testing.T) {
-	tests := map[string]App{
-		"items":      {Name: "items", Model: "Item", Verbose: "item", VerbosePlural: "items"},
-		"blog_posts": {Name: "blog_posts", Model: "BlogPost", Verbose: "blog post", VerbosePlural: "blog posts"},
-		"categories": {Name: "categories", Model: "Category", Verbose: "category", VerbosePlural: "categories"},
-		"boxes":      {Name: "boxes", Model: "Box", Verbose: "box", VerbosePlural: "boxes"},
-		"status":     {Name: "status", Model: "Status", Verbose: "status", VerbosePlural: "status"},
-		"":           {},
-	}
-	for in, want := range tests {
-		if got := newApp(in); got != want {
-			t.Errorf("newApp(%q) = %+v, want %+v", in, got, want)
-		}
-	}
-}
-
 func TestOptionsValidate(t *testing.T) {
 	base := DefaultOptions()
 	base.Name = "myapi"

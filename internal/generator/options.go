@@ -3,6 +3,9 @@ package generator
 import (
 	"fmt"
 	"maps"
+	"slices"
+
+	"github.com/djscaffold/scaffold/internal/resource"
 )
 
 // Options are the answers that decide what a generated project contains.
@@ -13,11 +16,17 @@ type Options struct {
 	Database string
 	Auth     string
 	Resource string // "" means no example resource
-	APIDocs  bool
-	Celery   bool
-	CORS     bool
-	Server   string
-	CI       string
+	// ResourceFields are the example resource's typed fields; none gives it
+	// resource.DefaultFields.
+	ResourceFields []resource.Field
+	// Resources are the API resources added after the example one, in the
+	// order they were added.
+	Resources []resource.Resource
+	APIDocs   bool
+	Celery    bool
+	CORS      bool
+	Server    string
+	CI        string
 	// More holds the answers of builtin questions that have no field of
 	// their own, by key.
 	More map[string]any
@@ -28,6 +37,7 @@ type Options struct {
 // Clone returns a copy of o that shares no map with it.
 func (o Options) Clone() Options {
 	o.More, o.Extra = maps.Clone(o.More), maps.Clone(o.Extra)
+	o.ResourceFields, o.Resources = slices.Clone(o.ResourceFields), slices.Clone(o.Resources)
 	return o
 }
 
@@ -62,7 +72,27 @@ func (o Options) Validate() error {
 			return err
 		}
 	}
-	return nil
+	for _, r := range o.Resources {
+		if err := ValidateResource(r.Name); err != nil {
+			return err
+		}
+	}
+	return resource.Check(o.AllResources(), o.Database)
+}
+
+// AllResources lists the project's API resources: the example one, if
+// there is one, with its fields, then the others in the order they were
+// added.
+func (o Options) AllResources() []resource.Resource {
+	var all []resource.Resource
+	if o.Resource != "" {
+		fields := o.ResourceFields
+		if len(fields) == 0 {
+			fields = resource.DefaultFields()
+		}
+		all = append(all, resource.Resource{Name: o.Resource, Fields: fields})
+	}
+	return append(all, o.Resources...)
 }
 
 // versionAtLeast compares two "major.minor" versions.

@@ -18,6 +18,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/version"
 )
 
@@ -49,7 +50,14 @@ func Command(o generator.Options) string {
 			}
 		}
 	}
-	return strings.Join(words, " ")
+	if o.Resource != "" {
+		words = append(words, resource.Specs(o.ResourceFields)...)
+	}
+	command := strings.Join(words, " ")
+	for _, r := range o.Resources {
+		command += "\nscaffold add resource " + strings.Join(append([]string{r.Name}, resource.Specs(r.Fields)...), " ")
+	}
+	return command
 }
 
 // Archive formats a plan as a txtar archive. txtar has no modes, so the

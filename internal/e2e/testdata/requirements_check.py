@@ -22,6 +22,7 @@ from pathlib import Path
 # packages often ship neither top_level.txt nor RECORD) or that are not installed.
 KNOWN = {
     "django_filters": "django-filter",
+    "factory": "factory-boy",
     "MySQLdb": "mysqlclient",
     "uvicorn_worker": "uvicorn-worker",
     "yaml": "PyYAML",

@@ -1,0 +1,273 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/afero"
+	"github.com/spf13/cobra"
+
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/marker"
+	"github.com/djscaffold/scaffold/internal/resource"
+)
+
+func newAddCommand(env *Env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "add",
+		Short: "Add to a generated project",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+	cmd.AddCommand(newAddResourceCommand(env))
+	return cmd
+}
+
+// fieldHelp documents the field syntax for add resource and new.
+var fieldHelp = `Each FIELD is NAME:TYPE, then the type's argument if it has one, then
+modifiers, all separated by colons:
+
+  str[:LENGTH]       CharField, 255 characters unless LENGTH says otherwise
+  text               TextField
+  int, bigint        IntegerField, BigIntegerField
+  decimal:D,P        DecimalField with D digits, P of them after the point
+  float              FloatField
+  bool               BooleanField, false unless default= says otherwise
+  date, datetime     DateField, DateTimeField
+  email, url, slug   EmailField, URLField, SlugField
+  uuid               UUIDField
+  json               JSONField
+  fk:RESOURCE        ForeignKey to another resource, on_delete=PROTECT
+  m2m:RESOURCE       ManyToManyField to another resource
+
+  unique             no two objects share the value
+  null               optional: blank for text types, NULL for the others
+  index              a database index
+  default=VALUE      the default: text, a number, true or false, today (date),
+                     now (datetime), uuid4 (uuid), {} or [] (json)
+
+Without FIELDs the resource gets name:str:200 and description:text:null.`
+
+func newAddResourceCommand(env *Env) *cobra.Command {
+	var (
+		dir    string
+		dryRun bool
+		quiet  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "resource NAME [FIELD...]",
+		Short: "Add a typed API resource to a generated project",
+		Long: `Add an API resource to the project in --project DIR (default .): a Django app
+NAME/ with a model of the given typed fields, its initial migration, a
+serializer, a viewset with filters, search and ordering, admin, a factory and
+tests, served at /api/NAME/.
+
+The app is rendered from the same templates as the project's first resource.
+Existing files change only at their scaffold: marker comments: the app goes
+into INSTALLED_APPS (config/settings.py), its router into config/urls.py and
+its endpoints into README.md. .scaffold.yaml records the resource, so that
+scaffold update renders it again. Nothing is written if anything is wrong.
+
+` + fieldHelp,
+		Example: `  scaffold add resource authors name:str:120 email:email:unique
+  scaffold add resource books title:str author:fk:authors published:date \
+      price:decimal:8,2 isbn:str:13:unique tags:json
+  scaffold add resource tags label:slug:unique books:m2m:books:null
+  scaffold add resource notes --project ../myapi --dry-run`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("missing the resource NAME; run: scaffold add resource NAME FIELD... (see scaffold add resource --help)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runAddResource(cmd, env, dir, args[0], args[1:], dryRun, quiet)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&dir, "project", "p", ".", "the project `DIR`, which holds .scaffold.yaml")
+	f.BoolVar(&dryRun, "dry-run", false, "print the files that would be written, and write nothing")
+	f.BoolVar(&quiet, "quiet", false, "print only errors")
+	return cmd
+}
+
+func runAddResource(cmd *cobra.Command, env *Env, dir, name string, specs []string, dryRun, quiet bool) error {
+	fields, err := resource.ParseFields(specs)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	proj, err := resolve(env, request{Project: dir})
+	if err != nil {
+		return err
+	}
+	if err := checkTemplateVersion(proj); err != nil {
+		return err
+	}
+	if err := checkNewResource(env.Fs, proj, name); err != nil {
+		return err
+	}
+	plan, err := planAddResource(cmd.Context(), env.Fs, proj, resource.Resource{Name: name, Fields: fields})
+	if err != nil {
+		return err
+	}
+	out := newPrinter(cmd.OutOrStdout(), env.Color, quiet)
+	if dryRun {
+		return out.dryRun(dir, plan)
+	}
+	res, err := generator.WritePlan(cmd.Context(), env.Fs, dir, plan, generator.WriteOptions{Existing: true})
+	if err != nil {
+		return err
+	}
+	out.notes(res.Notes)
+	if err := out.done("Added resource %s at /api/%s/ to %s (%d files written).", name, name, dir, len(res.Written)); err != nil {
+		return err
+	}
+	return out.printf("Next: python manage.py migrate, then pytest %s\n", name)
+}
+
+// checkTemplateVersion refuses a project whose templates are another
+// version than the ones this scaffold renders: what add resource records
+// must render again to the same files.
+func checkTemplateVersion(p resolved) error {
+	recorded, current := p.Recorded.Template.Version, p.Tree.Version
+	if recorded == current {
+		return nil
+	}
+	return usagef("%s was generated from %s %s, and this scaffold has %s; run scaffold update in it first, then add the resource",
+		p.Dir, p.Tree.Name, recorded, current)
+}
+
+// checkNewResource refuses a resource name the project cannot take.
+func checkNewResource(fsys afero.Fs, p resolved, name string) error {
+	if err := generator.ValidateResource(name); err != nil {
+		return &UsageError{Err: err}
+	}
+	for _, r := range p.Options.AllResources() {
+		if r.Name == name {
+			return &UsageError{Err: &resource.ResourceError{Name: name, Reason: "the project has a resource of that name already; choose another name"}}
+		}
+	}
+	if name == generator.Slug(p.Options.Name) {
+		return &UsageError{Err: &resource.ResourceError{Name: name, Reason: "it is the project's own name; choose another name"}}
+	}
+	if _, err := fsys.Stat(filepath.Join(p.Dir, name)); err == nil {
+		return &UsageError{Err: &resource.ResourceError{Name: name, Reason: fmt.Sprintf("%s already exists in the project; choose another name", filepath.Join(p.Dir, name))}}
+	}
+	return nil
+}
+
+// planAddResource is what adding r to the project writes: the files of the
+// new app, the project's files that change, at their markers only, and the
+// answers file that records r.
+func planAddResource(ctx context.Context, fsys afero.Fs, p resolved, r resource.Resource) (generator.Plan, error) {
+	if len(r.Fields) == 0 {
+		r.Fields = resource.DefaultFields()
+	}
+	after := p.Options
+	after.Resources = append(slices.Clone(p.Options.Resources), r)
+	if err := after.Validate(); err != nil {
+		return generator.Plan{}, &UsageError{Err: err}
+	}
+	// The secrets only go to .env, which is never rewritten here.
+	oldPlan, err := generator.RenderContext(ctx, p.Options, p.Tree, zeros{})
+	if err != nil {
+		return generator.Plan{}, packMistake(err, p.Pack)
+	}
+	newPlan, err := generator.RenderContext(ctx, after, p.Tree, zeros{})
+	if err != nil {
+		return generator.Plan{}, packMistake(err, p.Pack)
+	}
+	var files []generator.File
+	for _, f := range newPlan.Files {
+		target := filepath.Join(p.Dir, filepath.FromSlash(f.Path))
+		old, existed := oldPlan.Lookup(f.Path)
+		switch {
+		case f.Keep:
+			continue
+		case !existed:
+			if _, err := fsys.Stat(target); err == nil {
+				return generator.Plan{}, usagef("%s already exists; move it away, or choose another resource name", target)
+			}
+		case bytes.Equal(old.Data, f.Data):
+			continue
+		default:
+			current, err := afero.ReadFile(fsys, target)
+			if errors.Is(err, fs.ErrNotExist) {
+				return generator.Plan{}, &UsageError{Err: missingFile(f.Path, old.Data)}
+			}
+			if err != nil {
+				return generator.Plan{}, &generator.FileError{Action: "read", Path: target, Err: err}
+			}
+			data, err := marker.Insert(f.Path, current, old.Data, f.Data)
+			var missing *marker.MissingError
+			if errors.As(err, &missing) {
+				return generator.Plan{}, &UsageError{Err: err}
+			}
+			if err != nil {
+				return generator.Plan{}, err
+			}
+			if bytes.Equal(data, current) {
+				continue
+			}
+			f.Data = data
+			if info, err := fsys.Stat(target); err == nil {
+				f.Mode = info.Mode().Perm()
+			}
+		}
+		files = append(files, f)
+	}
+	answers, err := recordResource(p.Recorded, r, files)
+	if err != nil {
+		return generator.Plan{}, err
+	}
+	files = append(files, generator.File{Path: config.FileName, Mode: 0o644, Data: answers})
+	slices.SortFunc(files, func(a, b generator.File) int { return strings.Compare(a.Path, b.Path) })
+	return generator.Plan{Files: files}, nil
+}
+
+// missingFile reports a file the project no longer has, though a marker of
+// it must take the new resource.
+func missingFile(name string, rendered []byte) error {
+	for l := range strings.SplitSeq(string(rendered), "\n") {
+		if n := marker.Name(l); n != "" {
+			return &marker.MissingError{File: name, Marker: l, Name: n}
+		}
+	}
+	return fmt.Errorf("%s is missing; restore it, then run the command again", name)
+}
+
+// recordResource is the project's answers file with r added to its
+// resources, and the hashes of the files written, when it keeps them;
+// everything else stays as recorded.
+func recordResource(cfg *config.File, r resource.Resource, written []generator.File) ([]byte, error) {
+	f := *cfg
+	f.Resources = append(slices.Clone(cfg.Resources), config.Resource{Name: r.Name, Fields: resource.Specs(r.Fields)})
+	if cfg.Files != nil {
+		f.Files = maps.Clone(cfg.Files)
+		for _, w := range written {
+			sum := sha256.Sum256(w.Data)
+			f.Files[w.Path] = hex.EncodeToString(sum[:])
+		}
+	}
+	return config.Marshal(&f)
+}
+
+// zeros reads as an endless run of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}

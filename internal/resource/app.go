@@ -1,0 +1,494 @@
+package resource
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// App is what the resource templates see as .App: one resource with its
+// names, and the code that its typed fields turn into. Multi-line values are
+// laid out at the indentation where the templates put them.
+type App struct {
+	Names
+	Fields []FieldData
+
+	// ModelImports is the import block of models.py.
+	ModelImports string
+	// ModelFields declares the typed fields in the model's class body.
+	ModelFields string
+	// StrField is the field __str__ returns, or "" when no text field
+	// can name an object.
+	StrField string
+	// Migration is the whole initial migration.
+	Migration string
+
+	// SerializerFields is the serializer's fields = [...] statement.
+	SerializerFields string
+	// Relations are the fk and m2m fields, linked by URL in the API.
+	Relations []Relation
+	// Queryset is the viewset's queryset expression.
+	Queryset string
+	// Filters are the viewset's filterset_fields, one per field.
+	Filters []Filter
+	// SearchFields and OrderingFields are the viewset's lists, laid out as
+	// statements; SearchFields is "" when no field is searchable.
+	SearchFields, OrderingFields string
+	// ViewDoc is the paragraph of the viewset's docstring that tells how to
+	// filter, search and sort.
+	ViewDoc string
+
+	// AdminListDisplay, AdminSearchFields and AdminRawIDFields are the
+	// admin's statements; the last two may be "".
+	AdminListDisplay, AdminSearchFields, AdminRawIDFields string
+
+	// FactoryImports and FactoryFields make the factory_boy factory.
+	FactoryImports, FactoryFields string
+	// FactoryHooks tells a factory with post-generation hooks, for m2m
+	// fields, which save what they set themselves.
+	FactoryHooks bool
+
+	// Fields the tests single out; each is nil when no field qualifies.
+	Required *FieldData // the first field a client must send
+	Invalid  *FieldData // the first field with a value the API refuses
+	Unique   *FieldData // the first unique field
+	Exact    *FieldData // the first field filtered by exact value
+	Sorted   *FieldData // the first field the list sorts by
+	Changed  *FieldData // the first field a test can change (not a relation)
+	// TestImports are the project's own imports of the API tests.
+	TestImports string
+	// Targets are the other resources this one points to, in name order.
+	Targets []Names
+	// Protected are the fk fields to other resources, whose objects cannot
+	// be deleted while this resource points to them.
+	Protected []FieldData
+
+	fields  []Field
+	related map[string]string // field -> name of the way back
+	targets map[string]Names
+	search  []string
+}
+
+// FieldData is one typed field, as templates see it.
+type FieldData struct {
+	Name     string
+	Kind     Kind
+	Spec     string
+	Class    string // Django field class
+	Required bool   // a client must send it to create an object
+	Unique   bool
+	Relation bool
+	Many     bool   // m2m
+	Target   Names  // fk and m2m only
+	Sample   string // a valid value, as a Python literal; "" for relations
+	Other    string // another valid value, different from Sample
+	Invalid  string // a value the API refuses, as a Python literal, or ""
+	Self     bool   // a relation to its own resource
+}
+
+// Relation is an fk or m2m field.
+type Relation struct {
+	Name   string
+	Target Names
+	Many   bool
+}
+
+// Filter is one field's lookups in filterset_fields.
+type Filter struct {
+	Field   string
+	Lookups []string
+}
+
+// LookupList is the filter's lookups as a Python list.
+func (f Filter) LookupList() string { return list(strs(f.Lookups)...).flat() }
+
+// Build checks a project's resources, in the order they were added, and
+// returns what the templates need for each.
+func Build(resources []Resource, database string) ([]*App, error) {
+	if err := Check(resources, database); err != nil {
+		return nil, err
+	}
+	related, err := relatedNames(resources)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]Names{}
+	for _, r := range resources {
+		names[r.Name] = NamesOf(r.Name)
+	}
+	firstParty := func(module string) bool { _, ok := names[module]; return ok }
+	apps := make([]*App, len(resources))
+	for i, r := range resources {
+		a := &App{Names: names[r.Name], fields: r.Fields, related: map[string]string{}, targets: map[string]Names{}}
+		for _, f := range r.Fields {
+			if f.IsRelation() {
+				a.related[f.Name] = related[[2]string{r.Name, f.Name}]
+				a.targets[f.Name] = names[f.Target]
+			}
+		}
+		a.build(firstParty)
+		apps[i] = a
+	}
+	return apps, nil
+}
+
+// targetNames names the model a relation points to; a relation to its own
+// resource is written "self" in models.py, which an empty Names says.
+func (a *App) targetNames(f Field) Names {
+	return a.targets[f.Name]
+}
+
+func (a *App) build(firstParty func(string) bool) {
+	modelImports := imports{"from django.db import models": true}
+	var decls []string
+	var serializerFields, ordering, rawID []string
+	serializerFields = append(serializerFields, "id", "url")
+	for _, f := range a.fields {
+		target := a.targets[f.Name]
+		modelTarget := target
+		if f.Target == a.Name {
+			modelTarget = Names{}
+		}
+		decls = append(decls, f.modelField(a.related[f.Name], modelTarget, modelImports))
+		serializerFields = append(serializerFields, f.Name)
+		fd := FieldData{
+			Name: f.Name, Kind: f.Kind, Spec: f.String(), Class: djangoClass[f.Kind], Required: f.Required(),
+			Unique: f.Unique, Relation: f.IsRelation(), Many: f.Kind == M2M, Target: target,
+			Sample: f.pySample(0), Other: f.pySample(1), Invalid: f.invalid(), Self: f.Target == a.Name && f.IsRelation(),
+		}
+		a.Fields = append(a.Fields, fd)
+		if f.IsRelation() {
+			a.Relations = append(a.Relations, Relation{Name: f.Name, Target: target, Many: f.Kind == M2M})
+			rawID = append(rawID, f.Name)
+		}
+		if lookups := filterLookups[f.Kind]; len(lookups) > 0 {
+			a.Filters = append(a.Filters, Filter{Field: f.Name, Lookups: lookups})
+		}
+		if searchable[f.Kind] {
+			a.search = append(a.search, f.Name)
+		}
+		if sortable[f.Kind] {
+			ordering = append(ordering, f.Name)
+		}
+		if a.StrField == "" && (f.Kind == Str || f.Kind == Slug || f.Kind == Email) {
+			a.StrField = f.Name
+		}
+	}
+	a.pickTestFields()
+	a.Filters = append(a.Filters, Filter{Field: "created_at", Lookups: []string{"gte", "lte"}})
+	ordering = append(ordering, "created_at", "updated_at")
+	serializerFields = append(serializerFields, "created_at", "updated_at")
+
+	a.ModelImports = importBlock(modelImports, firstParty)
+	a.ModelFields = strings.Join(decls, "\n")
+	a.Migration = a.migration()
+	a.SerializerFields = statement("fields", list(strs(serializerFields)...), 8, ProjectLineLength)
+	a.Queryset = a.Model + ".objects.all()"
+	var many []string
+	for _, r := range a.Relations {
+		if r.Many {
+			many = append(many, r.Name)
+		}
+	}
+	if len(many) > 0 {
+		// Each object's links to many others are read in one query for the
+		// whole page rather than one per object.
+		a.Queryset = a.Model + ".objects.prefetch_related(" + joinFlat(strs(many)) + ")"
+	}
+	if len(a.search) > 0 {
+		a.SearchFields = statement("search_fields", list(strs(a.search)...), 4, ProjectLineLength)
+		a.AdminSearchFields = a.SearchFields
+	}
+	a.OrderingFields = statement("ordering_fields", list(strs(ordering)...), 4, ProjectLineLength)
+	a.ViewDoc = wrap(a.viewDoc(ordering), 4, 80)
+
+	display := "__str__"
+	if a.StrField != "" {
+		display = a.StrField
+	}
+	a.AdminListDisplay = statement("list_display", list(strs([]string{display, "created_at", "updated_at"})...), 4, ProjectLineLength)
+	if len(rawID) > 0 {
+		// A select box of every related object would not scale; the admin
+		// asks for ids instead, with a lookup window.
+		a.AdminRawIDFields = statement("raw_id_fields", list(strs(rawID)...), 4, ProjectLineLength)
+	}
+	a.factory()
+}
+
+func (a *App) pickTestFields() {
+	first := func(ok func(FieldData) bool) *FieldData {
+		for i := range a.Fields {
+			if ok(a.Fields[i]) {
+				return &a.Fields[i]
+			}
+		}
+		return nil
+	}
+	a.Required = first(func(f FieldData) bool { return f.Required })
+	a.Invalid = first(func(f FieldData) bool { return f.Invalid != "" })
+	a.Unique = first(func(f FieldData) bool { return f.Unique })
+	a.Exact = first(func(f FieldData) bool {
+		return !f.Relation && slices.Contains(filterLookups[f.Kind], "exact")
+	})
+	a.Sorted = first(func(f FieldData) bool { return sortable[f.Kind] })
+	a.Changed = first(func(f FieldData) bool { return !f.Relation })
+	seen := map[string]bool{}
+	for _, f := range a.Fields {
+		if f.Relation && !f.Self && !seen[f.Target.Name] {
+			seen[f.Target.Name] = true
+			a.Targets = append(a.Targets, f.Target)
+		}
+		if f.Kind == FK && !f.Self {
+			a.Protected = append(a.Protected, f)
+		}
+	}
+	slices.SortFunc(a.Targets, func(x, y Names) int { return strings.Compare(x.Name, y.Name) })
+	own := imports{
+		fromImport(a.Name+".tests.factories", a.Model+"Factory"): true,
+		fromImport(a.Name+".models", a.Model):                    true,
+	}
+	for _, t := range a.Targets {
+		own.add(fromImport(t.Name+".tests.factories", t.Model+"Factory"))
+	}
+	a.TestImports = importBlock(own, func(string) bool { return true })
+}
+
+// invalid is a value of the field's type that the API refuses, as a Python
+// literal, or "" when every value of the JSON type is valid.
+func (f Field) invalid() string {
+	switch f.Kind {
+	case Str:
+		return fmt.Sprintf(`"x" * %d`, f.MaxLength+1)
+	case Int, BigInt, Float, Decimal:
+		return `"not a number"`
+	case Bool:
+		return `"maybe"`
+	case Date:
+		return `"2024-02-30"`
+	case DateTime:
+		return `"yesterday"`
+	case Email:
+		return `"not an email"`
+	case URL:
+		return `"not a url"`
+	case UUID:
+		return `"not-a-uuid"`
+	case Slug:
+		return `"not a slug!"`
+	case FK:
+		return `"http://testserver/api/no-such-link/"`
+	case M2M:
+		return `["http://testserver/api/no-such-link/"]`
+	}
+	return ""
+}
+
+// filterLookups are the django-filter lookups each type offers on list
+// endpoints; a type missing here is not filtered.
+var filterLookups = map[Kind][]string{
+	Str: {"exact", "icontains"}, Email: {"exact", "icontains"}, Slug: {"exact"}, URL: {"exact"},
+	Int: {"exact", "gte", "lte"}, BigInt: {"exact", "gte", "lte"}, Decimal: {"exact", "gte", "lte"},
+	Float: {"gte", "lte"}, Bool: {"exact"}, Date: {"exact", "gte", "lte"}, DateTime: {"gte", "lte"},
+	UUID: {"exact"}, FK: {"exact"}, M2M: {"exact"},
+}
+
+// searchable types are matched by ?search=; sortable ones by ?ordering=.
+var (
+	searchable = map[Kind]bool{Str: true, Text: true, Email: true, Slug: true}
+	sortable   = map[Kind]bool{Str: true, Email: true, Slug: true, Int: true, BigInt: true, Decimal: true, Float: true, Date: true, DateTime: true}
+)
+
+func (a *App) viewDoc(ordering []string) string {
+	var params []string
+	for _, f := range a.Filters {
+		for _, l := range f.Lookups {
+			if l == "exact" {
+				params = append(params, "`?"+f.Field+"=`")
+			} else {
+				params = append(params, "`?"+f.Field+"__"+l+"=`")
+			}
+		}
+	}
+	doc := "Filter with " + andList(params)
+	if len(a.search) > 0 {
+		words := make([]string, len(a.search))
+		for i, s := range a.search {
+			words[i] = strings.ReplaceAll(s, "_", " ")
+		}
+		doc += "; search " + andList(words) + " with `?search=`"
+	}
+	return doc + "; sort with `?ordering=` (" + orList(ordering) + ", `-` for descending)."
+}
+
+func andList(items []string) string { return joinLast(items, " and ") }
+func orList(items []string) string  { return joinLast(items, " or ") }
+
+func joinLast(items []string, last string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
+}
+
+// wrap fills text into lines of at most width columns at the indentation.
+func wrap(text string, indent, width int) string {
+	pad := strings.Repeat(" ", indent)
+	var lines []string
+	line := pad
+	for _, word := range strings.Fields(text) {
+		if line != pad && len(line)+1+len(word) > width {
+			lines = append(lines, line)
+			line = pad
+		}
+		if line != pad {
+			line += " "
+		}
+		line += word
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
+// factory makes the factory_boy factory of the resource: a distinct valid
+// value per object for every field, so that unique fields stay unique; a
+// fk gets an object of its own, an m2m the objects a test passes.
+func (a *App) factory() {
+	im := imports{"import factory": true, fromImport(a.Name+".models", a.Model): true}
+	var stdlibDatetime []string
+	var lines []string
+	var post []string
+	for _, f := range a.fields {
+		var value string
+		switch f.Kind {
+		case Str:
+			value = seqString(f.Name, f.MaxLength)
+		case Text:
+			value = fmt.Sprintf(`factory.Sequence(lambda n: f"%s {n}")`, words(f.Name))
+		case Slug:
+			value = fmt.Sprintf(`factory.Sequence(lambda n: f"%s-{n}")`, strings.ReplaceAll(f.Name, "_", "-"))
+		case Email:
+			value = `factory.Sequence(lambda n: f"user{n}@example.com")`
+		case URL:
+			value = `factory.Sequence(lambda n: f"https://example.com/{n}")`
+		case Int, BigInt:
+			value = "factory.Sequence(lambda n: n)"
+		case Decimal:
+			im.add("from decimal import Decimal")
+			value = fmt.Sprintf("factory.Sequence(lambda n: Decimal(n %% 10**%d).scaleb(-%d))", f.MaxDigits, f.DecimalPlaces)
+		case Float:
+			value = "factory.Sequence(lambda n: n / 4)"
+		case Bool:
+			value = "factory.Sequence(lambda n: n % 2 == 0)"
+		case Date:
+			stdlibDatetime = append(stdlibDatetime, "date", "timedelta")
+			value = "factory.Sequence(lambda n: date(2024, 1, 1) + timedelta(days=n))"
+		case DateTime:
+			stdlibDatetime = append(stdlibDatetime, "UTC", "datetime", "timedelta")
+			value = "factory.Sequence(lambda n: datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=n))"
+		case UUID:
+			im.add("import uuid")
+			value = "factory.LazyFunction(uuid.uuid4)"
+		case JSON:
+			value = `factory.Sequence(lambda n: {"n": n})`
+		case FK:
+			if f.Target == a.Name {
+				continue // optional, and a factory of its own kind would never end
+			}
+			t := a.targets[f.Name]
+			value = fmt.Sprintf(`factory.SubFactory("%s.tests.factories.%sFactory")`, t.Name, t.Model)
+		case M2M:
+			post = append(post, "",
+				"    @factory.post_generation",
+				fmt.Sprintf("    def %s(self, create, extracted, **kwargs):", f.Name),
+				"        if create and extracted:",
+				fmt.Sprintf("            self.%s.set(extracted)", f.Name))
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("    %s = %s", f.Name, value))
+	}
+	if len(stdlibDatetime) > 0 {
+		im.add(fromImport("datetime", stdlibDatetime...))
+	}
+	a.FactoryImports = importBlock(im, func(module string) bool { return module == a.Name })
+	a.FactoryFields = strings.Join(append(lines, post...), "\n")
+	a.FactoryHooks = len(post) > 0
+}
+
+func words(name string) string { return strings.ReplaceAll(name, "_", " ") }
+
+// seqString is a sequence of distinct strings that fit in length.
+func seqString(name string, length int) string {
+	if len(words(name))+8 <= length {
+		return fmt.Sprintf(`factory.Sequence(lambda n: f"%s {n}")`, words(name))
+	}
+	return fmt.Sprintf(`factory.Sequence(lambda n: str(n %% 10**%d))`, min(length, 18))
+}
+
+// pySample is a valid value of the field as a Python literal, for tests
+// that send it to the API; variant 0 and 1 differ. Relations have none:
+// their values are links to objects that the test creates.
+func (f Field) pySample(variant int) string {
+	switch v := f.Sample(variant).(type) {
+	case nil:
+		return ""
+	case string:
+		return `"` + v + `"`
+	case bool:
+		return pyBool(strconv.FormatBool(v))
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case float64:
+		return pyFloat(v)
+	case map[string]any:
+		return fmt.Sprintf(`{"n": %d}`, v["n"])
+	}
+	return ""
+}
+
+// Sample is a valid value of the field as the API takes it in JSON, and
+// gives it back; variant 0 and 1 differ. Relations have none.
+func (f Field) Sample(variant int) any {
+	n := int64(variant)
+	switch f.Kind {
+	case Str:
+		s := fmt.Sprintf("%s %d", words(f.Name), n)
+		if len(s) > f.MaxLength {
+			s = strconv.FormatInt(n, 10)
+		}
+		return s
+	case Text:
+		return fmt.Sprintf("Some %s, number %d.", words(f.Name), n)
+	case Int:
+		return 10 + n
+	case BigInt:
+		return 9_000_000_000 + n // beyond 32 bits
+	case Decimal:
+		whole := "0"
+		if f.MaxDigits > f.DecimalPlaces {
+			whole = strconv.FormatInt(1+n, 10)
+		}
+		if f.DecimalPlaces == 0 {
+			return whole
+		}
+		return whole + "." + strings.Repeat("5", f.DecimalPlaces)
+	case Float:
+		return 1.5 + float64(n)
+	case Bool:
+		return n%2 == 0
+	case Date:
+		return fmt.Sprintf("2024-01-%02d", 2+n)
+	case DateTime:
+		return fmt.Sprintf("2024-01-02T%02d:04:05Z", 3+n)
+	case Email:
+		return fmt.Sprintf("user%d@example.com", n)
+	case URL:
+		return fmt.Sprintf("https://example.com/%d", n)
+	case UUID:
+		return fmt.Sprintf("00000000-0000-4000-8000-%012d", n+1)
+	case Slug:
+		return fmt.Sprintf("%s-%d", strings.ReplaceAll(f.Name, "_", "-"), n)
+	case JSON:
+		return map[string]any{"n": n}
+	}
+	return nil
+}

@@ -1,0 +1,526 @@
+// Package resource describes the API resources of a generated project: their
+// typed fields as users write them (title:str:120:unique), the checks that
+// keep them valid on every supported database, and what the resource
+// templates need to render them: Django model fields, the initial migration
+// exactly as makemigrations writes it, DRF filters, factories and sample
+// values.
+package resource
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Kind is a field type as users write it.
+type Kind string
+
+// The field types, in the order the help and the README list them.
+const (
+	Str      Kind = "str"
+	Text     Kind = "text"
+	Int      Kind = "int"
+	BigInt   Kind = "bigint"
+	Decimal  Kind = "decimal"
+	Float    Kind = "float"
+	Bool     Kind = "bool"
+	Date     Kind = "date"
+	DateTime Kind = "datetime"
+	Email    Kind = "email"
+	URL      Kind = "url"
+	UUID     Kind = "uuid"
+	Slug     Kind = "slug"
+	JSON     Kind = "json"
+	FK       Kind = "fk"
+	M2M      Kind = "m2m"
+)
+
+// Kinds lists every field type.
+var Kinds = []Kind{Str, Text, Int, BigInt, Decimal, Float, Bool, Date, DateTime, Email, URL, UUID, Slug, JSON, FK, M2M}
+
+// Modifiers lists the modifiers a field may carry after its type.
+var Modifiers = []string{"unique", "null", "index", "default=VALUE"}
+
+// DefaultMaxLength is the length of a str field that does not give one.
+const DefaultMaxLength = 255
+
+// Limits of what a field spec may say.
+const (
+	MaxFieldNameLength = 50
+	MaxCharLength      = 10_000
+	MaxDecimalDigits   = 30
+	// MySQLIndexedCharLength is the longest str that MariaDB and MySQL index
+	// or keep unique without a warning from Django (mysql.W003).
+	MySQLIndexedCharLength = 255
+)
+
+// Field is one typed field of a resource.
+type Field struct {
+	Name string
+	Kind Kind
+	// MaxLength is the length of a str field.
+	MaxLength int
+	// MaxDigits and DecimalPlaces size a decimal field.
+	MaxDigits, DecimalPlaces int
+	// Target is the resource an fk or m2m field points to.
+	Target string
+	Unique bool
+	// Null makes the field optional: empty strings for string types, NULL
+	// for the others, an empty list for m2m.
+	Null  bool
+	Index bool
+	// Default is the default value in its canonical spelling; HasDefault
+	// tells an empty string default from none.
+	Default    string
+	HasDefault bool
+}
+
+// Error is a field or resource that cannot be used, said in one line. It is
+// always the user's to fix.
+type Error struct {
+	Spec   string // the field spec or resource name as given
+	Reason string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("invalid field %q: %s", e.Spec, e.Reason)
+}
+
+// ResourceError is a resource name, or a resource as a whole, that cannot be
+// used, such as one whose name is taken.
+type ResourceError struct {
+	Name   string
+	Reason string
+}
+
+func (e *ResourceError) Error() string {
+	return fmt.Sprintf("invalid resource %q: %s", e.Name, e.Reason)
+}
+
+// Syntax is the field syntax in one line, for help texts and errors.
+const Syntax = "NAME:TYPE[:ARG][:MODIFIER...], such as title:str, price:decimal:8,2 or author:fk:authors"
+
+var fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// reservedFieldNames are taken by every resource: its own columns, what a
+// model or a serializer already defines, and the query parameters of list
+// endpoints.
+var reservedFieldNames = map[string]string{
+	"id":                   "every resource has an id already",
+	"pk":                   "Django reserves pk for the primary key",
+	"created_at":           "every resource has created_at already",
+	"updated_at":           "every resource has updated_at already",
+	"url":                  "the API uses url for the link to each object",
+	"objects":              "Django's model manager is called objects",
+	"search":               "?search= is the list endpoints' search parameter",
+	"ordering":             "?ordering= is the list endpoints' sort parameter",
+	"page":                 "?page= is the list endpoints' page parameter",
+	"format":               "?format= chooses the API's response format",
+	"save":                 "it would hide the model method of that name",
+	"delete":               "it would hide the model method of that name",
+	"clean":                "it would hide the model method of that name",
+	"clean_fields":         "it would hide the model method of that name",
+	"full_clean":           "it would hide the model method of that name",
+	"validate_unique":      "it would hide the model method of that name",
+	"validate_constraints": "it would hide the model method of that name",
+	"refresh_from_db":      "it would hide the model method of that name",
+	"get_deferred_fields":  "it would hide the model method of that name",
+	"serializable_value":   "it would hide the model method of that name",
+	"check":                "it would hide the model method of that name",
+	"from_db":              "it would hide the model method of that name",
+	"asave":                "it would hide the model method of that name",
+	"adelete":              "it would hide the model method of that name",
+}
+
+// pythonKeywords are the hard keywords; soft ones such as type and match
+// are fine as attribute names.
+var pythonKeywords = map[string]bool{
+	"and": true, "as": true, "assert": true, "async": true, "await": true, "break": true,
+	"class": true, "continue": true, "def": true, "del": true, "elif": true, "else": true,
+	"except": true, "finally": true, "for": true, "from": true, "global": true, "if": true,
+	"import": true, "in": true, "is": true, "lambda": true, "nonlocal": true, "not": true,
+	"or": true, "pass": true, "raise": true, "return": true, "try": true, "while": true,
+	"with": true, "yield": true,
+}
+
+// CheckFieldName reports why name cannot name a field, or nil.
+func CheckFieldName(name string) error {
+	bad := func(reason string) error { return &Error{Spec: name, Reason: reason} }
+	switch {
+	case name == "":
+		return bad("the field name is empty; write NAME:TYPE, such as title:str")
+	case strings.HasPrefix(name, "_"):
+		return bad("a field name must not start with \"_\"; start with a lowercase letter")
+	case !fieldName.MatchString(name):
+		return bad("a field name uses lowercase letters, digits and \"_\" and starts with a letter, such as published_at")
+	case strings.Contains(name, "__"):
+		return bad("a field name must not contain \"__\", which Django uses in lookups such as title__icontains")
+	case strings.HasSuffix(name, "_"):
+		return bad("a field name must not end with \"_\"")
+	case len(name) > MaxFieldNameLength:
+		return bad(fmt.Sprintf("the field name has %d characters; use at most %d", len(name), MaxFieldNameLength))
+	case pythonKeywords[name]:
+		return bad(fmt.Sprintf("%s is a Python keyword; choose another field name", name))
+	}
+	if why, ok := reservedFieldNames[name]; ok {
+		return bad(fmt.Sprintf("%s; choose another field name", why))
+	}
+	return nil
+}
+
+// ParseField reads one field spec, such as title:str:120:unique or
+// price:decimal:8,2:default=9.99. It checks the field on its own; a
+// resource checks how its fields fit together.
+func ParseField(spec string) (Field, error) {
+	bad := func(format string, args ...any) (Field, error) {
+		return Field{}, &Error{Spec: spec, Reason: fmt.Sprintf(format, args...)}
+	}
+	parts := strings.Split(spec, ":")
+	// A default may hold colons, as a time does: it runs to the end of the spec.
+	for i, p := range parts {
+		if strings.HasPrefix(p, "default=") {
+			parts = append(parts[:i:i], strings.Join(parts[i:], ":"))
+			break
+		}
+	}
+	if len(parts) < 2 || parts[1] == "" {
+		if err := CheckFieldName(parts[0]); err != nil {
+			return Field{}, withSpec(err, spec)
+		}
+		return bad("it has no type; write NAME:TYPE, such as %s:str (types: %s)", parts[0], kindList())
+	}
+	f := Field{Name: parts[0], Kind: Kind(parts[1])}
+	if err := CheckFieldName(f.Name); err != nil {
+		return Field{}, withSpec(err, spec)
+	}
+	if !slices.Contains(Kinds, f.Kind) {
+		return bad("unknown type %q; use one of %s", parts[1], kindList())
+	}
+	rest := parts[2:]
+	switch f.Kind {
+	case Str:
+		f.MaxLength = DefaultMaxLength
+		if len(rest) > 0 && isDigits(rest[0]) {
+			n, err := strconv.Atoi(rest[0])
+			if err != nil || n < 1 || n > MaxCharLength {
+				return bad("the length of a str must be 1 to %d; use text for longer strings", MaxCharLength)
+			}
+			f.MaxLength = n
+			rest = rest[1:]
+		}
+	case Decimal:
+		if len(rest) == 0 || !strings.Contains(rest[0], ",") {
+			return bad("a decimal needs its digits and decimal places, such as %s:decimal:8,2", f.Name)
+		}
+		digits, places, _ := strings.Cut(rest[0], ",")
+		d, err1 := strconv.Atoi(digits)
+		p, err2 := strconv.Atoi(places)
+		switch {
+		case err1 != nil || err2 != nil || !isDigits(digits) || !isDigits(places):
+			return bad("a decimal's size is two numbers, digits and decimal places, such as 8,2")
+		case d < 1 || d > MaxDecimalDigits:
+			return bad("a decimal has 1 to %d digits, not %d", MaxDecimalDigits, d)
+		case p > d:
+			return bad("a decimal cannot have more decimal places (%d) than digits (%d)", p, d)
+		}
+		f.MaxDigits, f.DecimalPlaces = d, p
+		rest = rest[1:]
+	case FK, M2M:
+		if len(rest) == 0 || rest[0] == "" || isModifier(rest[0]) {
+			return bad("an %s field needs the resource it points to, such as %s:%s:authors", f.Kind, f.Name, f.Kind)
+		}
+		f.Target = rest[0]
+		rest = rest[1:]
+	}
+	seen := map[string]bool{}
+	for _, m := range rest {
+		key, _, _ := strings.Cut(m, "=")
+		if seen[key] {
+			return bad("%s is given twice", key)
+		}
+		seen[key] = true
+		switch {
+		case m == "unique":
+			f.Unique = true
+		case m == "null":
+			f.Null = true
+		case m == "index":
+			f.Index = true
+		case strings.HasPrefix(m, "default="):
+			f.HasDefault = true
+			f.Default = strings.TrimPrefix(m, "default=")
+		case f.Kind == Str && isDigits(m):
+			return bad("give the length right after the type, as in %s:str:%s", f.Name, m)
+		case m == "":
+			return bad("it has an empty part between two colons")
+		default:
+			return bad("unknown modifier %q; use %s", m, strings.Join(Modifiers, ", "))
+		}
+	}
+	if err := f.check(); err != nil {
+		return Field{}, &Error{Spec: spec, Reason: err.Error()}
+	}
+	return f, nil
+}
+
+func withSpec(err error, spec string) error {
+	if e, ok := err.(*Error); ok {
+		return &Error{Spec: spec, Reason: e.Reason}
+	}
+	return err
+}
+
+func isModifier(s string) bool {
+	return s == "unique" || s == "null" || s == "index" || strings.HasPrefix(s, "default=")
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func kindList() string {
+	names := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
+
+// check refuses modifiers that make no sense for the type, or that one of
+// the databases cannot honour, and normalizes the default.
+func (f *Field) check() error {
+	switch {
+	case f.Unique && f.Index:
+		return fmt.Errorf("a unique field is indexed already; drop index")
+	case f.Unique && (f.Kind == Text || f.Kind == JSON):
+		return fmt.Errorf("a %s field cannot be unique: MariaDB and MySQL cannot index it; use str for short unique values", f.Kind)
+	case f.Index && (f.Kind == Text || f.Kind == JSON):
+		return fmt.Errorf("a %s field cannot be indexed: MariaDB and MySQL cannot index it; use str for short indexed values", f.Kind)
+	case f.Unique && f.Kind == Bool:
+		return fmt.Errorf("a bool field cannot be unique: it has only two values")
+	case f.Unique && f.Kind == FK:
+		return fmt.Errorf("an fk field cannot be unique (that would be a one-to-one relation); drop unique")
+	case f.Index && (f.Kind == FK || f.Kind == Slug):
+		return fmt.Errorf("an %s field is indexed already; drop index", f.Kind)
+	case f.Kind == M2M && (f.Unique || f.Index):
+		return fmt.Errorf("an m2m field takes no unique or index; null makes it optional")
+	case (f.Kind == FK || f.Kind == M2M) && f.HasDefault:
+		return fmt.Errorf("an %s field takes no default", f.Kind)
+	}
+	if !f.HasDefault {
+		return nil
+	}
+	d, err := canonicalDefault(*f)
+	if err != nil {
+		return err
+	}
+	f.Default = d
+	return nil
+}
+
+var (
+	intLiteral     = regexp.MustCompile(`^-?[0-9]+$`)
+	decimalLiteral = regexp.MustCompile(`^(-?)([0-9]+)(?:\.([0-9]+))?$`)
+	dateLiteral    = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	slugLiteral    = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
+)
+
+// canonicalDefault checks a default and spells it one way, so that the same
+// value always renders the same code.
+func canonicalDefault(f Field) (string, error) {
+	v := f.Default
+	switch f.Kind {
+	case Str, Text, Email, URL, Slug:
+		for _, r := range v {
+			if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+				return "", fmt.Errorf("a text default may use printable ASCII characters other than '\"' and '\\'")
+			}
+		}
+		if f.Kind == Str && len(v) > f.MaxLength {
+			return "", fmt.Errorf("the default has %d characters, more than the field's length %d", len(v), f.MaxLength)
+		}
+		if f.Kind == Slug && !slugLiteral.MatchString(v) {
+			return "", fmt.Errorf("a slug default uses only letters, digits, \"-\" and \"_\"")
+		}
+		if limit := map[Kind]int{Email: 254, URL: 200, Slug: 50}[f.Kind]; limit > 0 && len(v) > limit {
+			return "", fmt.Errorf("the default has %d characters, more than the %d an %s field holds", len(v), limit, f.Kind)
+		}
+		return v, nil
+	case Int, BigInt:
+		bits := 32
+		if f.Kind == BigInt {
+			bits = 64
+		}
+		n, err := strconv.ParseInt(v, 10, bits)
+		if !intLiteral.MatchString(v) || err != nil {
+			return "", fmt.Errorf("the default of an %s must be a whole number in the %d-bit range, not %q", f.Kind, bits, v)
+		}
+		return strconv.FormatInt(n, 10), nil
+	case Decimal:
+		m := decimalLiteral.FindStringSubmatch(v)
+		if m == nil {
+			return "", fmt.Errorf("the default of a decimal is a number such as 9.99, not %q", v)
+		}
+		whole := strings.TrimLeft(m[2], "0")
+		if whole == "" {
+			whole = "0"
+		}
+		if len(m[3]) > f.DecimalPlaces {
+			return "", fmt.Errorf("the default %s has more than %d decimal places", v, f.DecimalPlaces)
+		}
+		if whole != "0" && len(whole) > f.MaxDigits-f.DecimalPlaces {
+			return "", fmt.Errorf("the default %s does not fit in %d digits with %d decimal places", v, f.MaxDigits, f.DecimalPlaces)
+		}
+		out := m[1] + whole
+		if m[3] != "" {
+			out += "." + m[3]
+		}
+		return out, nil
+	case Float:
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsInf(x, 0) || math.IsNaN(x) || strings.ContainsAny(v, "xXpP_") {
+			return "", fmt.Errorf("the default of a float is a finite number such as 0.5, not %q", v)
+		}
+		return pyFloat(x), nil
+	case Bool:
+		switch strings.ToLower(v) {
+		case "true":
+			return "true", nil
+		case "false":
+			return "false", nil
+		}
+		return "", fmt.Errorf("the default of a bool is true or false, not %q", v)
+	case Date:
+		if v == "today" {
+			return v, nil
+		}
+		if _, err := time.Parse("2006-01-02", v); err != nil || !dateLiteral.MatchString(v) {
+			return "", fmt.Errorf("the default of a date is today or a date such as 2024-12-31, not %q", v)
+		}
+		return v, nil
+	case DateTime:
+		if v != "now" {
+			return "", fmt.Errorf("the default of a datetime is now, not %q", v)
+		}
+		return v, nil
+	case UUID:
+		if v != "uuid4" {
+			return "", fmt.Errorf("the default of a uuid is uuid4, a new random UUID, not %q", v)
+		}
+		return v, nil
+	case JSON:
+		switch v {
+		case "dict", "{}":
+			return "{}", nil
+		case "list", "[]":
+			return "[]", nil
+		}
+		return "", fmt.Errorf("the default of a json field is {} or [], not %q", v)
+	}
+	return "", fmt.Errorf("a %s field takes no default", f.Kind)
+}
+
+// String spells the field as a spec that ParseField reads back to the
+// same field; .scaffold.yaml records fields this way.
+func (f Field) String() string {
+	parts := []string{f.Name, string(f.Kind)}
+	switch f.Kind {
+	case Str:
+		if f.MaxLength != DefaultMaxLength {
+			parts = append(parts, strconv.Itoa(f.MaxLength))
+		}
+	case Decimal:
+		parts = append(parts, fmt.Sprintf("%d,%d", f.MaxDigits, f.DecimalPlaces))
+	case FK, M2M:
+		parts = append(parts, f.Target)
+	}
+	if f.Unique {
+		parts = append(parts, "unique")
+	}
+	if f.Null {
+		parts = append(parts, "null")
+	}
+	if f.Index {
+		parts = append(parts, "index")
+	}
+	if f.HasDefault {
+		parts = append(parts, "default="+f.Default)
+	}
+	return strings.Join(parts, ":")
+}
+
+// IsRelation tells fk and m2m fields, which point to another resource.
+func (f Field) IsRelation() bool { return f.Kind == FK || f.Kind == M2M }
+
+// isString tells the types Django stores as strings, for which "optional"
+// means blank rather than NULL.
+func (f Field) isString() bool {
+	switch f.Kind {
+	case Str, Text, Email, URL, Slug:
+		return true
+	}
+	return false
+}
+
+// Required tells whether a client must send the field when it creates an
+// object.
+func (f Field) Required() bool {
+	return !f.Null && !f.HasDefault && f.Kind != Bool
+}
+
+// pyFloat spells a float as Python's repr does, then as Black and Ruff
+// normalize it: 1e16 rather than 1e+16.
+func pyFloat(x float64) string {
+	if x == 0 {
+		if math.Signbit(x) {
+			return "-0.0"
+		}
+		return "0.0"
+	}
+	// Shortest digits that read back to x, as repr finds them.
+	s := strconv.FormatFloat(x, 'e', -1, 64)
+	mant, expStr, _ := strings.Cut(s, "e")
+	exp, _ := strconv.Atoi(expStr)
+	sign := ""
+	if strings.HasPrefix(mant, "-") {
+		sign, mant = "-", mant[1:]
+	}
+	digits := strings.Replace(mant, ".", "", 1)
+	if exp < -4 || exp >= 16 {
+		out := digits[:1]
+		if len(digits) > 1 {
+			out += "." + digits[1:]
+		}
+		e := fmt.Sprintf("%02d", abs(exp))
+		if exp < 0 {
+			e = "-" + e
+		}
+		return sign + out + "e" + e
+	}
+	if exp < 0 {
+		return sign + "0." + strings.Repeat("0", -exp-1) + digits
+	}
+	if len(digits) <= exp+1 {
+		return sign + digits + strings.Repeat("0", exp+1-len(digits)) + ".0"
+	}
+	return sign + digits[:exp+1] + "." + digits[exp+1:]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

@@ -1,0 +1,241 @@
+package resource
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Resource is one API resource of a project: a Django app with one model,
+// served at /api/NAME/.
+type Resource struct {
+	Name   string
+	Fields []Field
+}
+
+// DefaultSpecs are the fields of a resource that names none, such as the
+// example resource of a new project.
+var DefaultSpecs = []string{"name:str:200", "description:text:null"}
+
+// DefaultFields returns the fields of a resource that names none.
+func DefaultFields() []Field {
+	fields, err := ParseFields(DefaultSpecs)
+	if err != nil {
+		panic(err) // DefaultSpecs are constants, checked by the tests
+	}
+	return fields
+}
+
+// ParseFields reads field specs and checks that they fit together: no name
+// twice, and no field hiding the column of another.
+func ParseFields(specs []string) ([]Field, error) {
+	fields := make([]Field, 0, len(specs))
+	byName := map[string]bool{}
+	for _, spec := range specs {
+		f, err := ParseField(spec)
+		if err != nil {
+			return nil, err
+		}
+		if byName[f.Name] {
+			return nil, &Error{Spec: spec, Reason: fmt.Sprintf("there is already a field named %s", f.Name)}
+		}
+		byName[f.Name] = true
+		fields = append(fields, f)
+	}
+	for _, f := range fields {
+		if f.Kind == FK && byName[f.Name+"_id"] {
+			return nil, &Error{Spec: f.Name + "_id", Reason: fmt.Sprintf("the fk field %s keeps its key in a column named %s_id; choose another name", f.Name, f.Name)}
+		}
+	}
+	return fields, nil
+}
+
+// Specs spells the fields as ParseFields reads them.
+func Specs(fields []Field) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = f.String()
+	}
+	return out
+}
+
+// Names of the Django app and model of a resource.
+type Names struct {
+	Name          string // package, app label and URL segment: blog_posts
+	Model         string // model class: BlogPost
+	Verbose       string // blog post
+	VerbosePlural string // blog posts
+}
+
+// NamesOf derives a resource's model and human names from its name.
+func NamesOf(resource string) Names {
+	if resource == "" {
+		return Names{}
+	}
+	one := singular(resource)
+	return Names{
+		Name:          resource,
+		Model:         camel(one),
+		Verbose:       strings.ReplaceAll(one, "_", " "),
+		VerbosePlural: strings.ReplaceAll(resource, "_", " "),
+	}
+}
+
+// Label is the model's label in lowercase, as migrations name it: books.book.
+func (n Names) Label() string { return n.Name + "." + strings.ToLower(n.Model) }
+
+// singular covers the regular English plurals that resource names use.
+func singular(word string) string {
+	switch {
+	case strings.HasSuffix(word, "ies") && len(word) > 3:
+		return strings.TrimSuffix(word, "ies") + "y"
+	case strings.HasSuffix(word, "sses"), strings.HasSuffix(word, "xes"),
+		strings.HasSuffix(word, "ches"), strings.HasSuffix(word, "shes"):
+		return strings.TrimSuffix(word, "es")
+	case strings.HasSuffix(word, "ss"), strings.HasSuffix(word, "us"), strings.HasSuffix(word, "is"):
+		return word
+	case strings.HasSuffix(word, "s") && len(word) > 1:
+		return strings.TrimSuffix(word, "s")
+	}
+	return word
+}
+
+func camel(snake string) string {
+	var b strings.Builder
+	for part := range strings.SplitSeq(snake, "_") {
+		if part == "" {
+			continue
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+// Database names the database engines the checks know about, as the
+// project's database answer spells them.
+const (
+	Postgres = "postgres"
+	MySQL    = "mysql"
+	SQLite   = "sqlite"
+)
+
+// Check checks the resources of a project, in the order they were added:
+// each relation must point to a resource of the project, no two resources
+// may share a name or a model, and each field must be valid on the
+// project's database. Resource names themselves are checked by the caller,
+// which knows the project's other modules.
+func Check(resources []Resource, database string) error {
+	byName := map[string]int{}
+	models := map[string]string{}
+	for i, r := range resources {
+		if _, ok := byName[r.Name]; ok {
+			return &ResourceError{Name: r.Name, Reason: "the project has a resource of that name already; choose another name"}
+		}
+		model := NamesOf(r.Name).Model
+		if other, ok := models[model]; ok {
+			return &ResourceError{Name: r.Name, Reason: fmt.Sprintf("its model would be %s, the model of %s already; choose another name", model, other)}
+		}
+		byName[r.Name] = i
+		models[model] = r.Name
+		if len(r.Fields) == 0 {
+			return &ResourceError{Name: r.Name, Reason: "it has no fields"}
+		}
+		for _, f := range r.Fields {
+			if err := checkOnDatabase(f, database); err != nil {
+				return err
+			}
+			if !f.IsRelation() {
+				continue
+			}
+			if f.Target == r.Name {
+				if !f.Null {
+					return &Error{Spec: f.String(), Reason: fmt.Sprintf("a relation from %s to itself must be optional, or no first %s could be created; add :null", r.Name, NamesOf(r.Name).Verbose)}
+				}
+				continue
+			}
+			if _, ok := byName[f.Target]; !ok {
+				return &Error{Spec: f.String(), Reason: fmt.Sprintf("%s is not a resource of this project%s", f.Target, known(resources[:i]))}
+			}
+		}
+	}
+	_, err := relatedNames(resources)
+	return err
+}
+
+func known(resources []Resource) string {
+	if len(resources) == 0 {
+		return "; it has none yet, so add the resource it points to first"
+	}
+	names := make([]string, len(resources))
+	for i, r := range resources {
+		names[i] = r.Name
+	}
+	return "; it has " + strings.Join(names, ", ")
+}
+
+func checkOnDatabase(f Field, database string) error {
+	if database == MySQL && f.Kind == Str && (f.Unique || f.Index) && f.MaxLength > MySQLIndexedCharLength {
+		return &Error{Spec: f.String(), Reason: fmt.Sprintf("on MariaDB and MySQL a unique or indexed str holds at most %d characters", MySQLIndexedCharLength)}
+	}
+	return nil
+}
+
+// relatedNames chooses the name of the way back from each relation's
+// target, such as author.books for Book.author, so that no two clash with
+// each other or with a field of the target. Resources are only ever added,
+// so earlier choices never change.
+func relatedNames(resources []Resource) (map[[2]string]string, error) {
+	fields := map[string]map[string]bool{} // resource -> names taken on its model
+	for _, r := range resources {
+		taken := map[string]bool{}
+		for _, f := range r.Fields {
+			taken[f.Name] = true
+			if f.Kind == FK {
+				taken[f.Name+"_id"] = true
+			}
+		}
+		fields[r.Name] = taken
+	}
+	out := map[[2]string]string{}
+	for _, r := range resources {
+		perTarget := map[string]int{}
+		for _, f := range r.Fields {
+			if f.IsRelation() && !f.selfSymmetric(r.Name) {
+				perTarget[f.Target]++
+			}
+		}
+		for _, f := range r.Fields {
+			if !f.IsRelation() || f.selfSymmetric(r.Name) {
+				continue
+			}
+			candidates := []string{r.Name, f.Name + "_" + r.Name}
+			if perTarget[f.Target] > 1 {
+				candidates = candidates[1:]
+			}
+			taken := fields[f.Target]
+			chosen := ""
+			for _, c := range candidates {
+				if !taken[c] && !reservedReverse[c] {
+					chosen = c
+					break
+				}
+			}
+			if chosen == "" {
+				return nil, &Error{Spec: f.String(), Reason: fmt.Sprintf("%s already has a field named %s, which the way back from %s.%s needs; rename the field", f.Target, candidates[len(candidates)-1], r.Name, f.Name)}
+			}
+			taken[chosen] = true
+			out[[2]string{r.Name, f.Name}] = chosen
+		}
+	}
+	return out, nil
+}
+
+// reservedReverse are attribute names of every model that a way back must
+// not hide.
+var reservedReverse = map[string]bool{"id": true, "pk": true, "objects": true, "created_at": true, "updated_at": true}
+
+// selfSymmetric tells an m2m field to its own resource: Django makes such a
+// relation symmetrical (a friend's friend list holds the friend back), and it
+// has no way back of its own to name.
+func (f Field) selfSymmetric(resource string) bool {
+	return f.Kind == M2M && f.Target == resource
+}

@@ -29,18 +29,20 @@ import (
 //
 //	api: generated N req/s, baseline M req/s, ratio R
 //
-// where each figure is the mean of the two endpoints' median rates.
+// where each rate is the mean of the two endpoints' median rates, and the
+// ratio is the median of the rounds' ratios: the two servers of one round ran
+// under the same load.
 //
 // It runs with SCAFFOLD_BENCH=1. It takes the Django 5.2 runtime and
 // PostgreSQL from the environment that .ci/run exports, else from .ci/run's
 // cache, and else builds and starts them as .ci/run does. SCAFFOLD_BENCH_SECONDS
-// sets how long each wrk run lasts (default 8), SCAFFOLD_BENCH_ROUNDS how many
-// rounds there are (default 3).
+// sets how long each wrk run lasts (default 4), SCAFFOLD_BENCH_ROUNDS how many
+// rounds there are (default 7).
 func TestAPIThroughput(t *testing.T) {
 	if os.Getenv("SCAFFOLD_BENCH") == "" {
 		t.Skip("SCAFFOLD_BENCH is not set: the API benchmark takes minutes and the whole machine")
 	}
-	seconds, rounds := benchSetting(t, "SCAFFOLD_BENCH_SECONDS", 8), benchSetting(t, "SCAFFOLD_BENCH_ROUNDS", 3)
+	seconds, rounds := benchSetting(t, "SCAFFOLD_BENCH_SECONDS", 4), benchSetting(t, "SCAFFOLD_BENCH_ROUNDS", 7)
 	env := benchRuntime(t)
 	wrk := benchWrk(t)
 
@@ -111,11 +113,25 @@ func TestAPIThroughput(t *testing.T) {
 			fmt.Fprintf(&b, "%-10s %-8s %10.0f %10s %10s\n", tg.name, ep.name, m.rate, m.p50, m.p99)
 		}
 	}
+	// A round's ratio compares two servers that ran under the same load.
+	roundRatios := make([]float64, rounds)
 	for _, ep := range endpoints {
-		g, bl := benchMedian(runs["generated "+ep.name]), benchMedian(runs["baseline "+ep.name])
-		fmt.Fprintf(&b, "ratio %-8s %.2f\n", ep.name, g.rate/bl.rate)
+		g, bl := runs["generated "+ep.name], runs["baseline "+ep.name]
+		ratios := make([]float64, rounds)
+		for r := range rounds {
+			ratios[r] = g[r].rate / bl[r].rate
+			roundRatios[r] += g[r].rate / float64(len(endpoints))
+		}
+		fmt.Fprintf(&b, "ratio %-8s %.2f (rounds: %s)\n", ep.name, benchMid(ratios), benchList(ratios))
 	}
-	ratio := mean["generated"] / mean["baseline"]
+	for r := range rounds {
+		base := 0.0
+		for _, ep := range endpoints {
+			base += runs["baseline "+ep.name][r].rate / float64(len(endpoints))
+		}
+		roundRatios[r] /= base
+	}
+	ratio := benchMid(roundRatios)
 	fmt.Fprintf(&b, "api: generated %.0f req/s, baseline %.0f req/s, ratio %.2f", mean["generated"], mean["baseline"], ratio)
 	// Printed, not logged, so that the last line stays the figure with or without -v.
 	fmt.Println(b.String())
@@ -550,18 +566,28 @@ func benchParseDuration(s string) (time.Duration, error) {
 	return 0, fmt.Errorf("duration %q: unknown unit", s)
 }
 
-// benchMedian is the run with the median rate, and the median latencies.
+// benchMedian is the median rate and the median latencies of runs.
 func benchMedian(runs []benchResult) benchResult {
-	mid := func(v []float64) float64 {
-		slices.Sort(v)
-		if len(v)%2 == 1 {
-			return v[len(v)/2]
-		}
-		return (v[len(v)/2-1] + v[len(v)/2]) / 2
-	}
 	var rates, p50, p99 []float64
 	for _, r := range runs {
 		rates, p50, p99 = append(rates, r.rate), append(p50, float64(r.p50)), append(p99, float64(r.p99))
 	}
-	return benchResult{rate: mid(rates), p50: time.Duration(mid(p50)), p99: time.Duration(mid(p99))}
+	return benchResult{rate: benchMid(rates), p50: time.Duration(benchMid(p50)), p99: time.Duration(benchMid(p99))}
+}
+
+// benchMid is the median of v.
+func benchMid(v []float64) float64 {
+	v = slices.Sorted(slices.Values(v))
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+func benchList(v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = fmt.Sprintf("%.2f", x)
+	}
+	return strings.Join(s, " ")
 }

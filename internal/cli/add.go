@@ -3,12 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -228,7 +225,7 @@ func planAddResource(ctx context.Context, fsys afero.Fs, p resolved, r resource.
 		}
 		files = append(files, f)
 	}
-	answers, err := recordResource(p.Recorded, r, files)
+	answers, err := recordResource(p.Recorded, r, newPlan)
 	if err != nil {
 		return generator.Plan{}, err
 	}
@@ -249,18 +246,14 @@ func missingFile(name string, rendered []byte) error {
 }
 
 // recordResource is the project's answers file with r added to its
-// resources, and the hashes of the files written, when it keeps them;
-// everything else stays as recorded.
-func recordResource(cfg *config.File, r resource.Resource, written []generator.File) ([]byte, error) {
+// resources, and the hashes of the files of the project's new render: what
+// the templates generate, not what the markers made of the user's files,
+// so that an update still tells the user's changes from the templates'.
+// Everything else stays as recorded.
+func recordResource(cfg *config.File, r resource.Resource, rendered generator.Plan) ([]byte, error) {
 	f := *cfg
 	f.Resources = append(slices.Clone(cfg.Resources), config.Resource{Name: r.Name, Fields: resource.Specs(r.Fields)})
-	if cfg.Files != nil {
-		f.Files = maps.Clone(cfg.Files)
-		for _, w := range written {
-			sum := sha256.Sum256(w.Data)
-			f.Files[w.Path] = hex.EncodeToString(sum[:])
-		}
-	}
+	f.Files = config.Hashes(rendered)
 	return config.Marshal(&f)
 }
 

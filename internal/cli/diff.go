@@ -60,7 +60,7 @@ func runDiff(ctx context.Context, env *Env, dir, packDir string) error {
 		return err
 	}
 	// A newer scaffold that renders the same files is no change.
-	plan, err := renderProject(ctx, env, r, r.Recorded.ScaffoldVersion)
+	plan, err := renderProject(ctx, r, env.Rand, recording{scaffoldVersion: r.Recorded.ScaffoldVersion, commit: r.Recorded.Template.Commit})
 	if err != nil {
 		return err
 	}

@@ -218,6 +218,14 @@ func healthyMachine() *fakeMachine {
 	}
 }
 
+// quietMachine is a healthy machine where git finds every folder inside a
+// repository's top folder, so that scaffold new runs no git init.
+func quietMachine() *fakeMachine {
+	m := healthyMachine()
+	m.results["git rev-parse --show-prefix"] = prints("\n")
+	return m
+}
+
 const dockerFmt = "{{.Client.Version}}|{{if .Server}}{{.Server.Version}}{{end}}"
 
 // runOn runs scaffold on the machine m.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -98,7 +99,7 @@ does; see scaffold add resource --help.`,
 	f.StringVarP(&nr.AnswersFile, "config", "c", "", "answers `FILE` in the .scaffold.yaml format")
 	af.define(cmd)
 	f.StringVar(&nr.PackDir, "template", "", "template pack `DIR` to render over the builtin templates")
-	f.StringArrayVar(&nr.Sets, "set", nil, "answer a template pack question, as `KEY=VALUE`; repeatable")
+	f.StringArrayVar(&nr.Sets, "set", nil, "answer a question by its key, as `KEY=VALUE`: a template pack's, or a builtin one such as celery=true; repeatable")
 	f.BoolVar(&nr.Force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing")
 	f.BoolVar(&nr.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
 	f.BoolVar(&nr.quiet, "quiet", false, "print only errors")
@@ -181,7 +182,12 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 		placeInGit = tools.findGitPlace(ctx, env.Fs, target)
 		defer placeInGit()
 	}
-	plan, err := renderProject(ctx, env, r, version.String())
+	// The pack's commit lets a later update rebuild this render.
+	rec, _, err := recordPack(ctx, gitOf(env), r, version.String())
+	if err != nil {
+		return err
+	}
+	plan, err := renderProject(ctx, r, env.Rand, rec)
 	if err != nil {
 		return err
 	}
@@ -221,14 +227,23 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	return out.composeHint(tools.composeProblem())
 }
 
-// renderProject renders a resolved project and adds its answers file,
-// which records the given scaffold version. It stops waiting for the
-// templates once ctx is done, as a signal has stopped the run. A template
-// of a pack that fails is the pack's mistake, which makes it a usage error.
-func renderProject(ctx context.Context, env *Env, r resolved, scaffoldVersion string) (generator.Plan, error) {
-	plan, err := generator.RenderContext(ctx, r.Options, r.Tree, env.Rand)
+// recording is what an answers file records besides the answers and the
+// templates.
+type recording struct {
+	scaffoldVersion string
+	commit          string // the template pack's, when it is in git
+}
+
+// renderProject renders a resolved project, reading its secrets from rnd,
+// and adds its answers file. It stops waiting for the templates once ctx
+// is done, as a signal has stopped the run. A template of a pack that
+// fails is the pack's mistake, which makes it a usage error.
+func renderProject(ctx context.Context, r resolved, rnd io.Reader, rec recording) (generator.Plan, error) {
+	plan, err := generator.RenderContext(ctx, r.Options, r.Tree, rnd)
 	if err != nil {
 		return plan, packMistake(err, r.Pack)
 	}
-	return plan, config.Record(r.Options, r.Tree, scaffoldVersion).AddTo(&plan)
+	f := config.Record(r.Options, r.Tree, rec.scaffoldVersion)
+	f.Template.Commit = rec.commit
+	return plan, f.AddTo(&plan)
 }

@@ -38,7 +38,11 @@ type request struct {
 	// Answers answer builtin questions by key, as the flags and NAME do:
 	// a string, or a bool for a yes-or-no question.
 	Answers map[string]any
-	// Sets answer a pack's questions, as KEY=VALUE (--set).
+	// Pack is a template pack read already, such as one read from git
+	// history; it takes the place of PackDir and of the recorded pack.
+	Pack *pack.Pack
+	// Sets answer questions by key, as KEY=VALUE (--set): a pack's, or
+	// builtin ones.
 	Sets []string
 	// Fields type the example resource, as on the command line; none
 	// keeps those of the answers file, or the default ones.
@@ -96,9 +100,12 @@ func resolve(env *Env, req request) (resolved, error) {
 			return r, &config.Error{File: cfg.Source, Msg: "answers.name is missing; add the project's name"}
 		}
 	}
-	p, err := loadPack(env.Fs, req.PackDir, r.Recorded)
-	if err != nil {
-		return r, err
+	p := req.Pack
+	var err error
+	if p == nil {
+		if p, err = loadPack(env.Fs, req.PackDir, r.Recorded); err != nil {
+			return r, err
+		}
 	}
 	r.Pack = p
 	r.Questions = slices.Concat(generator.Questions, p.Questions)
@@ -302,7 +309,8 @@ func (a *answers) setFlags(values map[string]any) {
 }
 
 // setPackAnswers takes --set KEY=VALUE answers. Every key must be a
-// question the pack asks, and every value must fit its question.
+// question the pack asks, or a builtin one, and every value must fit its
+// question.
 func (a *answers) setPackAnswers(p *pack.Pack, sets []string) error {
 	for _, set := range sets {
 		key, value, ok := strings.Cut(set, "=")
@@ -310,6 +318,9 @@ func (a *answers) setPackAnswers(p *pack.Pack, sets []string) error {
 			return usagef("--set %q: write it as KEY=VALUE, such as --set team=payments", set)
 		}
 		q, ok := p.Question(key)
+		if !ok {
+			q, ok = generator.QuestionByKey(key)
+		}
 		if !ok {
 			return usagef("--set %s: %s", escape.Path(key), p.Unasked(key))
 		}

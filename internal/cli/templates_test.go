@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/templates"
 )
 
 func TestTemplatesExport(t *testing.T) {
@@ -57,7 +59,8 @@ func TestTemplatesExportRoundTrip(t *testing.T) {
 	}
 	for name, data := range builtin {
 		if name == ".scaffold.yaml" {
-			data = strings.Replace(data, "  version: 1.0.0\n", "  version: 1.0.0\n  path: ../../pack\n", 1)
+			version := "  version: " + templates.Version + "\n"
+			data = strings.Replace(data, version, version+"  path: ../../pack\n  builtin: "+templates.Version+"\n", 1)
 		}
 		if viaPack[name] != data {
 			t.Errorf("%s differs:\n%s\nthen:\n%s", name, data, viaPack[name])

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"maps"
 	"slices"
 
@@ -13,7 +15,7 @@ import (
 func Record(o generator.Options, tree generator.Tree, scaffoldVersion string) *File {
 	f := &File{
 		ScaffoldVersion: scaffoldVersion,
-		Template:        Template{Name: tree.Name, Version: tree.Version, Path: tree.Path},
+		Template:        Template{Name: tree.Name, Version: tree.Version, Path: tree.Path, Builtin: tree.Builtin},
 	}
 	for _, q := range generator.Questions {
 		f.Answers = append(f.Answers, Answer{Key: q.Key, Value: q.Get(o)})
@@ -30,11 +32,33 @@ func Record(o generator.Options, tree generator.Tree, scaffoldVersion string) *F
 	return f
 }
 
-// AddTo puts the answers file in a rendered project's plan.
+// AddTo puts the answers file in a rendered project's plan, with the hash
+// of every file of the plan in files:, so that a later update can tell the
+// files the user changed.
 func (f *File) AddTo(plan *generator.Plan) error {
+	f.Files = Hashes(*plan)
 	data, err := Marshal(f)
 	if err != nil {
 		return err
 	}
 	return plan.Add(generator.File{Path: FileName, Mode: 0o644, Data: data})
+}
+
+// Hash is how files: records a generated file: its SHA-256, in hex.
+func Hash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// Hashes hashes every file of a render but the answers file, which holds
+// them, and the files the user owns once written, such as .env with its
+// secrets.
+func Hashes(plan generator.Plan) map[string]string {
+	out := make(map[string]string, len(plan.Files))
+	for _, f := range plan.Files {
+		if f.Path != FileName && !f.Keep {
+			out[f.Path] = Hash(f.Data)
+		}
+	}
+	return out
 }

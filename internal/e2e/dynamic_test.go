@@ -27,6 +27,8 @@ type dynCombo struct {
 	opts generator.Options
 	// added are resources that scaffold add resource adds after new.
 	added []resource.Resource
+	// update, when set, makes the project with scaffold update rather than new.
+	update *dynUpdate
 }
 
 // dynCombos covers every database, auth mode and server, Celery and the API docs
@@ -250,7 +252,11 @@ func (p *dynProject) manage(step string, args ...string) string {
 
 func (p *dynProject) runAll() {
 	o := p.combo.opts
-	p.generate()
+	if p.combo.update != nil {
+		p.generateAndUpdate()
+	} else {
+		p.generate()
+	}
 	p.run("2 compileall", 2*time.Minute, nil, p.py, "-m", "compileall", "-q", ".")
 	p.run("2 ruff", 2*time.Minute, nil, append(append([]string{}, p.env.ruff...), p.dir)...)
 	p.readImage()

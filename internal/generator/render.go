@@ -26,6 +26,8 @@ type Tree struct {
 	Name    string
 	Version string
 	Path    string // where a template pack lives; empty for the builtin templates
+	// Builtin is the version of the builtin templates under a pack.
+	Builtin string
 	Sources []Source
 	Remove  []string // output paths to leave out
 }

@@ -54,12 +54,16 @@ func Builtin() *Pack {
 
 // Tree returns the template tree to render for the pack: the builtin
 // files, then the pack's files over them. Its Path is the pack's folder.
-func (p *Pack) Tree() generator.Tree {
-	t := generator.Builtin()
+func (p *Pack) Tree() generator.Tree { return p.TreeOver(generator.Builtin()) }
+
+// TreeOver is Tree over another release of the builtin templates, such as
+// the one a project was generated with.
+func (p *Pack) TreeOver(builtin generator.Tree) generator.Tree {
+	t := builtin
 	if p.Dir == "" {
 		return t
 	}
-	t.Name, t.Version, t.Path = p.Name, p.Version, p.Dir
+	t.Name, t.Version, t.Path, t.Builtin = p.Name, p.Version, p.Dir, builtin.Version
 	if p.Files != nil {
 		label := filepath.ToSlash(filepath.Join(p.Dir, FilesDir))
 		t.Sources = append(t.Sources, generator.Source{Label: label, FS: p.Files, Manifest: p.Manifest})

@@ -1,0 +1,414 @@
+package cli
+
+import (
+	"context"
+	"maps"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/releases"
+	"github.com/djscaffold/scaffold/internal/update"
+	"github.com/djscaffold/scaffold/templates"
+)
+
+// mergingEnv is a testEnv whose git merges files for real, as scaffold
+// update needs, while its other git commands answer as for a project
+// outside any repository.
+func mergingEnv(t *testing.T, fsys afero.Fs) (*Env, *fakeMachine) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed: scaffold update merges files with git merge-file")
+	}
+	m := quietMachine()
+	m.results["git rev-parse --show-toplevel"] = fails("", "fatal: not a git repository (or any of the parent directories): .git\n")
+	env := testEnv(fsys)
+	env.LookPath = m.lookPath
+	env.Exec = func(ctx context.Context, dir, name string, args ...string) ([]byte, error) {
+		if name == "git" && slices.Contains(args, "merge-file") {
+			return SystemExec(ctx, dir, name, args...)
+		}
+		return m.exec(ctx, dir, name, args...)
+	}
+	return env, m
+}
+
+// newProject generates a project with new, and fails the test if it cannot.
+func newProject(t *testing.T, env *Env, args ...string) {
+	t.Helper()
+	if r := runEnv(context.Background(), env, append([]string{"new", "--yes"}, args...)...); r.code != ExitOK {
+		t.Fatalf("new %v: exit %d: %s", args, r.code, r.stderr)
+	}
+}
+
+func updateIn(t *testing.T, env *Env, args ...string) result {
+	t.Helper()
+	return runEnv(context.Background(), env, append([]string{"update"}, args...)...)
+}
+
+// sameButEnv compares two projects, but for .env.
+func sameButEnv(t *testing.T, fsys afero.Fs, got, want string) {
+	t.Helper()
+	g, w := tree(t, fsys, got), tree(t, fsys, want)
+	delete(g, ".env")
+	delete(w, ".env")
+	for name, data := range w {
+		if g[name] != data {
+			t.Errorf("%s differs from a new project's:\n%s\nwant:\n%s", name, g[name], data)
+		}
+	}
+	for name := range g {
+		if _, ok := w[name]; !ok {
+			t.Errorf("%s: a new project has no such file", name)
+		}
+	}
+}
+
+func TestUpdateUpToDateWritesNothing(t *testing.T) {
+	env, _ := mergingEnv(t, newFs(t))
+	newProject(t, env, "myapi")
+	writeFile(t, env.Fs, "myapi/mine.py", "print('mine')\n")
+	before := tree(t, env.Fs, "myapi")
+	r := updateIn(t, env, "myapi")
+	if r.code != ExitOK || r.stdout != "✔ myapi is up to date with django-drf "+templates.Version+"\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
+		t.Error("an update with nothing to do changed the project")
+	}
+}
+
+// Answers change a month in: each update gives, but for .env, what new
+// gives with the final answers, and a second run has nothing to do.
+func TestUpdateChangesAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		newArgs   []string
+		steps     [][]string // update arguments, one update each
+		finalArgs []string
+	}{
+		{"celery on and off", nil, [][]string{{"--celery"}, {"--set", "celery=false"}}, nil},
+		{"token to jwt", nil, [][]string{{"--auth", "jwt"}}, []string{"--auth", "jwt"}},
+		{"no resource to a resource", []string{"--no-resource"}, [][]string{{"--resource", "books"}}, []string{"--resource", "books"}},
+		{"sqlite to postgres", []string{"--database", "sqlite"}, [][]string{{"--set", "database=postgres"}}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env, _ := mergingEnv(t, newFs(t))
+			newProject(t, env, append([]string{"myapi", "-o", "updated"}, tc.newArgs...)...)
+			for _, step := range tc.steps {
+				if r := updateIn(t, env, append([]string{"updated/myapi"}, step...)...); r.code != ExitOK {
+					t.Fatalf("update %v: exit %d: %s", step, r.code, r.stderr)
+				}
+			}
+			newProject(t, env, append([]string{"myapi", "-o", "fresh"}, tc.finalArgs...)...)
+			sameButEnv(t, env.Fs, "updated/myapi", "fresh/myapi")
+			if r := updateIn(t, env, "updated/myapi"); r.code != ExitOK || !strings.Contains(r.stdout, "is up to date") {
+				t.Errorf("second update: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+func TestUpdateAppendsToEnv(t *testing.T) {
+	env, _ := mergingEnv(t, newFs(t))
+	newProject(t, env, "myapi", "--database", "sqlite")
+	before := readFile(t, env.Fs, "myapi/.env")
+	r := updateIn(t, env, "myapi", "--database", "postgres", "--celery")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	after := readFile(t, env.Fs, "myapi/.env")
+	added, ok := strings.CutPrefix(after, before)
+	if !ok {
+		t.Fatalf(".env was rewritten, not appended to:\n%s", after)
+	}
+	for _, want := range []string{"\n# Added by scaffold update for django-drf " + templates.Version + "\n", "\nPOSTGRES_PASSWORD=", "\nCELERY_BROKER_URL=redis://redis:6379/0\n"} {
+		if !strings.Contains(added, want) {
+			t.Errorf("appended %q, want it to hold %q", added, want)
+		}
+	}
+	for _, want := range []string{
+		"updated   .env: appended POSTGRES_PASSWORD, CELERY_BROKER_URL, CELERY_RESULT_BACKEND\n",
+		"kept      .env: the new answers change DATABASE_URL; your values stay, so edit it as .env.example shows\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if info, err := env.Fs.Stat("myapi/.env"); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf(".env: %v, %v; want it readable by its owner only", info.Mode(), err)
+	}
+}
+
+func TestUpdateDryRunAndCheck(t *testing.T) {
+	env, _ := mergingEnv(t, newFs(t))
+	newProject(t, env, "myapi")
+	before := tree(t, env.Fs, "myapi")
+
+	r := updateIn(t, env, "myapi", "--celery", "--dry-run")
+	if r.code != ExitOK {
+		t.Fatalf("--dry-run: exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"Updating myapi with new answers (celery false → true):\n",
+		"  added     config/celery.py\n",
+		"  updated   config/settings.py\n",
+		"Nothing was written (--dry-run).\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("--dry-run stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	r = updateIn(t, env, "myapi", "--check", "--celery")
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "scaffold: myapi lags django-drf "+templates.Version+" (") {
+		t.Errorf("--check that lags: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := updateIn(t, env, "myapi", "--check"); r.code != ExitOK {
+		t.Errorf("--check up to date: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
+		t.Error("--dry-run or --check wrote to the project")
+	}
+}
+
+// A user adds an app where the templates add the example resource's: the
+// update writes conflict markers, exits 1 and lists the file; the next run
+// refuses until the user resolves them.
+func TestUpdateConflictWorkflow(t *testing.T) {
+	env, _ := mergingEnv(t, newFs(t))
+	newProject(t, env, "myapi", "--no-resource")
+	settings := readFile(t, env.Fs, "myapi/config/settings.py")
+	mine := strings.Replace(settings, "    \"drf_spectacular\",\n", "    \"drf_spectacular\",\n    \"blog\",\n", 1)
+	writeFile(t, env.Fs, "myapi/config/settings.py", mine)
+	before := tree(t, env.Fs, "myapi")
+
+	r := updateIn(t, env, "myapi", "--resource", "books", "--no-conflicts")
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "has conflicts in config/settings.py, so nothing was written (--no-conflicts)") {
+		t.Errorf("--no-conflicts: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
+		t.Fatal("--no-conflicts wrote to the project")
+	}
+
+	r = updateIn(t, env, "myapi", "--resource", "books")
+	if r.code != ExitFailure {
+		t.Fatalf("exit %d, want 1: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "  conflict  config/settings.py: 1 conflict to resolve\n") ||
+		!strings.Contains(r.stderr, "scaffold: myapi is updated, with conflicts to resolve in config/settings.py: ") {
+		t.Errorf("stdout:\n%s\nstderr: %s", r.stdout, r.stderr)
+	}
+	got := readFile(t, env.Fs, "myapi/config/settings.py")
+	block := "<<<<<<< myapi (yours)\n    \"blog\",\n=======\n    \"books\",\n>>>>>>> django-drf " + templates.Version + " (scaffold update)\n"
+	if !strings.Contains(got, block) {
+		t.Errorf("settings.py lacks the conflict block\n%s\nin:\n%s", block, got)
+	}
+	if !exists(env.Fs, "myapi/books/models.py") || answersIn(t, env.Fs, "myapi")["resource"] != "books" {
+		t.Error("the rest of the update was not applied")
+	}
+
+	r = updateIn(t, env, "myapi")
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "myapi still has conflict markers in config/settings.py; resolve them") {
+		t.Errorf("update over markers: exit %d, stderr %q", r.code, r.stderr)
+	}
+	writeFile(t, env.Fs, "myapi/config/settings.py", strings.Replace(got, block, "    \"blog\",\n    \"books\",\n", 1))
+	if r := updateIn(t, env, "myapi"); r.code != ExitOK || !strings.Contains(r.stdout, "up to date") {
+		t.Errorf("after resolving: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestUpdateKeepsUserChangesAndDeletions(t *testing.T) {
+	env, _ := mergingEnv(t, newFs(t))
+	newProject(t, env, "myapi")
+	settings := readFile(t, env.Fs, "myapi/config/settings.py")
+	writeFile(t, env.Fs, "myapi/config/settings.py", strings.Replace(settings, `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
+	if err := env.Fs.Remove("myapi/tests/test_health.py"); err != nil {
+		t.Fatal(err)
+	}
+	r := updateIn(t, env, "myapi", "--cors")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	got := readFile(t, env.Fs, "myapi/config/settings.py")
+	if !strings.Contains(got, `TIME_ZONE = "Europe/Paris"`) || !strings.Contains(got, `"corsheaders",`) {
+		t.Errorf("settings.py lost a change:\n%s", got)
+	}
+	if exists(env.Fs, "myapi/tests/test_health.py") {
+		t.Error("a file the user deleted came back")
+	}
+	for _, want := range []string{"  merged    config/settings.py\n", "  deleted   tests/test_health.py: you deleted it, so it stays deleted\n"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+func TestUpdateRefusesUncommittedChanges(t *testing.T) {
+	env, m := mergingEnv(t, newFs(t))
+	newProject(t, env, "myapi")
+	m.results["git rev-parse --show-toplevel"] = prints("/work/myapi\n")
+	m.results["git status --porcelain=v1 -z --untracked-files=all -- ."] = prints(" M config/settings.py\x00?? notes.txt\x00")
+	r := updateIn(t, env, "myapi", "--celery")
+	want := "scaffold: myapi has uncommitted changes (config/settings.py, notes.txt); commit or stash them first, so that git diff shows what the update changes, or pass --allow-dirty\n"
+	if r.code != ExitFailure || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want 1, %q", r.code, r.stderr, want)
+	}
+	if r := updateIn(t, env, "myapi", "--celery", "--dry-run"); r.code != ExitOK {
+		t.Errorf("--dry-run writes nothing, so it runs: exit %d, %s", r.code, r.stderr)
+	}
+	if r := updateIn(t, env, "myapi", "--celery", "--allow-dirty"); r.code != ExitOK || !exists(env.Fs, "myapi/config/celery.py") {
+		t.Errorf("--allow-dirty: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+func TestUpdateNeedsGitOnlyToMerge(t *testing.T) {
+	env, m := mergingEnv(t, newFs(t))
+	newProject(t, env, "myapi")
+	delete(m.installed, "git")
+	if r := updateIn(t, env, "myapi", "--celery"); r.code != ExitOK {
+		t.Fatalf("no file to merge, yet exit %d: %s", r.code, r.stderr)
+	}
+	settings := readFile(t, env.Fs, "myapi/config/settings.py")
+	writeFile(t, env.Fs, "myapi/config/settings.py", strings.Replace(settings, `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
+	before := tree(t, env.Fs, "myapi")
+	r := updateIn(t, env, "myapi", "--cors")
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "config/settings.py was changed by you and by the templates, and scaffold merges such files with git merge-file, but git was not found; install git") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
+		t.Error("a failed update wrote to the project")
+	}
+}
+
+func TestUpdateRefusesBadInput(t *testing.T) {
+	env, _ := mergingEnv(t, newFs(t))
+	newProject(t, env, "myapi")
+	writeFile(t, env.Fs, "plain/file.txt", "x\n")
+	cfg := readFile(t, env.Fs, "myapi/.scaffold.yaml")
+	version := "  version: " + templates.Version + "\n"
+	for _, tc := range []struct {
+		name   string
+		answer string // .scaffold.yaml, when the case changes it
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no answers file", "", []string{"plain"}, ExitUsage,
+			"scaffold: plain has no .scaffold.yaml, so scaffold cannot tell how it was generated; pass the folder of a project scaffold generated\n"},
+		{"no such folder", "", []string{"nowhere"}, ExitUsage,
+			"scaffold: project folder nowhere does not exist; pass the folder of a project scaffold generated\n"},
+		{"newer templates", strings.Replace(cfg, version, "  version: 99.0.0\n", 1), []string{"myapi"}, ExitUsage,
+			"scaffold: myapi/.scaffold.yaml line 6: templates django-drf 99.0.0 are newer than this scaffold's templates (" + templates.Version + "); install a newer scaffold\n"},
+		{"unknown version", strings.Replace(cfg, version, "  version: 0.9.0\n", 1), []string{"myapi"}, ExitUsage,
+			"scaffold: myapi/.scaffold.yaml line 6: unknown template version \"0.9.0\"; this scaffold knows " + strings.Join(releases.Versions(), ", ") + "\n"},
+		{"unknown pack", strings.Replace(cfg, version, version+"  path: ../gone\n", 1), []string{"myapi"}, ExitUsage,
+			"scaffold: myapi/.scaffold.yaml line 7: template.path \"../gone\": file does not exist; correct it, or name the pack with --template\n"},
+		{"bad answer", "", []string{"myapi", "--database", "oracle"}, ExitUsage,
+			"scaffold: invalid database \"oracle\": choose one of postgres, mysql, sqlite\n"},
+		{"rename", "", []string{"myapi", "--set", "name=other"}, ExitUsage,
+			"scaffold: an update cannot rename the project; rename its folder, and generate it anew with scaffold new to change its Python packages\n"},
+		{"dry run and check", "", []string{"myapi", "--dry-run", "--check"}, ExitUsage,
+			"scaffold: --dry-run and --check cannot be used together; --check writes nothing either\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.answer != "" {
+				writeFile(t, env.Fs, "myapi/.scaffold.yaml", tc.answer)
+				defer writeFile(t, env.Fs, "myapi/.scaffold.yaml", cfg)
+			}
+			before := tree(t, env.Fs, "myapi")
+			r := updateIn(t, env, tc.args...)
+			if r.code != tc.code || r.stderr != tc.stderr {
+				t.Errorf("exit %d, stderr %q\nwant %d, %q", r.code, r.stderr, tc.code, tc.stderr)
+			}
+			if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
+				t.Error("a refused update wrote to the project")
+			}
+		})
+	}
+}
+
+func TestSetAnswersBuiltinQuestions(t *testing.T) {
+	fsys := newFs(t)
+	if r := run(t, fsys, "new", "myapi", "--yes", "--set", "celery=true", "--set", "database=sqlite"); r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if a := answersIn(t, fsys, "myapi"); a["celery"] != true || a["database"] != "sqlite" {
+		t.Errorf("answers %v", a)
+	}
+	r := run(t, fsys, "new", "other", "--yes", "--set", "celery=maybe")
+	if r.code != ExitUsage || r.stderr != "scaffold: invalid value \"maybe\" for --set celery: use true or false\n" {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// An update renders the resources that add resource recorded, and keeps
+// the user's change in a file that add resource wrote into.
+func TestUpdateAfterAddResource(t *testing.T) {
+	env, _ := mergingEnv(t, newFs(t))
+	newProject(t, env, "myapi", "-o", "updated")
+	settings := readFile(t, env.Fs, "updated/myapi/config/settings.py")
+	writeFile(t, env.Fs, "updated/myapi/config/settings.py", strings.Replace(settings, `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
+	add := []string{"add", "resource", "authors", "name:str:120", "email:email:unique"}
+	if r := runEnv(context.Background(), env, append(add, "--project", "updated/myapi")...); r.code != ExitOK {
+		t.Fatalf("add resource: exit %d: %s", r.code, r.stderr)
+	}
+	r := updateIn(t, env, "updated/myapi", "--celery")
+	if r.code != ExitOK {
+		t.Fatalf("update: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	got := readFile(t, env.Fs, "updated/myapi/config/settings.py")
+	for _, want := range []string{`TIME_ZONE = "Europe/Paris"`, `"authors",`, "CELERY_BROKER_URL"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("settings.py lacks %s:\n%s", want, got)
+		}
+	}
+
+	newProject(t, env, "myapi", "-o", "fresh", "--celery")
+	if r := runEnv(context.Background(), env, append(add, "--project", "fresh/myapi")...); r.code != ExitOK {
+		t.Fatalf("add resource: exit %d: %s", r.code, r.stderr)
+	}
+	writeFile(t, env.Fs, "fresh/myapi/config/settings.py", strings.Replace(readFile(t, env.Fs, "fresh/myapi/config/settings.py"), `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
+	sameButEnv(t, env.Fs, "updated/myapi", "fresh/myapi")
+}
+
+// A project of the first release, changed by its user, updated to this
+// scaffold's templates with new answers: no file needs the user's help.
+func TestUpdateFromTheFirstRelease(t *testing.T) {
+	env, _ := mergingEnv(t, newFs(t))
+	first := releases.Versions()[0]
+	tree, err := update.Released(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := generator.DefaultOptions()
+	o.Name = "myapi"
+	plan, err := generator.Render(o, tree, env.Rand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := config.Record(o, tree, "v1.0.0").AddTo(&plan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := generator.Write(env.Fs, "myapi", plan, false); err != nil {
+		t.Fatal(err)
+	}
+	settings := readFile(t, env.Fs, "myapi/config/settings.py")
+	writeFile(t, env.Fs, "myapi/config/settings.py", strings.Replace(settings, `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
+
+	r := updateIn(t, env, "myapi", "--celery")
+	if r.code != ExitOK || strings.Contains(r.stdout, "conflict") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got := readFile(t, env.Fs, "myapi/config/settings.py"); !strings.Contains(got, `TIME_ZONE = "Europe/Paris"`) || !strings.Contains(got, "CELERY_BROKER_URL") {
+		t.Errorf("settings.py:\n%s", got)
+	}
+	if a := answersIn(t, env.Fs, "myapi"); a["celery"] != true {
+		t.Errorf("answers: %v", a)
+	}
+}

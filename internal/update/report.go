@@ -1,0 +1,77 @@
+package update
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Line is one line of an update's report.
+type Line struct {
+	Kind Kind
+	Path string
+	Note string // why, when the kind alone does not say; may be empty
+}
+
+// Lines reports every change but the unchanged files, in path order, then
+// what the user must do about .env.
+func (p Plan) Lines() []Line {
+	var out []Line
+	for _, c := range p.Changes {
+		l := Line{Kind: c.Kind, Path: c.Path, Note: c.Reason}
+		switch {
+		case c.Kind == Unchanged:
+			continue
+		case c.Kind == Conflict && c.Conflicts > 0:
+			count := fmt.Sprintf("%d %s to resolve", c.Conflicts, plural(c.Conflicts, "conflict", "conflicts"))
+			if l.Note == "" {
+				l.Note = count
+			} else {
+				l.Note += " (" + count + ")"
+			}
+		case l.Note != "":
+		case c.Kind == Kept:
+			l.Note = "you changed it; the templates did not"
+		case c.Kind == Deleted:
+			l.Note = "you deleted it, so it stays deleted"
+		}
+		out = append(out, l)
+	}
+	if n := len(p.Env.Changed); n > 0 {
+		out = append(out, Line{Kind: Kept, Path: EnvFile, Note: fmt.Sprintf("the new answers change %s; your values stay, so edit %s as .env.example shows",
+			strings.Join(p.Env.Changed, ", "), plural(n, "it", "them"))})
+	}
+	if n := len(p.Env.Unused); n > 0 {
+		out = append(out, Line{Kind: Kept, Path: EnvFile, Note: fmt.Sprintf("%s %s no longer used; remove %s when you like",
+			strings.Join(p.Env.Unused, ", "), plural(n, "is", "are"), plural(n, "it", "them"))})
+	}
+	return out
+}
+
+// String is the line as the report prints it, but for the kind.
+func (l Line) String() string {
+	if l.Note == "" {
+		return l.Path
+	}
+	return l.Path + ": " + l.Note
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Summary counts the changes by kind, such as "3 updated, 1 merged, 1 conflict".
+func (p Plan) Summary() string {
+	var parts []string
+	for k := Updated; k <= Deleted; k++ {
+		if n := p.Count(k); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing to change"
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,73 @@
+package update
+
+import (
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/releases"
+	"github.com/djscaffold/scaffold/templates"
+)
+
+func TestBuiltinOpensEveryRelease(t *testing.T) {
+	for _, v := range releases.Versions() {
+		tmpl, err := Released(v)
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		if tmpl.Version != v || tmpl.Name != templates.Name || len(tmpl.Sources) != 1 {
+			t.Errorf("%s: got %s %s with %d sources", v, tmpl.Name, tmpl.Version, len(tmpl.Sources))
+		}
+	}
+}
+
+func TestBuiltinRefusesUnknownAndNewerVersions(t *testing.T) {
+	if _, err := Builtin("99.0.0"); !errors.Is(err, ErrNewerTemplates) {
+		t.Errorf("99.0.0: err = %v, want ErrNewerTemplates", err)
+	}
+	if _, err := Builtin("0.0.1"); !errors.Is(err, releases.ErrUnknownVersion) {
+		t.Errorf("0.0.1: err = %v, want ErrUnknownVersion", err)
+	}
+	if _, err := Builtin("latest"); !errors.Is(err, releases.ErrUnknownVersion) {
+		t.Errorf("latest: err = %v, want ErrUnknownVersion", err)
+	}
+}
+
+// A build between two releases has templates of its own under the last
+// release's version: a project's hashes tell which of the two made it.
+func TestAgreementFindsTheTreeThatGeneratedAProject(t *testing.T) {
+	trees, err := Builtins(templates.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if trees[0].Sources[0].Label != "templates/project" {
+		t.Errorf("first tree %s, want this scaffold's own", trees[0].Sources[0].Label)
+	}
+	o := generator.DefaultOptions()
+	o.Name = "myapi"
+	for _, tree := range trees {
+		made := renderWith(t, o, tree, rand.NewChaCha8([32]byte{1}))
+		f, err := config.Parse(config.FileName, mustLookup(t, made, config.FileName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bestN := -1
+		for _, candidate := range trees {
+			bestN = max(bestN, Agreement(renderWith(t, o, candidate, rand.NewChaCha8([32]byte{2})), f.Files))
+		}
+		if bestN != len(f.Files) {
+			t.Errorf("a project made by %s: the best tree agrees on %d of its %d files", tree.Sources[0].Label, bestN, len(f.Files))
+		}
+	}
+}
+
+func mustLookup(t *testing.T, p generator.Plan, name string) []byte {
+	t.Helper()
+	f, ok := p.Lookup(name)
+	if !ok {
+		t.Fatalf("no %s in the render", name)
+	}
+	return f.Data
+}

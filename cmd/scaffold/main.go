@@ -35,7 +35,8 @@ func main() {
 		LookPath:    exec.LookPath,
 		Exec:        cli.SystemExec,
 
-		FindDockerPlugin: cli.FindDockerPlugin,
+		FindDockerPlugin:       cli.FindDockerPlugin,
+		OutsideGitRepositories: cli.OutsideGitRepositories,
 	})
 	stop()
 	os.Exit(code)

@@ -52,6 +52,10 @@ type Env struct {
 	// FindDockerPlugin finds a docker CLI plugin by name, without running
 	// it: FindDockerPlugin in main.
 	FindDockerPlugin func(name string) (string, error)
+	// OutsideGitRepositories reports that no git repository can hold a
+	// folder, so that git need not be asked: OutsideGitRepositories in main.
+	// Without it, git is always asked.
+	OutsideGitRepositories func(dir string) bool
 }
 
 // UsageError is a mistake in how scaffold was called: a flag, an

@@ -24,13 +24,14 @@ var errNoAnswer = errors.New("did not answer")
 
 // tools runs the programs scaffold works with: git and docker.
 type tools struct {
-	lookPath   func(string) (string, error)
-	exec       ExecFunc
-	findPlugin func(string) (string, error)
+	lookPath     func(string) (string, error)
+	exec         ExecFunc
+	findPlugin   func(string) (string, error)
+	outsideRepos func(dir string) bool
 }
 
 func newTools(env *Env) tools {
-	return tools{lookPath: env.LookPath, exec: env.Exec, findPlugin: env.FindDockerPlugin}
+	return tools{lookPath: env.LookPath, exec: env.Exec, findPlugin: env.FindDockerPlugin, outsideRepos: env.OutsideGitRepositories}
 }
 
 func (t tools) run(ctx context.Context, dir, name string, args ...string) (string, error) {
@@ -84,9 +85,13 @@ const (
 // stands, so that the answer is ready once the project is written; the
 // function it returns waits for the answer. git runs in dir, or, while dir
 // does not exist yet, in the nearest folder above it that does. It does
-// not start git when git is not installed.
+// not start git when git is not installed, nor when no repository can hold
+// dir.
 func (t tools) findGitPlace(ctx context.Context, fsys afero.Fs, dir string) func() gitPlace {
 	if _, err := t.lookPath("git"); err != nil {
+		return func() gitPlace { return outsideRepo }
+	}
+	if t.outsideRepos != nil && t.outsideRepos(dir) {
 		return func() gitPlace { return outsideRepo }
 	}
 	at := dir

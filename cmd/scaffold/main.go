@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/djscaffold/scaffold/internal/cli"
+	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
 )
 
@@ -32,6 +33,7 @@ func main() {
 		Color:       term.IsTerminal(int(os.Stdout.Fd())) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb",
 		Prompter:    prompter(ctx),
 		Rand:        rand.Reader,
+		Owner:       generator.Owner{UID: os.Getuid(), GID: os.Getgid()},
 		LookPath:    exec.LookPath,
 		Exec:        cli.SystemExec,
 

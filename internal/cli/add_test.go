@@ -15,13 +15,15 @@ import (
 )
 
 // The resources of TestAddResourceMatchesNewProject, in the order added.
-// apples sorts before the others, so its import goes first in config/urls.py.
+// apples sorts before the others, so its import goes first in config/urls.py;
+// tags sorts after config, whose import sits among the resources' there.
 var addedResources = []struct {
 	name  string
 	specs []string
 }{
 	{"books", []string{"title:str", "author:fk:authors", "price:decimal:8,2", "isbn:str:13:unique:null"}},
 	{"apples", []string{"variety:slug:unique", "books:m2m:books:null", "picked:date:default=today"}},
+	{"tags", []string{"label:str:50:unique", "apples:m2m:apples:null"}},
 }
 
 func newProjectWithAuthors(t *testing.T, fsys afero.Fs, database string) {

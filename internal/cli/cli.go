@@ -45,6 +45,8 @@ type Env struct {
 	Prompter prompt.Prompter
 	// Rand is the source of the generated secrets: crypto/rand in main.
 	Rand io.Reader
+	// Owner is who runs scaffold; .env records the ids (os.Getuid in main).
+	Owner generator.Owner
 	// LookPath finds a program as exec.LookPath does.
 	LookPath func(file string) (string, error)
 	// Exec runs other programs: SystemExec in main.

@@ -80,6 +80,7 @@ func resolve(env *Env, req request) (resolved, error) {
 		answersFile = filepath.Join(req.Project, config.FileName)
 	}
 	a := answers{opts: generator.DefaultOptions(), from: map[string]origin{}}
+	a.opts.Owner = env.Owner
 	if answersFile != "" {
 		load := loadConfig
 		if req.Project != "" {

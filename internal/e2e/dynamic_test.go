@@ -186,6 +186,7 @@ type dynProject struct {
 	dir     string // the project folder inside it
 	py      string
 	bin     string
+	shim    string   // the stand-ins' folder, on PYTHONPATH
 	setEnv  []string // production settings, shown in failure messages
 	base    []string // dynBaseEnv, plus setEnv once productionEnv has run
 	redisDB int
@@ -200,12 +201,17 @@ func dynNewProject(t *testing.T, env *dynEnv, c dynCombo, redisDB int) *dynProje
 	root := t.TempDir()
 	py := env.python[c.opts.Django]
 	bin := filepath.Dir(py)
+	shim, err := writeStandins(filepath.Join(root, "standins"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &dynProject{
 		t: t, env: env, combo: c, root: root,
 		dir:     filepath.Join(root, c.opts.Name),
 		py:      py,
 		bin:     bin,
-		base:    append(dynBaseEnv(bin), "XDG_RUNTIME_DIR="+root),
+		shim:    shim,
+		base:    append(dynBaseEnv(bin), "XDG_RUNTIME_DIR="+root, "PYTHONPATH="+shim),
 		redisDB: redisDB,
 		user:    "e2e-admin",
 		pass:    dynRandom(t, 24),
@@ -265,7 +271,7 @@ func (p *dynProject) runAll() {
 	p.manage("3 check --deploy", "check", "--deploy", "--fail-level", "WARNING")
 	p.manage("4 makemigrations --check", "makemigrations", "--check", "--dry-run")
 	p.manage("4 migrate", "migrate", "--noinput")
-	p.run("5 pytest", 6*time.Minute, nil, p.py, "-m", "pytest")
+	p.run("5 pytest", 6*time.Minute, nil, append([]string{p.py, "-m", "pytest"}, dynPytestArgs...)...)
 	if o.APIDocs {
 		p.manage("6 spectacular --validate", "spectacular", "--validate", "--fail-on-warn", "--file", filepath.Join(p.root, "schema.yml"))
 	}
@@ -281,6 +287,7 @@ func (p *dynProject) runAll() {
 	p.checkHTTP(server)
 	if o.Celery {
 		p.checkCelery(worker)
+		p.workerHealthcheck(worker)
 	}
 	p.t.Logf("%s passed in %.0fs: %s", p.combo.name, time.Since(p.started).Seconds(), strings.Join(p.timings, ", "))
 }
@@ -333,6 +340,10 @@ func (p *dynProject) checkRequirements() {
 	if o.Celery {
 		// Celery reaches a redis:// broker through this client, which nothing imports by name.
 		argv = append(argv, "--prod", "redis")
+	}
+	if o.APIDocs {
+		// An installed app, named in settings.py rather than imported.
+		argv = append(argv, "--prod", "drf_spectacular_sidecar")
 	}
 	p.run("2 requirements", 2*time.Minute, nil, argv...)
 }
@@ -390,8 +401,11 @@ func (p *dynProject) productionEnv() {
 		p.setEnv = append(p.setEnv, "CORS_ALLOWED_ORIGINS="+dynCORSOrigin)
 	}
 	if o.Celery {
-		p.setEnv = append(p.setEnv, "CELERY_BROKER_URL="+dynWithPath(p.env.redis, fmt.Sprint(p.redisDB)))
+		p.setEnv = append(p.setEnv, "CELERY_BROKER_URL="+dynWithPath(p.env.redis, fmt.Sprint(p.redisDB)),
+			"DJANGO_CACHE_URL="+dynWithPath(p.env.redis, fmt.Sprint(p.redisDB+8)))
 	}
+	// Concurrent runs of the suite share the Redis databases.
+	p.setEnv = append(p.setEnv, "DJANGO_CACHE_KEY_PREFIX=e2e-"+p.env.runID+"-"+p.combo.name)
 	p.base = append(p.base, p.setEnv...)
 }
 

@@ -141,8 +141,13 @@ func (p *dynProject) checkHTTP(srv *dynServer) {
 	if o.Resource != "" {
 		collection = "/api/" + o.Resource + "/"
 	}
-	h.do("7 http anonymous", dynRequest{method: "GET", path: collection, auth: "-"}, 401, 403)
-	h.do("7 http anonymous", dynRequest{method: "POST", path: collection, auth: "-", body: map[string]string{"name": "intruder"}}, 401, 403)
+	// 401 with a challenge: "sign in first", which browser apps tell from 403, "you may not".
+	for _, method := range []string{"GET", "POST"} {
+		resp, _ := h.do("7 http anonymous", dynRequest{method: method, path: collection, auth: "-", body: map[string]string{"name": "intruder"}}, 401)
+		if resp.Header.Get("WWW-Authenticate") == "" {
+			h.fail("7 http anonymous", "%s %s: 401 without a WWW-Authenticate challenge", method, collection)
+		}
+	}
 
 	h.signIn()
 
@@ -156,9 +161,9 @@ func (p *dynProject) checkHTTP(srv *dynServer) {
 		h.crud(collection)
 	}
 	if o.APIDocs {
-		h.do("7 http /api/schema/", dynRequest{method: "GET", path: "/api/schema/"}, 200)
-		h.do("7 http /api/docs/", dynRequest{method: "GET", path: "/api/docs/", header: map[string]string{"Accept": "text/html"}}, 200)
+		h.checkDocs()
 	}
+	h.checkProductionAnswers()
 	if o.CORS {
 		resp, _ := h.do("7 http CORS", dynRequest{method: "GET", path: "/api/", header: map[string]string{"Origin": dynCORSOrigin}}, 200)
 		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != dynCORSOrigin {
@@ -173,6 +178,10 @@ func (p *dynProject) checkHTTP(srv *dynServer) {
 	}
 	h.do("7 http static files", dynRequest{method: "GET", path: string(m[1]), auth: "-", header: map[string]string{"Accept": "*/*"}}, 200)
 	p.timed("7 http", start)
+
+	start = time.Now()
+	h.checkSignInLimit()
+	p.timed("7 http sign-in limit", start)
 }
 
 // signIn signs the superuser in through the endpoint of the combination's auth mode.
@@ -205,7 +214,7 @@ func (h *dynHTTP) signIn() {
 	}
 	wrong := map[string]string{"token": "Token not-a-real-token", "jwt": "Bearer not.a.jwt",
 		"session": "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":wrong"))}[p.combo.opts.Auth]
-	h.do(step, dynRequest{method: "GET", path: "/api/", auth: wrong}, 401, 403)
+	h.do(step, dynRequest{method: "GET", path: "/api/", auth: wrong}, 401)
 }
 
 // crud creates, lists, retrieves, updates and deletes one object of the resource.
@@ -238,4 +247,82 @@ func (h *dynHTTP) crud(collection string) {
 	}
 	h.do(step, dynRequest{method: "DELETE", path: detail}, 204)
 	h.do(step, dynRequest{method: "GET", path: detail}, 404)
+}
+
+// dynAssetRef finds the scripts and stylesheets a page loads.
+var dynAssetRef = regexp.MustCompile(`(?:src|href)="([^"]+\.(?:js|css|png)[^"]*)"`)
+
+// dynInlineScript finds a script element without src: inline code, which a
+// Content Security Policy without 'unsafe-inline' blocks.
+var dynInlineScript = regexp.MustCompile(`<script(?:\s[^>]*)?>`)
+
+// checkDocs opens the schema and Swagger UI as the signed-in superuser, and checks
+// that every file the page loads comes from the project itself.
+func (h *dynHTTP) checkDocs() {
+	const step = "7 http API docs"
+	h.do(step, dynRequest{method: "GET", path: "/api/schema/", auth: "-"}, 401, 403)
+	h.do(step, dynRequest{method: "GET", path: "/api/schema/"}, 200)
+	resp, page := h.do(step, dynRequest{method: "GET", path: "/api/docs/", header: map[string]string{"Accept": "text/html"}}, 200)
+	refs := dynAssetRef.FindAllSubmatch(page, -1)
+	if len(refs) < 3 {
+		h.fail(step, "the Swagger UI page loads %d files; want its scripts and stylesheet\n%s", len(refs), dynShorten(page, 2000))
+	}
+	for _, m := range refs {
+		ref := strings.ReplaceAll(string(m[1]), "&amp;", "&")
+		if !strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "//") {
+			h.fail(step, "the Swagger UI page loads %s from another site", ref)
+		}
+		h.do(step, dynRequest{method: "GET", path: ref, header: map[string]string{"Accept": "*/*"}}, 200)
+	}
+	// The page's own set-up script, served apart so that it needs no inline script.
+	h.do(step, dynRequest{method: "GET", path: "/api/docs/?script=", header: map[string]string{"Accept": "*/*"}}, 200)
+	for _, tag := range dynInlineScript.FindAll(page, -1) {
+		if !bytes.Contains(tag, []byte("src=")) {
+			h.fail(step, "the Swagger UI page has an inline script %s", tag)
+		}
+	}
+	if h.p.combo.opts.Django == "6.1" {
+		policy := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(policy, "script-src 'self'") || strings.Contains(policy, "script-src 'self' 'unsafe-inline'") {
+			h.fail(step, "Swagger UI's Content-Security-Policy is %q; want scripts from the site only", policy)
+		}
+	}
+}
+
+// checkProductionAnswers checks what the production settings add to every answer.
+func (h *dynHTTP) checkProductionAnswers() {
+	const step = "7 http production answers"
+	resp, body := h.do(step, dynRequest{method: "GET", path: "/api/no-such-endpoint/", auth: "-"}, 404)
+	var v map[string]any
+	if err := json.Unmarshal(body, &v); err != nil || v["detail"] == nil {
+		h.fail(step, "GET /api/no-such-endpoint/: the 404 is not JSON with a detail: %s", dynShorten(body, 500))
+	}
+	if got := resp.Header.Get("Strict-Transport-Security"); got != "max-age=3600" {
+		h.fail(step, "Strict-Transport-Security is %q; want max-age=3600, the low start", got)
+	}
+	if resp.Header.Get("X-Request-ID") == "" {
+		h.fail(step, "no X-Request-ID header in the answer")
+	}
+	resp, _ = h.do(step, dynRequest{method: "GET", path: "/api/", header: map[string]string{"X-Request-ID": "e2e-request-42"}}, 200)
+	if got := resp.Header.Get("X-Request-ID"); got != "e2e-request-42" {
+		h.fail(step, "X-Request-ID is %q; want the proxy's e2e-request-42 back", got)
+	}
+	if !strings.Contains(h.srv.proc.out.String(), `"request_id": "e2e-request-42"`) {
+		// The request logged nothing: a 404 that does log proves the id reaches the log.
+		h.do(step, dynRequest{method: "GET", path: "/api/missing/", header: map[string]string{"X-Request-ID": "e2e-request-43"}}, 404)
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(h.srv.proc.out.String(), `"request_id": "e2e-request-43"`) {
+			if time.Now().After(deadline) {
+				h.fail(step, "the server log has no JSON line with the request id e2e-request-43")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if h.p.combo.opts.Django == "6.1" {
+		resp, _ := h.do(step, dynRequest{method: "GET", path: "/admin/login/", auth: "-", header: map[string]string{"Accept": "text/html"}}, 200)
+		policy := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(policy, "default-src 'self'") || !strings.Contains(policy, "'nonce-") || strings.Contains(policy, "unsafe-inline") {
+			h.fail(step, "the admin's Content-Security-Policy is %q; want default-src 'self' and nonces, no 'unsafe-inline'", policy)
+		}
+	}
 }

@@ -64,7 +64,7 @@ func checkCombination(t *testing.T, o generator.Options, seed uint64) {
 	}
 
 	var missing []string
-	for _, f := range []string{"Dockerfile", composeFile, composeProdFile, ".env", ".dockerignore"} {
+	for _, f := range []string{"Dockerfile", composeFile, composeOverrideFile, composeProdFile, ".env", ".dockerignore"} {
 		if _, ok := plan.Lookup(f); !ok {
 			missing = append(missing, f)
 		}

@@ -23,9 +23,14 @@ import (
 )
 
 const (
-	composeFile     = "docker-compose.yml"
-	composeProdFile = "docker-compose.prod.yml"
+	composeFile         = "docker-compose.yml"
+	composeOverrideFile = "docker-compose.override.yml"
+	composeProdFile     = "docker-compose.prod.yml"
 )
+
+// secretFiles are the files that may hold the generated secrets: the app's
+// settings, and the database container's own credentials.
+var secretFiles = []string{".env", ".env.db"}
 
 // checkProjectStatic checks the project-level rules of a generated project in
 // dir that need neither Docker nor Python. secrets are the values the
@@ -53,6 +58,7 @@ func checkProjectStatic(t *testing.T, dir string, secrets []string) {
 // hence the nested __pycache__.
 var mustIgnore = []string{
 	".env",
+	".env.db",
 	".git/HEAD",
 	"__pycache__/manage.cpython-313.pyc",
 	"config/__pycache__/settings.cpython-313.pyc",
@@ -161,34 +167,41 @@ func dockerfileContextSources(src []byte) []string {
 	return out
 }
 
-// secretProblems reports every file other than .env that holds one of the
-// secrets, and any secret .env does not hold (the search would prove nothing).
+// secretProblems reports every file other than the secret files that holds
+// one of the secrets, and any secret that none of them holds (the search would
+// prove nothing).
 func secretProblems(dir string, secrets []string) []string {
 	var problems []string
-	env, err := os.ReadFile(filepath.Join(dir, ".env"))
-	if err != nil {
-		return []string{fmt.Sprintf(".env: %v", err)}
+	var held [][]byte
+	for _, f := range secretFiles {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err == nil {
+			held = append(held, data)
+		} else if f == ".env" {
+			return []string{fmt.Sprintf(".env: %v", err)}
+		}
 	}
 	for i, s := range secrets {
-		if !bytes.Contains(env, []byte(s)) {
+		if !slices.ContainsFunc(held, func(b []byte) bool { return bytes.Contains(b, []byte(s)) }) {
 			problems = append(problems, fmt.Sprintf(".env does not hold secret #%d", i+1))
 		}
 	}
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || p == filepath.Join(dir, ".env") {
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() || slices.Contains(secretFiles, rel) {
 			return nil
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(dir, p)
 		for i, s := range secrets {
 			if bytes.Contains(data, []byte(s)) {
-				problems = append(problems, fmt.Sprintf("%s holds secret #%d; secrets belong in .env only", filepath.ToSlash(rel), i+1))
+				problems = append(problems, fmt.Sprintf("%s holds secret #%d; secrets belong in %s only", rel, i+1, strings.Join(secretFiles, " and ")))
 			}
 		}
 		return nil
@@ -206,9 +219,11 @@ func secretProblems(dir string, secrets []string) []string {
 func composeProblems(t testing.TB, dir string) []string {
 	t.Helper()
 	var problems []string
-	files := []string{composeFile}
-	if _, err := os.Stat(filepath.Join(dir, composeProdFile)); err == nil {
-		files = append(files, composeProdFile)
+	var files []string
+	for _, f := range []string{composeFile, composeOverrideFile, composeProdFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			files = append(files, f)
+		}
 	}
 	env, err := dotenv.Read(filepath.Join(dir, ".env"))
 	if err != nil {
@@ -223,11 +238,19 @@ func composeProblems(t testing.TB, dir string) []string {
 		problems = append(problems, composeFileProblems(f, data, env)...)
 	}
 
-	// An override repeats what it inherits from the base: report each
-	// problem once, for the first stack of files that shows it.
+	// The ways to run the project: `docker compose up`, which adds the override
+	// to the base file, and the production-like run, which names its files.
+	// An override repeats what it inherits from the base: report each problem
+	// once, for the first stack of files that shows it.
+	stacks := [][]string{{composeFile}}
+	if slices.Contains(files, composeOverrideFile) {
+		stacks[0] = append(stacks[0], composeOverrideFile)
+	}
+	if slices.Contains(files, composeProdFile) {
+		stacks = append(stacks, []string{composeFile, composeProdFile})
+	}
 	seen := map[string]bool{}
-	for i := range files {
-		stack := files[:i+1]
+	for _, stack := range stacks {
 		label := strings.Join(stack, " + ")
 		p, err := loadCompose(t, dir, stack...)
 		if err != nil {
@@ -235,8 +258,11 @@ func composeProblems(t testing.TB, dir string) []string {
 			continue
 		}
 		msgs := projectProblems(p)
-		if stack[len(stack)-1] == composeProdFile {
+		switch stack[len(stack)-1] {
+		case composeProdFile:
 			msgs = append(msgs, productionProblems(p)...)
+		case composeOverrideFile:
+			msgs = append(msgs, developmentProblems(p)...)
 		}
 		for _, msg := range msgs {
 			if !seen[msg] {
@@ -247,6 +273,8 @@ func composeProblems(t testing.TB, dir string) []string {
 	}
 	return problems
 }
+
+var composeResetTag = regexp.MustCompile(`(?m):\s*!(reset|override)\b`)
 
 // composeVar matches $$ (an escaped dollar), ${NAME...} and $NAME.
 var composeVar = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -262,6 +290,11 @@ func composeFileProblems(name string, data []byte, env map[string]string) []stri
 	}
 	if _, ok := top["version"]; ok {
 		problems = append(problems, fmt.Sprintf("%s: has the obsolete version key", name))
+	}
+	// Compose before 2.24.4 ignores these tags without a word and keeps what
+	// they were meant to drop, such as the bind mount of the code.
+	if m := composeResetTag.FindSubmatch(data); m != nil {
+		problems = append(problems, fmt.Sprintf("%s: uses !%s, which Compose before 2.24.4 silently ignores", name, m[1]))
 	}
 	for _, m := range composeVar.FindAllSubmatch(data, -1) {
 		varName, modifier := string(m[1]), string(m[2])
@@ -300,6 +333,9 @@ func projectProblems(p *types.Project) []string {
 		}
 	}
 
+	problems = append(problems, exposureProblems(p)...)
+	problems = append(problems, mediaProblems(p)...)
+
 	web, ok := p.Services["web"]
 	if !ok {
 		return append(problems, "no web service")
@@ -327,6 +363,76 @@ func projectProblems(p *types.Project) []string {
 		problems = append(problems, fmt.Sprintf("web must depend on migrate with %s", types.ServiceConditionCompletedSuccessfully))
 	}
 	return problems
+}
+
+// databasePasswords are the variables that give a database container its
+// password; the app's containers connect with DATABASE_URL and must not get them.
+var databasePasswords = []string{"POSTGRES_PASSWORD", "MARIADB_PASSWORD", "MYSQL_PASSWORD", "MARIADB_ROOT_PASSWORD", "MYSQL_ROOT_PASSWORD"}
+
+// exposureProblems reports what reaches further than it should: a published
+// port on every interface, a database password in a container that is not the
+// database, and a bind mount that SELinux hosts would refuse to the container.
+func exposureProblems(p *types.Project) []string {
+	var problems []string
+	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
+		s := p.Services[name]
+		for _, port := range s.Ports {
+			if port.Published != "" && port.HostIP != "127.0.0.1" && port.HostIP != "::1" {
+				problems = append(problems, fmt.Sprintf("%s publishes port %s on every interface; publish it on 127.0.0.1", name, port.Published))
+			}
+		}
+		isDB := s.Image != "" && (strings.HasPrefix(s.Image, "postgres") || strings.HasPrefix(s.Image, "mariadb") || strings.HasPrefix(s.Image, "mysql"))
+		if !isDB {
+			for _, v := range databasePasswords {
+				if _, ok := s.Environment[v]; ok {
+					problems = append(problems, fmt.Sprintf("%s gets %s; only the database container may", name, v))
+				}
+			}
+		}
+		for _, v := range s.Volumes {
+			if v.Type == types.VolumeTypeBind && (v.Bind == nil || (v.Bind.SELinux != "z" && v.Bind.SELinux != "Z")) {
+				problems = append(problems, fmt.Sprintf("%s bind-mounts %s without :z, which SELinux hosts refuse to the container", name, v.Source))
+			}
+		}
+	}
+	return problems
+}
+
+// mediaRoot is where the image keeps uploads (DJANGO_MEDIA_ROOT), a folder
+// that the app user can write.
+const mediaRoot = "/media"
+
+// mediaProblems reports an app service without a named volume for uploads:
+// without one they would be lost with the container.
+func mediaProblems(p *types.Project) []string {
+	var problems []string
+	for _, name := range []string{"web", "worker"} {
+		s, ok := p.Services[name]
+		if !ok {
+			continue
+		}
+		if !slices.ContainsFunc(s.Volumes, func(v types.ServiceVolumeConfig) bool {
+			return v.Type == types.VolumeTypeVolume && v.Target == mediaRoot
+		}) {
+			problems = append(problems, fmt.Sprintf("%s keeps no named volume at %s, where uploads go", name, mediaRoot))
+		}
+	}
+	return problems
+}
+
+// developmentProblems checks what `docker compose up` adds for development:
+// the documented watch rules that rebuild the image when its inputs change.
+func developmentProblems(p *types.Project) []string {
+	web, ok := p.Services["web"]
+	if !ok {
+		return nil
+	}
+	if web.Develop == nil || !slices.ContainsFunc(web.Develop.Watch, func(w types.Trigger) bool {
+		return w.Action == types.WatchActionRebuild && strings.HasSuffix(w.Path, "requirements.txt")
+	}) {
+		return []string{"web has no compose watch rule that rebuilds on a change of requirements.txt"}
+	}
+	return nil
 }
 
 // productionProblems checks that the production run serves the built image

@@ -14,6 +14,7 @@ const (
 
 const goodDockerignore = `# keep secrets, history and local artifacts out of the image
 .env
+.env.db
 .git
 **/__pycache__
 *.pyc
@@ -22,14 +23,34 @@ venv
 db.sqlite3
 `
 
-var staticComposeBase = strings.Replace(validCompose,
-	"    env_file: .env\n    depends_on:\n      db:\n        condition: service_healthy\n      migrate:",
-	"    env_file: .env\n    volumes:\n      - .:/app\n    depends_on:\n      db:\n        condition: service_healthy\n      migrate:", 1)
+// staticComposeBase is validCompose as the generated base file has it: the
+// database's password in its own env file, the server published on 127.0.0.1.
+var staticComposeBase = strings.NewReplacer(
+	"      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}\n", "",
+	"    env_file: .env\n    depends_on:\n      db:\n        condition: service_healthy\n      migrate:", "    env_file: .env\n    volumes:\n      - media:/media\n    depends_on:\n      db:\n        condition: service_healthy\n      migrate:",
+	"volumes:\n  postgres-data:\n", "volumes:\n  postgres-data:\n  media:\n",
+	// Watching belongs to the development override.
+	"    develop:\n      watch:\n        - action: sync\n          path: .\n          target: /app\n          ignore:\n            - .venv/\n        - action: rebuild\n          path: requirements.txt\n", "",
+	"    volumes:\n      - postgres-data", "    env_file: .env.db\n    volumes:\n      - postgres-data",
+	`"8000:8000"`, `"127.0.0.1:8000:8000"`,
+).Replace(validCompose)
+
+const staticComposeOverride = `services:
+  web:
+    develop:
+      watch:
+        - action: rebuild
+          path: requirements.txt
+    volumes:
+      - .:/app:z
+    command: ["python", "manage.py", "runserver", "0.0.0.0:8000"]
+  migrate:
+    volumes:
+      - .:/app:z
+`
 
 const staticComposeProd = `services:
   web:
-    # overrides merge volumes; only !reset drops the development bind mount
-    volumes: !reset []
     environment:
       DJANGO_DEBUG: "False"
     command: ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"]
@@ -40,15 +61,17 @@ const staticComposeProd = `services:
 
 func goodProject() map[string]string {
 	return map[string]string{
-		".dockerignore":           goodDockerignore,
-		".env":                    "DJANGO_SECRET_KEY=" + testSecretKey + "\nPOSTGRES_PASSWORD=" + testDBPassword + "\nDATABASE_URL=postgres://app:" + testDBPassword + "@db:5432/app\nDJANGO_DEBUG=True\n",
-		".env.example":            "DJANGO_SECRET_KEY=change-me\nPOSTGRES_PASSWORD=change-me\n",
-		"Dockerfile":              cleanDockerfile,
-		"docker-compose.yml":      staticComposeBase,
-		"docker-compose.prod.yml": staticComposeProd,
-		"manage.py":               "#!/usr/bin/env python\n",
-		"config/settings.py":      "import os\nSECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]\n",
-		"requirements.txt":        "Django==5.2.8\n",
+		".dockerignore":               goodDockerignore,
+		".env":                        "DJANGO_SECRET_KEY=" + testSecretKey + "\nDATABASE_URL=postgres://app:" + testDBPassword + "@db:5432/app\nDJANGO_DEBUG=True\n",
+		".env.db":                     "POSTGRES_PASSWORD=" + testDBPassword + "\n",
+		".env.example":                "DJANGO_SECRET_KEY=change-me\nPOSTGRES_PASSWORD=change-me\n",
+		"Dockerfile":                  cleanDockerfile,
+		"docker-compose.yml":          staticComposeBase,
+		"docker-compose.override.yml": staticComposeOverride,
+		"docker-compose.prod.yml":     staticComposeProd,
+		"manage.py":                   "#!/usr/bin/env python\n",
+		"config/settings.py":          "import os\nSECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]\n",
+		"requirements.txt":            "Django==5.2.8\n",
 	}
 }
 
@@ -84,6 +107,11 @@ func TestStaticProblems(t *testing.T) {
 			want: ".dockerignore lets config/__pycache__/settings.cpython-313.pyc into the build context",
 		},
 		{
+			name:   "database env not ignored",
+			change: func(f map[string]string) { f[".dockerignore"] = strings.Replace(goodDockerignore, ".env.db\n", "", 1) },
+			want:   ".dockerignore lets .env.db into the build context",
+		},
+		{
 			name:   "env excluded then re-included",
 			change: func(f map[string]string) { f[".dockerignore"] = goodDockerignore + "!.env\n" },
 			want:   ".dockerignore lets .env into the build context",
@@ -108,12 +136,12 @@ func TestStaticProblems(t *testing.T) {
 			change: func(f map[string]string) {
 				f["config/settings.py"] = "SECRET_KEY = \"" + testSecretKey + "\"\n"
 			},
-			want: "config/settings.py holds secret #1; secrets belong in .env only",
+			want: "config/settings.py holds secret #1; secrets belong in .env and .env.db only",
 		},
 		{
 			name:   "secret in example",
 			change: func(f map[string]string) { f[".env.example"] = "POSTGRES_PASSWORD=" + testDBPassword + "\n" },
-			want:   ".env.example holds secret #2; secrets belong in .env only",
+			want:   ".env.example holds secret #2; secrets belong in .env and .env.db only",
 		},
 		{
 			name: "secret missing from env",
@@ -141,35 +169,77 @@ func TestStaticProblems(t *testing.T) {
 					"    depends_on:\n      db:\n        condition: service_healthy\n\n  web:",
 					"    depends_on:\n      - db\n\n  web:", 1)
 			},
-			want: "docker-compose.yml: migrate depends on db with service_started; db has a healthcheck, use service_healthy",
+			want: "docker-compose.yml + docker-compose.override.yml: migrate depends on db with service_started; db has a healthcheck, use service_healthy",
 		},
 		{
 			name: "web does not wait for migrate",
 			change: func(f map[string]string) {
 				f["docker-compose.yml"] = strings.Replace(staticComposeBase, "condition: service_completed_successfully", "condition: service_started", 1)
 			},
-			want: "docker-compose.yml: web must depend on migrate with service_completed_successfully",
+			want: "docker-compose.yml + docker-compose.override.yml: web must depend on migrate with service_completed_successfully",
 		},
 		{
 			name: "migrate restarts",
 			change: func(f map[string]string) {
 				f["docker-compose.yml"] = strings.Replace(staticComposeBase, "restart: \"no\"", "restart: unless-stopped", 1)
 			},
-			want: "docker-compose.yml: migrate restarts (unless-stopped); it must run once",
+			want: "docker-compose.yml + docker-compose.override.yml: migrate restarts (unless-stopped); it must run once",
 		},
 		{
 			name: "web without healthcheck",
 			change: func(f map[string]string) {
 				f["docker-compose.yml"] = strings.Replace(staticComposeBase, "      test: [\"CMD\", \"python\"", "      disable: true\n      test: [\"CMD\", \"python\"", 1)
 			},
-			want: "docker-compose.yml: web has no healthcheck",
+			want: "docker-compose.yml + docker-compose.override.yml: web has no healthcheck",
 		},
 		{
 			name: "production keeps the bind mount",
 			change: func(f map[string]string) {
-				f["docker-compose.prod.yml"] = strings.Replace(staticComposeProd, "    volumes: !reset []\n", "", 1)
+				f["docker-compose.prod.yml"] = strings.Replace(staticComposeProd, "  web:\n", "  web:\n    volumes:\n      - .:/app:z\n", 1)
 			},
 			want: "docker-compose.yml + docker-compose.prod.yml: web bind-mounts",
+		},
+		{
+			name: "reset tag",
+			change: func(f map[string]string) {
+				f["docker-compose.prod.yml"] = strings.Replace(staticComposeProd, "  migrate:\n", "  migrate:\n    depends_on: !reset {}\n", 1)
+			},
+			want: "docker-compose.prod.yml: uses !reset, which Compose before 2.24.4 silently ignores",
+		},
+		{
+			name: "no media volume",
+			change: func(f map[string]string) {
+				f["docker-compose.yml"] = strings.Replace(staticComposeBase, "    volumes:\n      - media:/media\n", "", 1)
+			},
+			want: "docker-compose.yml + docker-compose.override.yml: web keeps no named volume at /media",
+		},
+		{
+			name: "no watch",
+			change: func(f map[string]string) {
+				f["docker-compose.override.yml"] = strings.Replace(staticComposeOverride, "    develop:\n      watch:\n        - action: rebuild\n          path: requirements.txt\n", "", 1)
+			},
+			want: "docker-compose.yml + docker-compose.override.yml: web has no compose watch rule",
+		},
+		{
+			name: "port on every interface",
+			change: func(f map[string]string) {
+				f["docker-compose.yml"] = strings.Replace(staticComposeBase, `"127.0.0.1:8000:8000"`, `"8000:8000"`, 1)
+			},
+			want: "docker-compose.yml + docker-compose.override.yml: web publishes port 8000 on every interface",
+		},
+		{
+			name: "database password in the app",
+			change: func(f map[string]string) {
+				f["docker-compose.yml"] = strings.Replace(staticComposeBase, "  web:\n", "  web:\n    environment:\n      POSTGRES_PASSWORD: x\n", 1)
+			},
+			want: "docker-compose.yml + docker-compose.override.yml: web gets POSTGRES_PASSWORD",
+		},
+		{
+			name: "bind mount without z",
+			change: func(f map[string]string) {
+				f["docker-compose.override.yml"] = strings.Replace(staticComposeOverride, "      - .:/app:z\n    command", "      - .:/app\n    command", 1)
+			},
+			want: "docker-compose.yml + docker-compose.override.yml: web bind-mounts",
 		},
 		{
 			name: "production debug",

@@ -65,6 +65,8 @@ func newData(o Options, rnd io.Reader) (Data, error) {
 	d["ResourcesByName"] = slices.SortedStableFunc(slices.Values(resources), func(a, b App) int { return marker.Compare(a.Name, b.Name) })
 	d["Secrets"] = secrets
 	d["ScaffoldVersion"] = version.String()
+	// The owner's ids, for .env alone.
+	d["UID"], d["GID"] = o.Owner.IDs()
 	for field, on := range map[string]bool{
 		"Postgres": o.Database == "postgres", "MySQL": o.Database == "mysql", "SQLite": o.Database == "sqlite",
 		"SessionAuth": o.Auth == "session", "TokenAuth": o.Auth == "token", "JWTAuth": o.Auth == "jwt",

@@ -32,6 +32,30 @@ type Options struct {
 	More map[string]any
 	// Extra holds the answers to a template pack's own questions.
 	Extra map[string]any
+	// Owner is who runs scaffold. It is no answer: only .env records it, which
+	// is outside the promise that the same answers give the same files.
+	Owner Owner
+}
+
+// Owner holds the user and group ids of whoever runs scaffold. .env passes
+// them to the image build, so that what the containers write into the
+// bind-mounted project belongs to that user.
+type Owner struct{ UID, GID int }
+
+// fallbackID stands in for an id that is unknown (-1 on Windows, 0 when
+// unset) or root's: containers must never run as root by accident.
+const fallbackID = 1000
+
+// IDs returns the ids to write, with the fallback for unknown or root ids.
+func (o Owner) IDs() (uid, gid int) {
+	uid, gid = o.UID, o.GID
+	if uid <= 0 {
+		uid = fallbackID
+	}
+	if gid <= 0 {
+		gid = fallbackID
+	}
+	return uid, gid
 }
 
 // Clone returns a copy of o that shares no map with it.

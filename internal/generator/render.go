@@ -116,9 +116,10 @@ var ErrUnsafePath = errors.New("unsafe path")
 // ErrPathClash means a rendered file's path is also a folder of another.
 var ErrPathClash = errors.New("path clash")
 
-// secretFile alone holds the generated secrets: it is kept out of git and
-// images, readable only by its owner, and never overwritten.
-const secretFile = ".env"
+// secretFiles alone hold the generated secrets (the app's settings, and the
+// database container's own credentials): they are kept out of git and images,
+// readable only by their owner, and never overwritten.
+var secretFiles = map[string]bool{".env": true, ".env.db": true}
 
 func render(ctx context.Context, o Options, t Tree, rnd io.Reader) (Plan, error) {
 	if err := o.Validate(); err != nil {
@@ -261,12 +262,12 @@ func (tf *treeFile) render(out string, data Data, files map[string]File, from ma
 	}
 	mode := fs.FileMode(0o644)
 	switch {
-	case out == secretFile:
+	case secretFiles[out]:
 		mode = 0o600
 	case bytes.HasPrefix(content, []byte("#!")):
 		mode = 0o755
 	}
-	files[out] = File{Path: out, Mode: mode, Data: content, Keep: out == secretFile}
+	files[out] = File{Path: out, Mode: mode, Data: content, Keep: secretFiles[out]}
 	from[out] = tf.label
 	return nil
 }

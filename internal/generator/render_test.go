@@ -249,3 +249,30 @@ func BenchmarkRender(b *testing.B) {
 		}
 	}
 }
+
+func TestEnvRecordsTheOwnersIDs(t *testing.T) {
+	for _, tc := range []struct {
+		owner    Owner
+		uid, gid string
+	}{
+		{Owner{UID: 1234, GID: 5678}, "UID=1234\n", "GID=5678\n"},
+		// Root, and ids that are unknown (Windows gives -1): never root in the container.
+		{Owner{UID: 0, GID: 0}, "UID=1000\n", "GID=1000\n"},
+		{Owner{UID: -1, GID: -1}, "UID=1000\n", "GID=1000\n"},
+	} {
+		o := DefaultOptions()
+		o.Name = "myapi"
+		o.Owner = tc.owner
+		plan, err := Render(o, Builtin(), rand.NewChaCha8([32]byte{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		env, _ := plan.Lookup(".env")
+		if !strings.Contains(string(env.Data), tc.uid) || !strings.Contains(string(env.Data), tc.gid) {
+			t.Errorf("owner %+v: .env does not hold %q and %q:\n%s", tc.owner, tc.uid, tc.gid, env.Data)
+		}
+		if db, ok := plan.Lookup(".env.db"); !ok || !db.Keep || db.Mode != 0o600 {
+			t.Errorf(".env.db: %+v; want a kept file readable by its owner only", db)
+		}
+	}
+}

@@ -28,7 +28,7 @@ var sortedBelow = map[string]bool{"api-imports": true}
 // put a removed one back.
 var hints = map[string]string{
 	"installed-apps": "as the last line inside INSTALLED_APPS = [...]",
-	"api-imports":    "on its own line right above the `from APP.urls import router as APP_router` imports",
+	"api-imports":    "on its own line right above the block of `from APP.urls import router as APP_router` and `from config.throttling import ...` imports",
 	"api-routes":     "on its own line right below the `router.registry.extend(...)` lines",
 	"endpoints":      "on its own line right below the last row of the resources table under ## Endpoints",
 }

@@ -30,6 +30,9 @@ type App struct {
 	Relations []Relation
 	// Queryset is the viewset's queryset expression.
 	Queryset string
+	// ListQueries and DetailQueries are the most queries a list page and a
+	// detail view take: one per table read, whatever the page size.
+	ListQueries, DetailQueries int
 	// Filters are the viewset's filterset_fields, one per field.
 	Filters []Filter
 	// SearchFields and OrderingFields are the viewset's lists, laid out as
@@ -196,6 +199,9 @@ func (a *App) build(firstParty func(string) bool) {
 		// whole page rather than one per object.
 		a.Queryset = a.Model + ".objects.prefetch_related(" + joinFlat(strs(many)) + ")"
 	}
+	// A page is a COUNT and a SELECT, a detail view one SELECT, and each
+	// prefetch one more query; links by fk read only the id already loaded.
+	a.ListQueries, a.DetailQueries = 2+len(many), 1+len(many)
 	if len(a.search) > 0 {
 		a.SearchFields = statement("search_fields", list(strs(a.search)...), 4, ProjectLineLength)
 		a.AdminSearchFields = a.SearchFields

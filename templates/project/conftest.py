@@ -15,8 +15,10 @@ def _test_server_settings(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # The cache outlives a test: throttle counts would leak into the next one.
+def _empty_cache(settings):
+    # Each test gets an empty cache of its own, in memory: throttle counts would leak
+    # into the next test, and the project's real cache may be shared.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
 
 
@@ -28,6 +30,11 @@ def password() -> str:
 @pytest.fixture
 def user(django_user_model, password):
     return django_user_model.objects.create_user(username="alice", password=password)
+
+
+@pytest.fixture
+def staff_user(django_user_model, password):
+    return django_user_model.objects.create_user(username="sam", password=password, is_staff=True)
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ KNOWN = {
     "factory": "factory-boy",
     "MySQLdb": "mysqlclient",
     "uvicorn_worker": "uvicorn-worker",
+    "drf_spectacular_sidecar": "drf-spectacular-sidecar",
+    "sentry_sdk": "sentry-sdk",
     "yaml": "PyYAML",
 }
 SKIP_DIRS = {".git", "__pycache__", "node_modules", "staticfiles", ".venv", "venv"}

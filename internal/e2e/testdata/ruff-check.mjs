@@ -332,6 +332,17 @@ function main() {
       process.stdout.write(`${path.join(args[0], rel)}:${row}:${column}: ${code} ${d.message}\n`);
       count++;
     }
+    // `ruff format --check`, which the generated CI runs too.
+    let formatted = text;
+    try {
+      formatted = ws.format(text);
+    } catch (e) {
+      // A file that does not parse has its invalid-syntax diagnostic already.
+    }
+    if (formatted !== text) {
+      process.stdout.write(`${path.join(args[0], rel)}:1:1: format would reformat this file\n`);
+      count++;
+    }
   }
   if (count > 0) {
     process.stdout.write(`Found ${count} error${count === 1 ? "" : "s"} in ${files.length} files (ruff ${ruff.Workspace.version()}).\n`);

@@ -1,0 +1,63 @@
+package e2e
+
+import (
+	"io"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/djscaffold/scaffold/internal/generator"
+)
+
+// TestGeneratedCI lints every generated GitHub workflow with actionlint, for
+// the defaults and every pairwise combination of options.
+func TestGeneratedCI(t *testing.T) {
+	combos := []generator.Options{withName(generator.DefaultOptions(), "myapi")}
+	for _, c := range pairwiseValid(scaffoldParams, validScaffold) {
+		combos = append(combos, withName(optionsOf(t, c), "my-api"))
+	}
+	for _, o := range combos {
+		o.CI = "github"
+		t.Run(comboLabel(o), func(t *testing.T) {
+			t.Parallel()
+			plan, err := generator.Render(o, generator.Builtin(), rand.NewChaCha8([32]byte{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, ok := plan.Lookup(".github/workflows/ci.yml")
+			if !ok {
+				t.Fatal("no .github/workflows/ci.yml")
+			}
+			for _, problem := range actionlintProblems(t, f.Path, f.Data) {
+				t.Error(problem)
+			}
+		})
+	}
+}
+
+// actionlintProblems lints a workflow as `actionlint` does, without the
+// external shellcheck and pyflakes, which the test machines need not have.
+func actionlintProblems(t testing.TB, name string, src []byte) []string {
+	t.Helper()
+	l, err := actionlint.NewLinter(io.Discard, &actionlint.LinterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs, err := l.Lint(name, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var problems []string
+	for _, e := range errs {
+		problems = append(problems, e.Error())
+	}
+	return problems
+}
+
+func TestActionlintRefusesAMistake(t *testing.T) {
+	bad := "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n"
+	if len(actionlintProblems(t, "ci.yml", []byte(bad))) == 0 {
+		t.Fatal("actionlint finds nothing wrong with an unknown context property")
+	}
+}

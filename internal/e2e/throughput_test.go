@@ -573,7 +573,8 @@ func benchMedian(runs []benchResult) benchResult {
 	for _, r := range runs {
 		rates, p50, p99 = append(rates, r.rate), append(p50, float64(r.p50)), append(p99, float64(r.p99))
 	}
-	return benchResult{rate: benchMid(rates), p50: time.Duration(benchMid(p50)), p99: time.Duration(benchMid(p99))}
+	return benchResult{rate: benchMid(rates), p50: time.Duration(benchMid(p50)).Round(10 * time.Microsecond),
+		p99: time.Duration(benchMid(p99)).Round(10 * time.Microsecond)}
 }
 
 // benchMid is the median of v.

@@ -191,6 +191,20 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	if err != nil {
 		return err
 	}
+	if nr.Force {
+		// The secrets files on disk are kept: one that is written beside
+		// them, such as a new .env.db, must hold the same secrets.
+		own, err := generator.FindSecrets(env.Fs, target, plan)
+		if err != nil {
+			return err
+		}
+		if !own.IsZero() {
+			r.Options.Secrets = own
+			if plan, err = renderProject(ctx, r, env.Rand, rec); err != nil {
+				return err
+			}
+		}
+	}
 	if nr.dryRun {
 		return out.dryRun(target, plan)
 	}

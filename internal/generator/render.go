@@ -61,8 +61,9 @@ type File struct {
 	Path string // slash-separated, relative to the project folder
 	Mode fs.FileMode
 	Data []byte
-	// Keep says an existing copy on disk wins over this one, for files that
-	// hold what the user owns, such as the secrets in .env.
+	// Keep says an existing copy on disk wins over this one: a render sets
+	// it on the secrets files (IsSecretFile), which the user owns once
+	// they are written.
 	Keep bool
 }
 
@@ -71,6 +72,8 @@ type Plan struct {
 	Files []File
 	// Remove lists files to remove from an existing project, slash-separated.
 	Remove []string
+	// Secrets are the secrets that a render put in the secrets files.
+	Secrets Secrets
 }
 
 // Add puts f in the plan, in place of a file with the same path. It
@@ -116,11 +119,6 @@ var ErrUnsafePath = errors.New("unsafe path")
 // ErrPathClash means a rendered file's path is also a folder of another.
 var ErrPathClash = errors.New("path clash")
 
-// secretFiles alone hold the generated secrets (the app's settings, and the
-// database container's own credentials): they are kept out of git and images,
-// readable only by their owner, and never overwritten.
-var secretFiles = map[string]bool{".env": true, ".env.db": true}
-
 func render(ctx context.Context, o Options, t Tree, rnd io.Reader) (Plan, error) {
 	if err := o.Validate(); err != nil {
 		return Plan{}, err
@@ -141,7 +139,7 @@ func render(ctx context.Context, o Options, t Tree, rnd io.Reader) (Plan, error)
 		delete(files, p)
 	}
 
-	plan := Plan{Files: make([]File, 0, len(files))}
+	plan := Plan{Files: make([]File, 0, len(files)), Secrets: data.secrets()}
 	for _, f := range files {
 		plan.Files = append(plan.Files, f)
 	}
@@ -262,12 +260,12 @@ func (tf *treeFile) render(out string, data Data, files map[string]File, from ma
 	}
 	mode := fs.FileMode(0o644)
 	switch {
-	case secretFiles[out]:
+	case IsSecretFile(out):
 		mode = 0o600
 	case bytes.HasPrefix(content, []byte("#!")):
 		mode = 0o755
 	}
-	files[out] = File{Path: out, Mode: mode, Data: content, Keep: secretFiles[out]}
+	files[out] = File{Path: out, Mode: mode, Data: content, Keep: IsSecretFile(out)}
 	from[out] = tf.label
 	return nil
 }

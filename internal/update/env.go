@@ -7,22 +7,20 @@ import (
 	"strings"
 )
 
-// EnvFile holds the project's own settings and secrets. An update never
-// rewrites it: it only appends the variables the new render needs.
-const EnvFile = ".env"
-
-// EnvReport says what an update does to .env, and what it leaves to the user.
+// EnvReport says what an update does to a secrets file, such as .env, and
+// what it leaves to the user.
 type EnvReport struct {
+	Path string
 	// Appended are the variables added, with generated values.
 	Appended []string
 	// Changed are variables the templates now give another value, such as
-	// DATABASE_URL after a change of database; .env keeps the user's.
+	// DATABASE_URL after a change of database; the file keeps the user's.
 	Changed []string
 	// Unused are variables the templates no longer use.
 	Unused []string
 }
 
-// Empty reports whether there is nothing to say about .env.
+// Empty reports whether there is nothing to say about the file.
 func (r EnvReport) Empty() bool {
 	return len(r.Appended) == 0 && len(r.Changed) == 0 && len(r.Unused) == 0
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+	"unsafe"
 
 	"github.com/djscaffold/scaffold/templates"
 )
@@ -187,8 +188,8 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 		if !perResource {
 			return tf.render(out, data, files, from)
 		}
-		for _, app := range data.resources() {
-			if err := tf.render(path.Join(parent, app.Name, rest), data.forResource(app), files, from); err != nil {
+		for i, app := range data.resources() {
+			if err := tf.render(path.Join(parent, app.Name, rest), run.resourceData(data, i), files, from); err != nil {
 				return err
 			}
 		}
@@ -202,14 +203,18 @@ type treeFile struct {
 	src     Source
 	name    string // its path in the tree
 	label   string // its path in messages
+	loaded  bool
 	content []byte
-	tmpl    *template.Template
-	run     *renderRun
+	// text is content as a string, for the parser and the field check,
+	// which would otherwise each take a copy.
+	text string
+	tmpl *template.Template
+	run  *renderRun
 }
 
 // load reads the file, and parses it if it is a template.
 func (tf *treeFile) load() error {
-	if tf.content != nil {
+	if tf.loaded {
 		return nil
 	}
 	content, err := fs.ReadFile(tf.src.FS, tf.name)
@@ -217,11 +222,14 @@ func (tf *treeFile) load() error {
 		return &FileError{Action: "read", Path: tf.label, Err: err}
 	}
 	if strings.HasSuffix(tf.name, TemplateSuffix) {
-		if tf.tmpl, err = parse(tf.label, string(content)); err != nil {
+		// content is never written to: a template's output is a buffer
+		// of its own, and a file that is copied is not a template.
+		tf.text = unsafe.String(unsafe.SliceData(content), len(content))
+		if tf.tmpl, err = tf.run.parse(tf.label, tf.text); err != nil {
 			return &TemplateError{File: tf.label, Err: err}
 		}
 	}
-	tf.content = content
+	tf.content, tf.loaded = content, true
 	return nil
 }
 
@@ -241,7 +249,7 @@ func (tf *treeFile) render(out string, data Data, files map[string]File, from ma
 	if err := tf.load(); err != nil {
 		return err
 	}
-	if err := checkFields(tf.tmpl, string(tf.content), data); err != nil {
+	if err := checkFields(tf.tmpl, tf.text, data); err != nil {
 		return err
 	}
 	content := tf.content
@@ -311,10 +319,6 @@ func renderPath(label, name string, data Data) (string, error) {
 		}
 	}
 	return rendered, nil
-}
-
-func parse(name, text string) (*template.Template, error) {
-	return template.New(name).Option("missingkey=error").Funcs(funcs).Parse(text)
 }
 
 func execute(name, text string, data Data) ([]byte, error) {

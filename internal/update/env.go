@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // EnvReport says what an update does to a secrets file, such as .env, and
@@ -27,7 +28,9 @@ func (r EnvReport) Empty() bool {
 
 // envAssign matches a variable's assignment, also when commented out: a
 // variable the user turned off is theirs, and is never added back.
-var envAssign = regexp.MustCompile(`^\s*(?:#\s*)?(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$`)
+var envAssign = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(?:#\s*)?(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$`)
+})
 
 // envVar is one assignment in a .env file.
 type envVar struct {
@@ -39,7 +42,7 @@ func parseEnv(b []byte) []envVar {
 	var vars []envVar
 	for line := range strings.Lines(string(b)) {
 		line = strings.TrimRight(line, "\r\n")
-		m := envAssign.FindStringSubmatch(line)
+		m := envAssign().FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
-	"unsafe"
 
 	"github.com/djscaffold/scaffold/templates"
 )
@@ -222,9 +221,7 @@ func (tf *treeFile) load() error {
 		return &FileError{Action: "read", Path: tf.label, Err: err}
 	}
 	if strings.HasSuffix(tf.name, TemplateSuffix) {
-		// content is never written to: a template's output is a buffer
-		// of its own, and a file that is copied is not a template.
-		tf.text = unsafe.String(unsafe.SliceData(content), len(content))
+		tf.text = string(content)
 		if tf.tmpl, err = tf.run.parse(tf.label, tf.text); err != nil {
 			return &TemplateError{File: tf.label, Err: err}
 		}

@@ -36,6 +36,9 @@ func main() {
 		Owner:       generator.Owner{UID: os.Getuid(), GID: os.Getgid()},
 		LookPath:    exec.LookPath,
 		Exec:        cli.SystemExec,
+
+		FindDockerPlugin:       cli.FindDockerPlugin,
+		OutsideGitRepositories: cli.OutsideGitRepositories,
 	})
 	stop()
 	os.Exit(code)

@@ -177,7 +177,7 @@ func planAddResource(ctx context.Context, fsys afero.Fs, p resolved, r resource.
 	if err := after.Validate(); err != nil {
 		return generator.Plan{}, &UsageError{Err: err}
 	}
-	// The secrets only go to .env, which is never rewritten here.
+	// The secrets only go to the secrets files, which are never rewritten here.
 	oldPlan, err := generator.RenderContext(ctx, p.Options, p.Tree, zeros{})
 	if err != nil {
 		return generator.Plan{}, packMistake(err, p.Pack)

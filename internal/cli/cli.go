@@ -51,6 +51,13 @@ type Env struct {
 	LookPath func(file string) (string, error)
 	// Exec runs other programs: SystemExec in main.
 	Exec ExecFunc
+	// FindDockerPlugin finds a docker CLI plugin by name, without running
+	// it: FindDockerPlugin in main.
+	FindDockerPlugin func(name string) (string, error)
+	// OutsideGitRepositories reports that no git repository can hold a
+	// folder, so that git need not be asked: OutsideGitRepositories in main.
+	// Without it, git is always asked.
+	OutsideGitRepositories func(dir string) bool
 }
 
 // UsageError is a mistake in how scaffold was called: a flag, an

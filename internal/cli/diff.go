@@ -26,9 +26,9 @@ The output is a unified diff from the file on disk (a/) to the generated
 one (b/), after a line per file: "changed: PATH" or "missing on disk: PATH"
 (generating again would add it). A changed executable bit is shown too.
 Only the files scaffold generates are compared, so your own files never
-show up; .env holds each project's own secrets and is not compared, and
-scaffold_version in .scaffold.yaml is not compared either, so a newer
-scaffold that renders the same files reports no difference.
+show up; .env and .env.db hold each project's own secrets and are not
+compared, and scaffold_version in .scaffold.yaml is not compared either, so
+a newer scaffold that renders the same files reports no difference.
 
 Exit status: 0 when nothing differs, 1 when something does, 2 on a usage
 error such as a missing .scaffold.yaml. That makes it a golden-file check

@@ -26,10 +26,10 @@ type result struct {
 }
 
 // testEnv is the one Env that tests run scaffold in: in memory, with fixed
-// secrets, no terminal, and a machine whose git and docker are installed and
-// have nothing to say. A test changes the fields it is about.
+// secrets, no terminal, and a machine whose git and docker are installed.
+// A test changes the fields it is about.
 func testEnv(fsys afero.Fs) *Env {
-	m := quietMachine()
+	m := healthyMachine()
 	return &Env{
 		Stdout:   &bytes.Buffer{},
 		Stderr:   &bytes.Buffer{},
@@ -38,6 +38,8 @@ func testEnv(fsys afero.Fs) *Env {
 		Rand:     rand.NewChaCha8([32]byte{7}),
 		LookPath: m.lookPath,
 		Exec:     m.exec,
+
+		FindDockerPlugin: m.findPlugin,
 	}
 }
 
@@ -137,7 +139,10 @@ func answersIn(t testing.TB, fsys afero.Fs, dir string) map[string]any {
 // fakeMachine stands for the programs installed on a machine.
 type fakeMachine struct {
 	installed map[string]bool
-	results   map[string]output // by command line
+	results   map[string]output // by "dir$ command line", or by command line in any dir
+	// plugins are the docker CLI plugins installed, with the error of
+	// finding each: nil when it is fine.
+	plugins map[string]error
 
 	mu    sync.Mutex
 	calls []string // "dir$ command line"
@@ -167,7 +172,10 @@ func (m *fakeMachine) exec(_ context.Context, dir, name string, args ...string) 
 	if !m.installed[name] {
 		return nil, &ExecError{Command: line, Err: exec.ErrNotFound}
 	}
-	out, ok := m.results[line]
+	out, ok := m.results[dir+"$ "+line]
+	if !ok {
+		out, ok = m.results[line]
+	}
 	if !ok {
 		return nil, &ExecError{Command: line, Stderr: "unexpected command\n", Err: errors.New("exit status 2")}
 	}
@@ -175,6 +183,17 @@ func (m *fakeMachine) exec(_ context.Context, dir, name string, args ...string) 
 		return []byte(out.stdout), &ExecError{Command: line, Stderr: out.stderr, Err: errors.New("exit status 1")}
 	}
 	return []byte(out.stdout), nil
+}
+
+func (m *fakeMachine) findPlugin(name string) (string, error) {
+	err, ok := m.plugins[name]
+	switch {
+	case !ok:
+		return "", errNoPlugin
+	case err != nil:
+		return "", err
+	}
+	return "/usr/libexec/docker/cli-plugins/docker-" + name, nil
 }
 
 func (m *fakeMachine) ran(call string) bool {
@@ -195,11 +214,12 @@ func healthyMachine() *fakeMachine {
 			"docker compose version --short":       prints("2.33.1\n"),
 			"docker version --format " + dockerFmt: prints("28.0.1|28.0.1\n"),
 		},
+		plugins: map[string]error{"compose": nil},
 	}
 }
 
-// quietMachine is a healthy machine where every new project is a git
-// repository already, so that scaffold has nothing to say about the tools.
+// quietMachine is a healthy machine where git finds every folder inside a
+// repository's top folder, so that scaffold new runs no git init.
 func quietMachine() *fakeMachine {
 	m := healthyMachine()
 	m.results["git rev-parse --show-prefix"] = prints("\n")
@@ -211,8 +231,14 @@ const dockerFmt = "{{.Client.Version}}|{{if .Server}}{{.Server.Version}}{{end}}"
 // runOn runs scaffold on the machine m.
 func runOn(t *testing.T, m *fakeMachine, color bool, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	env := testEnv(afero.NewMemMapFs())
-	env.Color, env.LookPath, env.Exec = color, m.lookPath, m.exec
+	return runOnFs(t, m, afero.NewMemMapFs(), color, args...)
+}
+
+// runOnFs runs scaffold on the machine m, with the files of fsys.
+func runOnFs(t *testing.T, m *fakeMachine, fsys afero.Fs, color bool, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	env := testEnv(fsys)
+	env.Color, env.LookPath, env.Exec, env.FindDockerPlugin = color, m.lookPath, m.exec, m.findPlugin
 	r := runEnv(context.Background(), env, args...)
 	return r.code, r.stdout, r.stderr
 }

@@ -174,6 +174,14 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	// Cancelling stops the programs still running when the run ends early.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	tools := newTools(env)
+	placeInGit := func() gitPlace { return outsideRepo }
+	if nr.git && !nr.dryRun {
+		// git answers while the project is rendered and written; a run
+		// that ends early still waits for it.
+		placeInGit = tools.findGitPlace(ctx, env.Fs, target)
+		defer placeInGit()
+	}
 	// The pack's commit lets a later update rebuild this render.
 	rec, _, err := recordPack(ctx, gitOf(env), r, version.String())
 	if err != nil {
@@ -183,23 +191,31 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	if err != nil {
 		return err
 	}
+	if nr.Force {
+		// The secrets files on disk are kept: one that is written beside
+		// them, such as a new .env.db, must hold the same secrets.
+		own, err := generator.FindSecrets(env.Fs, target, plan)
+		if err != nil {
+			return err
+		}
+		if !own.IsZero() {
+			r.Options.Secrets = own
+			if plan, err = renderProject(ctx, r, env.Rand, rec); err != nil {
+				return err
+			}
+		}
+	}
 	if nr.dryRun {
 		return out.dryRun(target, plan)
-	}
-	tools := newTools(env)
-	compose := make(chan check, 1)
-	if !nr.quiet {
-		// Looking for Compose takes longer than writing the project, so it
-		// runs meanwhile.
-		go func() { compose <- tools.composeProblem(ctx) }()
 	}
 	var git gitInit
 	write := generator.WriteOptions{Existing: nr.Force}
 	if nr.git {
-		// In a new project, git init runs before the project appears, so
-		// that an interrupt then still undoes everything.
+		// In a new project, git init runs while the files are written and
+		// before the project appears, so that an interrupt then still
+		// undoes everything.
 		write.Prepare = func(ctx context.Context, dir string) error {
-			git = tools.initGit(ctx, dir, nr.gitGiven)
+			git = tools.initGit(ctx, dir, nr.gitGiven, placeInGit())
 			if ctx.Err() != nil {
 				return context.Cause(ctx)
 			}
@@ -212,7 +228,7 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	}
 	_ = out.created(res)
 	if nr.git && !res.Prepared {
-		git = tools.initGit(ctx, res.Dir, nr.gitGiven)
+		git = tools.initGit(ctx, res.Dir, nr.gitGiven, placeInGit())
 		if ctx.Err() != nil {
 			return &afterWriteError{dir: res.Dir, err: context.Cause(ctx)}
 		}
@@ -222,7 +238,7 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 	if nr.quiet {
 		return nil
 	}
-	return out.composeHint(<-compose)
+	return out.composeHint(tools.composeProblem())
 }
 
 // recording is what an answers file records besides the answers and the

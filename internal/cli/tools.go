@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/spf13/afero"
 
 	"github.com/djscaffold/scaffold/internal/escape"
 )
@@ -20,12 +24,14 @@ var errNoAnswer = errors.New("did not answer")
 
 // tools runs the programs scaffold works with: git and docker.
 type tools struct {
-	lookPath func(string) (string, error)
-	exec     ExecFunc
+	lookPath     func(string) (string, error)
+	exec         ExecFunc
+	findPlugin   func(string) (string, error)
+	outsideRepos func(dir string) bool
 }
 
 func newTools(env *Env) tools {
-	return tools{lookPath: env.LookPath, exec: env.Exec}
+	return tools{lookPath: env.LookPath, exec: env.Exec, findPlugin: env.FindDockerPlugin, outsideRepos: env.OutsideGitRepositories}
 }
 
 func (t tools) run(ctx context.Context, dir, name string, args ...string) (string, error) {
@@ -43,23 +49,76 @@ func (t tools) run(ctx context.Context, dir, name string, args ...string) (strin
 }
 
 // composeProblem says why `docker compose` cannot run a generated project,
-// and what to do about it; its problem is empty when it can. It asks the
-// doctor's question, so that both always agree.
-func (t tools) composeProblem(ctx context.Context) check {
-	c := t.checkCompose(ctx)
-	if ctx.Err() != nil {
-		// Interrupted, docker had no chance to answer.
-		return check{}
-	}
-	switch c.problem {
-	case "":
-	case needsClient:
+// and what to do about it; its problem is empty when it can. It looks for
+// the docker client and its Compose plugin without running either, which
+// would take longer than writing the project: the versions, and whether
+// the Docker server answers, are for scaffold doctor.
+func (t tools) composeProblem() check {
+	c := check{name: "Docker Compose"}
+	if _, err := t.lookPath("docker"); err != nil {
 		c.problem = "Docker was not found"
 		c.fix = "install Docker Desktop, or Docker Engine with the Compose plugin: " + installDockerURL
-	default:
-		c.problem = "Docker Compose: " + c.problem
+		return c
+	}
+	_, err := t.findPlugin("compose")
+	switch {
+	case errors.Is(err, errNoPlugin):
+		c.problem = "Docker Compose: the Compose v2 plugin is not installed"
+		c.fix = "install Docker Desktop, or the Compose plugin for Docker Engine: " + installDockerURL
+	case err != nil:
+		c.problem = "Docker Compose: " + escape.Line(err.Error())
+		c.fix = "make it executable, or install the Compose plugin again: " + installDockerURL
 	}
 	return c
+}
+
+// gitPlace is where a new project stands among git repositories.
+type gitPlace int
+
+const (
+	outsideRepo gitPlace = iota // or git could not tell
+	insideRepo                  // in another repository's folder
+	repoTop                     // the project folder is a repository already
+)
+
+// findGitPlace asks git, in the background, where the project folder dir
+// stands, so that the answer is ready once the project is written; the
+// function it returns waits for the answer. git runs in dir, or, while dir
+// does not exist yet, in the nearest folder above it that does. It does
+// not start git when git is not installed, nor when no repository can hold
+// dir.
+func (t tools) findGitPlace(ctx context.Context, fsys afero.Fs, dir string) func() gitPlace {
+	if _, err := t.lookPath("git"); err != nil {
+		return func() gitPlace { return outsideRepo }
+	}
+	if t.outsideRepos != nil && t.outsideRepos(dir) {
+		return func() gitPlace { return outsideRepo }
+	}
+	at := dir
+	for {
+		if info, err := fsys.Stat(at); err == nil && info.IsDir() {
+			break
+		}
+		up := filepath.Dir(at)
+		if up == at {
+			break
+		}
+		at = up
+	}
+	place := make(chan gitPlace, 1)
+	go func() {
+		// The prefix is the folder's path inside the repository: empty at its top.
+		prefix, err := t.run(ctx, at, "git", "rev-parse", "--show-prefix")
+		switch {
+		case err != nil:
+			place <- outsideRepo
+		case prefix == "" && at == dir:
+			place <- repoTop
+		default:
+			place <- insideRepo
+		}
+	}()
+	return sync.OnceValue(func() gitPlace { return <-place })
 }
 
 // gitInit is what initGit did, to be told once the project is in place.
@@ -83,19 +142,16 @@ const (
 // given, a project inside a repository is left alone, as nested
 // repositories are rarely wanted; a project that is a repository already,
 // as on a rerun with --force, is always left alone. dir may be the folder
-// where a new project is staged, beside its final place, which gets the
-// same answers from git.
-func (t tools) initGit(ctx context.Context, dir string, explicit bool) gitInit {
+// where a new project is staged, beside its final place; place is where
+// the project stands, from findGitPlace.
+func (t tools) initGit(ctx context.Context, dir string, explicit bool, place gitPlace) gitInit {
 	if _, err := t.lookPath("git"); err != nil {
 		return gitInit{kind: gitMissing}
 	}
-	// The prefix is dir's path inside the repository: empty at its top.
-	prefix, err := t.run(ctx, dir, "git", "rev-parse", "--show-prefix")
 	switch {
-	case err != nil:
-	case prefix == "":
+	case place == repoTop:
 		return gitInit{kind: gitRepository}
-	case !explicit:
+	case place == insideRepo && !explicit:
 		return gitInit{kind: gitNested}
 	}
 	if _, err := t.run(ctx, dir, "git", "init", "--quiet"); err != nil {

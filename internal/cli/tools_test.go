@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spf13/afero"
 )
 
 func TestGitInitInTheNewProject(t *testing.T) {
@@ -57,34 +60,53 @@ func TestGitMissingIsANote(t *testing.T) {
 }
 
 func TestGitInsideARepository(t *testing.T) {
+	// The current folder is the top of a repository.
 	m := healthyMachine()
-	m.results["git rev-parse --show-prefix"] = prints("myapi/\n")
+	m.results["git rev-parse --show-prefix"] = prints("\n")
 	code, stdout, _ := runOn(t, m, false, "new", "myapi", "--yes")
 	if code != ExitOK || m.ran(".myapi.scaffold-new$ git init --quiet") {
 		t.Errorf("exit %d, calls %q; want no nested repository by default", code, m.calls)
+	}
+	if !m.ran(".$ git rev-parse --show-prefix") {
+		t.Errorf("calls %q; want git asked in the folder above the new project", m.calls)
 	}
 	if !strings.Contains(stdout, "inside a git repository") {
 		t.Errorf("no note on the skipped git init:\n%s", stdout)
 	}
 
 	m = healthyMachine()
-	m.results["git rev-parse --show-prefix"] = prints("myapi/\n")
+	m.results["git rev-parse --show-prefix"] = prints("src/\n")
 	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--git"); code != ExitOK || !m.ran(".myapi.scaffold-new$ git init --quiet") {
 		t.Errorf("exit %d, calls %q; want --git to run git init anyway", code, m.calls)
 	}
 }
 
 func TestGitLeavesAProjectThatIsARepository(t *testing.T) {
-	for _, args := range [][]string{{"new", "myapi", "--yes"}, {"new", "myapi", "--yes", "--git"}} {
+	for _, args := range [][]string{{"new", "myapi", "--yes", "--force"}, {"new", "myapi", "--yes", "--force", "--git"}} {
 		m := healthyMachine()
-		m.results["git rev-parse --show-prefix"] = prints("\n")
-		code, stdout, stderr := runOn(t, m, false, args...)
-		if code != ExitOK || m.ran(".myapi.scaffold-new$ git init --quiet") {
+		m.results["git rev-parse --show-prefix"] = prints("myapi/\n")
+		m.results["myapi$ git rev-parse --show-prefix"] = prints("\n")
+		fsys := afero.NewMemMapFs()
+		writeFile(t, fsys, "myapi/.git/HEAD", "ref: refs/heads/main\n")
+		code, stdout, stderr := runOnFs(t, m, fsys, false, args...)
+		if code != ExitOK || m.ran("myapi$ git init --quiet") {
 			t.Errorf("%q: exit %d, calls %q; want no git init in a repository's own folder", args, code, m.calls)
 		}
 		if strings.Contains(stdout, "git") || stderr != "" {
 			t.Errorf("%q: stdout %q, stderr %q; want nothing said about git", args, stdout, stderr)
 		}
+	}
+}
+
+func TestGitInAFolderOfARepository(t *testing.T) {
+	// --force into a folder that exists inside a repository.
+	m := healthyMachine()
+	m.results["myapi$ git rev-parse --show-prefix"] = prints("myapi/\n")
+	fsys := afero.NewMemMapFs()
+	writeFile(t, fsys, "myapi/notes.txt", "mine\n")
+	code, stdout, _ := runOnFs(t, m, fsys, false, "new", "myapi", "--yes", "--force")
+	if code != ExitOK || m.ran("myapi$ git init --quiet") || !strings.Contains(stdout, "inside a git repository") {
+		t.Errorf("exit %d, calls %q, stdout:\n%s\nwant no nested repository, and a note", code, m.calls, stdout)
 	}
 }
 
@@ -106,12 +128,11 @@ func TestDockerHint(t *testing.T) {
 		want   string
 	}{
 		"no docker": {func(m *fakeMachine) { m.installed["docker"] = false }, "Docker was not found"},
-		"no compose": {func(m *fakeMachine) {
-			m.results["docker compose version --short"] = fails("", "docker: unknown command: docker compose\n")
-		}, "Docker Compose: the Compose v2 plugin is not installed"},
-		"compose v1": {func(m *fakeMachine) {
-			m.results["docker compose version --short"] = prints("1.29.2\n")
-		}, "Docker Compose: Compose v2 is needed"},
+		"no compose": {func(m *fakeMachine) { delete(m.plugins, "compose") },
+			"Docker Compose: the Compose v2 plugin is not installed"},
+		"compose not executable": {func(m *fakeMachine) {
+			m.plugins["compose"] = errors.New("/usr/libexec/docker/cli-plugins/docker-compose is not an executable file")
+		}, "Docker Compose: /usr/libexec/docker/cli-plugins/docker-compose is not an executable file"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			m := healthyMachine()
@@ -126,6 +147,9 @@ func TestDockerHint(t *testing.T) {
 			if i, j := strings.Index(stdout, "Next steps"), strings.Index(stdout, tc.want); i < 0 || j < i {
 				t.Errorf("the hint should follow the next steps:\n%s", stdout)
 			}
+			if slices.ContainsFunc(m.calls, func(c string) bool { return strings.Contains(c, "$ docker") }) {
+				t.Errorf("new ran docker, which is for scaffold doctor: %q", m.calls)
+			}
 		})
 	}
 }
@@ -137,8 +161,8 @@ func TestQuietAndDryRunRunNoChecks(t *testing.T) {
 	if code != ExitOK || stdout != "" {
 		t.Errorf("--quiet: exit %d, stdout %q; want 0 and nothing", code, stdout)
 	}
-	if m.ran("$ docker compose version --short") {
-		t.Errorf("--quiet looked for Compose: %q", m.calls)
+	if slices.ContainsFunc(m.calls, func(c string) bool { return strings.Contains(c, "$ docker") }) {
+		t.Errorf("--quiet ran docker: %q", m.calls)
 	}
 
 	m = healthyMachine()

@@ -45,7 +45,9 @@ file by file:
     in with git merge-file; where both changed the same lines, the file gets
     <<<<<<< ======= >>>>>>> conflict markers;
   a file you deleted stays deleted; your own files are never touched;
-  .env is never rewritten: variables the new render needs are appended.
+  the secrets files, .env and .env.db, are never rewritten: variables the
+    new render needs are appended, and a missing one gets the secrets that
+    the others hold, such as the password of DATABASE_URL.
 
 Nothing is written when any file cannot be updated; the answers file
 records the new answers and template version only when the update is
@@ -176,24 +178,23 @@ func planUpdate(ctx context.Context, env *Env, ur updateRun) (updateJob, error) 
 	}
 	u.packNote = note
 
-	// Both renders read the same random bytes, so that their .env files
+	// Both renders read the same random bytes, so that their secrets files
 	// differ only where the templates do.
 	replay := update.NewReplay(env.Rand)
-	next, err := renderProject(ctx, theirs, replay, rec)
+	next, was, err := renderSides(ctx, theirs, &base, rec, replay)
 	if err != nil {
 		return u, err
 	}
-	var was *generator.Plan
-	for _, tree := range base.trees {
-		plan, err := generator.RenderContext(ctx, base.opts, tree, replay.Again())
-		switch {
-		case ctx.Err() != nil:
-			return u, interrupted(ctx)
-		case err != nil && was == nil:
-			base.why = fmt.Sprintf("this scaffold cannot render %s as it did (%s)", describeTree(tree), oneLine(err.Error()))
-		case err != nil:
-		case was == nil || update.Agreement(plan, recorded.Files) > update.Agreement(*was, recorded.Files):
-			was = &plan
+	// Both use the secrets that the project already has, so that a secrets
+	// file the update adds agrees with those on disk.
+	own, err := generator.FindSecrets(env.Fs, dir, sides(next, was)...)
+	if err != nil {
+		return u, err
+	}
+	if !own.IsZero() {
+		theirs.Options.Secrets, base.opts.Secrets = own, own
+		if next, was, err = renderSides(ctx, theirs, &base, rec, replay); err != nil {
+			return u, err
 		}
 	}
 	if was == nil {
@@ -219,6 +220,38 @@ func planUpdate(ctx context.Context, env *Env, ur updateRun) (updateJob, error) 
 	}
 	u.plan, err = update.Compute(ctx, in)
 	return u, err
+}
+
+// renderSides renders the project as it is asked for, and as it was
+// generated, both with the same random bytes: of several base trees, the
+// one whose render agrees with files: did. The base is nil, and base.why
+// says why, when no tree renders.
+func renderSides(ctx context.Context, theirs resolved, base *baseRender, rec recording, replay *update.Replay) (next generator.Plan, was *generator.Plan, err error) {
+	next, err = renderProject(ctx, theirs, replay.Again(), rec)
+	if err != nil {
+		return next, nil, err
+	}
+	for _, tree := range base.trees {
+		plan, err := generator.RenderContext(ctx, base.opts, tree, replay.Again())
+		switch {
+		case ctx.Err() != nil:
+			return next, nil, interrupted(ctx)
+		case err != nil && was == nil:
+			base.why = fmt.Sprintf("this scaffold cannot render %s as it did (%s)", describeTree(tree), oneLine(err.Error()))
+		case err != nil:
+		case was == nil || update.Agreement(plan, theirs.Recorded.Files) > update.Agreement(*was, theirs.Recorded.Files):
+			was = &plan
+		}
+	}
+	return next, was, nil
+}
+
+// sides lists the renders an update compares, the new one first.
+func sides(next generator.Plan, was *generator.Plan) []generator.Plan {
+	if was == nil {
+		return []generator.Plan{next}
+	}
+	return []generator.Plan{next, *was}
 }
 
 // renames reports whether a request changes the project's name, which

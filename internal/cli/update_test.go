@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"maps"
+	"net/url"
 	"os/exec"
 	"slices"
 	"strings"
@@ -51,12 +52,12 @@ func updateIn(t *testing.T, env *Env, args ...string) result {
 	return runEnv(context.Background(), env, append([]string{"update"}, args...)...)
 }
 
-// sameButEnv compares two projects, but for .env.
-func sameButEnv(t *testing.T, fsys afero.Fs, got, want string) {
+// sameButSecrets compares two projects, but for their secrets files.
+func sameButSecrets(t *testing.T, fsys afero.Fs, got, want string) {
 	t.Helper()
 	g, w := tree(t, fsys, got), tree(t, fsys, want)
-	delete(g, ".env")
-	delete(w, ".env")
+	maps.DeleteFunc(g, func(name, _ string) bool { return generator.IsSecretFile(name) })
+	maps.DeleteFunc(w, func(name, _ string) bool { return generator.IsSecretFile(name) })
 	for name, data := range w {
 		if g[name] != data {
 			t.Errorf("%s differs from a new project's:\n%s\nwant:\n%s", name, g[name], data)
@@ -66,6 +67,36 @@ func sameButEnv(t *testing.T, fsys afero.Fs, got, want string) {
 		if _, ok := w[name]; !ok {
 			t.Errorf("%s: a new project has no such file", name)
 		}
+	}
+}
+
+// envValue returns the value of the variable name in a secrets file.
+func envValue(t *testing.T, fsys afero.Fs, file, name string) string {
+	t.Helper()
+	for line := range strings.Lines(readFile(t, fsys, file)) {
+		if v, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), name+"="); ok {
+			return v
+		}
+	}
+	t.Fatalf("%s has no %s", file, name)
+	return ""
+}
+
+// passwordsAgree checks that the database container gets the password
+// that the app connects with: the one in .env's DATABASE_URL.
+func passwordsAgree(t *testing.T, fsys afero.Fs, dir string) {
+	t.Helper()
+	u, err := url.Parse(envValue(t, fsys, dir+"/.env", "DATABASE_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := u.User.Password()
+	name := map[string]string{"postgres": "POSTGRES_PASSWORD", "mysql": "MARIADB_PASSWORD"}[u.Scheme]
+	if got := envValue(t, fsys, dir+"/.env.db", name); want == "" || got != want {
+		t.Errorf(".env.db: %s=%s; DATABASE_URL in .env has the password %q", name, got, want)
+	}
+	if info, err := fsys.Stat(dir + "/.env.db"); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf(".env.db: %v, %v; want it readable by its owner only", info.Mode(), err)
 	}
 }
 
@@ -83,8 +114,8 @@ func TestUpdateUpToDateWritesNothing(t *testing.T) {
 	}
 }
 
-// Answers change a month in: each update gives, but for .env, what new
-// gives with the final answers, and a second run has nothing to do.
+// Answers change a month in: each update gives, but for the secrets files,
+// what new gives with the final answers, and a second run has nothing to do.
 func TestUpdateChangesAnswers(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
@@ -106,7 +137,7 @@ func TestUpdateChangesAnswers(t *testing.T) {
 				}
 			}
 			newProject(t, env, append([]string{"myapi", "-o", "fresh"}, tc.finalArgs...)...)
-			sameButEnv(t, env.Fs, "updated/myapi", "fresh/myapi")
+			sameButSecrets(t, env.Fs, "updated/myapi", "fresh/myapi")
 			if r := updateIn(t, env, "updated/myapi"); r.code != ExitOK || !strings.Contains(r.stdout, "is up to date") {
 				t.Errorf("second update: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 			}
@@ -114,6 +145,9 @@ func TestUpdateChangesAnswers(t *testing.T) {
 	}
 }
 
+// A change of database needs another database container, with its own
+// secrets file: added with a new password, since the SQLite project has
+// none. .env only gets what it lacks, and names what the user must edit.
 func TestUpdateAppendsToEnv(t *testing.T) {
 	env, _ := mergingEnv(t, newFs(t))
 	newProject(t, env, "myapi", "--database", "sqlite")
@@ -127,21 +161,62 @@ func TestUpdateAppendsToEnv(t *testing.T) {
 	if !ok {
 		t.Fatalf(".env was rewritten, not appended to:\n%s", after)
 	}
-	for _, want := range []string{"\n# Added by scaffold update for django-drf " + templates.Version + "\n", "\nPOSTGRES_PASSWORD=", "\nCELERY_BROKER_URL=redis://redis:6379/0\n"} {
+	for _, want := range []string{"\n# Added by scaffold update for django-drf " + templates.Version + "\n", "\nCELERY_BROKER_URL=redis://redis:6379/0\n"} {
 		if !strings.Contains(added, want) {
 			t.Errorf("appended %q, want it to hold %q", added, want)
 		}
 	}
 	for _, want := range []string{
-		"updated   .env: appended POSTGRES_PASSWORD, CELERY_BROKER_URL, CELERY_RESULT_BACKEND\n",
+		"updated   .env: appended CELERY_BROKER_URL, CELERY_RESULT_BACKEND, DJANGO_CACHE_URL\n",
+		"added     .env.db: with newly generated secrets\n",
 		"kept      .env: the new answers change DATABASE_URL; your values stay, so edit it as .env.example shows\n",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	if info, err := env.Fs.Stat("myapi/.env"); err != nil || info.Mode().Perm() != 0o600 {
-		t.Errorf(".env: %v, %v; want it readable by its owner only", info.Mode(), err)
+	if pw := envValue(t, env.Fs, "myapi/.env.db", "POSTGRES_PASSWORD"); len(pw) != 32 {
+		t.Errorf(".env.db: POSTGRES_PASSWORD=%s, want a generated password", pw)
+	}
+	for _, name := range []string{"myapi/.env", "myapi/.env.db"} {
+		if info, err := env.Fs.Stat(name); err != nil || info.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v, %v; want it readable by its owner only", name, info.Mode(), err)
+		}
+	}
+}
+
+// From one database server to another, the database container's secrets
+// file gets the new server's variable, with the password the project has.
+func TestUpdateAppendsToEveryEnvFile(t *testing.T) {
+	env, _ := mergingEnv(t, newFs(t))
+	newProject(t, env, "myapi", "--database", "mysql")
+	passwordsAgree(t, env.Fs, "myapi")
+	password := envValue(t, env.Fs, "myapi/.env.db", "MARIADB_PASSWORD")
+	before := readFile(t, env.Fs, "myapi/.env.db")
+	r := updateIn(t, env, "myapi", "--database", "postgres")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	want := before + "\n# Added by scaffold update for django-drf " + templates.Version + "\nPOSTGRES_PASSWORD=" + password + "\n"
+	if got := readFile(t, env.Fs, "myapi/.env.db"); got != want {
+		t.Errorf(".env.db:\n%s\nwant:\n%s", got, want)
+	}
+	for _, want := range []string{
+		"updated   .env.db: appended POSTGRES_PASSWORD\n",
+		"kept      .env: the new answers change DATABASE_URL; your values stay, so edit it as .env.example shows\n",
+		"kept      .env.db: MARIADB_PASSWORD is no longer used; remove it when you like\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// Back to SQLite: nothing reads .env.db any more, and it is the user's.
+	r = updateIn(t, env, "myapi", "--database", "sqlite")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "kept      .env.db: the templates no longer use it; remove it when you like\n") {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !exists(env.Fs, "myapi/.env.db") {
+		t.Error("the update removed .env.db")
 	}
 }
 
@@ -184,7 +259,7 @@ func TestUpdateConflictWorkflow(t *testing.T) {
 	env, _ := mergingEnv(t, newFs(t))
 	newProject(t, env, "myapi", "--no-resource")
 	settings := readFile(t, env.Fs, "myapi/config/settings.py")
-	mine := strings.Replace(settings, "    \"drf_spectacular\",\n", "    \"drf_spectacular\",\n    \"blog\",\n", 1)
+	mine := strings.Replace(settings, "    \"drf_spectacular_sidecar\",\n", "    \"drf_spectacular_sidecar\",\n    \"blog\",\n", 1)
 	writeFile(t, env.Fs, "myapi/config/settings.py", mine)
 	before := tree(t, env.Fs, "myapi")
 
@@ -374,7 +449,8 @@ func TestUpdateAfterAddResource(t *testing.T) {
 		t.Fatalf("add resource: exit %d: %s", r.code, r.stderr)
 	}
 	writeFile(t, env.Fs, "fresh/myapi/config/settings.py", strings.Replace(readFile(t, env.Fs, "fresh/myapi/config/settings.py"), `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
-	sameButEnv(t, env.Fs, "updated/myapi", "fresh/myapi")
+	sameButSecrets(t, env.Fs, "updated/myapi", "fresh/myapi")
+	passwordsAgree(t, env.Fs, "updated/myapi")
 }
 
 // A project of the first release, changed by its user, updated to this
@@ -411,4 +487,113 @@ func TestUpdateFromTheFirstRelease(t *testing.T) {
 	if a := answersIn(t, env.Fs, "myapi"); a["celery"] != true {
 		t.Errorf("answers: %v", a)
 	}
+}
+
+// firstReleaseProject writes, in dir, the project that the first release
+// of the templates generated with o, as scaffold wrote it then.
+func firstReleaseProject(t *testing.T, env *Env, dir string, o generator.Options) {
+	t.Helper()
+	tree, err := update.Released(releases.Versions()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := generator.Render(o, tree, env.Rand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := config.Record(o, tree, "v1.0.0").AddTo(&plan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := generator.Write(env.Fs, dir, plan, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A project of the first release, changed by its user, updated to this
+// scaffold's templates with its own answers: it is then what the current
+// templates generate but for the user's changes, its database container
+// gets the password its app already connects with, and it no longer lags.
+func TestUpdateFromTheFirstReleaseToCurrentTemplates(t *testing.T) {
+	for _, database := range []string{"postgres", "mysql", "sqlite"} {
+		t.Run(database, func(t *testing.T) {
+			env, _ := mergingEnv(t, newFs(t))
+			o := generator.DefaultOptions()
+			o.Name, o.Database = "myapi", database
+			firstReleaseProject(t, env, "myapi", o)
+			secrets := readFile(t, env.Fs, "myapi/.env")
+			settings := readFile(t, env.Fs, "myapi/config/settings.py")
+			writeFile(t, env.Fs, "myapi/config/settings.py", strings.Replace(settings, `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
+			writeFile(t, env.Fs, "myapi/notes/models.py", "from django.db import models\n")
+			if err := env.Fs.Remove("myapi/tests/test_health.py"); err != nil {
+				t.Fatal(err)
+			}
+
+			r := updateIn(t, env, "myapi")
+			if r.code != ExitOK || strings.Contains(r.stdout, "conflict") {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			for _, want := range []string{
+				"Updating myapi " + describeChange("django-drf "+releases.Versions()[0], "django-drf "+templates.Version, nil) + ":\n",
+				"  merged    config/settings.py\n",
+				"  deleted   tests/test_health.py: you deleted it, so it stays deleted\n",
+			} {
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+				}
+			}
+			if got := readFile(t, env.Fs, "myapi/.env"); !strings.HasPrefix(got, secrets) {
+				t.Errorf(".env was rewritten, not appended to:\n%s", got)
+			}
+			if database == "sqlite" {
+				if exists(env.Fs, "myapi/.env.db") {
+					t.Error("a SQLite project got .env.db")
+				}
+			} else {
+				passwordsAgree(t, env.Fs, "myapi")
+				variable := map[string]string{"postgres": "POSTGRES_PASSWORD", "mysql": "MARIADB_PASSWORD"}[database]
+				for _, want := range []string{
+					"  added     .env.db: with the secrets that .env already holds\n",
+					"  kept      .env: " + variable + " is no longer used; remove it when you like\n",
+				} {
+					if !strings.Contains(r.stdout, want) {
+						t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+					}
+				}
+			}
+			if a := answersIn(t, env.Fs, "myapi"); a["database"] != database {
+				t.Errorf("answers: %v", a)
+			}
+
+			// What scaffold diff finds: the user's change alone.
+			d := runEnv(context.Background(), env, "diff", "myapi")
+			if d.code != ExitFailure || !strings.HasPrefix(d.stdout, "changed: config/settings.py\n") || strings.Count(d.stdout, "changed: ")+strings.Count(d.stdout, "missing on disk: ") != 2 ||
+				!strings.Contains(d.stdout, "\nmissing on disk: tests/test_health.py\n") || !strings.Contains(d.stdout, `+TIME_ZONE = "UTC"`) {
+				t.Errorf("diff: exit %d, stderr %q, stdout:\n%s", d.code, d.stderr, d.stdout)
+			}
+			if c := updateIn(t, env, "myapi", "--check"); c.code != ExitOK {
+				t.Errorf("--check after the update: exit %d\n%s%s", c.code, c.stdout, c.stderr)
+			}
+			if again := updateIn(t, env, "myapi"); again.code != ExitOK || !strings.Contains(again.stdout, "is up to date") {
+				t.Errorf("second update: exit %d, stdout %q, stderr %q", again.code, again.stdout, again.stderr)
+			}
+		})
+	}
+}
+
+// new --force over a project of the first release keeps its .env, and the
+// .env.db it adds holds the password of .env's DATABASE_URL.
+func TestNewForceAddsSecretsThatAgree(t *testing.T) {
+	env, _ := mergingEnv(t, newFs(t))
+	o := generator.DefaultOptions()
+	o.Name = "myapi"
+	firstReleaseProject(t, env, "myapi", o)
+	secrets := readFile(t, env.Fs, "myapi/.env")
+	r := runEnv(context.Background(), env, "new", "--config", "myapi/.scaffold.yaml", "--no-input", "--force")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if got := readFile(t, env.Fs, "myapi/.env"); got != secrets {
+		t.Errorf("--force replaced .env:\n%s", got)
+	}
+	passwordsAgree(t, env.Fs, "myapi")
 }

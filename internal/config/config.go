@@ -111,12 +111,18 @@ func (a *Answers) UnmarshalYAML(node *yaml.Node) error {
 // MarshalYAML implements yaml.Marshaler.
 func (a Answers) MarshalYAML() (any, error) {
 	m := &yaml.Node{Kind: yaml.MappingNode}
-	for _, ans := range a {
-		var v yaml.Node
-		if err := v.Encode(ans.Value); err != nil {
-			return nil, err
-		}
-		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: ans.Key}, &v)
+	// Node.Encode runs a whole YAML encoder and parser: once for all the
+	// values, as a list, rather than once for each.
+	values := make([]any, len(a))
+	for i, ans := range a {
+		values[i] = ans.Value
+	}
+	var list yaml.Node
+	if err := list.Encode(values); err != nil {
+		return nil, err
+	}
+	for i, ans := range a {
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: ans.Key}, list.Content[i])
 	}
 	return m, nil
 }

@@ -95,7 +95,10 @@ func TestDynamicUpdate(t *testing.T) {
 	for i, c := range dynUpdateCombos() {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			p := dynNewProject(t, env, c, 11+i)
+			// Redis has databases 0 to 15: a project's broker is redisDB and
+			// its cache redisDB+8. TestDynamic's Celery projects use 2, 3
+			// and 6.
+			p := dynNewProject(t, env, c, 4+i)
 			p.runAll()
 		})
 	}

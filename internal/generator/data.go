@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -27,17 +26,12 @@ type Data map[string]any
 // typed fields make.
 type App = resource.App
 
-// Secrets are generated for each project and only ever written to .env.
-type Secrets struct {
-	DjangoSecretKey  string
-	DatabasePassword string
-}
-
 func newData(o Options, rnd io.Reader) (Data, error) {
 	secrets, err := newSecrets(rnd)
 	if err != nil {
 		return nil, err
 	}
+	secrets = secrets.overriddenBy(o.Secrets)
 	d := Data{}
 	for _, q := range Questions {
 		d[q.Field] = q.Get(o)
@@ -85,45 +79,15 @@ func (d Data) resources() []App {
 	return apps
 }
 
+// secrets are the secrets that templates see.
+func (d Data) secrets() Secrets {
+	s, _ := d["Secrets"].(Secrets)
+	return s
+}
+
 // forResource is the data of the per-resource folder, for one resource.
 func (d Data) forResource(app App) Data {
 	out := maps.Clone(d)
 	out["App"] = app
 	return out
-}
-
-const (
-	secretKeyAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
-	passwordAlphabet  = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-)
-
-func newSecrets(rnd io.Reader) (Secrets, error) {
-	key, err := randomString(rnd, 64, secretKeyAlphabet)
-	if err != nil {
-		return Secrets{}, err
-	}
-	// Both go into .env files and URLs unquoted, so they keep to URL-safe characters.
-	pw, err := randomString(rnd, 32, passwordAlphabet)
-	if err != nil {
-		return Secrets{}, err
-	}
-	return Secrets{DjangoSecretKey: key, DatabasePassword: pw}, nil
-}
-
-// randomString draws uniformly from alphabet, rejecting bytes that would bias it.
-func randomString(rnd io.Reader, n int, alphabet string) (string, error) {
-	limit := 256 - 256%len(alphabet)
-	out := make([]byte, 0, n)
-	buf := make([]byte, n)
-	for len(out) < n {
-		if _, err := io.ReadFull(rnd, buf); err != nil {
-			return "", fmt.Errorf("generate secrets: %w", err)
-		}
-		for _, b := range buf {
-			if int(b) < limit && len(out) < n {
-				out = append(out, alphabet[int(b)%len(alphabet)])
-			}
-		}
-	}
-	return string(out), nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"text/template"
 	tparse "text/template/parse"
 )
@@ -125,36 +126,93 @@ func (c fieldCheck) lookup(f *tparse.FieldNode, d dot) (dot, error) {
 	if !d.known {
 		return dot{}, nil
 	}
-	v, path := d.value, d.path
-	for _, id := range f.Ident {
-		rv := reflect.ValueOf(v)
-		if rv.IsValid() && rv.MethodByName(id).IsValid() {
+	v := d.value
+	for i, id := range f.Ident {
+		next, found, known := field(v, id)
+		switch {
+		case !known:
 			return dot{}, nil
+		case !found:
+			return dot{}, c.fail(f, missing(joinPath(d.path, f.Ident[:i]), id))
 		}
-		for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
-			if rv.IsNil() {
-				return dot{}, nil
-			}
-			rv = rv.Elem()
-		}
-		var next reflect.Value
-		switch rv.Kind() {
-		case reflect.Map:
-			if rv.Type().Key().Kind() != reflect.String {
-				return dot{}, nil
-			}
-			next = rv.MapIndex(reflect.ValueOf(id).Convert(rv.Type().Key()))
-		case reflect.Struct:
-			if sf, ok := rv.Type().FieldByName(id); ok && sf.IsExported() {
-				next = rv.FieldByIndex(sf.Index)
-			}
-		}
-		if !next.IsValid() {
-			return dot{}, c.fail(f, missing(path, id))
-		}
-		v, path = next.Interface(), append(path[:len(path):len(path)], id)
+		v = next
 	}
-	return dot{value: v, path: path, known: true}, nil
+	return dot{value: v, path: joinPath(d.path, f.Ident), known: true}, nil
+}
+
+// field is what .id reads from v. known is false where that cannot be
+// told before the template runs, such as at a method or a nil pointer.
+func field(v any, id string) (next any, found, known bool) {
+	// The template data and the answers of a pack's questions are plain
+	// maps, without methods: most lookups end here, without reflection.
+	switch m := v.(type) {
+	case Data:
+		next, found = m[id]
+		return next, found, true
+	case map[string]any:
+		next, found = m[id]
+		return next, found, true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.IsValid() && rv.MethodByName(id).IsValid() {
+		return nil, false, false
+	}
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return nil, false, false
+		}
+		rv = rv.Elem()
+	}
+	var nv reflect.Value
+	switch rv.Kind() {
+	case reflect.Map:
+		if rv.Type().Key().Kind() != reflect.String {
+			return nil, false, false
+		}
+		nv = rv.MapIndex(reflect.ValueOf(id).Convert(rv.Type().Key()))
+	case reflect.Struct:
+		if index := exportedField(rv.Type(), id); index != nil {
+			nv = rv.FieldByIndex(index)
+		}
+	}
+	if !nv.IsValid() {
+		return nil, false, true
+	}
+	return nv.Interface(), true, true
+}
+
+// structFields remembers where exportedField found a field, by struct type
+// and name: FieldByName allocates as it searches a struct that embeds
+// another, such as App.
+var structFields sync.Map
+
+type structField struct {
+	t    reflect.Type
+	name string
+}
+
+// exportedField is the index of t's exported field name, as FieldByName
+// finds it, or nil.
+func exportedField(t reflect.Type, name string) []int {
+	key := structField{t, name}
+	if index, ok := structFields.Load(key); ok {
+		return index.([]int)
+	}
+	var index []int
+	if sf, ok := t.FieldByName(name); ok && sf.IsExported() {
+		index = sf.Index
+	}
+	structFields.Store(key, index)
+	return index
+}
+
+// joinPath is the path of fields base and then more, sharing more's array
+// where it can: neither is ever appended to in place.
+func joinPath(base, more []string) []string {
+	if len(base) == 0 {
+		return more[:len(more):len(more)]
+	}
+	return append(base[:len(base):len(base)], more...)
 }
 
 // missing says that the value the fields in path reach holds no field id.

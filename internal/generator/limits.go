@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"text/template"
 
 	"github.com/djscaffold/scaffold/internal/userfile"
 )
@@ -23,8 +24,32 @@ var ErrOutputTooLarge = errors.New("rendered output too large")
 
 // renderRun is the state one render shares among its templates.
 type renderRun struct {
-	ctx   context.Context
-	total int64
+	ctx       context.Context
+	total     int64
+	templates templateSet
+	// perResource is the data of the per-resource folder, by resource,
+	// made once for all its files.
+	perResource []Data
+}
+
+// parse parses a template of the render; a nil run shares nothing.
+func (r *renderRun) parse(name, text string) (*template.Template, error) {
+	if r == nil {
+		return parse(name, text)
+	}
+	return r.templates.parse(name, text)
+}
+
+// resourceData is data.forResource for the render's i-th resource.
+func (r *renderRun) resourceData(data Data, i int) Data {
+	if r.perResource == nil {
+		apps := data.resources()
+		r.perResource = make([]Data, len(apps))
+		for j, app := range apps {
+			r.perResource[j] = data.forResource(app)
+		}
+	}
+	return r.perResource[i]
 }
 
 // interrupted is checked between files; a nil run is never interrupted.

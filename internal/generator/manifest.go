@@ -69,6 +69,7 @@ func NewManifest(file string, spec ManifestSpec, tree fs.FS) (*Manifest, error) 
 	if err != nil {
 		return nil, err
 	}
+	var conditions templateSet
 	for _, key := range slices.Sorted(maps.Keys(spec.Conditions)) {
 		where := "conditions." + key
 		fail := func(format string, args ...any) error {
@@ -90,7 +91,7 @@ func NewManifest(file string, spec ManifestSpec, tree fs.FS) (*Manifest, error) 
 			return nil, fail("the condition is empty; write a template expression, such as .Celery or eq .CI \"github\"")
 		}
 		label := file + " (" + where + ")"
-		t, err := template.New(label).Option("missingkey=error").Funcs(funcs).Parse("{{if " + expr + "}}1{{end}}")
+		t, err := conditions.parse(label, "{{if "+expr+"}}1{{end}}")
 		if err != nil {
 			return nil, fail("%q is not a template expression: %s", expr, strings.TrimPrefix(err.Error(), "template: "+label+":1: "))
 		}

@@ -35,6 +35,10 @@ type Options struct {
 	// Owner is who runs scaffold. It is no answer: only .env records it, which
 	// is outside the promise that the same answers give the same files.
 	Owner Owner
+	// Secrets are the ones the project already has (FindSecrets), which a
+	// render uses in place of new ones; those left empty are generated.
+	// They are no answers either: only the secrets files hold them.
+	Secrets Secrets
 }
 
 // Owner holds the user and group ids of whoever runs scaffold. .env passes

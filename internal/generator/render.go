@@ -61,8 +61,9 @@ type File struct {
 	Path string // slash-separated, relative to the project folder
 	Mode fs.FileMode
 	Data []byte
-	// Keep says an existing copy on disk wins over this one, for files that
-	// hold what the user owns, such as the secrets in .env.
+	// Keep says an existing copy on disk wins over this one: a render sets
+	// it on the secrets files (IsSecretFile), which the user owns once
+	// they are written.
 	Keep bool
 }
 
@@ -71,6 +72,8 @@ type Plan struct {
 	Files []File
 	// Remove lists files to remove from an existing project, slash-separated.
 	Remove []string
+	// Secrets are the secrets that a render put in the secrets files.
+	Secrets Secrets
 }
 
 // Add puts f in the plan, in place of a file with the same path. It
@@ -116,11 +119,6 @@ var ErrUnsafePath = errors.New("unsafe path")
 // ErrPathClash means a rendered file's path is also a folder of another.
 var ErrPathClash = errors.New("path clash")
 
-// secretFiles alone hold the generated secrets (the app's settings, and the
-// database container's own credentials): they are kept out of git and images,
-// readable only by their owner, and never overwritten.
-var secretFiles = map[string]bool{".env": true, ".env.db": true}
-
 func render(ctx context.Context, o Options, t Tree, rnd io.Reader) (Plan, error) {
 	if err := o.Validate(); err != nil {
 		return Plan{}, err
@@ -141,7 +139,7 @@ func render(ctx context.Context, o Options, t Tree, rnd io.Reader) (Plan, error)
 		delete(files, p)
 	}
 
-	plan := Plan{Files: make([]File, 0, len(files))}
+	plan := Plan{Files: make([]File, 0, len(files)), Secrets: data.secrets()}
 	for _, f := range files {
 		plan.Files = append(plan.Files, f)
 	}
@@ -189,8 +187,8 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 		if !perResource {
 			return tf.render(out, data, files, from)
 		}
-		for _, app := range data.resources() {
-			if err := tf.render(path.Join(parent, app.Name, rest), data.forResource(app), files, from); err != nil {
+		for i, app := range data.resources() {
+			if err := tf.render(path.Join(parent, app.Name, rest), run.resourceData(data, i), files, from); err != nil {
 				return err
 			}
 		}
@@ -204,14 +202,18 @@ type treeFile struct {
 	src     Source
 	name    string // its path in the tree
 	label   string // its path in messages
+	loaded  bool
 	content []byte
-	tmpl    *template.Template
-	run     *renderRun
+	// text is content as a string, for the parser and the field check,
+	// which would otherwise each take a copy.
+	text string
+	tmpl *template.Template
+	run  *renderRun
 }
 
 // load reads the file, and parses it if it is a template.
 func (tf *treeFile) load() error {
-	if tf.content != nil {
+	if tf.loaded {
 		return nil
 	}
 	content, err := fs.ReadFile(tf.src.FS, tf.name)
@@ -219,11 +221,12 @@ func (tf *treeFile) load() error {
 		return &FileError{Action: "read", Path: tf.label, Err: err}
 	}
 	if strings.HasSuffix(tf.name, TemplateSuffix) {
-		if tf.tmpl, err = parse(tf.label, string(content)); err != nil {
+		tf.text = string(content)
+		if tf.tmpl, err = tf.run.parse(tf.label, tf.text); err != nil {
 			return &TemplateError{File: tf.label, Err: err}
 		}
 	}
-	tf.content = content
+	tf.content, tf.loaded = content, true
 	return nil
 }
 
@@ -243,12 +246,15 @@ func (tf *treeFile) render(out string, data Data, files map[string]File, from ma
 	if err := tf.load(); err != nil {
 		return err
 	}
-	if err := checkFields(tf.tmpl, string(tf.content), data); err != nil {
+	if err := checkFields(tf.tmpl, tf.text, data); err != nil {
 		return err
 	}
 	content := tf.content
 	if tf.tmpl != nil {
 		buf := &output{label: tf.label, run: tf.run}
+		// A rendered file is about as long as its template: growing the
+		// buffer from nothing would copy it several times over.
+		buf.Grow(len(tf.content) + len(tf.content)/4)
 		if err := tf.tmpl.Execute(buf, data); err != nil {
 			return &TemplateError{File: tf.label, Err: err}
 		}
@@ -259,12 +265,12 @@ func (tf *treeFile) render(out string, data Data, files map[string]File, from ma
 	}
 	mode := fs.FileMode(0o644)
 	switch {
-	case secretFiles[out]:
+	case IsSecretFile(out):
 		mode = 0o600
 	case bytes.HasPrefix(content, []byte("#!")):
 		mode = 0o755
 	}
-	files[out] = File{Path: out, Mode: mode, Data: content, Keep: secretFiles[out]}
+	files[out] = File{Path: out, Mode: mode, Data: content, Keep: IsSecretFile(out)}
 	from[out] = tf.label
 	return nil
 }
@@ -312,10 +318,6 @@ func renderPath(label, name string, data Data) (string, error) {
 	return rendered, nil
 }
 
-func parse(name, text string) (*template.Template, error) {
-	return template.New(name).Option("missingkey=error").Funcs(funcs).Parse(text)
-}
-
 func execute(name, text string, data Data) ([]byte, error) {
 	t, err := parse(name, text)
 	if err != nil {
@@ -345,7 +347,9 @@ var funcs = template.FuncMap{
 // normalizeText gives every rendered file LF line endings and exactly one
 // final newline, whatever the template's own line endings were.
 func normalizeText(b []byte) []byte {
-	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	if bytes.Contains(b, []byte("\r\n")) {
+		b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	}
 	b = bytes.TrimRight(b, "\n")
 	if len(b) == 0 {
 		return b

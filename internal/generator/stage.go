@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/spf13/afero"
 )
@@ -83,6 +84,19 @@ func (s *staging) run(p Plan, prepare func(context.Context, string) error) error
 		return fileError("create folder", s.path, err, true)
 	}
 	s.done = append(s.done, e)
+	prepared := func() error { return nil }
+	if prepare != nil {
+		// Preparing needs only the folder: it takes place while the files
+		// are written, and a run that fails stops it, then waits for it.
+		ctx, stop := context.WithCancel(s.ctx)
+		done := make(chan error, 1)
+		go func() { done <- prepare(ctx, s.path) }()
+		prepared = sync.OnceValue(func() error { return <-done })
+		defer func() {
+			stop()
+			_ = prepared()
+		}()
+	}
 	made := map[string]bool{}
 	for _, f := range p.Files {
 		if err := s.interrupted(); err != nil {
@@ -103,10 +117,7 @@ func (s *staging) run(p Plan, prepare func(context.Context, string) error) error
 		s.res.Written = append(s.res.Written, f.Path)
 	}
 	if prepare != nil {
-		if err := s.interrupted(); err != nil {
-			return err
-		}
-		if err := prepare(s.ctx, s.path); err != nil {
+		if err := prepared(); err != nil {
 			return err
 		}
 		s.res.Prepared = true

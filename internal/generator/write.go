@@ -23,11 +23,13 @@ type WriteOptions struct {
 	// files, as `new --force`, `update` and `add resource` do. Without it,
 	// such a folder is refused with ErrTargetNotEmpty.
 	Existing bool
-	// Prepare, when set, runs after every file of a new project is written
-	// and before the project appears, with the folder that becomes it, such
-	// as to run git init there. Until it returns, an error or an interrupt
-	// still undoes everything. It does not run when the project folder
-	// existed before (WriteResult.Prepared says whether it ran).
+	// Prepare, when set, runs in the folder that becomes a new project,
+	// such as to run git init there, while the plan's files are written into
+	// it: it must not touch their paths. The project appears once both are
+	// done. Until then, an error of either, or an interrupt, still undoes
+	// everything; when a file cannot be written, Prepare's ctx is cancelled
+	// and the run waits for it to return. It does not run when the project
+	// folder existed before (WriteResult.Prepared says whether it ran).
 	Prepare func(ctx context.Context, dir string) error
 }
 

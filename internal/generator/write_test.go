@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/spf13/afero"
 )
@@ -255,8 +258,8 @@ func TestNewProjectAppearsAtOnce(t *testing.T) {
 	var prepared string
 	res, err := WritePlan(context.Background(), ffs, dir, samplePlan(), WriteOptions{Prepare: func(_ context.Context, d string) error {
 		prepared = d
-		if _, err := os.Stat(filepath.Join(d, "app", "deep", "models.py")); err != nil {
-			t.Errorf("Prepare runs before the files are written: %v", err)
+		if _, err := os.Lstat(dir); err == nil {
+			t.Errorf("%s exists while Prepare runs", dir)
 		}
 		return nil
 	}})
@@ -419,5 +422,71 @@ func TestPlansThatCannotBeWrittenAreRefused(t *testing.T) {
 		if exists(fsys, "/p") {
 			t.Errorf("%s: wrote /p", name)
 		}
+	}
+}
+
+// BenchmarkWrite writes the default project to disk: the part of a run that
+// makes folders and files.
+func BenchmarkWrite(b *testing.B) {
+	plan, err := Render(testOptions(), Builtin(), fixedRand())
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys := afero.NewOsFs()
+	root := b.TempDir()
+	n := 0
+	for b.Loop() {
+		n++
+		if _, err := Write(fsys, filepath.Join(root, strconv.Itoa(n)), plan, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Prepare runs while the files are written: the writer's last file waits
+// here until Prepare has started.
+func TestPrepareRunsWhileTheFilesAreWritten(t *testing.T) {
+	root := t.TempDir()
+	started := make(chan struct{})
+	waited := false
+	ffs := &faultFs{Fs: afero.NewOsFs(), onChange: func(_ int, _, name string) {
+		if waited || !strings.HasSuffix(name, "models.py") {
+			return
+		}
+		waited = true
+		select {
+		case <-started:
+		case <-time.After(10 * time.Second):
+			t.Error("Prepare did not start while the files were written")
+		}
+	}}
+	res, err := WritePlan(context.Background(), ffs, filepath.Join(root, "p"), samplePlan(), WriteOptions{Prepare: func(context.Context, string) error {
+		close(started)
+		return nil
+	}})
+	if err != nil || !res.Prepared || !waited {
+		t.Fatalf("WritePlan = %+v, %v; waited for Prepare: %v", res, err, waited)
+	}
+}
+
+// A file that cannot be written stops Prepare, and the run waits for it
+// before it undoes everything.
+func TestWriteFailureStopsPrepare(t *testing.T) {
+	root := t.TempDir()
+	boom := errors.New("boom")
+	var stopped atomic.Bool
+	ffs := &faultFs{Fs: afero.NewOsFs(), failAt: 6, err: boom}
+	_, err := WritePlan(context.Background(), ffs, filepath.Join(root, "p"), samplePlan(), WriteOptions{Prepare: func(ctx context.Context, d string) error {
+		<-ctx.Done()
+		// Late work in the folder, as a program that was stopped may do.
+		_ = os.WriteFile(filepath.Join(d, ".late"), nil, 0o644)
+		stopped.Store(true)
+		return ctx.Err()
+	}})
+	if !errors.Is(err, boom) || !stopped.Load() {
+		t.Fatalf("WritePlan = %v, Prepare stopped: %v; want boom, after Prepare stopped", err, stopped.Load())
+	}
+	if got := readDir(t, root); len(got) > 0 {
+		t.Errorf("left %v", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/afero"
 	"gopkg.in/yaml.v3"
@@ -223,7 +224,8 @@ type rawQuestion struct {
 	Default yaml.Node `yaml:"default"`
 }
 
-var identifier = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+// identifier is compiled on first use, by a pack that asks questions.
+var identifier = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`) })
 
 // Parse reads pack.yaml; file names it in messages.
 func Parse(file string, data []byte) (*Pack, error) {
@@ -284,7 +286,7 @@ func parseQuestion(rq rawQuestion, fail func(key, format string, args ...any) er
 	if q.Key == "" {
 		return q, fail("name", "a question has no name:; templates read its answer as .Extra.<name>")
 	}
-	if !identifier.MatchString(q.Key) {
+	if !identifier().MatchString(q.Key) {
 		return q, fail("name", "question name %q is not an identifier; use letters, digits and underscores, starting with a letter, so that templates can read .Extra.%s", q.Key, q.Key)
 	}
 	if q.Prompt == "" {

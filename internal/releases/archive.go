@@ -3,11 +3,13 @@ package releases
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -21,7 +23,7 @@ func Archive(dir, version string, tree fs.FS) error {
 	if !validVersion(version) {
 		return fmt.Errorf("version %q is not MAJOR.MINOR.PATCH", version)
 	}
-	var index bytes.Buffer
+	var lines []string
 	objects := map[string][]byte{}
 	err := fs.WalkDir(tree, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -39,11 +41,17 @@ func Archive(dir, version string, tree fs.FS) error {
 		}
 		sum := hashOf(data)
 		objects[sum] = data
-		fmt.Fprintf(&index, "%s %s\n", sum, name)
+		lines = append(lines, sum+" "+name)
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	// Sorted by path, whatever order the folders were walked in.
+	slices.SortFunc(lines, func(a, b string) int { return strings.Compare(a[sha256.Size*2+1:], b[sha256.Size*2+1:]) })
+	var index bytes.Buffer
+	for _, l := range lines {
+		index.WriteString(l + "\n")
 	}
 	indexFile := filepath.Join(dir, version+indexSuffix)
 	if old, err := os.ReadFile(indexFile); err == nil {

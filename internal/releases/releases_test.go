@@ -153,3 +153,25 @@ func TestCompareVersions(t *testing.T) {
 		t.Errorf("sorted = %v, want %v", shuffled, sorted)
 	}
 }
+
+func TestArchiveSortsTheIndexByPath(t *testing.T) {
+	dir := t.TempDir()
+	tree := fstest.MapFS{
+		"docker/mariadb/x.sql":    {Data: []byte("1\n")},
+		"docker-compose.yml.tmpl": {Data: []byte("2\n")},
+	}
+	if err := Archive(dir, "3.0.0", tree); err != nil {
+		t.Fatal(err)
+	}
+	index, err := os.ReadFile(filepath.Join(dir, "3.0.0"+indexSuffix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := parseIndex(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 || entries[0].path != "docker-compose.yml.tmpl" {
+		t.Errorf("index = %q, want docker-compose.yml.tmpl first", index)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -104,7 +105,14 @@ func (e *ResourceError) Error() string {
 // Syntax is the field syntax in one line, for help texts and errors.
 const Syntax = "NAME:TYPE[:ARG][:MODIFIER...], such as title:str, price:decimal:8,2 or author:fk:authors"
 
-var fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+// The patterns are compiled on first use: most runs never check a field,
+// and compiling them is most of this package's start-up.
+var fieldName = lazyRegexp(`^[a-z][a-z0-9_]*$`)
+
+// lazyRegexp compiles expr when it is first used.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // reservedFieldNames are taken by every resource: its own columns, what a
 // model or a serializer already defines, and the query parameters of list
@@ -155,7 +163,7 @@ func CheckFieldName(name string) error {
 		return bad("the field name is empty; write NAME:TYPE, such as title:str")
 	case strings.HasPrefix(name, "_"):
 		return bad("a field name must not start with \"_\"; start with a lowercase letter")
-	case !fieldName.MatchString(name):
+	case !fieldName().MatchString(name):
 		return bad("a field name uses lowercase letters, digits and \"_\" and starts with a letter, such as published_at")
 	case strings.Contains(name, "__"):
 		return bad("a field name must not contain \"__\", which Django uses in lookups such as title__icontains")
@@ -331,10 +339,10 @@ func (f *Field) check() error {
 }
 
 var (
-	intLiteral     = regexp.MustCompile(`^-?[0-9]+$`)
-	decimalLiteral = regexp.MustCompile(`^(-?)([0-9]+)(?:\.([0-9]+))?$`)
-	dateLiteral    = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-	slugLiteral    = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
+	intLiteral     = lazyRegexp(`^-?[0-9]+$`)
+	decimalLiteral = lazyRegexp(`^(-?)([0-9]+)(?:\.([0-9]+))?$`)
+	dateLiteral    = lazyRegexp(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	slugLiteral    = lazyRegexp(`^[-a-zA-Z0-9_]+$`)
 )
 
 // canonicalDefault checks a default and spells it one way, so that the same
@@ -351,7 +359,7 @@ func canonicalDefault(f Field) (string, error) {
 		if f.Kind == Str && len(v) > f.MaxLength {
 			return "", fmt.Errorf("the default has %d characters, more than the field's length %d", len(v), f.MaxLength)
 		}
-		if f.Kind == Slug && !slugLiteral.MatchString(v) {
+		if f.Kind == Slug && !slugLiteral().MatchString(v) {
 			return "", fmt.Errorf("a slug default uses only letters, digits, \"-\" and \"_\"")
 		}
 		if limit := map[Kind]int{Email: 254, URL: 200, Slug: 50}[f.Kind]; limit > 0 && len(v) > limit {
@@ -364,12 +372,12 @@ func canonicalDefault(f Field) (string, error) {
 			bits = 64
 		}
 		n, err := strconv.ParseInt(v, 10, bits)
-		if !intLiteral.MatchString(v) || err != nil {
+		if !intLiteral().MatchString(v) || err != nil {
 			return "", fmt.Errorf("the default of an %s must be a whole number in the %d-bit range, not %q", f.Kind, bits, v)
 		}
 		return strconv.FormatInt(n, 10), nil
 	case Decimal:
-		m := decimalLiteral.FindStringSubmatch(v)
+		m := decimalLiteral().FindStringSubmatch(v)
 		if m == nil {
 			return "", fmt.Errorf("the default of a decimal is a number such as 9.99, not %q", v)
 		}
@@ -406,7 +414,7 @@ func canonicalDefault(f Field) (string, error) {
 		if v == "today" {
 			return v, nil
 		}
-		if _, err := time.Parse("2006-01-02", v); err != nil || !dateLiteral.MatchString(v) {
+		if _, err := time.Parse("2006-01-02", v); err != nil || !dateLiteral().MatchString(v) {
 			return "", fmt.Errorf("the default of a date is today or a date such as 2024-12-31, not %q", v)
 		}
 		return v, nil

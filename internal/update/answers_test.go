@@ -17,8 +17,9 @@ import (
 )
 
 // TestAnswerChangesMatchANewProject changes answers of an untouched project
-// one update at a time. After each, every file but .env is byte for byte
-// what `new` writes with the final answers: added, changed and removed.
+// one update at a time. After each, every file but the secrets files is
+// byte for byte what `new` writes with the final answers: added, changed
+// and removed.
 func TestAnswerChangesMatchANewProject(t *testing.T) {
 	git := systemGit(t)
 	tmpl := generator.Builtin()
@@ -67,7 +68,7 @@ func TestAnswerChangesMatchANewProject(t *testing.T) {
 				if _, err := generator.Write(fresh, dir, render(t, opts, tmpl, 99), false); err != nil {
 					t.Fatal(err)
 				}
-				got, want := withoutEnv(t, fsys, dir), withoutEnv(t, fresh, dir)
+				got, want := withoutSecrets(t, fsys, dir), withoutSecrets(t, fresh, dir)
 				if !bytes.Equal(txtar.Format(got), txtar.Format(want)) {
 					t.Errorf("step %d: the updated project (b/) is not what new writes (a/):\n%s", i+1, golden.Diff(want, got))
 				}
@@ -81,11 +82,14 @@ func render(t *testing.T, o generator.Options, tmpl generator.Tree, seed byte) g
 	return renderWith(t, o, tmpl, rand.NewChaCha8([32]byte{seed}))
 }
 
-// withoutEnv is the project's snapshot but .env, whose secrets are each
-// project's own.
-func withoutEnv(t *testing.T, fsys afero.Fs, dir string) *txtar.Archive {
+// withoutSecrets is the project's snapshot but its secrets files, which
+// hold each project's own secrets, and which an update never removes.
+func withoutSecrets(t *testing.T, fsys afero.Fs, dir string) *txtar.Archive {
 	t.Helper()
 	a := txtar.Parse(snapshot(t, fsys, dir))
-	a.Files = slices.DeleteFunc(a.Files, func(f txtar.File) bool { return strings.HasPrefix(f.Name, ".env ") })
+	a.Files = slices.DeleteFunc(a.Files, func(f txtar.File) bool {
+		name, _, _ := strings.Cut(f.Name, " ")
+		return generator.IsSecretFile(name)
+	})
 	return a
 }

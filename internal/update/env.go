@@ -5,31 +5,32 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
-// EnvFile holds the project's own settings and secrets. An update never
-// rewrites it: it only appends the variables the new render needs.
-const EnvFile = ".env"
-
-// EnvReport says what an update does to .env, and what it leaves to the user.
+// EnvReport says what an update does to a secrets file, such as .env, and
+// what it leaves to the user.
 type EnvReport struct {
+	Path string
 	// Appended are the variables added, with generated values.
 	Appended []string
 	// Changed are variables the templates now give another value, such as
-	// DATABASE_URL after a change of database; .env keeps the user's.
+	// DATABASE_URL after a change of database; the file keeps the user's.
 	Changed []string
 	// Unused are variables the templates no longer use.
 	Unused []string
 }
 
-// Empty reports whether there is nothing to say about .env.
+// Empty reports whether there is nothing to say about the file.
 func (r EnvReport) Empty() bool {
 	return len(r.Appended) == 0 && len(r.Changed) == 0 && len(r.Unused) == 0
 }
 
 // envAssign matches a variable's assignment, also when commented out: a
 // variable the user turned off is theirs, and is never added back.
-var envAssign = regexp.MustCompile(`^\s*(?:#\s*)?(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$`)
+var envAssign = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(?:#\s*)?(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$`)
+})
 
 // envVar is one assignment in a .env file.
 type envVar struct {
@@ -41,7 +42,7 @@ func parseEnv(b []byte) []envVar {
 	var vars []envVar
 	for line := range strings.Lines(string(b)) {
 		line = strings.TrimRight(line, "\r\n")
-		m := envAssign.FindStringSubmatch(line)
+		m := envAssign().FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}

@@ -22,7 +22,8 @@ func (r *Replay) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Again reads the bytes read so far, then goes on reading the source.
+// Again reads the bytes read so far, then goes on reading the source and
+// keeping what it reads, so that every render may read through Again.
 func (r *Replay) Again() io.Reader {
-	return io.MultiReader(bytes.NewReader(bytes.Clone(r.read.Bytes())), r.src)
+	return io.MultiReader(bytes.NewReader(bytes.Clone(r.read.Bytes())), r)
 }

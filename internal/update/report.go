@@ -13,7 +13,7 @@ type Line struct {
 }
 
 // Lines reports every change but the unchanged files, in path order, then
-// what the user must do about .env.
+// what the user must do about the secrets files.
 func (p Plan) Lines() []Line {
 	var out []Line
 	for _, c := range p.Changes {
@@ -36,13 +36,15 @@ func (p Plan) Lines() []Line {
 		}
 		out = append(out, l)
 	}
-	if n := len(p.Env.Changed); n > 0 {
-		out = append(out, Line{Kind: Kept, Path: EnvFile, Note: fmt.Sprintf("the new answers change %s; your values stay, so edit %s as .env.example shows",
-			strings.Join(p.Env.Changed, ", "), plural(n, "it", "them"))})
-	}
-	if n := len(p.Env.Unused); n > 0 {
-		out = append(out, Line{Kind: Kept, Path: EnvFile, Note: fmt.Sprintf("%s %s no longer used; remove %s when you like",
-			strings.Join(p.Env.Unused, ", "), plural(n, "is", "are"), plural(n, "it", "them"))})
+	for _, r := range p.Env {
+		if n := len(r.Changed); n > 0 {
+			out = append(out, Line{Kind: Kept, Path: r.Path, Note: fmt.Sprintf("the new answers change %s; your values stay, so edit %s as .env.example shows",
+				strings.Join(r.Changed, ", "), plural(n, "it", "them"))})
+		}
+		if n := len(r.Unused); n > 0 {
+			out = append(out, Line{Kind: Kept, Path: r.Path, Note: fmt.Sprintf("%s %s no longer used; remove %s when you like",
+				strings.Join(r.Unused, ", "), plural(n, "is", "are"), plural(n, "it", "them"))})
+		}
 	}
 	return out
 }

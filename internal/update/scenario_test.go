@@ -62,6 +62,10 @@ func nextTemplates(t *testing.T) generator.Tree {
 	edit("tests/test_health.py", "\n", "\n\n")
 	// A new variable: appended to .env.
 	edit(".env.tmpl", "DJANGO_LOG_LEVEL=INFO\n", "DJANGO_LOG_LEVEL=INFO\nWEB_CONCURRENCY=2\n")
+	// A new secrets file, which takes a variable out of .env: added with the
+	// password that .env already holds; the variable stays in .env, unused.
+	edit(".env.tmpl", "POSTGRES_PASSWORD={{.Secrets.DatabasePassword}}\n", "")
+	tree[".env.db.tmpl"] = &fstest.MapFile{Data: []byte("POSTGRES_PASSWORD={{.Secrets.DatabasePassword}}\n"), Mode: 0o644}
 	// A file the templates drop, and one they add.
 	delete(tree, "conftest.py")
 	tree["config/checks.py.tmpl"] = &fstest.MapFile{Data: []byte("\"\"\"System checks of {{.Name}}.\"\"\"\n"), Mode: 0o644}
@@ -166,11 +170,20 @@ func TestUpdateScenario(t *testing.T) {
 	}
 }
 
+// scenarioInput renders both sides as scaffold update does: with the same
+// random bytes, and the secrets the project already has.
 func scenarioInput(t *testing.T, fsys afero.Fs, dir string, opts generator.Options, from, to generator.Tree, m Merger) Input {
 	t.Helper()
 	replay := NewReplay(rand.NewChaCha8([32]byte{2}))
 	theirs := renderWith(t, opts, to, replay)
 	base := renderWith(t, opts, from, replay.Again())
+	own, err := generator.FindSecrets(fsys, dir, theirs, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Secrets = own
+	theirs = renderWith(t, opts, to, replay.Again())
+	base = renderWith(t, opts, from, replay.Again())
 	return Input{
 		Fs: fsys, Dir: dir, Base: &base, Theirs: theirs,
 		Labels:    Labels{Ours: opts.Name + " (yours)", Base: to.Name + " " + from.Version, Theirs: to.Name + " " + to.Version},

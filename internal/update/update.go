@@ -71,6 +71,9 @@ type Change struct {
 	// Reason says why, when the kind alone does not, such as "its base is
 	// unknown"; empty otherwise.
 	Reason string
+	// Secrets marks a secrets file (generator.IsSecretFile), which an
+	// update only ever adds or appends to.
+	Secrets bool
 }
 
 // Plan is a whole update, computed in memory.
@@ -78,15 +81,17 @@ type Plan struct {
 	// Changes holds one change per path that the old or the new render
 	// generates, sorted by path, Unchanged ones too.
 	Changes []Change
-	Env     EnvReport
+	// Env says what the update does to each secrets file, and what it
+	// leaves to the user, in path order; only those with something to say.
+	Env []EnvReport
 }
 
 // Lags reports whether the project lags its templates: applying the plan
-// would change a file. .env does not count: it is each machine's own, and a
-// fresh clone has none, so a check in CI would never pass.
+// would change a file. Secrets files do not count: they are each machine's
+// own, and a fresh clone has none, so a check in CI would never pass.
 func (p Plan) Lags() bool {
 	return slices.ContainsFunc(p.Changes, func(c Change) bool {
-		return c.Path != EnvFile && (c.Kind.Writes() || c.Kind == Removed)
+		return !c.Secrets && (c.Kind.Writes() || c.Kind == Removed)
 	})
 }
 
@@ -170,8 +175,12 @@ func Compute(ctx context.Context, in Input) (Plan, error) {
 			return Plan{}, err
 		}
 		var c Change
-		if name == EnvFile {
-			c, p.Env, err = in.env(name)
+		if in.secrets(name) {
+			var r EnvReport
+			c, r, err = in.env(name)
+			if !r.Empty() {
+				p.Env = append(p.Env, r)
+			}
 		} else {
 			c, err = in.file(ctx, name)
 		}
@@ -221,7 +230,7 @@ func Scan(in Input) ([]string, error) {
 	}
 	var found []string
 	for _, name := range paths {
-		if name == EnvFile {
+		if in.secrets(name) {
 			continue
 		}
 		d, err := in.read(name)
@@ -233,6 +242,21 @@ func Scan(in Input) ([]string, error) {
 		}
 	}
 	return found, nil
+}
+
+// secrets reports whether a render marks name as a secrets file
+// (generator.IsSecretFile), which holds the user's own values: it is only
+// appended to, never merged.
+func (in Input) secrets(name string) bool {
+	if f, ok := in.Theirs.Lookup(name); ok {
+		return f.Keep
+	}
+	if in.Base != nil {
+		if f, ok := in.Base.Lookup(name); ok {
+			return f.Keep
+		}
+	}
+	return false
 }
 
 // insideProject accepts a slash-separated relative path that stays in the
@@ -285,7 +309,7 @@ func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
 	return fsys.Stat(name)
 }
 
-// file decides what happens to one generated path other than .env.
+// file decides what happens to one generated path other than a secrets file.
 func (in Input) file(ctx context.Context, name string) (Change, error) {
 	c := Change{Path: name}
 	theirs, inTheirs := in.Theirs.Lookup(name)
@@ -395,22 +419,27 @@ func sameFile(d disk, f generator.File) bool {
 
 func executable(m fs.FileMode) bool { return m&0o111 != 0 }
 
-// env appends to .env what the new render needs and it lacks; it never
-// rewrites a line of it.
+// env appends to a secrets file what the new render needs and it lacks;
+// it never rewrites a line of it.
 func (in Input) env(name string) (Change, EnvReport, error) {
-	c := Change{Path: name}
+	c := Change{Path: name, Secrets: true}
+	r := EnvReport{Path: name}
 	theirs, inTheirs := in.Theirs.Lookup(name)
 	ours, err := in.read(name)
-	if err != nil || !inTheirs {
-		return c, EnvReport{}, err
-	}
 	switch {
+	case err != nil:
+		return c, r, err
+	case !inTheirs && ours.exists:
+		c.Kind, c.Reason = Kept, "the templates no longer use it; remove it when you like"
+		return c, r, nil
+	case !inTheirs:
+		return c, r, nil
 	case !ours.exists:
 		c.Kind, c.Data, c.Mode = Added, theirs.Data, theirs.Mode
-		c.Reason = "with newly generated secrets"
-		return c, EnvReport{}, nil
+		c.Reason, err = in.secretsFrom(theirs)
+		return c, r, err
 	case !ours.regular:
-		return c, EnvReport{}, nil
+		return c, r, nil
 	}
 	var base []byte
 	if in.Base != nil {
@@ -418,12 +447,50 @@ func (in Input) env(name string) (Change, EnvReport, error) {
 			base = b.Data
 		}
 	}
-	data, report := mergeEnv(ours.data, base, theirs.Data, in.Base != nil, in.Templates)
-	if len(report.Appended) > 0 {
+	data, r := mergeEnv(ours.data, base, theirs.Data, in.Base != nil, in.Templates)
+	r.Path = name
+	if len(r.Appended) > 0 {
 		c.Kind, c.Data, c.Mode = Updated, data, ours.mode
-		c.Reason = "appended " + strings.Join(report.Appended, ", ")
+		c.Reason = "appended " + strings.Join(r.Appended, ", ")
 	}
-	return c, report, nil
+	return c, r, nil
+}
+
+// secretsFrom says where the secrets of a secrets file that the project
+// lacks come from: the other secrets files on disk that already hold them,
+// since the renders use the project's own secrets where it has them, or
+// newly generated ones.
+func (in Input) secretsFrom(f generator.File) (string, error) {
+	var from []string
+	reused := map[string]bool{}
+	for _, other := range in.Theirs.Files {
+		if !other.Keep || other.Path == f.Path {
+			continue
+		}
+		d, err := in.read(other.Path)
+		if err != nil {
+			return "", err
+		}
+		holds := false
+		for _, s := range in.Theirs.Secrets.Values() {
+			if bytes.Contains(f.Data, []byte(s)) && bytes.Contains(d.data, []byte(s)) {
+				reused[s], holds = true, true
+			}
+		}
+		if holds {
+			from = append(from, other.Path)
+		}
+	}
+	if len(from) == 0 {
+		return "with newly generated secrets", nil
+	}
+	note := "with the secrets that " + strings.Join(from, " and ") + " already " + plural(len(from), "holds", "hold")
+	for _, s := range in.Theirs.Secrets.Values() {
+		if bytes.Contains(f.Data, []byte(s)) && !reused[s] {
+			return note + ", and newly generated ones", nil
+		}
+	}
+	return note, nil
 }
 
 // answers writes the new answers file when the update changes anything, or

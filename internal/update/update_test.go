@@ -18,7 +18,8 @@ import (
 
 const answersV1 = "scaffold_version: v1.0.0\ntemplate:\n  name: django-drf\n  version: 1.0.0\nanswers:\n  name: myapi\n"
 
-// plan builds a render from path: content pairs; a path ending in * is executable.
+// plan builds a render from path: content pairs; a path ending in * is
+// executable. Secrets files are marked as a render marks them.
 func plan(files ...string) generator.Plan {
 	var p generator.Plan
 	for i := 0; i+1 < len(files); i += 2 {
@@ -26,7 +27,11 @@ func plan(files ...string) generator.Plan {
 		if n, ok := strings.CutSuffix(name, "*"); ok {
 			name, mode = n, 0o755
 		}
-		p.Files = append(p.Files, generator.File{Path: name, Mode: mode, Data: []byte(files[i+1])})
+		secret := generator.IsSecretFile(name)
+		if secret {
+			mode = 0o600
+		}
+		p.Files = append(p.Files, generator.File{Path: name, Mode: mode, Data: []byte(files[i+1]), Keep: secret})
 	}
 	slices.SortFunc(p.Files, func(a, b generator.File) int { return strings.Compare(a.Path, b.Path) })
 	return p

@@ -1,0 +1,188 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/userfile"
+)
+
+// Secrets are generated for each project and only ever written to its
+// secrets files.
+type Secrets struct {
+	DjangoSecretKey  string
+	DatabasePassword string
+}
+
+// IsZero reports whether no secret is set.
+func (s Secrets) IsZero() bool { return s == Secrets{} }
+
+// fields lists every secret, in a fixed order.
+func (s *Secrets) fields() []*string { return []*string{&s.DjangoSecretKey, &s.DatabasePassword} }
+
+// Values lists the secrets that are set.
+func (s Secrets) Values() []string {
+	var out []string
+	for _, v := range s.fields() {
+		if *v != "" {
+			out = append(out, *v)
+		}
+	}
+	return out
+}
+
+// overriddenBy returns s with each secret that given sets in its place.
+func (s Secrets) overriddenBy(given Secrets) Secrets {
+	mine, theirs := s.fields(), given.fields()
+	for i, v := range theirs {
+		if *v != "" {
+			*mine[i] = *v
+		}
+	}
+	return s
+}
+
+// IsSecretFile reports whether a project's file, by its slash-separated
+// path, is a secrets file: the app's settings (.env) and the database
+// container's own credentials (.env.db), as KEY=VALUE lines. They alone
+// hold the generated secrets, so they are kept out of git and images,
+// readable only by their owner, and never replaced once written: a render
+// marks them File.Keep, files: does not record them, scaffold diff does not
+// compare them, and scaffold update only appends to them.
+func IsSecretFile(name string) bool { return name == ".env" || name == ".env.db" }
+
+const (
+	secretKeyAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+	passwordAlphabet  = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+)
+
+func newSecrets(rnd io.Reader) (Secrets, error) {
+	key, err := randomString(rnd, 64, secretKeyAlphabet)
+	if err != nil {
+		return Secrets{}, err
+	}
+	// Both go into .env files and URLs unquoted, so they keep to URL-safe characters.
+	pw, err := randomString(rnd, 32, passwordAlphabet)
+	if err != nil {
+		return Secrets{}, err
+	}
+	return Secrets{DjangoSecretKey: key, DatabasePassword: pw}, nil
+}
+
+// randomString draws uniformly from alphabet, rejecting bytes that would bias it.
+func randomString(rnd io.Reader, n int, alphabet string) (string, error) {
+	limit := 256 - 256%len(alphabet)
+	out := make([]byte, 0, n)
+	buf := make([]byte, n)
+	for len(out) < n {
+		if _, err := io.ReadFull(rnd, buf); err != nil {
+			return "", fmt.Errorf("generate secrets: %w", err)
+		}
+		for _, b := range buf {
+			if int(b) < limit && len(out) < n {
+				out = append(out, alphabet[int(b)%len(alphabet)])
+			}
+		}
+	}
+	return string(out), nil
+}
+
+// maxSecretsFile is the most FindSecrets reads of a secrets file.
+const maxSecretsFile = 1 << 20
+
+// FindSecrets returns the secrets that the project in dir already holds in
+// its secrets files, so that a render with them (Options.Secrets) writes
+// secrets files that agree with those on disk: a .env.db added beside an
+// existing .env gets the database password that .env's DATABASE_URL uses.
+//
+// The plans show where each secret goes: a line of a plan's secrets file
+// that holds one of the plan's secrets, such as
+// DATABASE_URL=postgres://myapi:SECRET@db:5432/myapi, and the first line of
+// the same file on disk with the same text around it give that secret's
+// value in the project. Earlier plans, and earlier lines, win. A secret
+// found nowhere, or only with characters that a generated one never has,
+// is left empty. Secrets files that do not exist, or are not regular
+// files, hold nothing.
+func FindSecrets(fsys afero.Fs, dir string, plans ...Plan) (Secrets, error) {
+	var found Secrets
+	for _, p := range plans {
+		for _, f := range p.Files {
+			if !f.Keep {
+				continue
+			}
+			disk, err := readSecretsFile(fsys, filepath.Join(dir, filepath.FromSlash(f.Path)))
+			if err != nil {
+				return Secrets{}, err
+			}
+			if disk == nil {
+				continue
+			}
+			rendered, mine := p.Secrets.fields(), found.fields()
+			for i, secret := range rendered {
+				if *mine[i] == "" && *secret != "" {
+					*mine[i] = findValue(string(f.Data), disk, *secret)
+				}
+			}
+		}
+	}
+	return found, nil
+}
+
+// readSecretsFile returns the lines of a secrets file on disk, or nil when
+// there is none to read.
+func readSecretsFile(fsys afero.Fs, name string) ([]string, error) {
+	data, err := userfile.ReadNoLink(fsys, name, maxSecretsFile)
+	var refused *userfile.Error
+	switch {
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.As(err, &refused):
+		return nil, nil
+	case err != nil:
+		return nil, &FileError{Action: "read", Path: name, Err: err}
+	}
+	lines := []string{}
+	for line := range strings.Lines(string(data)) {
+		lines = append(lines, strings.TrimRight(line, "\r\n"))
+	}
+	return lines, nil
+}
+
+// findValue finds secret in a line of rendered, and returns what stands in
+// its place in the first line of disk with the same text around it.
+func findValue(rendered string, disk []string, secret string) string {
+	for line := range strings.Lines(rendered) {
+		before, after, ok := strings.Cut(strings.TrimRight(line, "\n"), secret)
+		if !ok || before == "" {
+			// Without the text before it, such as KEY=, any line would do.
+			continue
+		}
+		for _, d := range disk {
+			if len(d) > len(before)+len(after) && strings.HasPrefix(d, before) && strings.HasSuffix(d, after) {
+				if v := d[len(before) : len(d)-len(after)]; reusable(v) {
+					return v
+				}
+				break
+			}
+		}
+	}
+	return ""
+}
+
+// reusable accepts a value that needs no quoting in a .env file and no
+// escaping in a URL, as generated secrets never do, so that it can go
+// wherever the templates put a secret.
+func reusable(v string) bool {
+	for _, r := range v {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._~", r)
+		if !ok {
+			return false
+		}
+	}
+	return v != ""
+}

@@ -95,7 +95,13 @@ type dockerCombo struct {
 	// warm combinations keep the builder cache of the one before: breakages of the
 	// default project, which need no cold build of their own.
 	warm bool
+	// budget holds the runtime image to dockerImageBudget over its base image.
+	budget bool
 }
+
+// dockerImageBudget is what the default project's runtime image may add to its base
+// image: its virtual environment, code and static files.
+const dockerImageBudget = 80_000_000
 
 func dockerCombos(pythons []string) []dockerCombo {
 	combo := func(name string, set func(o *generator.Options)) dockerCombo {
@@ -104,8 +110,10 @@ func dockerCombos(pythons []string) []dockerCombo {
 		set(&o)
 		return dockerCombo{name: name, opts: o}
 	}
+	def := combo("default", func(o *generator.Options) {})
+	def.budget = true
 	combos := []dockerCombo{
-		combo("default", func(o *generator.Options) {}),
+		def,
 		combo("mysql-jwt-celery-uvicorn-cors", func(o *generator.Options) {
 			o.Database, o.Auth, o.Celery, o.Server, o.CORS = "mysql", "jwt", true, "uvicorn", true
 		}),
@@ -132,8 +140,9 @@ type dockerResult struct {
 	name                  string
 	build, healthy        time.Duration
 	size                  int64
+	rebuild               time.Duration // after a .py change, with the dependency layer cached
 	prodBuild, prodHealth time.Duration
-	prodSize              int64
+	prodSize, baseSize    int64 // the runtime (production) image and its base image
 	ran, ok               bool
 }
 
@@ -167,7 +176,14 @@ func TestDocker(t *testing.T) {
 			}
 		}
 	}
-	t.Log("\n" + dockerTable(results))
+	table := dockerTable(results)
+	t.Log("\n" + table)
+	// The stage prints it again beside its closing line.
+	if f := os.Getenv("SCAFFOLD_DOCKER_TABLE"); f != "" {
+		if err := os.WriteFile(f, []byte(table), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
 }
 
 // dockerBreakage is a project broken on purpose, and the step that must catch it.
@@ -221,7 +237,10 @@ func dockerGist(msg string) string {
 
 func dockerTable(results []*dockerResult) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-32s %9s %10s %10s %11s %11s %13s  %s\n", "combination", "build", "image", "healthy", "prod build", "prod image", "prod healthy", "")
+	row := func(cells ...string) {
+		fmt.Fprintf(&b, "%-32s %10s %9s %9s %9s %10s %10s %10s %12s  %s\n", cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7], cells[8], cells[9])
+	}
+	row("combination", "cold build", "image", ".py build", "healthy", "prod build", "runtime", "over base", "prod healthy", "")
 	d := func(v time.Duration) string {
 		if v == 0 {
 			return "-"
@@ -242,8 +261,13 @@ func dockerTable(results []*dockerResult) string {
 		if !r.ok {
 			status = "FAILED"
 		}
-		fmt.Fprintf(&b, "%-32s %9s %10s %10s %11s %11s %13s  %s\n", r.name, d(r.build), mb(r.size), d(r.healthy), d(r.prodBuild), mb(r.prodSize), d(r.prodHealth), status)
+		over := "-"
+		if r.prodSize > 0 && r.baseSize > 0 {
+			over = fmt.Sprintf("+%.0f MB", float64(r.prodSize-r.baseSize)/1e6)
+		}
+		row(r.name, d(r.build), mb(r.size), d(r.rebuild), d(r.healthy), d(r.prodBuild), mb(r.prodSize), over, d(r.prodHealth), status)
 	}
+	b.WriteString("image: the development image (test tools); runtime: the production image; over base: runtime minus its python:X-slim base\n")
 	return b.String()
 }
 
@@ -268,7 +292,9 @@ type dockerStack struct {
 	user    string
 	pass    string
 	prod    bool // the production override is in use
-	started time.Time
+	// prodImage is web's production image, once built.
+	prodImage string
+	started   time.Time
 }
 
 func dockerNewStack(t *testing.T, env *dockerEnv, c dockerCombo, r *dockerResult) *dockerStack {
@@ -307,6 +333,7 @@ func (s *dockerStack) runAll(mutate func(dir string) error) error {
 		{"bind mount ownership", s.ownership},
 		{"cached rebuild", s.cachedRebuild},
 		{"production", s.production},
+		{"image budget", s.imageBudget},
 		{"down", s.down},
 	}
 	keep := func(names ...string) {
@@ -732,10 +759,12 @@ func (s *dockerStack) cachedRebuild() error {
 	if err := os.WriteFile(f, append(src, []byte("# changed by the e2e suite: only code changes\n")...), 0o644); err != nil {
 		return err
 	}
+	start := time.Now()
 	out, err := s.compose(10*time.Minute, "build", "--progress=plain", "web")
 	if err != nil {
 		return err
 	}
+	s.res.rebuild = time.Since(start)
 	steps := dockerParseProgress(out)
 	var install, code []dockerBuildStep
 	for _, st := range steps {
@@ -759,7 +788,7 @@ func (s *dockerStack) cachedRebuild() error {
 			return fmt.Errorf("the code was not copied again after a .py change: %s", st.title)
 		}
 	}
-	s.t.Logf("%s: after a .py change: %q cached, %q ran", s.combo.name, install[0].title, code[0].title)
+	s.t.Logf("%s: rebuild after a .py change %.1fs: %q cached, %q ran", s.combo.name, s.res.rebuild.Seconds(), install[0].title, code[0].title)
 	return nil
 }
 
@@ -846,6 +875,7 @@ func (s *dockerStack) production() error {
 	if s.res.prodSize, err = s.imageSize(image); err != nil {
 		return err
 	}
+	s.prodImage = image
 	if err := s.up(); err != nil {
 		return err
 	}
@@ -893,6 +923,37 @@ func (s *dockerStack) production() error {
 		s.combo.name, strings.TrimSpace(uid))
 	return nil
 }
+
+// imageBudget checks the runtime image: no compiler in it (the builder stage has
+// them, the runtime stage must not), and for a combination with a budget, at most
+// dockerImageBudget over its base image.
+func (s *dockerStack) imageBudget() error {
+	base := "python:" + s.combo.opts.Python + "-slim"
+	var err error
+	if s.res.baseSize, err = s.imageSize(base); err != nil {
+		return err
+	}
+	out, err := s.docker(time.Minute, "docker", "run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", s.prodImage, "-c", dockerFindCompilers)
+	if err != nil {
+		return err
+	}
+	if found := strings.Fields(out); len(found) > 0 {
+		return fmt.Errorf("the runtime image %s has compilers: %s; they belong in the builder stage only", s.prodImage, strings.Join(found, " "))
+	}
+	over := s.res.prodSize - s.res.baseSize
+	s.t.Logf("%s: runtime image %s %.0f MB, %+.0f MB over %s (%.0f MB); no compiler in it",
+		s.combo.name, s.prodImage, float64(s.res.prodSize)/1e6, float64(over)/1e6, base, float64(s.res.baseSize)/1e6)
+	if s.combo.budget && over > dockerImageBudget {
+		return fmt.Errorf("the runtime image %s is %.0f MB over its base %s, more than the budget of %.0f MB",
+			s.prodImage, float64(over)/1e6, base, float64(dockerImageBudget)/1e6)
+	}
+	return nil
+}
+
+// dockerFindCompilers prints every C or C++ compiler on the image's PATH or in its
+// virtual environment, whatever its version suffix or target prefix.
+const dockerFindCompilers = `for d in $(echo "$PATH" | tr : ' ') /opt/venv/bin; do ls -1 "$d" 2>/dev/null; done |
+  grep -xE '([a-z0-9_]+-linux-gnu[a-z]*-)?(gcc|cc|g\+\+|c\+\+|clang|clang\+\+)(-[0-9.]+)?' | sort -u || true`
 
 // down removes the stack with its volumes; nothing of the project may be left. Each
 // way of running it owns its volumes (the production run has its own for the app's

@@ -529,6 +529,9 @@ func (s *dockerStack) up() error {
 	}
 	if _, err := s.compose(20*time.Minute, args...); err != nil {
 		s.showState()
+		if cause := s.exitedCause(); cause != "" {
+			return fmt.Errorf("%s\n%w", cause, err)
+		}
 		return err
 	}
 	took := time.Since(start)
@@ -548,6 +551,31 @@ func (s *dockerStack) showState() {
 	if out, err := s.compose(time.Minute, "logs", "--no-color", "--tail", "25"); err == nil {
 		s.t.Logf("%s: docker compose logs --tail 25:\n%s", s.combo.name, out)
 	}
+}
+
+// exitedCause names each service that exited with an error, with its last log
+// line: what a failed `up` comes down to.
+func (s *dockerStack) exitedCause() string {
+	out, err := s.compose(time.Minute, "ps", "--all", "--format", "json")
+	if err != nil {
+		return ""
+	}
+	entries, err := dockerParsePs(out)
+	if err != nil {
+		return ""
+	}
+	var causes []string
+	for _, e := range entries {
+		if e.State != "exited" || e.ExitCode == 0 {
+			continue
+		}
+		last := ""
+		if logs, err := s.compose(time.Minute, "logs", "--no-color", "--no-log-prefix", "--tail", "1", e.Service); err == nil {
+			last = strings.TrimSpace(logs)
+		}
+		causes = append(causes, fmt.Sprintf("%s exited (%d): %s", e.Service, e.ExitCode, last))
+	}
+	return strings.Join(causes, "; ")
 }
 
 // dockerPsEntry is one line of `docker compose ps --format json`.

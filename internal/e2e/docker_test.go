@@ -39,18 +39,9 @@ var dockerEnvVars = []string{"DOCKER_HOST", "SCAFFOLD_DOCKER_INDEX", "SCAFFOLD_D
 // dockerLoadEnv skips without SCAFFOLD_E2E; with it, a missing piece is a failure.
 func dockerLoadEnv(t *testing.T) *dockerEnv {
 	t.Helper()
-	if os.Getenv("SCAFFOLD_E2E") == "" {
-		t.Skip("SCAFFOLD_E2E is not set: the Docker stage needs the engine, stand-in images and package index that .ci/docker-e2e starts")
-	}
-	var missing []string
-	for _, v := range dockerEnvVars {
-		if os.Getenv(v) == "" {
-			missing = append(missing, v)
-		}
-	}
-	if len(missing) > 0 {
-		t.Fatalf("SCAFFOLD_E2E is set, but not %s: run the Docker stage with .ci/docker-e2e", strings.Join(missing, ", "))
-	}
+	requireE2EEnv(t, dockerEnvVars,
+		"the Docker stage needs the engine, stand-in images and package index that .ci/docker-e2e starts",
+		"run the Docker stage with .ci/docker-e2e")
 	e := &dockerEnv{
 		index:   strings.TrimRight(os.Getenv("SCAFFOLD_DOCKER_INDEX"), "/"),
 		wheels:  os.Getenv("SCAFFOLD_DOCKER_WHEELS"),

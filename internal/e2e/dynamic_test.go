@@ -78,22 +78,31 @@ var dynEnvVars = []string{
 	"SCAFFOLD_REDIS_URL", "SCAFFOLD_RUFF",
 }
 
-// dynLoadEnv skips without SCAFFOLD_E2E. With it, anything missing is a failure:
-// CI must never pass by skipping.
-func dynLoadEnv(t *testing.T) *dynEnv {
+// dynLoadEnv skips without SCAFFOLD_E2E. With it, anything missing is a failure.
+// requireE2EEnv skips the test without SCAFFOLD_E2E (why says what the suite
+// needs), and fails it when SCAFFOLD_E2E is set but one of vars is not (fix says
+// where they come from): CI must never pass by skipping.
+func requireE2EEnv(t *testing.T, vars []string, why, fix string) {
 	t.Helper()
 	if os.Getenv("SCAFFOLD_E2E") == "" {
-		t.Skip("SCAFFOLD_E2E is not set: the dynamic e2e suite needs the Django runtimes and database servers that .ci/run prepares")
+		t.Skip("SCAFFOLD_E2E is not set: " + why)
 	}
 	var missing []string
-	for _, v := range dynEnvVars {
+	for _, v := range vars {
 		if os.Getenv(v) == "" {
 			missing = append(missing, v)
 		}
 	}
 	if len(missing) > 0 {
-		t.Fatalf("SCAFFOLD_E2E is set, but not %s (.ci/run exports them; see e2e_env there)", strings.Join(missing, ", "))
+		t.Fatalf("SCAFFOLD_E2E is set, but not %s (%s)", strings.Join(missing, ", "), fix)
 	}
+}
+
+func dynLoadEnv(t *testing.T) *dynEnv {
+	t.Helper()
+	requireE2EEnv(t, dynEnvVars,
+		"the dynamic e2e suite needs the Django runtimes and database servers that .ci/run prepares",
+		".ci/run exports them; see e2e_env there")
 	e := &dynEnv{
 		python: map[string]string{
 			"5.2": os.Getenv("SCAFFOLD_PY_5_2"),

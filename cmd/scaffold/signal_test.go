@@ -225,7 +225,13 @@ func TestSignalStopsWhatCannotBeInterrupted(t *testing.T) {
 				}
 				before := tree(t, dir)
 				cmd, _, stderr := scaffoldCmd(t, dir, path, args...)
-				time.Sleep(500 * time.Millisecond)
+				// On a loaded machine a fixed pause can end before the run has
+				// even started; wait for the state under test instead.
+				if tt.name == "git that hangs" {
+					waitFor(t, "git to start", func() bool { return hasChild(cmd.Process.Pid) })
+				} else {
+					waitFor(t, "the template to run", func() bool { return cpuTime(cmd.Process.Pid) >= 300*time.Millisecond })
+				}
 				code := stopAndWait(t, cmd, sig)
 				want := map[syscall.Signal]int{syscall.SIGINT: 130, syscall.SIGTERM: 143}[sig]
 				if code != want {
@@ -237,6 +243,45 @@ func TestSignalStopsWhatCannotBeInterrupted(t *testing.T) {
 			})
 		}
 	}
+}
+
+// waitFor polls ready until it holds, for at most a minute.
+func waitFor(t *testing.T, what string, ready func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !ready(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited a minute for %s", what)
+		}
+	}
+}
+
+// cpuTime is the processor time that process pid has used so far, which
+// grows only while it runs, however busy the machine is.
+func cpuTime(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's name, which is in parentheses.
+	fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+	if len(fields) < 13 {
+		return 0
+	}
+	var utime, stime int64
+	fmt.Sscan(fields[11], &utime)
+	fmt.Sscan(fields[12], &stime)
+	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ
+}
+
+// hasChild reports whether process pid has started a child process.
+func hasChild(pid int) bool {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, f := range tasks {
+		if data, err := os.ReadFile(f); err == nil && len(bytes.TrimSpace(data)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // A closed pipe on stdout never cuts a run short: the project is written

@@ -59,7 +59,7 @@ func start(t *testing.T, dir string, args ...string) *ptyRun {
 	}
 	term := vt10x.New(vt10x.WithWriter(pts), vt10x.WithSize(100, 40))
 	c, err := expect.NewConsole(expect.WithStdin(ptm), expect.WithStdout(term),
-		expect.WithCloser(ptm, pts), expect.WithDefaultTimeout(5*time.Second))
+		expect.WithCloser(ptm, pts), expect.WithDefaultTimeout(30*time.Second))
 	if err != nil {
 		t.Fatalf("console: %v", err)
 	}
@@ -150,7 +150,7 @@ func (s *ptyRun) wait() int {
 // in line mode, where Ctrl-C is a signal rather than a key.
 func (s *ptyRun) keyByKey() {
 	s.t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		// On a pseudo-terminal's master side, this reads the mode of the
 		// terminal scaffold uses.
 		tio, err := unix.IoctlGetTermios(int(s.c.Fd()), unix.TCGETS)

@@ -34,7 +34,7 @@ func onTerminal(t *testing.T, ctx context.Context, keys func(c *expect.Console),
 	}
 	term := vt10x.New(vt10x.WithWriter(pts))
 	c, err := expect.NewConsole(expect.WithStdin(ptm), expect.WithStdout(term),
-		expect.WithCloser(ptm, pts), expect.WithDefaultTimeout(3*time.Second))
+		expect.WithCloser(ptm, pts), expect.WithDefaultTimeout(30*time.Second))
 	if err != nil {
 		t.Fatalf("console: %v", err)
 	}
@@ -77,7 +77,7 @@ func expectString(t *testing.T, c *expect.Console, s string) {
 // and this process has no controlling terminal to take it.
 func send(t *testing.T, c *expect.Console, keys string) {
 	t.Helper()
-	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		tio, err := unix.IoctlGetTermios(int(c.Tty().Fd()), unix.TCGETS)
 		if err != nil {
 			t.Errorf("read terminal mode: %v", err)

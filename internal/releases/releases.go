@@ -30,10 +30,11 @@ import (
 // ErrUnknownVersion means no release of the builtin templates has that version.
 var ErrUnknownVersion = errors.New("unknown template version")
 
-// Index and object locations inside the releases folder.
+// Index, object and release-notes locations inside the releases folder.
 const (
 	indexSuffix = ".txt"
 	objectsDir  = "objects"
+	notesDir    = "notes"
 )
 
 // Versions lists the released template versions, oldest first.
@@ -41,6 +42,21 @@ func Versions() []string { return versionsIn(templates.Releases()) }
 
 // Tree returns the template tree of a released version, as it was released.
 func Tree(version string) (fs.FS, error) { return treeIn(templates.Releases(), version) }
+
+// Notes returns what changed in a release, as its notes/VERSION.md says in
+// Markdown.
+func Notes(version string) (string, error) { return notesIn(templates.Releases(), version) }
+
+func notesIn(archive fs.FS, version string) (string, error) {
+	if !validVersion(version) {
+		return "", fmt.Errorf("%w %q", ErrUnknownVersion, version)
+	}
+	data, err := fs.ReadFile(archive, path.Join(notesDir, version+".md"))
+	if err != nil {
+		return "", fmt.Errorf("notes of template release %s: %w", version, err)
+	}
+	return string(data), nil
+}
 
 func versionsIn(archive fs.FS) []string {
 	entries, _ := fs.ReadDir(archive, ".")

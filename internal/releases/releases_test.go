@@ -106,6 +106,30 @@ func TestArchiveIsWhole(t *testing.T) {
 	}
 }
 
+// Every release says what changed in it, and only releases have notes.
+func TestEveryReleaseHasNotes(t *testing.T) {
+	versions := Versions()
+	for _, v := range versions {
+		notes, err := Notes(v)
+		if err != nil {
+			t.Errorf("%v; write templates/releases/notes/%s.md", err, v)
+			continue
+		}
+		if strings.TrimSpace(notes) == "" || !strings.HasSuffix(notes, "\n") || strings.Contains(notes, "\r") {
+			t.Errorf("notes of %s: empty, or not LF-terminated lines", v)
+		}
+	}
+	entries, err := fs.ReadDir(templates.Releases(), notesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if v, ok := strings.CutSuffix(e.Name(), ".md"); !ok || !slices.Contains(versions, v) {
+			t.Errorf("notes/%s belongs to no release", e.Name())
+		}
+	}
+}
+
 func TestTreeRefusesUnknownVersions(t *testing.T) {
 	for _, v := range []string{"0.9.0", "1.0", "../1.0.0", "", "01.0.0"} {
 		if _, err := Tree(v); !errors.Is(err, ErrUnknownVersion) {

@@ -1,7 +1,8 @@
 // Command release archives the builtin templates, templates/project, as the
 // version that templates.Version names, so that every later scaffold can
 // render them again. Run it from the repository root after changing the
-// templates and raising templates.Version:
+// templates, raising templates.Version and writing the release's notes in
+// templates/releases/notes/VERSION.md:
 //
 //	go run ./internal/releases/release
 //

@@ -181,7 +181,7 @@ func TestTerminalAnswersAreWritten(t *testing.T) {
 	s.send(keyDown)
 	s.expect("> mysql")
 	s.send(keyEnter)
-	for _, q := range generator.Questions[4:] {
+	for _, q := range generator.Questions()[4:] {
 		s.expect(q.Prompt)
 		s.send(keyEnter)
 		if q.Key == "resource" {
@@ -206,7 +206,7 @@ func TestTerminalAnswersAreWritten(t *testing.T) {
 	}
 	want := generator.DefaultOptions()
 	want.Name, want.Database = "shop-api", "mysql"
-	for i, q := range generator.Questions {
+	for i, q := range generator.Questions() {
 		if a := f.Answers[i]; a.Key != q.Key || a.Value != q.Get(want) {
 			t.Errorf("answer %s=%v; want %s=%v\n%s", a.Key, a.Value, q.Key, q.Get(want), data)
 		}

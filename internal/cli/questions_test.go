@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -41,7 +42,7 @@ func hasRow(stdout, title, value string) bool {
 // the fields of the example resource right after its name.
 func builtinKeys() []string {
 	var keys []string
-	for _, q := range generator.Questions {
+	for _, q := range generator.Questions() {
 		keys = append(keys, q.Key)
 		if q.Key == "resource" {
 			keys = append(keys, FieldsQuestion)
@@ -59,7 +60,7 @@ func TestQuestionsInOrderWithHelp(t *testing.T) {
 	if got, want := fake.Names(), append(builtinKeys(), "write"); !slices.Equal(got, want) {
 		t.Errorf("questions:\n got %q\nwant %q", got, want)
 	}
-	for _, q := range generator.Questions {
+	for _, q := range generator.Questions() {
 		i := slices.Index(fake.Names(), q.Key)
 		if asked := fake.Asked[i]; asked.Message != q.Prompt || asked.Help == "" || strings.Contains(asked.Help, "\n") {
 			t.Errorf("%s: asked %q with help %q; want %q and one line of help", q.Key, asked.Message, asked.Help, q.Prompt)
@@ -68,7 +69,7 @@ func TestQuestionsInOrderWithHelp(t *testing.T) {
 	want := generator.DefaultOptions()
 	want.Name = "myapi"
 	got := answersIn(t, r.fs, "myapi")
-	for _, q := range generator.Questions {
+	for _, q := range generator.Questions() {
 		if got[q.Key] != q.Get(want) {
 			t.Errorf("Enter everywhere: %s = %v; want the default %v", q.Key, got[q.Key], q.Get(want))
 		}
@@ -301,44 +302,90 @@ func TestPackQuestionsComeBeforeTheSummary(t *testing.T) {
 	}
 }
 
-// TestAQuestionIsOneEntry adds a question to the table for one test: its
-// flag, prompt, summary row, answers-file key and template field follow.
+// otherAnswer is an answer to q other than its default, valid with the
+// other defaults; ok is false for a text question without a sample here.
+func otherAnswer(q generator.Question) (v any, ok bool) {
+	switch {
+	case q.Kind == generator.KindBool:
+		return !q.Default.(bool), true
+	case q.Kind == generator.KindChoice:
+		for _, v := range slices.Backward(q.Values) {
+			if v != q.Default {
+				return v, true
+			}
+		}
+	case q.Key == "resource":
+		return "books", true
+	}
+	return nil, false
+}
+
+// TestAQuestionIsOneEntry proves, for every entry of the question table,
+// that its flag, prompt, summary row, answers-file key and template field
+// follow from the entry alone: a new question needs nothing else in Go.
 func TestAQuestionIsOneEntry(t *testing.T) {
-	saved := generator.Questions
-	t.Cleanup(func() { generator.Questions = saved })
-	generator.Questions = append(saved[:len(saved):len(saved)], generator.Question{
-		Key: "timezone", Field: "TimeZone", Title: "Time zone", Prompt: "Time zone",
-		Help: "The time zone Django shows dates in.", Default: "UTC",
-		Flag: "timezone", Usage: "Django's TIME_ZONE",
-	})
-	fsys := afero.NewMemMapFs()
-	writeFile(t, fsys, "tz/pack.yaml", "name: tz\nversion: 1.0.0\n")
-	writeFile(t, fsys, "tz/files/tz.txt.tmpl", "{{ .TimeZone }}\n")
+	for _, q := range generator.Questions()[1:] { // the name is the argument
+		t.Run(q.Key, func(t *testing.T) {
+			v, ok := otherAnswer(q)
+			if !ok {
+				t.Fatalf("no answer other than the default for %s: add one to otherAnswer", q.Key)
+			}
+			text := fmt.Sprint(v)
+			fsys := afero.NewMemMapFs()
+			writeFile(t, fsys, "p/pack.yaml", "name: p\nversion: 1.0.0\n")
+			writeFile(t, fsys, "p/files/field.txt.tmpl", "{{ ."+q.Field+" }}\n")
 
-	if r := run(t, fsys, "new", "flagged", "--yes", "--template", "tz", "--timezone", "Europe/Paris"); r.code != ExitOK {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
-	if got := readFile(t, fsys, "flagged/tz.txt"); got != "Europe/Paris\n" {
-		t.Errorf("tz.txt = %q; want the flag's answer", got)
-	}
-	if got := answersIn(t, fsys, "flagged")["timezone"]; got != "Europe/Paris" {
-		t.Errorf("answers file: timezone = %v", got)
-	}
+			if r := run(t, fsys, "new", "flagged", "--yes", "--template", "p", "--"+q.Flag+"="+text); r.code != ExitOK {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if got := readFile(t, fsys, "flagged/field.txt"); got != text+"\n" {
+				t.Errorf("{{ .%s }} = %q; want the flag's answer %q", q.Field, got, text)
+			}
+			if got := answersIn(t, fsys, "flagged")[q.Key]; got != v {
+				t.Errorf("answers file: %s = %v; want %v", q.Key, got, v)
+			}
 
-	fake := prompt.NewFake(map[string]any{"name": "asked", "timezone": "Asia/Tokyo"})
-	r := runAsked(t, fsys, fake, "new", "--template", "tz")
-	if r.code != ExitOK {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
-	if names := fake.Names(); names[len(names)-2] != "timezone" || !hasRow(r.stdout, "Time zone", "Asia/Tokyo") {
-		t.Errorf("asked %q; summary:\n%s", names, r.stdout)
-	}
+			fake := prompt.NewFake(map[string]any{"name": "asked", q.Key: text})
+			if q.Kind == generator.KindBool {
+				fake.Answers[q.Key] = v
+			}
+			r := runAsked(t, fsys, fake, "new", "--template", "p")
+			if r.code != ExitOK {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			want := generator.DefaultOptions()
+			q.Set(&want, v)
+			if i := slices.Index(fake.Names(), q.Key); i < 0 || fake.Asked[i].Message != q.Prompt {
+				t.Errorf("asked %q; want %s asked as %q", fake.Names(), q.Key, q.Prompt)
+			}
+			if !hasRow(r.stdout, q.Title, q.Display(want)) {
+				t.Errorf("the summary lacks %s %q:\n%s", q.Title, q.Display(want), r.stdout)
+			}
 
-	// Replaying the answers file gives the answer back.
-	if r := run(t, fsys, "new", "--config", "asked/.scaffold.yaml", "--no-input", "-o", "again"); r.code != ExitOK {
-		t.Fatalf("replay: exit %d: %s", r.code, r.stderr)
+			// Replaying the answers file gives the answer back.
+			if r := run(t, fsys, "new", "--config", "asked/.scaffold.yaml", "--no-input", "-o", "again"); r.code != ExitOK {
+				t.Fatalf("replay: exit %d: %s", r.code, r.stderr)
+			}
+			if got := readFile(t, fsys, "again/asked/field.txt"); got != text+"\n" {
+				t.Errorf("replayed {{ .%s }} = %q; want %q", q.Field, got, text)
+			}
+		})
 	}
-	if got := readFile(t, fsys, "again/asked/tz.txt"); got != "Asia/Tokyo\n" {
-		t.Errorf("replayed tz.txt = %q", got)
+}
+
+// TestTheQuestionTableIsACopy: nothing, a test included, can change the
+// table that every command reads.
+func TestTheQuestionTableIsACopy(t *testing.T) {
+	qs := generator.Questions()
+	qs[0].Key = "changed"
+	qs[2].Values[0] = "changed"
+	again := generator.Questions()
+	if again[0].Key == "changed" || again[2].Values[0] == "changed" {
+		t.Error("changing the table Questions returned changed the next one")
+	}
+	q, _ := generator.QuestionByKey("database")
+	q.Values[0] = "changed"
+	if q, _ := generator.QuestionByKey("database"); q.Values[0] == "changed" {
+		t.Error("changing a question QuestionByKey returned changed the table")
 	}
 }

@@ -72,7 +72,7 @@ func (o Options) Clone() Options {
 // DefaultOptions returns the answers a project gets when nobody says otherwise.
 func DefaultOptions() Options {
 	o := Options{More: map[string]any{}, Extra: map[string]any{}}
-	for _, q := range Questions {
+	for _, q := range questions {
 		if q.Default != nil {
 			q.Set(&o, q.Default)
 		}
@@ -95,7 +95,7 @@ func (e *OptionError) Error() string {
 
 // Validate checks every answer, so that rendering never meets a bad value.
 func (o Options) Validate() error {
-	for _, q := range Questions {
+	for _, q := range questions {
 		if err := q.Validate(o); err != nil {
 			return err
 		}

@@ -29,6 +29,11 @@ type Question struct {
 	Kind Kind
 	// Values lists what a choice question accepts.
 	Values []string
+	// Twin, when set on a choice question, names the true-or-false twin
+	// that the template data holds for each of its values: %s stands for
+	// the value spelled as a Go name (see twinName), so "%sAuth" gives
+	// .TokenAuth, true when the answer is token. "none" has no twin.
+	Twin string
 	// Default is a string, or a bool for a bool question; nil means the
 	// question must be answered.
 	Default any
@@ -174,9 +179,19 @@ func (q Question) Display(o Options) string {
 	}
 }
 
-// Questions are the builtin questions, in the order they are asked. A
-// question without a Kind takes text.
-var Questions = []Question{
+// Questions returns the builtin questions, in the order they are asked. A
+// question without a Kind takes text. The table is a copy: changing it
+// changes nothing else.
+func Questions() []Question {
+	out := slices.Clone(questions)
+	for i := range out {
+		out[i].Values = slices.Clone(out[i].Values)
+	}
+	return out
+}
+
+// questions is the table that Questions copies.
+var questions = []Question{
 	{Key: "name", Field: "Name", Title: "Name", Prompt: "Project name",
 		Help:  "The folder to create; Python code uses it lowercased, with dashes turned into underscores.",
 		Check: func(o Options) error { return ValidateName(o.Name) }},
@@ -201,10 +216,10 @@ var Questions = []Question{
 				Reason: fmt.Sprintf("Django %s needs Python %s or newer, not %s", o.Django, minPython[o.Django], o.Python)}
 		}},
 	{Key: "database", Field: "Database", Kind: KindChoice, Values: []string{"postgres", "mysql", "sqlite"}, Default: "postgres",
-		Title: "Database", Prompt: "Database", Flag: "database", Usage: "database: postgres|mysql|sqlite",
+		Twin: "%s", Title: "Database", Prompt: "Database", Flag: "database", Usage: "database: postgres|mysql|sqlite",
 		Help: "The database Django uses; postgres and mysql run as a compose service, sqlite is a file."},
 	{Key: "auth", Field: "Auth", Kind: KindChoice, Values: []string{"session", "token", "jwt"}, Default: "token",
-		Title: "Auth", Prompt: "API authentication", Flag: "auth", Usage: "API authentication: session|token|jwt",
+		Twin: "%sAuth", Title: "Auth", Prompt: "API authentication", Flag: "auth", Usage: "API authentication: session|token|jwt",
 		Help: "How API clients log in: session cookies, DRF tokens, or JWT access and refresh tokens."},
 	{Key: "resource", Field: "Resource", Default: "items", None: "none", Title: "Resource", Prompt: "Example API resource",
 		Help: "An example app with a model, serializer, viewset and tests, served at /api/NAME/; type none to leave it out.",
@@ -230,20 +245,22 @@ var Questions = []Question{
 	{Key: "cors", Field: "CORS", Kind: KindBool, Default: false, Title: "CORS", Prompt: "CORS headers?", Flag: "cors",
 		Usage: "CORS headers with django-cors-headers", Help: "django-cors-headers, for browsers that call the API from another origin."},
 	{Key: "server", Field: "Server", Kind: KindChoice, Values: []string{"gunicorn", "uvicorn"}, Default: "gunicorn",
-		Title: "Server", Prompt: "Application server", Flag: "server", Usage: "application server: gunicorn|uvicorn",
+		Twin: "%s", Title: "Server", Prompt: "Application server", Flag: "server", Usage: "application server: gunicorn|uvicorn",
 		Help: "What serves Django in the container: gunicorn (WSGI) or uvicorn (ASGI)."},
-	{Key: "ci", Field: "CI", Kind: KindChoice, Values: []string{"github", "gitlab", "none"}, Default: "github", Title: "CI",
+	{Key: "ci", Field: "CI", Kind: KindChoice, Values: []string{"github", "gitlab", "none"}, Default: "github", Twin: "%sCI", Title: "CI",
 		Prompt: "CI pipeline", Help: "A pipeline that runs the tests on every push: GitHub Actions, GitLab CI, or none.",
 		Flag: "ci", Usage: "CI pipeline: github|gitlab|none"},
 }
 
 // QuestionByKey returns the builtin question with the given key.
 func QuestionByKey(key string) (Question, bool) {
-	i := slices.IndexFunc(Questions, func(q Question) bool { return q.Key == key })
+	i := slices.IndexFunc(questions, func(q Question) bool { return q.Key == key })
 	if i < 0 {
 		return Question{}, false
 	}
-	return Questions[i], true
+	q := questions[i]
+	q.Values = slices.Clone(q.Values)
+	return q, true
 }
 
 // ExtraQuestion makes q a template pack's question, whose answer is
@@ -282,4 +299,33 @@ func pythonsFor(django string) []string {
 		}
 	}
 	return out
+}
+
+// Twins lists the true-or-false twins that the template data holds for the
+// question's values, by value.
+func (q Question) Twins() map[string]string {
+	if q.Twin == "" || q.Kind != KindChoice {
+		return nil
+	}
+	out := map[string]string{}
+	for _, v := range q.Values {
+		if v != "" && v != "none" {
+			out[v] = fmt.Sprintf(q.Twin, twinName(v))
+		}
+	}
+	return out
+}
+
+// properNames spells the values whose Go names are not simply capitalized.
+var properNames = map[string]string{
+	"mysql": "MySQL", "sqlite": "SQLite", "jwt": "JWT", "github": "GitHub", "gitlab": "GitLab",
+}
+
+// twinName spells a choice value as the start of a Go name: postgres gives
+// Postgres, and mysql gives MySQL.
+func twinName(v string) string {
+	if name, ok := properNames[v]; ok {
+		return name
+	}
+	return strings.ToUpper(v[:1]) + v[1:]
 }

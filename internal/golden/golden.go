@@ -36,7 +36,7 @@ func Project(o generator.Options, tree generator.Tree, rnd io.Reader) (generator
 // questions as o does.
 func Command(o generator.Options) string {
 	words := []string{"scaffold new", o.Name}
-	for _, q := range generator.Questions {
+	for _, q := range generator.Questions() {
 		switch v := q.Get(o).(type) {
 		case bool:
 			words = append(words, fmt.Sprintf("--%s=%t", q.Flag, v))

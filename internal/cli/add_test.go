@@ -28,7 +28,7 @@ var addedResources = []struct {
 
 func newProjectWithAuthors(t *testing.T, fsys afero.Fs, database string) {
 	t.Helper()
-	r := run(t, fsys, "new", "myapi", "--yes", "--git=false", "--database", database,
+	r := run(t, harness{fs: fsys}, "new", "myapi", "--yes", "--git=false", "--database", database,
 		"--resource", "authors", "name:str:120", "email:email:unique")
 	if r.code != ExitOK {
 		t.Fatalf("new: exit %d: %s", r.code, r.stderr)
@@ -37,7 +37,7 @@ func newProjectWithAuthors(t *testing.T, fsys afero.Fs, database string) {
 
 func addResource(t *testing.T, fsys afero.Fs, name string, specs ...string) result {
 	t.Helper()
-	return run(t, fsys, append([]string{"add", "resource", name, "--project", "myapi"}, specs...)...)
+	return run(t, harness{fs: fsys}, append([]string{"add", "resource", name, "--project", "myapi"}, specs...)...)
 }
 
 // Adding resources one by one must give exactly the project that new gives
@@ -185,7 +185,7 @@ func TestAddResourceDryRunWritesNothing(t *testing.T) {
 	fsys := newFs(t)
 	newProjectWithAuthors(t, fsys, "postgres")
 	before := tree(t, fsys, "myapi")
-	r := run(t, fsys, "add", "resource", "books", "title:str", "--project", "myapi", "--dry-run")
+	r := run(t, harness{fs: fsys}, "add", "resource", "books", "title:str", "--project", "myapi", "--dry-run")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -203,7 +203,7 @@ func TestAddResourceDryRunWritesNothing(t *testing.T) {
 }
 
 func TestAddResourceHelpShowsTheFieldSyntax(t *testing.T) {
-	r := run(t, newFs(t), "add", "resource", "--help")
+	r := run(t, harness{fs: newFs(t)}, "add", "resource", "--help")
 	for _, want := range []string{"decimal:D,P", "fk:RESOURCE", "default=VALUE", "scaffold add resource books title:str author:fk:authors"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("help lacks %q", want)
@@ -231,7 +231,7 @@ func TestNewAsksForTheExampleResourcesFields(t *testing.T) {
 		"name": "myapi", "resource": "books",
 		FieldsQuestion: []any{"title:string", "title:str price:decimal:8,2"},
 	})
-	r := runAsked(t, fsys, fake, "new")
+	r := run(t, harness{fs: fsys, asked: fake}, "new")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -251,7 +251,7 @@ func TestNewAsksForTheExampleResourcesFields(t *testing.T) {
 
 func TestNewTakesFieldsAfterTheName(t *testing.T) {
 	fsys := newFs(t)
-	if r := run(t, fsys, "new", "myapi", "--yes", "--resource", "books", "title:str", "isbn:str:13:unique"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "myapi", "--yes", "--resource", "books", "title:str", "isbn:str:13:unique"); r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	if models := readFile(t, fsys, "myapi/books/models.py"); !strings.Contains(models, "isbn = models.CharField(max_length=13, unique=True)") {
@@ -265,7 +265,7 @@ func TestNewTakesFieldsAfterTheName(t *testing.T) {
 		{[]string{"new", "x", "--yes", "title:nope"}, `unknown type "nope"`},
 		{[]string{"new", "x", "y", "--yes"}, "more than one project NAME"},
 	} {
-		r := run(t, newFs(t), tt.args...)
+		r := run(t, harness{fs: newFs(t)}, tt.args...)
 		if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("%v: exit %d, %q; want %d mentioning %q", tt.args, r.code, r.stderr, ExitUsage, tt.want)
 		}
@@ -282,7 +282,7 @@ func TestAddedResourcesRenderAgainFromTheAnswersFile(t *testing.T) {
 			t.Fatalf("add resource %s: exit %d: %s", add.name, r.code, r.stderr)
 		}
 	}
-	if r := run(t, fsys, "diff", "myapi"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "diff", "myapi"); r.code != ExitOK {
 		t.Errorf("scaffold diff: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

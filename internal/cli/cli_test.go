@@ -25,7 +25,7 @@ func answersOf(t testing.TB, fsys afero.Fs, project string) string {
 
 func TestNewWithDefaults(t *testing.T) {
 	fsys := newFs(t)
-	r := run(t, fsys, "new", "myapi", "--yes")
+	r := run(t, harness{fs: fsys}, "new", "myapi", "--yes")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -47,11 +47,11 @@ func TestNewWithDefaults(t *testing.T) {
 
 func TestNewTwiceLeavesTheFirstProjectAlone(t *testing.T) {
 	fsys := newFs(t)
-	if r := run(t, fsys, "new", "myapi", "--yes"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "myapi", "--yes"); r.code != ExitOK {
 		t.Fatal(r.stderr)
 	}
 	before := tree(t, fsys, "myapi")
-	r := run(t, fsys, "new", "myapi", "--yes")
+	r := run(t, harness{fs: fsys}, "new", "myapi", "--yes")
 	if r.code != ExitFailure || !strings.Contains(r.stderr, "myapi") || strings.Count(r.stderr, "\n") != 1 {
 		t.Fatalf("second run: exit %d, stderr %q; want exit 1 and one line naming myapi", r.code, r.stderr)
 	}
@@ -68,14 +68,14 @@ func TestNewTwiceLeavesTheFirstProjectAlone(t *testing.T) {
 
 func TestNewForceKeepsOtherFilesAndSecrets(t *testing.T) {
 	fsys := newFs(t)
-	run(t, fsys, "new", "myapi", "--yes")
+	run(t, harness{fs: fsys}, "new", "myapi", "--yes")
 	if err := afero.WriteFile(fsys, "myapi/notes.md", []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	secrets, _ := afero.ReadFile(fsys, "myapi/.env")
 	env := testEnv(fsys)
 	env.Rand = rand.NewChaCha8([32]byte{9})
-	if r := runEnv(context.Background(), env, "new", "myapi", "--yes", "--force", "--database", "sqlite"); r.code != ExitOK {
+	if r := run(t, harness{env: env}, "new", "myapi", "--yes", "--force", "--database", "sqlite"); r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	if data, _ := afero.ReadFile(fsys, "myapi/notes.md"); string(data) != "mine" {
@@ -95,7 +95,7 @@ func TestPrecedence(t *testing.T) {
 	if err := afero.WriteFile(fsys, "answers.yaml", []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := run(t, fsys, "new", "--config", "answers.yaml", "--no-input", "--auth", "session", "--no-resource")
+	r := run(t, harness{fs: fsys}, "new", "--config", "answers.yaml", "--no-input", "--auth", "session", "--no-resource")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -113,7 +113,7 @@ func TestPrecedence(t *testing.T) {
 		}
 	}
 	// The argument beats the config's name.
-	if r := run(t, fsys, "new", "other", "--config", "answers.yaml", "--no-input"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "other", "--config", "answers.yaml", "--no-input"); r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	if !strings.Contains(answersOf(t, fsys, "other"), "name: other") {
@@ -123,10 +123,10 @@ func TestPrecedence(t *testing.T) {
 
 func TestReplayGivesTheSameFiles(t *testing.T) {
 	fsys := newFs(t)
-	if r := run(t, fsys, "new", "shop", "--yes", "--database", "mysql", "--auth", "jwt", "--celery", "--ci", "gitlab"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "shop", "--yes", "--database", "mysql", "--auth", "jwt", "--celery", "--ci", "gitlab"); r.code != ExitOK {
 		t.Fatal(r.stderr)
 	}
-	if r := run(t, fsys, "new", "--config", "shop/.scaffold.yaml", "--no-input", "-o", "again"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "--config", "shop/.scaffold.yaml", "--no-input", "-o", "again"); r.code != ExitOK {
 		t.Fatal(r.stderr)
 	}
 	first, second := tree(t, fsys, "shop"), tree(t, fsys, "again/shop")
@@ -142,12 +142,12 @@ func TestReplayGivesTheSameFiles(t *testing.T) {
 
 func TestRunsDifferOnlyInSecrets(t *testing.T) {
 	fsys := newFs(t)
-	if r := run(t, fsys, "new", "a1", "--yes"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "a1", "--yes"); r.code != ExitOK {
 		t.Fatalf("first run: exit %d: %s", r.code, r.stderr)
 	}
 	env := testEnv(fsys)
 	env.Rand = rand.NewChaCha8([32]byte{42})
-	if r := runEnv(context.Background(), env, "new", "a1", "--yes", "-o", "second"); r.code != ExitOK {
+	if r := run(t, harness{env: env}, "new", "a1", "--yes", "-o", "second"); r.code != ExitOK {
 		t.Fatalf("second run: exit %d: %s", r.code, r.stderr)
 	}
 	first, second := tree(t, fsys, "a1"), tree(t, fsys, "second/a1")
@@ -202,7 +202,7 @@ func TestUsageErrors(t *testing.T) {
 			if err := fsys.Mkdir("cfgdir", 0o755); err != nil {
 				t.Fatal(err)
 			}
-			r := run(t, fsys, tt.args...)
+			r := run(t, harness{fs: fsys}, tt.args...)
 			if r.code != ExitUsage {
 				t.Errorf("exit %d, want %d; stderr %q", r.code, ExitUsage, r.stderr)
 			}
@@ -233,7 +233,7 @@ func TestConfigErrorsPointAtTheLine(t *testing.T) {
 		if err := afero.WriteFile(fsys, "answers.yaml", []byte(tt.cfg), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		r := run(t, fsys, "new", "--config", "answers.yaml", "--no-input")
+		r := run(t, harness{fs: fsys}, "new", "--config", "answers.yaml", "--no-input")
 		if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("config %q: exit %d, stderr %q; want 2 and %q", tt.cfg, r.code, r.stderr, tt.want)
 		}
@@ -241,7 +241,7 @@ func TestConfigErrorsPointAtTheLine(t *testing.T) {
 	// A flag that overrides a bad config value is not blamed on the file.
 	fsys := newFs(t)
 	_ = afero.WriteFile(fsys, "answers.yaml", []byte("answers:\n  database: mysql\n"), 0o644)
-	r := run(t, fsys, "new", "x", "--config", "answers.yaml", "--database", "oracle")
+	r := run(t, harness{fs: fsys}, "new", "x", "--config", "answers.yaml", "--database", "oracle")
 	if r.code != ExitUsage || strings.Contains(r.stderr, "answers.yaml") {
 		t.Errorf("stderr %q blames the answers file for a flag", r.stderr)
 	}
@@ -249,7 +249,7 @@ func TestConfigErrorsPointAtTheLine(t *testing.T) {
 
 func TestDryRunWritesNothing(t *testing.T) {
 	fsys := newFs(t)
-	r := run(t, fsys, "new", "myapi", "--yes", "--dry-run")
+	r := run(t, harness{fs: fsys}, "new", "myapi", "--yes", "--dry-run")
 	if r.code != ExitOK || !strings.Contains(r.stdout, "myapi/.scaffold.yaml") || !strings.Contains(r.stdout, "Nothing was written") {
 		t.Fatalf("exit %d, stdout:\n%s", r.code, r.stdout)
 	}
@@ -261,21 +261,21 @@ func TestDryRunWritesNothing(t *testing.T) {
 func TestDryRunRefusesWhatTheRunRefuses(t *testing.T) {
 	fsys := newFs(t)
 	writeFile(t, fsys, "myapi/notes.txt", "mine\n")
-	dry := run(t, fsys, "new", "myapi", "--yes", "--dry-run")
-	real := run(t, fsys, "new", "myapi", "--yes")
+	dry := run(t, harness{fs: fsys}, "new", "myapi", "--yes", "--dry-run")
+	real := run(t, harness{fs: fsys}, "new", "myapi", "--yes")
 	if dry.code != ExitFailure || dry.stderr != real.stderr || dry.code != real.code {
 		t.Errorf("--dry-run: exit %d, stderr %q; want what the run gives: exit %d, stderr %q", dry.code, dry.stderr, real.code, real.stderr)
 	}
 	if strings.Contains(dry.stdout, "Would write") {
 		t.Errorf("--dry-run says it would write into a folder the run refuses:\n%s", dry.stdout)
 	}
-	if r := run(t, fsys, "new", "myapi", "--yes", "--dry-run", "--force"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "myapi", "--yes", "--dry-run", "--force"); r.code != ExitOK {
 		t.Errorf("--dry-run --force: exit %d: %s", r.code, r.stderr)
 	}
 }
 
 func TestQuietPrintsNothing(t *testing.T) {
-	r := run(t, newFs(t), "new", "myapi", "--yes", "--quiet")
+	r := run(t, harness{fs: newFs(t)}, "new", "myapi", "--yes", "--quiet")
 	if r.code != ExitOK || r.stdout != "" || r.stderr != "" {
 		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
@@ -283,7 +283,7 @@ func TestQuietPrintsNothing(t *testing.T) {
 
 func TestOutputFolder(t *testing.T) {
 	fsys := newFs(t)
-	if r := run(t, fsys, "new", "my-api", "-y", "-o", "projects/deep"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "my-api", "-y", "-o", "projects/deep"); r.code != ExitOK {
 		t.Fatal(r.stderr)
 	}
 	if _, err := fsys.Stat("projects/deep/my-api/.scaffold.yaml"); err != nil {
@@ -294,27 +294,27 @@ func TestOutputFolder(t *testing.T) {
 func TestColourOnTerminal(t *testing.T) {
 	env := testEnv(newFs(t))
 	env.Color = true
-	if r := runEnv(context.Background(), env, "new", "myapi", "-y"); r.code != ExitOK || !strings.Contains(r.stdout, "\x1b[") {
+	if r := run(t, harness{env: env}, "new", "myapi", "-y"); r.code != ExitOK || !strings.Contains(r.stdout, "\x1b[") {
 		t.Errorf("exit %d; no colour with Color set:\n%s", r.code, r.stdout)
 	}
 }
 
 func TestVersionAndCompletion(t *testing.T) {
-	if r := run(t, newFs(t), "version"); r.code != ExitOK || r.stdout != "scaffold dev\n" {
+	if r := run(t, harness{fs: newFs(t)}, "version"); r.code != ExitOK || r.stdout != "scaffold dev\n" {
 		t.Errorf("version: %+v", r)
 	}
 	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
-		if r := run(t, newFs(t), "completion", shell); r.code != ExitOK || len(r.stdout) < 100 {
+		if r := run(t, harness{fs: newFs(t)}, "completion", shell); r.code != ExitOK || len(r.stdout) < 100 {
 			t.Errorf("completion %s: exit %d", shell, r.code)
 		}
 	}
 	for _, cmd := range []string{"new", "version", "completion"} {
-		if r := run(t, newFs(t), cmd, "--help"); r.code != ExitOK || !strings.Contains(r.stdout, "Example") {
+		if r := run(t, harness{fs: newFs(t)}, cmd, "--help"); r.code != ExitOK || !strings.Contains(r.stdout, "Example") {
 			t.Errorf("%s --help: exit %d\n%s", cmd, r.code, r.stdout)
 		}
 	}
 	for _, args := range [][]string{{"completion"}, {"completion", "foo"}, {"completion", "bash", "zsh"}} {
-		if r := run(t, newFs(t), args...); r.code != ExitUsage || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "bash, zsh, fish or powershell") {
+		if r := run(t, harness{fs: newFs(t)}, args...); r.code != ExitUsage || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "bash, zsh, fish or powershell") {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want a one-line usage error", args, r.code, r.stdout, r.stderr)
 		}
 	}
@@ -345,7 +345,7 @@ func TestSignalsExitWithTheirCode(t *testing.T) {
 	for sig, want := range map[os.Signal]int{os.Interrupt: ExitInterrupted, syscall.SIGTERM: ExitTerminated} {
 		ctx, cancel := context.WithCancelCause(context.Background())
 		cancel(&InterruptedError{Signal: sig, Err: context.Canceled})
-		r := runEnv(ctx, testEnv(newFs(t)), "new", "myapi", "--yes")
+		r := run(t, harness{ctx: ctx, fs: newFs(t)}, "new", "myapi", "--yes")
 		if r.code != want || r.stderr != "scaffold: interrupted; nothing was written\n" {
 			t.Errorf("%v: exit %d, stderr %q; want %d", sig, r.code, r.stderr, want)
 		}
@@ -355,7 +355,7 @@ func TestSignalsExitWithTheirCode(t *testing.T) {
 func BenchmarkNew(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if r := run(b, afero.NewMemMapFs(), "new", "myapi", "--yes", "--quiet"); r.code != ExitOK {
+		if r := run(b, harness{fs: afero.NewMemMapFs()}, "new", "myapi", "--yes", "--quiet"); r.code != ExitOK {
 			b.Fatal(r.stderr)
 		}
 	}
@@ -368,7 +368,7 @@ func BenchmarkNewOnDisk(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		n++
-		if r := run(b, fsys, "new", fmt.Sprintf("myapi%d", n), "--yes", "--quiet"); r.code != ExitOK {
+		if r := run(b, harness{fs: fsys}, "new", fmt.Sprintf("myapi%d", n), "--yes", "--quiet"); r.code != ExitOK {
 			b.Fatal(r.stderr)
 		}
 	}
@@ -378,7 +378,7 @@ func TestPanicBecomesOneLine(t *testing.T) {
 	env := testEnv(newFs(t))
 	// A nil random source makes rendering the secrets panic.
 	env.Rand = nil
-	r := runEnv(context.Background(), env, "new", "myapi", "--yes")
+	r := run(t, harness{env: env}, "new", "myapi", "--yes")
 	if r.code != ExitFailure || !strings.HasPrefix(r.stderr, "scaffold: internal error:") || strings.Count(r.stderr, "\n") != 1 {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}

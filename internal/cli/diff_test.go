@@ -13,7 +13,7 @@ import (
 func goldenProject(t *testing.T) afero.Fs {
 	t.Helper()
 	fsys := acmeFs(t)
-	r := run(t, fsys, "new", "golden", "--yes", "--template", "acme", "--set", "team=payments", "--set", "pager=true")
+	r := run(t, harness{fs: fsys}, "new", "golden", "--yes", "--template", "acme", "--set", "team=payments", "--set", "pager=true")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -28,7 +28,7 @@ func TestDiffSame(t *testing.T) {
 	cfg := readFile(t, fsys, "golden/.scaffold.yaml")
 	writeFile(t, fsys, "golden/.scaffold.yaml", strings.Replace(cfg, "scaffold_version: dev", "scaffold_version: v0.9.0", 1))
 
-	r := run(t, fsys, "diff", "golden")
+	r := run(t, harness{fs: fsys}, "diff", "golden")
 	if r.code != ExitOK || r.stderr != "" || !strings.HasPrefix(r.stdout, "golden matches what its templates generate (") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit 0", r.code, r.stdout, r.stderr)
 	}
@@ -50,7 +50,7 @@ func TestDiffDiffers(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	r := run(t, fsys, "diff", "golden")
+	r := run(t, harness{fs: fsys}, "diff", "golden")
 	if r.code != ExitFailure {
 		t.Fatalf("exit %d, want 1; stderr %q", r.code, r.stderr)
 	}
@@ -84,7 +84,7 @@ func TestDiffNewerPack(t *testing.T) {
 	writeFile(t, fsys, "acme-next/pack.yaml", strings.Replace(acmePack, "1.2.0", "1.3.0", 1))
 	writeFile(t, fsys, "acme-next/files/OWNERS.tmpl", "team: {{ .Extra.team }}\n")
 
-	r := run(t, fsys, "diff", "golden", "--template", "acme-next")
+	r := run(t, harness{fs: fsys}, "diff", "golden", "--template", "acme-next")
 	if r.code != ExitFailure {
 		t.Fatalf("exit %d, want 1; stderr %q", r.code, r.stderr)
 	}
@@ -111,15 +111,15 @@ func TestDiffFromInsideTheProject(t *testing.T) {
 	}
 	writeFile(t, fsys, "acme/pack.yaml", acmePack)
 	writeFile(t, fsys, "acme/files/OWNERS.tmpl", "team: {{ .Extra.team }}\n")
-	if r := run(t, fsys, "new", "golden", "--yes", "--template", "acme", "--set", "pager=false"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "golden", "--yes", "--template", "acme", "--set", "pager=false"); r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	t.Chdir("golden")
-	if r := run(t, fsys, "diff"); r.code != ExitOK || !strings.HasPrefix(r.stdout, ". matches") {
+	if r := run(t, harness{fs: fsys}, "diff"); r.code != ExitOK || !strings.HasPrefix(r.stdout, ". matches") {
 		t.Errorf("diff in the project: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 	writeFile(t, fsys, "OWNERS", "team: nobody\n")
-	if r := run(t, fsys, "diff"); r.code != ExitFailure || !strings.HasSuffix(r.stderr, "run: scaffold new --config .scaffold.yaml --no-input --force -o ..\n") {
+	if r := run(t, harness{fs: fsys}, "diff"); r.code != ExitFailure || !strings.HasSuffix(r.stderr, "run: scaffold new --config .scaffold.yaml --no-input --force -o ..\n") {
 		t.Errorf("diff in the project: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
@@ -131,7 +131,7 @@ func TestDiffSamePackByAnotherPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, fsys, "acme/pack.yaml", acmePack)
-	if r := run(t, fsys, "new", "golden", "--yes", "--template", "acme", "--set", "pager=false"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "golden", "--yes", "--template", "acme", "--set", "pager=false"); r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	abs, err := filepath.Abs("acme")
@@ -139,7 +139,7 @@ func TestDiffSamePackByAnotherPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dir := range []string{abs, "./acme/", "golden/../acme"} {
-		if r := run(t, fsys, "diff", "golden", "--template", dir); r.code != ExitOK {
+		if r := run(t, harness{fs: fsys}, "diff", "golden", "--template", dir); r.code != ExitOK {
 			t.Errorf("--template %s: exit %d, stdout:\n%s", dir, r.code, r.stdout)
 		}
 	}
@@ -160,7 +160,7 @@ func TestDiffUsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := run(t, goldenProject(t), tt.args...)
+			r := run(t, harness{fs: goldenProject(t)}, tt.args...)
 			if r.code != ExitUsage || r.stderr != tt.want {
 				t.Errorf("exit %d, stderr %q; want exit 2 and %q", r.code, r.stderr, tt.want)
 			}
@@ -170,7 +170,7 @@ func TestDiffUsageErrors(t *testing.T) {
 	t.Run("bad answers file", func(t *testing.T) {
 		fsys := goldenProject(t)
 		writeFile(t, fsys, "golden/.scaffold.yaml", "answers:\n  name: golden\n  database: oracle\n")
-		r := run(t, fsys, "diff", "golden")
+		r := run(t, harness{fs: fsys}, "diff", "golden")
 		if r.code != ExitUsage || !strings.HasPrefix(r.stderr, "scaffold: golden/.scaffold.yaml line 3: invalid database \"oracle\"") {
 			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 		}

@@ -41,7 +41,7 @@ func acmeFs(t *testing.T) afero.Fs {
 
 func TestNewWithPack(t *testing.T) {
 	fsys := acmeFs(t)
-	r := run(t, fsys, "new", "shop", "--yes", "--template", "acme", "--set", "team=payments", "--set", "pager=true")
+	r := run(t, harness{fs: fsys}, "new", "shop", "--yes", "--template", "acme", "--set", "team=payments", "--set", "pager=true")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -84,7 +84,7 @@ func TestNewWithPackRecordsPathFromProject(t *testing.T) {
 	}
 	for _, tt := range tests {
 		args := append([]string{"new", "shop", "--yes", "--set", "pager=false", "--force"}, tt.args...)
-		if r := run(t, fsys, args...); r.code != ExitOK {
+		if r := run(t, harness{fs: fsys}, args...); r.code != ExitOK {
 			t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
 		}
 		if got := readFile(t, fsys, tt.cfg); !strings.Contains(got, tt.want) {
@@ -101,24 +101,24 @@ func TestNewWithPackIntoAParentFolder(t *testing.T) {
 	}
 	t.Chdir(work)
 	writeFile(t, fsys, "acme/pack.yaml", acmePack)
-	if r := run(t, fsys, "new", "pk", "--yes", "--git=false", "--template", "acme", "--set", "pager=false", "-o", "../t/out"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "pk", "--yes", "--git=false", "--template", "acme", "--set", "pager=false", "-o", "../t/out"); r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	if got, want := readFile(t, fsys, "../t/out/pk/.scaffold.yaml"), "path: ../../../work/acme\n"; !strings.Contains(got, want) {
 		t.Errorf(".scaffold.yaml does not record %q:\n%s", want, got)
 	}
-	if r := run(t, fsys, "diff", "../t/out/pk"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "diff", "../t/out/pk"); r.code != ExitOK {
 		t.Errorf("diff does not find the pack again: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 }
 
 func TestNewReplaysPackProject(t *testing.T) {
 	fsys := acmeFs(t)
-	if r := run(t, fsys, "new", "shop", "--yes", "--template", "acme", "--set", "team=payments", "--set", "pager=true", "--set", "tier=gold"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "shop", "--yes", "--template", "acme", "--set", "team=payments", "--set", "pager=true", "--set", "tier=gold"); r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	// Replaying elsewhere finds the pack through the recorded path, and records it from there.
-	if r := run(t, fsys, "new", "--config", "shop/.scaffold.yaml", "--no-input", "-o", "replay"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "--config", "shop/.scaffold.yaml", "--no-input", "-o", "replay"); r.code != ExitOK {
 		t.Fatalf("replay: exit %d: %s", r.code, r.stderr)
 	}
 	for _, name := range []string{"OWNERS", "Dockerfile", "ops/pager.yaml", "bin/check.sh"} {
@@ -134,7 +134,7 @@ func TestNewReplaysPackProject(t *testing.T) {
 
 	// Replaying in place with --force rewrites the same bytes.
 	before := readFile(t, fsys, "shop/.scaffold.yaml")
-	if r := run(t, fsys, "new", "--config", "shop/.scaffold.yaml", "--no-input", "--force"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "--config", "shop/.scaffold.yaml", "--no-input", "--force"); r.code != ExitOK {
 		t.Fatalf("replay in place: exit %d: %s", r.code, r.stderr)
 	}
 	if after := readFile(t, fsys, "shop/.scaffold.yaml"); after != before {
@@ -173,7 +173,7 @@ func TestNewPackUsageErrors(t *testing.T) {
 			if err := fsys.MkdirAll("odd/pack.yaml", 0o755); err != nil {
 				t.Fatal(err)
 			}
-			r := run(t, fsys, tt.args...)
+			r := run(t, harness{fs: fsys}, tt.args...)
 			if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) || strings.Count(r.stderr, "\n") != 1 {
 				t.Errorf("exit %d, stderr %q; want exit 2 and one line with %q", r.code, r.stderr, tt.want)
 			}
@@ -199,7 +199,7 @@ func TestNewPackAnswersFile(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fsys := acmeFs(t)
 			writeFile(t, fsys, "answers.yaml", "answers:\n  name: shop\n"+tt.extra)
-			r := run(t, fsys, "new", "--config", "answers.yaml", "--no-input", "--template", "acme")
+			r := run(t, harness{fs: fsys}, "new", "--config", "answers.yaml", "--no-input", "--template", "acme")
 			if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) {
 				t.Errorf("exit %d, stderr %q; want exit 2 and %q", r.code, r.stderr, tt.want)
 			}
@@ -209,7 +209,7 @@ func TestNewPackAnswersFile(t *testing.T) {
 	t.Run("a number for a string, as written", func(t *testing.T) {
 		fsys := acmeFs(t)
 		writeFile(t, fsys, "answers.yaml", "answers:\n  name: shop\nextra:\n  pager: false\n  team: 042\n  tier: gold\n")
-		if r := run(t, fsys, "new", "--config", "answers.yaml", "--no-input", "--template", "acme"); r.code != ExitOK {
+		if r := run(t, harness{fs: fsys}, "new", "--config", "answers.yaml", "--no-input", "--template", "acme"); r.code != ExitOK {
 			t.Fatalf("exit %d: %s", r.code, r.stderr)
 		}
 		if got := readFile(t, fsys, "shop/OWNERS"); got != "team: 042\ntier: gold\n" {
@@ -223,7 +223,7 @@ func TestNewPackAnswersFile(t *testing.T) {
 	t.Run("a bad choice that --set replaces", func(t *testing.T) {
 		fsys := acmeFs(t)
 		writeFile(t, fsys, "answers.yaml", "answers:\n  name: shop\nextra:\n  pager: false\n  tier: tin\n")
-		if r := run(t, fsys, "new", "--config", "answers.yaml", "--no-input", "--template", "acme", "--set", "tier=gold"); r.code != ExitOK {
+		if r := run(t, harness{fs: fsys}, "new", "--config", "answers.yaml", "--no-input", "--template", "acme", "--set", "tier=gold"); r.code != ExitOK {
 			t.Fatalf("exit %d: %s", r.code, r.stderr)
 		}
 	})
@@ -231,7 +231,7 @@ func TestNewPackAnswersFile(t *testing.T) {
 	t.Run("answers and --set", func(t *testing.T) {
 		fsys := acmeFs(t)
 		writeFile(t, fsys, "answers.yaml", "answers:\n  name: shop\nextra:\n  team: ops\n  pager: false\n  tier: gold\n")
-		r := run(t, fsys, "new", "--config", "answers.yaml", "--no-input", "--template", "acme", "--set", "tier=silver")
+		r := run(t, harness{fs: fsys}, "new", "--config", "answers.yaml", "--no-input", "--template", "acme", "--set", "tier=silver")
 		if r.code != ExitOK {
 			t.Fatalf("exit %d: %s", r.code, r.stderr)
 		}
@@ -266,7 +266,7 @@ func TestNewBadPackWritesNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fsys := acmeFs(t)
 			writeFile(t, fsys, tt.file, tt.data)
-			r := run(t, fsys, "new", "shop", "--yes", "--template", "acme", "--set", "pager=true", "--set", "team=..")
+			r := run(t, harness{fs: fsys}, "new", "shop", "--yes", "--template", "acme", "--set", "pager=true", "--set", "team=..")
 			if r.code != tt.code || r.stderr != tt.want+"\n" {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", r.code, r.stderr, tt.code, tt.want)
 			}
@@ -280,7 +280,7 @@ func TestNewBadPackWritesNothing(t *testing.T) {
 func TestNewAsksPackQuestions(t *testing.T) {
 	fsys := acmeFs(t)
 	p := prompt.NewFake(map[string]any{"pager": true, "tier": "gold"})
-	r := runAsked(t, fsys, p, "new", "shop", "--template", "acme", "--set", "team=payments")
+	r := run(t, harness{fs: fsys, asked: p}, "new", "shop", "--template", "acme", "--set", "team=payments")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -300,7 +300,7 @@ func TestPackQuestionsAloneAskToConfirm(t *testing.T) {
 	p := prompt.NewFake(map[string]any{"pager": false})
 	o := generator.DefaultOptions()
 	o.Name = "shop"
-	r := runAsked(t, fsys, p, append(flagsOf(o), "--template", "acme", "--set", "team=payments", "--set", "tier=gold")...)
+	r := run(t, harness{fs: fsys, asked: p}, append(flagsOf(o), "--template", "acme", "--set", "team=payments", "--set", "tier=gold")...)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -312,7 +312,7 @@ func TestPackQuestionsAloneAskToConfirm(t *testing.T) {
 func TestAskPackQuestionRequiresAnAnswer(t *testing.T) {
 	fsys := afero.NewMemMapFs()
 	writeFile(t, fsys, "p/pack.yaml", "name: p\nversion: 1.0.0\nquestions:\n  - name: team\n")
-	r := runAsked(t, fsys, prompt.NewFake(nil), "new", "shop", "--template", "p")
+	r := run(t, harness{fs: fsys, asked: prompt.NewFake(nil)}, "new", "shop", "--template", "p")
 	if r.code != ExitFailure || !strings.Contains(r.stderr, "this question has no default; type an answer") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}

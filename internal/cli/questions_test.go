@@ -53,7 +53,7 @@ func builtinKeys() []string {
 
 func TestQuestionsInOrderWithHelp(t *testing.T) {
 	fake := prompt.NewFake(map[string]any{"name": "myapi"})
-	r := runAsked(t, nil, fake, "new")
+	r := run(t, harness{asked: fake}, "new")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
@@ -80,7 +80,7 @@ func TestQuestionsAnsweredByFlagsOrConfigAreSkipped(t *testing.T) {
 	fsys := afero.NewMemMapFs()
 	writeFile(t, fsys, "answers.yaml", "answers:\n  auth: jwt\n  ci: gitlab\n")
 	fake := prompt.NewFake(map[string]any{"write": true})
-	r := runAsked(t, fsys, fake, "new", "shop", "--config", "answers.yaml",
+	r := run(t, harness{fs: fsys, asked: fake}, "new", "shop", "--config", "answers.yaml",
 		"--python", "3.12", "--database", "mysql", "--no-resource", "--celery", "--api-docs=false")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
@@ -103,7 +103,7 @@ func TestDjangoChoicesFollowPython(t *testing.T) {
 	for _, py := range python.Values {
 		t.Run(py, func(t *testing.T) {
 			fake := prompt.NewFake(map[string]any{"name": "myapi", "python": py, "django": prompt.ErrInterrupted})
-			runAsked(t, nil, fake, "new")
+			run(t, harness{asked: fake}, "new")
 			if len(fake.Asked) != 3 {
 				t.Fatalf("asked %q", fake.Names())
 			}
@@ -114,7 +114,7 @@ func TestDjangoChoicesFollowPython(t *testing.T) {
 	}
 	t.Run("django given", func(t *testing.T) {
 		fake := prompt.NewFake(map[string]any{"name": "myapi", "python": prompt.ErrInterrupted})
-		runAsked(t, nil, fake, "new", "--django", "6.1")
+		run(t, harness{asked: fake}, "new", "--django", "6.1")
 		var want []string
 		for _, py := range python.Values {
 			if slices.Contains(generator.DjangoVersionsFor(py), "6.1") {
@@ -131,7 +131,7 @@ func TestBadNameIsAskedAgain(t *testing.T) {
 	fsys := afero.NewMemMapFs()
 	writeFile(t, fsys, "taken/README", "mine\n")
 	fake := prompt.NewFake(map[string]any{"name": []any{"1bad", "my api", "django", "taken", "good-name"}})
-	r := runAsked(t, fsys, fake, "new")
+	r := run(t, harness{fs: fsys, asked: fake}, "new")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
@@ -154,7 +154,7 @@ func TestBadNameIsAskedAgain(t *testing.T) {
 
 func TestBadResourceIsAskedAgainAndNoneMeansNone(t *testing.T) {
 	fake := prompt.NewFake(map[string]any{"name": "myapi", "resource": []any{"Blog Posts", "admin", "none"}})
-	r := runAsked(t, nil, fake, "new")
+	r := run(t, harness{asked: fake}, "new")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
@@ -171,7 +171,7 @@ func TestBadResourceIsAskedAgainAndNoneMeansNone(t *testing.T) {
 
 func TestSummaryShowsEveryAnswer(t *testing.T) {
 	fake := prompt.NewFake(map[string]any{"name": "myapi", "write": true})
-	r := runAsked(t, nil, fake, "new", "-o", "work", "--python", "3.14", "--django", "6.1",
+	r := run(t, harness{asked: fake}, "new", "-o", "work", "--python", "3.14", "--django", "6.1",
 		"--database", "sqlite", "--auth", "session", "--resource", "books", "--api-docs=false",
 		"--celery", "--cors", "--server", "uvicorn", "--ci", "none")
 	if r.code != ExitOK {
@@ -191,7 +191,7 @@ func TestSummaryShowsEveryAnswer(t *testing.T) {
 
 func TestDecliningWritesNothing(t *testing.T) {
 	fake := prompt.NewFake(map[string]any{"name": "myapi", "write": false})
-	r := runAsked(t, nil, fake, "new")
+	r := run(t, harness{asked: fake}, "new")
 	if r.code != ExitFailure {
 		t.Errorf("exit %d; want %d", r.code, ExitFailure)
 	}
@@ -206,7 +206,7 @@ func TestDecliningWritesNothing(t *testing.T) {
 func TestInterruptedQuestionsWriteNothing(t *testing.T) {
 	for _, key := range []string{"name", "django", "ci", "write"} {
 		fake := prompt.NewFake(map[string]any{"name": "myapi", key: prompt.ErrInterrupted})
-		r := runAsked(t, nil, fake, "new")
+		r := run(t, harness{asked: fake}, "new")
 		if r.code != ExitInterrupted || r.stderr != "scaffold: interrupted; nothing was written\n" {
 			t.Errorf("interrupted at %s: exit %d, stderr %q; want %d", key, r.code, r.stderr, ExitInterrupted)
 		}
@@ -224,7 +224,7 @@ func TestBadFlagIsReportedBeforeAnyQuestion(t *testing.T) {
 		{"new", "1bad"},
 	} {
 		fake := prompt.NewFake(nil)
-		r := runAsked(t, nil, fake, args...)
+		r := run(t, harness{asked: fake}, args...)
 		if r.code != ExitUsage || len(fake.Asked) != 0 {
 			t.Errorf("%q: exit %d after %q; want exit 2 before any question", args, r.code, fake.Names())
 		}
@@ -235,7 +235,7 @@ func TestTakenFolderIsReportedBeforeAnyQuestion(t *testing.T) {
 	fsys := afero.NewMemMapFs()
 	writeFile(t, fsys, "myapi/README", "mine\n")
 	fake := prompt.NewFake(nil)
-	r := runAsked(t, fsys, fake, "new", "myapi")
+	r := run(t, harness{fs: fsys, asked: fake}, "new", "myapi")
 	if r.code != ExitFailure || len(fake.Asked) != 0 {
 		t.Errorf("exit %d after %q; want exit 1 before any question", r.code, fake.Names())
 	}
@@ -253,7 +253,7 @@ func TestNoQuestionsWithoutATerminalOrWithYes(t *testing.T) {
 		fake := prompt.NewFake(nil)
 		env := testEnv(afero.NewMemMapFs())
 		env.Interactive, env.Prompter = tc.interactive, fake
-		r := runEnv(t.Context(), env, tc.args...)
+		r := run(t, harness{ctx: t.Context(), env: env}, tc.args...)
 		if r.code != ExitOK || len(fake.Asked) != 0 {
 			t.Errorf("%q (terminal: %v): exit %d, asked %q; want 0 and no questions; stderr: %s",
 				tc.args, tc.interactive, r.code, fake.Names(), r.stderr)
@@ -265,7 +265,7 @@ func TestEverythingGivenAsksNothing(t *testing.T) {
 	o := generator.DefaultOptions()
 	o.Name = "myapi"
 	fake := prompt.NewFake(nil)
-	r := runAsked(t, nil, fake, flagsOf(o)...)
+	r := run(t, harness{asked: fake}, flagsOf(o)...)
 	if r.code != ExitOK || len(fake.Asked) != 0 {
 		t.Errorf("exit %d, asked %q; want no questions and no confirmation", r.code, fake.Names())
 	}
@@ -273,7 +273,7 @@ func TestEverythingGivenAsksNothing(t *testing.T) {
 
 func TestDryRunAsksNoConfirmation(t *testing.T) {
 	fake := prompt.NewFake(map[string]any{"name": "myapi"})
-	r := runAsked(t, nil, fake, "new", "--dry-run")
+	r := run(t, harness{asked: fake}, "new", "--dry-run")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
@@ -289,7 +289,7 @@ func TestPackQuestionsComeBeforeTheSummary(t *testing.T) {
 	fsys := afero.NewMemMapFs()
 	writeFile(t, fsys, "p/pack.yaml", "name: p\nversion: 1.0.0\nquestions:\n  - name: team\n    prompt: Owning team\n    default: platform\n")
 	fake := prompt.NewFake(map[string]any{"name": "shop", "team": "payments", "write": true})
-	r := runAsked(t, fsys, fake, "new", "--template", "p")
+	r := run(t, harness{fs: fsys, asked: fake}, "new", "--template", "p")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
@@ -335,7 +335,7 @@ func TestAQuestionIsOneEntry(t *testing.T) {
 			writeFile(t, fsys, "p/pack.yaml", "name: p\nversion: 1.0.0\n")
 			writeFile(t, fsys, "p/files/field.txt.tmpl", "{{ ."+q.Field+" }}\n")
 
-			if r := run(t, fsys, "new", "flagged", "--yes", "--template", "p", "--"+q.Flag+"="+text); r.code != ExitOK {
+			if r := run(t, harness{fs: fsys}, "new", "flagged", "--yes", "--template", "p", "--"+q.Flag+"="+text); r.code != ExitOK {
 				t.Fatalf("exit %d: %s", r.code, r.stderr)
 			}
 			if got := readFile(t, fsys, "flagged/field.txt"); got != text+"\n" {
@@ -349,7 +349,7 @@ func TestAQuestionIsOneEntry(t *testing.T) {
 			if q.Kind == generator.KindBool {
 				fake.Answers[q.Key] = v
 			}
-			r := runAsked(t, fsys, fake, "new", "--template", "p")
+			r := run(t, harness{fs: fsys, asked: fake}, "new", "--template", "p")
 			if r.code != ExitOK {
 				t.Fatalf("exit %d: %s", r.code, r.stderr)
 			}
@@ -363,7 +363,7 @@ func TestAQuestionIsOneEntry(t *testing.T) {
 			}
 
 			// Replaying the answers file gives the answer back.
-			if r := run(t, fsys, "new", "--config", "asked/.scaffold.yaml", "--no-input", "-o", "again"); r.code != ExitOK {
+			if r := run(t, harness{fs: fsys}, "new", "--config", "asked/.scaffold.yaml", "--no-input", "-o", "again"); r.code != ExitOK {
 				t.Fatalf("replay: exit %d: %s", r.code, r.stderr)
 			}
 			if got := readFile(t, fsys, "again/asked/field.txt"); got != text+"\n" {

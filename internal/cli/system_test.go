@@ -32,11 +32,13 @@ func hungDocker(t *testing.T) {
 	t.Setenv("PATH", dir)
 }
 
-func runSystem(ctx context.Context, args ...string) (result, time.Duration) {
+// runSystem runs scaffold with the machine's own programs, and times it.
+func runSystem(t *testing.T, ctx context.Context, args ...string) (result, time.Duration) {
+	t.Helper()
 	env := testEnv(afero.NewMemMapFs())
 	env.LookPath, env.Exec, env.FindDockerPlugin = exec.LookPath, SystemExec, FindDockerPlugin
 	start := time.Now()
-	r := runEnv(ctx, env, args...)
+	r := run(t, harness{ctx: ctx, env: env}, args...)
 	return r, time.Since(start)
 }
 
@@ -54,7 +56,7 @@ func TestHungDockerTimesOut(t *testing.T) {
 		// new never runs docker: a hung one cannot slow it down.
 		{[]string{"new", "myapi", "--yes"}, ExitOK, "Next steps"},
 	} {
-		r, took := runSystem(context.Background(), tc.args...)
+		r, took := runSystem(t, context.Background(), tc.args...)
 		if took > 3*time.Second {
 			t.Errorf("%q took %s; want the 200ms timeout and little more", tc.args, took)
 		}
@@ -71,7 +73,7 @@ func TestHungDockerInterrupted(t *testing.T) {
 	hungDocker(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
-	r, took := runSystem(ctx, "doctor")
+	r, took := runSystem(t, ctx, "doctor")
 	if took > 3*time.Second {
 		t.Errorf("doctor took %s after Ctrl-C", took)
 	}

@@ -42,14 +42,14 @@ func mergingEnv(t *testing.T, fsys afero.Fs) (*Env, *fakeMachine) {
 // newProject generates a project with new, and fails the test if it cannot.
 func newProject(t *testing.T, env *Env, args ...string) {
 	t.Helper()
-	if r := runEnv(context.Background(), env, append([]string{"new", "--yes"}, args...)...); r.code != ExitOK {
+	if r := run(t, harness{env: env}, append([]string{"new", "--yes"}, args...)...); r.code != ExitOK {
 		t.Fatalf("new %v: exit %d: %s", args, r.code, r.stderr)
 	}
 }
 
 func updateIn(t *testing.T, env *Env, args ...string) result {
 	t.Helper()
-	return runEnv(context.Background(), env, append([]string{"update"}, args...)...)
+	return run(t, harness{env: env}, append([]string{"update"}, args...)...)
 }
 
 // sameButSecrets compares two projects, but for their secrets files.
@@ -410,13 +410,13 @@ func TestUpdateRefusesBadInput(t *testing.T) {
 
 func TestSetAnswersBuiltinQuestions(t *testing.T) {
 	fsys := newFs(t)
-	if r := run(t, fsys, "new", "myapi", "--yes", "--set", "celery=true", "--set", "database=sqlite"); r.code != ExitOK {
+	if r := run(t, harness{fs: fsys}, "new", "myapi", "--yes", "--set", "celery=true", "--set", "database=sqlite"); r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	if a := answersIn(t, fsys, "myapi"); a["celery"] != true || a["database"] != "sqlite" {
 		t.Errorf("answers %v", a)
 	}
-	r := run(t, fsys, "new", "other", "--yes", "--set", "celery=maybe")
+	r := run(t, harness{fs: fsys}, "new", "other", "--yes", "--set", "celery=maybe")
 	if r.code != ExitUsage || r.stderr != "scaffold: invalid value \"maybe\" for --set celery: use true or false\n" {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
@@ -430,7 +430,7 @@ func TestUpdateAfterAddResource(t *testing.T) {
 	settings := readFile(t, env.Fs, "updated/myapi/config/settings.py")
 	writeFile(t, env.Fs, "updated/myapi/config/settings.py", strings.Replace(settings, `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
 	add := []string{"add", "resource", "authors", "name:str:120", "email:email:unique"}
-	if r := runEnv(context.Background(), env, append(add, "--project", "updated/myapi")...); r.code != ExitOK {
+	if r := run(t, harness{env: env}, append(add, "--project", "updated/myapi")...); r.code != ExitOK {
 		t.Fatalf("add resource: exit %d: %s", r.code, r.stderr)
 	}
 	r := updateIn(t, env, "updated/myapi", "--celery")
@@ -445,7 +445,7 @@ func TestUpdateAfterAddResource(t *testing.T) {
 	}
 
 	newProject(t, env, "myapi", "-o", "fresh", "--celery")
-	if r := runEnv(context.Background(), env, append(add, "--project", "fresh/myapi")...); r.code != ExitOK {
+	if r := run(t, harness{env: env}, append(add, "--project", "fresh/myapi")...); r.code != ExitOK {
 		t.Fatalf("add resource: exit %d: %s", r.code, r.stderr)
 	}
 	writeFile(t, env.Fs, "fresh/myapi/config/settings.py", strings.Replace(readFile(t, env.Fs, "fresh/myapi/config/settings.py"), `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
@@ -565,7 +565,7 @@ func TestUpdateFromTheFirstReleaseToCurrentTemplates(t *testing.T) {
 			}
 
 			// What scaffold diff finds: the user's change alone.
-			d := runEnv(context.Background(), env, "diff", "myapi")
+			d := run(t, harness{env: env}, "diff", "myapi")
 			if d.code != ExitFailure || !strings.HasPrefix(d.stdout, "changed: config/settings.py\n") || strings.Count(d.stdout, "changed: ")+strings.Count(d.stdout, "missing on disk: ") != 2 ||
 				!strings.Contains(d.stdout, "\nmissing on disk: tests/test_health.py\n") || !strings.Contains(d.stdout, `+TIME_ZONE = "UTC"`) {
 				t.Errorf("diff: exit %d, stderr %q, stdout:\n%s", d.code, d.stderr, d.stdout)
@@ -588,7 +588,7 @@ func TestNewForceAddsSecretsThatAgree(t *testing.T) {
 	o.Name = "myapi"
 	firstReleaseProject(t, env, "myapi", o)
 	secrets := readFile(t, env.Fs, "myapi/.env")
-	r := runEnv(context.Background(), env, "new", "--config", "myapi/.scaffold.yaml", "--no-input", "--force")
+	r := run(t, harness{env: env}, "new", "--config", "myapi/.scaffold.yaml", "--no-input", "--force")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}

@@ -57,6 +57,7 @@ func TestScripts(t *testing.T) {
 			"scaffold": cmdScaffold,
 			"status":   cmdStatus,
 			"cmptree":  cmdCmptree,
+			"replace":  cmdReplace,
 		},
 	})
 }
@@ -145,4 +146,21 @@ func readTree(ts *testscript.TestScript, dir string) map[string]string {
 	})
 	ts.Check(err)
 	return out
+}
+
+// cmdReplace edits a file as its user would: `replace FILE OLD NEW` replaces
+// the first OLD with NEW, in which \n stands for a new line, and fails if
+// the file has no OLD.
+func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 || neg {
+		ts.Fatalf("usage: replace FILE OLD NEW")
+	}
+	lines := strings.NewReplacer(`\n`, "\n")
+	name, old, new := ts.MkAbs(args[0]), lines.Replace(args[1]), lines.Replace(args[2])
+	data, err := os.ReadFile(name)
+	ts.Check(err)
+	if !strings.Contains(string(data), old) {
+		ts.Fatalf("%s has no %q", args[0], old)
+	}
+	ts.Check(os.WriteFile(name, []byte(strings.Replace(string(data), old, new, 1)), 0o644))
 }

@@ -13,7 +13,7 @@ import (
 // Data is what every template sees: each builtin answer under its
 // question's Field, such as .Python; a pack's answers in .Extra; and what
 // scaffold derives from the answers, such as .Slug and .App. A templated
-// path cannot hold quotes, so each value of a choice question with a Twin
+// path cannot hold quotes, so each value of a choice question with a twin
 // also has a true-or-false twin, such as .Postgres, that older trees and
 // packs test in their paths; it is derived from the question's values.
 // .App is the example resource, or, in the files of the per-resource

@@ -59,8 +59,8 @@ func TestTwinsFollowTheAnswers(t *testing.T) {
 	}
 	for _, q := range Questions() {
 		twins := q.Twins()
-		if q.Twin != "" && len(twins) == 0 {
-			t.Errorf("%s: a Twin on a question without choices", q.Key)
+		if q.twin != "" && len(twins) == 0 {
+			t.Errorf("%s: a twin on a question without choices", q.Key)
 		}
 		for value, twin := range twins {
 			if other, taken := names[twin]; taken {

@@ -40,23 +40,23 @@ const (
 	M2M      Kind = "m2m"
 )
 
-// Kinds lists every field type.
-var Kinds = []Kind{Str, Text, Int, BigInt, Decimal, Float, Bool, Date, DateTime, Email, URL, UUID, Slug, JSON, FK, M2M}
+// kinds lists every field type.
+var kinds = []Kind{Str, Text, Int, BigInt, Decimal, Float, Bool, Date, DateTime, Email, URL, UUID, Slug, JSON, FK, M2M}
 
-// Modifiers lists the modifiers a field may carry after its type.
-var Modifiers = []string{"unique", "null", "index", "default=VALUE"}
+// modifiers lists the modifiers a field may carry after its type.
+var modifiers = []string{"unique", "null", "index", "default=VALUE"}
 
-// DefaultMaxLength is the length of a str field that does not give one.
-const DefaultMaxLength = 255
+// defaultMaxLength is the length of a str field that does not give one.
+const defaultMaxLength = 255
 
 // Limits of what a field spec may say.
 const (
-	MaxFieldNameLength = 50
-	MaxCharLength      = 10_000
-	MaxDecimalDigits   = 30
-	// MySQLIndexedCharLength is the longest str that MariaDB and MySQL index
+	maxFieldNameLength = 50
+	maxCharLength      = 10_000
+	maxDecimalDigits   = 30
+	// mysqlIndexedCharLength is the longest str that MariaDB and MySQL index
 	// or keep unique without a warning from Django (mysql.W003).
-	MySQLIndexedCharLength = 255
+	mysqlIndexedCharLength = 255
 )
 
 // Field is one typed field of a resource.
@@ -155,8 +155,8 @@ var pythonKeywords = map[string]bool{
 	"with": true, "yield": true,
 }
 
-// CheckFieldName reports why name cannot name a field, or nil.
-func CheckFieldName(name string) error {
+// checkFieldName reports why name cannot name a field, or nil.
+func checkFieldName(name string) error {
 	bad := func(reason string) error { return &Error{Spec: name, Reason: reason} }
 	switch {
 	case name == "":
@@ -169,8 +169,8 @@ func CheckFieldName(name string) error {
 		return bad("a field name must not contain \"__\", which Django uses in lookups such as title__icontains")
 	case strings.HasSuffix(name, "_"):
 		return bad("a field name must not end with \"_\"")
-	case len(name) > MaxFieldNameLength:
-		return bad(fmt.Sprintf("the field name has %d characters; use at most %d", len(name), MaxFieldNameLength))
+	case len(name) > maxFieldNameLength:
+		return bad(fmt.Sprintf("the field name has %d characters; use at most %d", len(name), maxFieldNameLength))
 	case pythonKeywords[name]:
 		return bad(fmt.Sprintf("%s is a Python keyword; choose another field name", name))
 	}
@@ -180,10 +180,10 @@ func CheckFieldName(name string) error {
 	return nil
 }
 
-// ParseField reads one field spec, such as title:str:120:unique or
+// parseField reads one field spec, such as title:str:120:unique or
 // price:decimal:8,2:default=9.99. It checks the field on its own; a
 // resource checks how its fields fit together.
-func ParseField(spec string) (Field, error) {
+func parseField(spec string) (Field, error) {
 	parts := specParts(spec)
 	f, err := parseNameAndKind(parts)
 	if err == nil {
@@ -220,14 +220,14 @@ func badField(format string, args ...any) error {
 
 // parseNameAndKind reads the first two parts of a spec: NAME:TYPE.
 func parseNameAndKind(parts []string) (Field, error) {
-	if err := CheckFieldName(parts[0]); err != nil {
+	if err := checkFieldName(parts[0]); err != nil {
 		return Field{}, err
 	}
 	if len(parts) < 2 || parts[1] == "" {
 		return Field{}, badField("it has no type; write NAME:TYPE, such as %s:str (types: %s)", parts[0], kindList())
 	}
 	f := Field{Name: parts[0], Kind: Kind(parts[1])}
-	if !slices.Contains(Kinds, f.Kind) {
+	if !slices.Contains(kinds, f.Kind) {
 		return Field{}, badField("unknown type %q; use one of %s", parts[1], kindList())
 	}
 	return f, nil
@@ -239,11 +239,11 @@ func parseNameAndKind(parts []string) (Field, error) {
 func (f *Field) parseArgument(rest []string) ([]string, error) {
 	switch f.Kind {
 	case Str:
-		f.MaxLength = DefaultMaxLength
+		f.MaxLength = defaultMaxLength
 		if len(rest) > 0 && isDigits(rest[0]) {
 			n, err := strconv.Atoi(rest[0])
-			if err != nil || n < 1 || n > MaxCharLength {
-				return nil, badField("the length of a str must be 1 to %d; use text for longer strings", MaxCharLength)
+			if err != nil || n < 1 || n > maxCharLength {
+				return nil, badField("the length of a str must be 1 to %d; use text for longer strings", maxCharLength)
 			}
 			f.MaxLength = n
 			return rest[1:], nil
@@ -274,8 +274,8 @@ func (f *Field) parseDecimalSize(size string) error {
 	switch {
 	case err1 != nil || err2 != nil || !isDigits(digits) || !isDigits(places):
 		return badField("a decimal's size is two numbers, digits and decimal places, such as 8,2")
-	case d < 1 || d > MaxDecimalDigits:
-		return badField("a decimal has 1 to %d digits, not %d", MaxDecimalDigits, d)
+	case d < 1 || d > maxDecimalDigits:
+		return badField("a decimal has 1 to %d digits, not %d", maxDecimalDigits, d)
 	case p > d:
 		return badField("a decimal cannot have more decimal places (%d) than digits (%d)", p, d)
 	}
@@ -307,7 +307,7 @@ func (f *Field) parseModifiers(rest []string) error {
 		case m == "":
 			return badField("it has an empty part between two colons")
 		default:
-			return badField("unknown modifier %q; use %s", m, strings.Join(Modifiers, ", "))
+			return badField("unknown modifier %q; use %s", m, strings.Join(modifiers, ", "))
 		}
 	}
 	return nil
@@ -338,8 +338,8 @@ func isDigits(s string) bool {
 }
 
 func kindList() string {
-	names := make([]string, len(Kinds))
-	for i, k := range Kinds {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
 		names[i] = string(k)
 	}
 	return strings.Join(names, ", ")
@@ -522,13 +522,13 @@ func keywordDefault(f Field) (string, error) {
 	return "", fmt.Errorf("the default of a json field is {} or [], not %q", v)
 }
 
-// String spells the field as a spec that ParseField reads back to the
+// String spells the field as a spec that parseField reads back to the
 // same field; .scaffold.yaml records fields this way.
 func (f Field) String() string {
 	parts := []string{f.Name, string(f.Kind)}
 	switch f.Kind {
 	case Str:
-		if f.MaxLength != DefaultMaxLength {
+		if f.MaxLength != defaultMaxLength {
 			parts = append(parts, strconv.Itoa(f.MaxLength))
 		}
 	case Decimal:

@@ -62,15 +62,6 @@ type harness struct {
 // run runs scaffold with args, as h sets it up.
 func run(t testing.TB, h harness, args ...string) result {
 	t.Helper()
-	r := h.exec(args...)
-	if h.asked != nil && r.code == ExitOK && len(h.asked.Answers) > 0 {
-		t.Errorf("scripted answers left over: %v; asked %q", h.asked.Answers, h.asked.Names())
-	}
-	return r
-}
-
-// exec runs scaffold with args, for callers without a testing.TB.
-func (h harness) exec(args ...string) result {
 	var env Env
 	switch {
 	case h.env != nil:
@@ -93,8 +84,11 @@ func (h harness) exec(args ...string) result {
 	}
 	var stdout, stderr bytes.Buffer
 	env.Args, env.Stdout, env.Stderr = args, &stdout, &stderr
-	code := Run(ctx, env)
-	return result{code, stdout.String(), stderr.String(), env.Fs}
+	r := result{Run(ctx, env), stdout.String(), stderr.String(), env.Fs}
+	if h.asked != nil && r.code == ExitOK && len(h.asked.Answers) > 0 {
+		t.Errorf("scripted answers left over: %v; asked %q", h.asked.Answers, h.asked.Names())
+	}
+	return r
 }
 
 // outputs are the exit code and the outputs of a run.

@@ -248,4 +248,17 @@ func quietMachine() *fakeMachine {
 	return m
 }
 
+// merging makes m's git merge files for real, as scaffold update needs,
+// and find no repository above a project, so that an update checks no
+// uncommitted changes; its other commands answer as m's do.
+func (m *fakeMachine) merging() ExecFunc {
+	m.results["git rev-parse --show-toplevel"] = fails("", "fatal: not a git repository (or any of the parent directories): .git\n")
+	return func(ctx context.Context, dir, name string, args ...string) ([]byte, error) {
+		if name == "git" && slices.Contains(args, "merge-file") {
+			return SystemExec(ctx, dir, name, args...)
+		}
+		return m.exec(ctx, dir, name, args...)
+	}
+}
+
 const dockerFmt = "{{.Client.Version}}|{{if .Server}}{{.Server.Version}}{{end}}"

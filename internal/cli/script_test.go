@@ -16,6 +16,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/templates"
 )
 
 // The scenarios under testdata/script are testscript files, as the Go tools
@@ -23,7 +25,8 @@ import (
 // `scaffold` line runs Run, as main does, in a process of its own in the
 // script's folder, on the real file system, in a testEnv otherwise: fixed
 // secrets (SEED changes them), no terminal, and a fake machine whose git
-// and docker are installed. Go tests keep what needs the inside: prompts,
+// and docker are installed, but whose git merges files for real, as
+// scaffold update needs. $VERSION is the builtin templates' version. Go tests keep what needs the inside: prompts,
 // fakes that fail, interrupts.
 
 // scriptRun names the test binary when it runs as scaffold for a script.
@@ -36,6 +39,7 @@ func TestMain(m *testing.M) {
 // runForScript is scaffold's main, in a testEnv on the real file system.
 func runForScript() {
 	env := testEnv(afero.NewOsFs())
+	env.Exec = healthyMachine().merging()
 	env.Args = os.Args[1:]
 	env.Stdout, env.Stderr = os.Stdout, os.Stderr
 	if seed := os.Getenv("SEED"); seed != "" {
@@ -53,6 +57,10 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("VERSION", templates.Version)
+			return nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"scaffold": cmdScaffold,
 			"status":   cmdStatus,

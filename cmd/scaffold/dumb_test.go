@@ -52,8 +52,8 @@ func TestDumbTerminalGetsPlainQuestions(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	// Each question ends in ": ". The name first, then the default of every
-	// other question, then yes to writing the project.
+	// Each question ends in ": ". It is answered by what it asks, as by key:
+	// a name, yes to writing the project, and every other default.
 	asked := 0
 	deadline := time.After(10 * time.Second)
 	for finished := false; !finished; {
@@ -73,10 +73,10 @@ func TestDumbTerminalGetsPlainQuestions(t *testing.T) {
 			}
 			asked++
 			answer := "\n"
-			switch {
-			case asked == 1:
+			switch question := s[strings.LastIndex(s, "\n")+1:]; {
+			case strings.Contains(question, "Project name"):
 				answer = "shop\n"
-			case strings.Contains(s[strings.LastIndex(s, "\n")+1:], "Write the project?"):
+			case strings.Contains(question, "Write the project?"):
 				answer = "y\n"
 			}
 			if _, err := ptm.WriteString(answer); err != nil {

@@ -4,9 +4,11 @@ package main
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"github.com/hinshun/vt10x"
 	"golang.org/x/sys/unix"
 
+	"github.com/djscaffold/scaffold/internal/cli"
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
 )
@@ -164,33 +167,64 @@ func (s *ptyRun) keyByKey() {
 	s.t.Fatalf("the terminal never left line mode\nscreen:\n%s", s.screen())
 }
 
+// screenQuestions are the questions a run of scaffold new asks, by the
+// text that starts each on the screen: the question table's prompts, the
+// example resource's fields, and the confirmation.
+func screenQuestions() map[string]string {
+	keys := map[string]string{"Fields of ": cli.FieldsQuestion, "Write the project?": "write"}
+	for _, q := range generator.Questions() {
+		keys[q.Prompt] = q.Key
+	}
+	return keys
+}
+
+// answerByKey answers each question that appears on the screen by its key,
+// whatever the order: answers holds what to do at a question, and any
+// other takes its default with Enter. It returns when the question last
+// has been answered, and fails the test if one is asked twice.
+func (s *ptyRun) answerByKey(answers map[string]func(s *ptyRun), last string) {
+	s.t.Helper()
+	keys := screenQuestions()
+	prompts := slices.Collect(maps.Keys(keys))
+	answered := map[string]bool{}
+	for {
+		out, err := s.c.Expect(expect.String(prompts...))
+		if err != nil {
+			s.t.Fatalf("waiting for a question: %v\nscreen:\n%s", err, s.screen())
+		}
+		i := slices.IndexFunc(prompts, func(p string) bool { return strings.HasSuffix(out, p) })
+		key := keys[prompts[i]]
+		if answered[key] {
+			continue // the answered question, drawn again with its answer, or the summary
+		}
+		answered[key] = true
+		if answer, ok := answers[key]; ok {
+			answer(s)
+		} else {
+			s.send(keyEnter)
+		}
+		if key == last {
+			return
+		}
+	}
+}
+
 func TestTerminalAnswersAreWritten(t *testing.T) {
 	dir := t.TempDir()
 	s := start(t, dir, "new")
 
-	s.expect("Project name")
-	s.send("2fast" + keyEnter)
-	s.expect("must not start with a digit")
-	s.send("shop-api" + keyEnter)
-
-	s.expect("Python version")
-	s.send(keyEnter)
-	s.expect("Django version")
-	s.send(keyEnter)
-	s.expect("Database")
-	s.send(keyDown)
-	s.expect("> mysql")
-	s.send(keyEnter)
-	for _, q := range generator.Questions[4:] {
-		s.expect(q.Prompt)
-		s.send(keyEnter)
-		if q.Key == "resource" {
-			s.expect("Fields of items")
+	s.answerByKey(map[string]func(s *ptyRun){
+		"name": func(s *ptyRun) {
+			s.send("2fast" + keyEnter)
+			s.expect("must not start with a digit")
+			s.send("shop-api" + keyEnter)
+		},
+		"database": func(s *ptyRun) {
+			s.send(keyDown)
+			s.expect("> mysql")
 			s.send(keyEnter)
-		}
-	}
-	s.expect("Write the project?")
-	s.send(keyEnter)
+		},
+	}, "write")
 	s.expect("Next steps")
 	if code := s.wait(); code != 0 {
 		t.Fatalf("exit %d\nscreen:\n%s", code, s.screen())
@@ -206,9 +240,9 @@ func TestTerminalAnswersAreWritten(t *testing.T) {
 	}
 	want := generator.DefaultOptions()
 	want.Name, want.Database = "shop-api", "mysql"
-	for i, q := range generator.Questions {
-		if a := f.Answers[i]; a.Key != q.Key || a.Value != q.Get(want) {
-			t.Errorf("answer %s=%v; want %s=%v\n%s", a.Key, a.Value, q.Key, q.Get(want), data)
+	for _, q := range generator.Questions() {
+		if a, ok := f.Answers.Lookup(q.Key); !ok || a.Value != q.Get(want) {
+			t.Errorf("answer %s=%v; want %v\n%s", q.Key, a.Value, q.Get(want), data)
 		}
 	}
 }
@@ -230,12 +264,10 @@ func TestTerminalInterruptWritesNothing(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			s := start(t, dir, "new")
-			s.expect("Project name")
-			s.send("myapi" + keyEnter)
-			s.expect("Python version")
-			s.send(keyEnter)
-			s.expect("Django version")
-			interrupt(s)
+			s.answerByKey(map[string]func(s *ptyRun){
+				"name":   func(s *ptyRun) { s.send("myapi" + keyEnter) },
+				"django": interrupt,
+			}, "django")
 			if code := s.wait(); code != 130 {
 				t.Errorf("exit %d; want 130\nscreen:\n%s", code, s.screen())
 			}

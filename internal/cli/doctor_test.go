@@ -55,7 +55,7 @@ func TestDoctor(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			m := healthyMachine()
 			tc.change(m)
-			code, stdout, stderr := runOn(t, m, false, "doctor")
+			code, stdout, stderr := run(t, harness{machine: m}, "doctor").outputs()
 			if code != tc.code {
 				t.Errorf("exit %d; want %d; stderr: %s", code, tc.code, stderr)
 			}
@@ -75,8 +75,8 @@ func TestDoctor(t *testing.T) {
 }
 
 func TestDoctorColour(t *testing.T) {
-	_, plain, _ := runOn(t, healthyMachine(), false, "doctor")
-	_, coloured, _ := runOn(t, healthyMachine(), true, "doctor")
+	_, plain, _ := run(t, harness{machine: healthyMachine()}, "doctor").outputs()
+	_, coloured, _ := run(t, harness{machine: healthyMachine(), color: true}, "doctor").outputs()
 	if strings.Contains(plain, "\x1b[") {
 		t.Errorf("colour without Env.Color: %q", plain)
 	}

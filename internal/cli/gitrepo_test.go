@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -52,7 +51,7 @@ func TestGitIsNotAskedOutsideRepositories(t *testing.T) {
 		asked = append(asked, dir)
 		return true
 	}
-	r := runEnv(context.Background(), env, "new", "myapi", "--yes")
+	r := run(t, harness{env: env}, "new", "myapi", "--yes")
 	if r.code != ExitOK || !m.ran(".myapi.scaffold-new$ git init --quiet") || m.ran(".$ git rev-parse --show-prefix") {
 		t.Errorf("exit %d, calls %q, stderr %s; want git init without asking git first", r.code, m.calls, r.stderr)
 	}

@@ -43,35 +43,57 @@ func testEnv(fsys afero.Fs) *Env {
 	}
 }
 
-// runEnv runs scaffold with args in env.
-func runEnv(ctx context.Context, env *Env, args ...string) result {
-	var stdout, stderr bytes.Buffer
-	e := *env
-	e.Args, e.Stdout, e.Stderr = args, &stdout, &stderr
-	code := Run(ctx, e)
-	return result{code, stdout.String(), stderr.String(), env.Fs}
+// harness is the one way tests run scaffold: through Run, the function
+// main calls, in an Env that the test sets up. Its zero value runs in a
+// testEnv on a new in-memory file system; each field changes one thing.
+type harness struct {
+	fs afero.Fs // the files; nil is a new in-memory file system
+	// env is the Env to run in, when the test made one (testEnv, then its
+	// own changes); nil is testEnv(fs).
+	env     *Env
+	machine *fakeMachine // the programs installed; nil keeps the env's
+	// asked, when set, is a terminal where it answers the questions; a run
+	// that succeeds must have used every scripted answer.
+	asked *prompt.Fake
+	color bool
+	ctx   context.Context // nil is context.Background()
 }
 
-// run runs scaffold in a testEnv on fsys.
-func run(t testing.TB, fsys afero.Fs, args ...string) result {
+// run runs scaffold with args, as h sets it up.
+func run(t testing.TB, h harness, args ...string) result {
 	t.Helper()
-	return runEnv(context.Background(), testEnv(fsys), args...)
-}
-
-// runAsked runs scaffold in a terminal where fake answers the questions. A
-// run that succeeds must have used every scripted answer.
-func runAsked(t testing.TB, fsys afero.Fs, fake *prompt.Fake, args ...string) result {
-	t.Helper()
-	if fsys == nil {
-		fsys = afero.NewMemMapFs()
+	var env Env
+	switch {
+	case h.env != nil:
+		env = *h.env
+	case h.fs != nil:
+		env = *testEnv(h.fs)
+	default:
+		env = *testEnv(afero.NewMemMapFs())
 	}
-	env := testEnv(fsys)
-	env.Interactive, env.Prompter = true, fake
-	r := runEnv(context.Background(), env, args...)
-	if r.code == ExitOK && len(fake.Answers) > 0 {
-		t.Errorf("scripted answers left over: %v; asked %q", fake.Answers, fake.Names())
+	if m := h.machine; m != nil {
+		env.LookPath, env.Exec, env.FindDockerPlugin = m.lookPath, m.exec, m.findPlugin
+	}
+	if h.asked != nil {
+		env.Interactive, env.Prompter = true, h.asked
+	}
+	env.Color = env.Color || h.color
+	ctx := h.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var stdout, stderr bytes.Buffer
+	env.Args, env.Stdout, env.Stderr = args, &stdout, &stderr
+	r := result{Run(ctx, env), stdout.String(), stderr.String(), env.Fs}
+	if h.asked != nil && r.code == ExitOK && len(h.asked.Answers) > 0 {
+		t.Errorf("scripted answers left over: %v; asked %q", h.asked.Answers, h.asked.Names())
 	}
 	return r
+}
+
+// outputs are the exit code and the outputs of a run.
+func (r result) outputs() (code int, stdout, stderr string) {
+	return r.code, r.stdout, r.stderr
 }
 
 func newFs(t testing.TB) afero.Fs {
@@ -226,19 +248,17 @@ func quietMachine() *fakeMachine {
 	return m
 }
 
+// merging makes m's git merge files for real, as scaffold update needs,
+// and find no repository above a project, so that an update checks no
+// uncommitted changes; its other commands answer as m's do.
+func (m *fakeMachine) merging() ExecFunc {
+	m.results["git rev-parse --show-toplevel"] = fails("", "fatal: not a git repository (or any of the parent directories): .git\n")
+	return func(ctx context.Context, dir, name string, args ...string) ([]byte, error) {
+		if name == "git" && slices.Contains(args, "merge-file") {
+			return SystemExec(ctx, dir, name, args...)
+		}
+		return m.exec(ctx, dir, name, args...)
+	}
+}
+
 const dockerFmt = "{{.Client.Version}}|{{if .Server}}{{.Server.Version}}{{end}}"
-
-// runOn runs scaffold on the machine m.
-func runOn(t *testing.T, m *fakeMachine, color bool, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	return runOnFs(t, m, afero.NewMemMapFs(), color, args...)
-}
-
-// runOnFs runs scaffold on the machine m, with the files of fsys.
-func runOnFs(t *testing.T, m *fakeMachine, fsys afero.Fs, color bool, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	env := testEnv(fsys)
-	env.Color, env.LookPath, env.Exec, env.FindDockerPlugin = color, m.lookPath, m.exec, m.findPlugin
-	r := runEnv(context.Background(), env, args...)
-	return r.code, r.stdout, r.stderr
-}

@@ -115,7 +115,7 @@ type answerFlags map[string]any
 // the questions are asked.
 func (af answerFlags) define(cmd *cobra.Command) {
 	f := cmd.Flags()
-	for _, q := range generator.Questions {
+	for _, q := range generator.Questions() {
 		switch {
 		case q.Flag == "":
 			continue
@@ -140,7 +140,7 @@ func (af answerFlags) define(cmd *cobra.Command) {
 // given returns the answers of the flags the user set, by question key.
 func (af answerFlags) given(flags *pflag.FlagSet) (map[string]any, error) {
 	out := map[string]any{}
-	for _, q := range generator.Questions {
+	for _, q := range generator.Questions() {
 		if q.Flag != "" && flags.Changed(q.Flag) {
 			switch v := af[q.Flag].(type) {
 			case *bool:

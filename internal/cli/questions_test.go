@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -41,7 +42,7 @@ func hasRow(stdout, title, value string) bool {
 // the fields of the example resource right after its name.
 func builtinKeys() []string {
 	var keys []string
-	for _, q := range generator.Questions {
+	for _, q := range generator.Questions() {
 		keys = append(keys, q.Key)
 		if q.Key == "resource" {
 			keys = append(keys, FieldsQuestion)
@@ -52,14 +53,14 @@ func builtinKeys() []string {
 
 func TestQuestionsInOrderWithHelp(t *testing.T) {
 	fake := prompt.NewFake(map[string]any{"name": "myapi"})
-	r := runAsked(t, nil, fake, "new")
+	r := run(t, harness{asked: fake}, "new")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
 	if got, want := fake.Names(), append(builtinKeys(), "write"); !slices.Equal(got, want) {
 		t.Errorf("questions:\n got %q\nwant %q", got, want)
 	}
-	for _, q := range generator.Questions {
+	for _, q := range generator.Questions() {
 		i := slices.Index(fake.Names(), q.Key)
 		if asked := fake.Asked[i]; asked.Message != q.Prompt || asked.Help == "" || strings.Contains(asked.Help, "\n") {
 			t.Errorf("%s: asked %q with help %q; want %q and one line of help", q.Key, asked.Message, asked.Help, q.Prompt)
@@ -68,7 +69,7 @@ func TestQuestionsInOrderWithHelp(t *testing.T) {
 	want := generator.DefaultOptions()
 	want.Name = "myapi"
 	got := answersIn(t, r.fs, "myapi")
-	for _, q := range generator.Questions {
+	for _, q := range generator.Questions() {
 		if got[q.Key] != q.Get(want) {
 			t.Errorf("Enter everywhere: %s = %v; want the default %v", q.Key, got[q.Key], q.Get(want))
 		}
@@ -79,7 +80,7 @@ func TestQuestionsAnsweredByFlagsOrConfigAreSkipped(t *testing.T) {
 	fsys := afero.NewMemMapFs()
 	writeFile(t, fsys, "answers.yaml", "answers:\n  auth: jwt\n  ci: gitlab\n")
 	fake := prompt.NewFake(map[string]any{"write": true})
-	r := runAsked(t, fsys, fake, "new", "shop", "--config", "answers.yaml",
+	r := run(t, harness{fs: fsys, asked: fake}, "new", "shop", "--config", "answers.yaml",
 		"--python", "3.12", "--database", "mysql", "--no-resource", "--celery", "--api-docs=false")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
@@ -102,7 +103,7 @@ func TestDjangoChoicesFollowPython(t *testing.T) {
 	for _, py := range python.Values {
 		t.Run(py, func(t *testing.T) {
 			fake := prompt.NewFake(map[string]any{"name": "myapi", "python": py, "django": prompt.ErrInterrupted})
-			runAsked(t, nil, fake, "new")
+			run(t, harness{asked: fake}, "new")
 			if len(fake.Asked) != 3 {
 				t.Fatalf("asked %q", fake.Names())
 			}
@@ -113,7 +114,7 @@ func TestDjangoChoicesFollowPython(t *testing.T) {
 	}
 	t.Run("django given", func(t *testing.T) {
 		fake := prompt.NewFake(map[string]any{"name": "myapi", "python": prompt.ErrInterrupted})
-		runAsked(t, nil, fake, "new", "--django", "6.1")
+		run(t, harness{asked: fake}, "new", "--django", "6.1")
 		var want []string
 		for _, py := range python.Values {
 			if slices.Contains(generator.DjangoVersionsFor(py), "6.1") {
@@ -130,7 +131,7 @@ func TestBadNameIsAskedAgain(t *testing.T) {
 	fsys := afero.NewMemMapFs()
 	writeFile(t, fsys, "taken/README", "mine\n")
 	fake := prompt.NewFake(map[string]any{"name": []any{"1bad", "my api", "django", "taken", "good-name"}})
-	r := runAsked(t, fsys, fake, "new")
+	r := run(t, harness{fs: fsys, asked: fake}, "new")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
@@ -153,7 +154,7 @@ func TestBadNameIsAskedAgain(t *testing.T) {
 
 func TestBadResourceIsAskedAgainAndNoneMeansNone(t *testing.T) {
 	fake := prompt.NewFake(map[string]any{"name": "myapi", "resource": []any{"Blog Posts", "admin", "none"}})
-	r := runAsked(t, nil, fake, "new")
+	r := run(t, harness{asked: fake}, "new")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
@@ -170,7 +171,7 @@ func TestBadResourceIsAskedAgainAndNoneMeansNone(t *testing.T) {
 
 func TestSummaryShowsEveryAnswer(t *testing.T) {
 	fake := prompt.NewFake(map[string]any{"name": "myapi", "write": true})
-	r := runAsked(t, nil, fake, "new", "-o", "work", "--python", "3.14", "--django", "6.1",
+	r := run(t, harness{asked: fake}, "new", "-o", "work", "--python", "3.14", "--django", "6.1",
 		"--database", "sqlite", "--auth", "session", "--resource", "books", "--api-docs=false",
 		"--celery", "--cors", "--server", "uvicorn", "--ci", "none")
 	if r.code != ExitOK {
@@ -190,7 +191,7 @@ func TestSummaryShowsEveryAnswer(t *testing.T) {
 
 func TestDecliningWritesNothing(t *testing.T) {
 	fake := prompt.NewFake(map[string]any{"name": "myapi", "write": false})
-	r := runAsked(t, nil, fake, "new")
+	r := run(t, harness{asked: fake}, "new")
 	if r.code != ExitFailure {
 		t.Errorf("exit %d; want %d", r.code, ExitFailure)
 	}
@@ -205,7 +206,7 @@ func TestDecliningWritesNothing(t *testing.T) {
 func TestInterruptedQuestionsWriteNothing(t *testing.T) {
 	for _, key := range []string{"name", "django", "ci", "write"} {
 		fake := prompt.NewFake(map[string]any{"name": "myapi", key: prompt.ErrInterrupted})
-		r := runAsked(t, nil, fake, "new")
+		r := run(t, harness{asked: fake}, "new")
 		if r.code != ExitInterrupted || r.stderr != "scaffold: interrupted; nothing was written\n" {
 			t.Errorf("interrupted at %s: exit %d, stderr %q; want %d", key, r.code, r.stderr, ExitInterrupted)
 		}
@@ -223,7 +224,7 @@ func TestBadFlagIsReportedBeforeAnyQuestion(t *testing.T) {
 		{"new", "1bad"},
 	} {
 		fake := prompt.NewFake(nil)
-		r := runAsked(t, nil, fake, args...)
+		r := run(t, harness{asked: fake}, args...)
 		if r.code != ExitUsage || len(fake.Asked) != 0 {
 			t.Errorf("%q: exit %d after %q; want exit 2 before any question", args, r.code, fake.Names())
 		}
@@ -234,7 +235,7 @@ func TestTakenFolderIsReportedBeforeAnyQuestion(t *testing.T) {
 	fsys := afero.NewMemMapFs()
 	writeFile(t, fsys, "myapi/README", "mine\n")
 	fake := prompt.NewFake(nil)
-	r := runAsked(t, fsys, fake, "new", "myapi")
+	r := run(t, harness{fs: fsys, asked: fake}, "new", "myapi")
 	if r.code != ExitFailure || len(fake.Asked) != 0 {
 		t.Errorf("exit %d after %q; want exit 1 before any question", r.code, fake.Names())
 	}
@@ -252,7 +253,7 @@ func TestNoQuestionsWithoutATerminalOrWithYes(t *testing.T) {
 		fake := prompt.NewFake(nil)
 		env := testEnv(afero.NewMemMapFs())
 		env.Interactive, env.Prompter = tc.interactive, fake
-		r := runEnv(t.Context(), env, tc.args...)
+		r := run(t, harness{ctx: t.Context(), env: env}, tc.args...)
 		if r.code != ExitOK || len(fake.Asked) != 0 {
 			t.Errorf("%q (terminal: %v): exit %d, asked %q; want 0 and no questions; stderr: %s",
 				tc.args, tc.interactive, r.code, fake.Names(), r.stderr)
@@ -264,7 +265,7 @@ func TestEverythingGivenAsksNothing(t *testing.T) {
 	o := generator.DefaultOptions()
 	o.Name = "myapi"
 	fake := prompt.NewFake(nil)
-	r := runAsked(t, nil, fake, flagsOf(o)...)
+	r := run(t, harness{asked: fake}, flagsOf(o)...)
 	if r.code != ExitOK || len(fake.Asked) != 0 {
 		t.Errorf("exit %d, asked %q; want no questions and no confirmation", r.code, fake.Names())
 	}
@@ -272,7 +273,7 @@ func TestEverythingGivenAsksNothing(t *testing.T) {
 
 func TestDryRunAsksNoConfirmation(t *testing.T) {
 	fake := prompt.NewFake(map[string]any{"name": "myapi"})
-	r := runAsked(t, nil, fake, "new", "--dry-run")
+	r := run(t, harness{asked: fake}, "new", "--dry-run")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
@@ -288,7 +289,7 @@ func TestPackQuestionsComeBeforeTheSummary(t *testing.T) {
 	fsys := afero.NewMemMapFs()
 	writeFile(t, fsys, "p/pack.yaml", "name: p\nversion: 1.0.0\nquestions:\n  - name: team\n    prompt: Owning team\n    default: platform\n")
 	fake := prompt.NewFake(map[string]any{"name": "shop", "team": "payments", "write": true})
-	r := runAsked(t, fsys, fake, "new", "--template", "p")
+	r := run(t, harness{fs: fsys, asked: fake}, "new", "--template", "p")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
@@ -301,44 +302,90 @@ func TestPackQuestionsComeBeforeTheSummary(t *testing.T) {
 	}
 }
 
-// TestAQuestionIsOneEntry adds a question to the table for one test: its
-// flag, prompt, summary row, answers-file key and template field follow.
+// otherAnswer is an answer to q other than its default, valid with the
+// other defaults; ok is false for a text question without a sample here.
+func otherAnswer(q generator.Question) (v any, ok bool) {
+	switch {
+	case q.Kind == generator.KindBool:
+		return !q.Default.(bool), true
+	case q.Kind == generator.KindChoice:
+		for _, v := range slices.Backward(q.Values) {
+			if v != q.Default {
+				return v, true
+			}
+		}
+	case q.Key == "resource":
+		return "books", true
+	}
+	return nil, false
+}
+
+// TestAQuestionIsOneEntry proves, for every entry of the question table,
+// that its flag, prompt, summary row, answers-file key and template field
+// follow from the entry alone: a new question needs nothing else in Go.
 func TestAQuestionIsOneEntry(t *testing.T) {
-	saved := generator.Questions
-	t.Cleanup(func() { generator.Questions = saved })
-	generator.Questions = append(saved[:len(saved):len(saved)], generator.Question{
-		Key: "timezone", Field: "TimeZone", Title: "Time zone", Prompt: "Time zone",
-		Help: "The time zone Django shows dates in.", Default: "UTC",
-		Flag: "timezone", Usage: "Django's TIME_ZONE",
-	})
-	fsys := afero.NewMemMapFs()
-	writeFile(t, fsys, "tz/pack.yaml", "name: tz\nversion: 1.0.0\n")
-	writeFile(t, fsys, "tz/files/tz.txt.tmpl", "{{ .TimeZone }}\n")
+	for _, q := range generator.Questions()[1:] { // the name is the argument
+		t.Run(q.Key, func(t *testing.T) {
+			v, ok := otherAnswer(q)
+			if !ok {
+				t.Fatalf("no answer other than the default for %s: add one to otherAnswer", q.Key)
+			}
+			text := fmt.Sprint(v)
+			fsys := afero.NewMemMapFs()
+			writeFile(t, fsys, "p/pack.yaml", "name: p\nversion: 1.0.0\n")
+			writeFile(t, fsys, "p/files/field.txt.tmpl", "{{ ."+q.Field+" }}\n")
 
-	if r := run(t, fsys, "new", "flagged", "--yes", "--template", "tz", "--timezone", "Europe/Paris"); r.code != ExitOK {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
-	if got := readFile(t, fsys, "flagged/tz.txt"); got != "Europe/Paris\n" {
-		t.Errorf("tz.txt = %q; want the flag's answer", got)
-	}
-	if got := answersIn(t, fsys, "flagged")["timezone"]; got != "Europe/Paris" {
-		t.Errorf("answers file: timezone = %v", got)
-	}
+			if r := run(t, harness{fs: fsys}, "new", "flagged", "--yes", "--template", "p", "--"+q.Flag+"="+text); r.code != ExitOK {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if got := readFile(t, fsys, "flagged/field.txt"); got != text+"\n" {
+				t.Errorf("{{ .%s }} = %q; want the flag's answer %q", q.Field, got, text)
+			}
+			if got := answersIn(t, fsys, "flagged")[q.Key]; got != v {
+				t.Errorf("answers file: %s = %v; want %v", q.Key, got, v)
+			}
 
-	fake := prompt.NewFake(map[string]any{"name": "asked", "timezone": "Asia/Tokyo"})
-	r := runAsked(t, fsys, fake, "new", "--template", "tz")
-	if r.code != ExitOK {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
-	if names := fake.Names(); names[len(names)-2] != "timezone" || !hasRow(r.stdout, "Time zone", "Asia/Tokyo") {
-		t.Errorf("asked %q; summary:\n%s", names, r.stdout)
-	}
+			fake := prompt.NewFake(map[string]any{"name": "asked", q.Key: text})
+			if q.Kind == generator.KindBool {
+				fake.Answers[q.Key] = v
+			}
+			r := run(t, harness{fs: fsys, asked: fake}, "new", "--template", "p")
+			if r.code != ExitOK {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			want := generator.DefaultOptions()
+			q.Set(&want, v)
+			if i := slices.Index(fake.Names(), q.Key); i < 0 || fake.Asked[i].Message != q.Prompt {
+				t.Errorf("asked %q; want %s asked as %q", fake.Names(), q.Key, q.Prompt)
+			}
+			if !hasRow(r.stdout, q.Title, q.Display(want)) {
+				t.Errorf("the summary lacks %s %q:\n%s", q.Title, q.Display(want), r.stdout)
+			}
 
-	// Replaying the answers file gives the answer back.
-	if r := run(t, fsys, "new", "--config", "asked/.scaffold.yaml", "--no-input", "-o", "again"); r.code != ExitOK {
-		t.Fatalf("replay: exit %d: %s", r.code, r.stderr)
+			// Replaying the answers file gives the answer back.
+			if r := run(t, harness{fs: fsys}, "new", "--config", "asked/.scaffold.yaml", "--no-input", "-o", "again"); r.code != ExitOK {
+				t.Fatalf("replay: exit %d: %s", r.code, r.stderr)
+			}
+			if got := readFile(t, fsys, "again/asked/field.txt"); got != text+"\n" {
+				t.Errorf("replayed {{ .%s }} = %q; want %q", q.Field, got, text)
+			}
+		})
 	}
-	if got := readFile(t, fsys, "again/asked/tz.txt"); got != "Asia/Tokyo\n" {
-		t.Errorf("replayed tz.txt = %q", got)
+}
+
+// TestTheQuestionTableIsACopy: nothing, a test included, can change the
+// table that every command reads.
+func TestTheQuestionTableIsACopy(t *testing.T) {
+	qs := generator.Questions()
+	qs[0].Key = "changed"
+	qs[2].Values[0] = "changed"
+	again := generator.Questions()
+	if again[0].Key == "changed" || again[2].Values[0] == "changed" {
+		t.Error("changing the table Questions returned changed the next one")
+	}
+	q, _ := generator.QuestionByKey("database")
+	q.Values[0] = "changed"
+	if q, _ := generator.QuestionByKey("database"); q.Values[0] == "changed" {
+		t.Error("changing a question QuestionByKey returned changed the table")
 	}
 }

@@ -91,7 +91,7 @@ func resolve(env *Env, req request) (resolved, error) {
 			return r, err
 		}
 		r.Recorded = cfg
-		if err := a.read(cfg, cfg.Answers, "answers", generator.Questions, nil); err != nil {
+		if err := a.read(cfg, cfg.Answers, "answers", generator.Questions(), nil); err != nil {
 			return r, err
 		}
 		if err := a.readResources(cfg); err != nil {
@@ -109,7 +109,7 @@ func resolve(env *Env, req request) (resolved, error) {
 		}
 	}
 	r.Pack = p
-	r.Questions = slices.Concat(generator.Questions, p.Questions)
+	r.Questions = slices.Concat(generator.Questions(), p.Questions)
 	for _, q := range p.Questions {
 		if q.Default != nil {
 			q.Set(&a.opts, q.Default)
@@ -302,7 +302,7 @@ func (a *answers) readResources(cfg *config.File) error {
 
 // setFlags takes the answers of the command line.
 func (a *answers) setFlags(values map[string]any) {
-	for _, q := range generator.Questions {
+	for _, q := range generator.Questions() {
 		if v, ok := values[q.Key]; ok {
 			a.set(q, v, origin{})
 		}

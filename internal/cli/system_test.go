@@ -32,12 +32,11 @@ func hungDocker(t *testing.T) {
 	t.Setenv("PATH", dir)
 }
 
-func runSystem(ctx context.Context, args ...string) (result, time.Duration) {
+// systemEnv is a testEnv that runs the machine's own programs.
+func systemEnv() *Env {
 	env := testEnv(afero.NewMemMapFs())
 	env.LookPath, env.Exec, env.FindDockerPlugin = exec.LookPath, SystemExec, FindDockerPlugin
-	start := time.Now()
-	r := runEnv(ctx, env, args...)
-	return r, time.Since(start)
+	return env
 }
 
 func TestHungDockerTimesOut(t *testing.T) {
@@ -54,7 +53,9 @@ func TestHungDockerTimesOut(t *testing.T) {
 		// new never runs docker: a hung one cannot slow it down.
 		{[]string{"new", "myapi", "--yes"}, ExitOK, "Next steps"},
 	} {
-		r, took := runSystem(context.Background(), tc.args...)
+		start := time.Now()
+		r := run(t, harness{env: systemEnv()}, tc.args...)
+		took := time.Since(start)
 		if took > 3*time.Second {
 			t.Errorf("%q took %s; want the 200ms timeout and little more", tc.args, took)
 		}
@@ -71,7 +72,9 @@ func TestHungDockerInterrupted(t *testing.T) {
 	hungDocker(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
-	r, took := runSystem(ctx, "doctor")
+	start := time.Now()
+	r := run(t, harness{ctx: ctx, env: systemEnv()}, "doctor")
+	took := time.Since(start)
 	if took > 3*time.Second {
 		t.Errorf("doctor took %s after Ctrl-C", took)
 	}

@@ -11,7 +11,7 @@ import (
 
 func TestGitInitInTheNewProject(t *testing.T) {
 	m := healthyMachine()
-	code, stdout, stderr := runOn(t, m, false, "new", "myapi", "--yes")
+	code, stdout, stderr := run(t, harness{machine: m}, "new", "myapi", "--yes").outputs()
 	if code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", code, stderr)
 	}
@@ -31,7 +31,7 @@ func TestGitInitInTheNewProject(t *testing.T) {
 
 func TestGitOff(t *testing.T) {
 	m := healthyMachine()
-	if code, _, stderr := runOn(t, m, false, "new", "myapi", "--yes", "--git=false"); code != ExitOK {
+	if code, _, stderr := run(t, harness{machine: m}, "new", "myapi", "--yes", "--git=false").outputs(); code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", code, stderr)
 	}
 	if slices.ContainsFunc(m.calls, func(c string) bool { return strings.Contains(c, "git ") }) {
@@ -43,7 +43,7 @@ func TestGitMissingIsANote(t *testing.T) {
 	for _, args := range [][]string{{"new", "myapi", "--yes"}, {"new", "myapi", "--yes", "--git"}} {
 		m := healthyMachine()
 		m.installed["git"] = false
-		code, stdout, stderr := runOn(t, m, false, args...)
+		code, stdout, stderr := run(t, harness{machine: m}, args...).outputs()
 		if code != ExitOK {
 			t.Errorf("%q: exit %d; stderr: %s", args, code, stderr)
 		}
@@ -63,7 +63,7 @@ func TestGitInsideARepository(t *testing.T) {
 	// The current folder is the top of a repository.
 	m := healthyMachine()
 	m.results["git rev-parse --show-prefix"] = prints("\n")
-	code, stdout, _ := runOn(t, m, false, "new", "myapi", "--yes")
+	code, stdout, _ := run(t, harness{machine: m}, "new", "myapi", "--yes").outputs()
 	if code != ExitOK || m.ran(".myapi.scaffold-new$ git init --quiet") {
 		t.Errorf("exit %d, calls %q; want no nested repository by default", code, m.calls)
 	}
@@ -76,7 +76,7 @@ func TestGitInsideARepository(t *testing.T) {
 
 	m = healthyMachine()
 	m.results["git rev-parse --show-prefix"] = prints("src/\n")
-	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--git"); code != ExitOK || !m.ran(".myapi.scaffold-new$ git init --quiet") {
+	if code, _, _ := run(t, harness{machine: m}, "new", "myapi", "--yes", "--git").outputs(); code != ExitOK || !m.ran(".myapi.scaffold-new$ git init --quiet") {
 		t.Errorf("exit %d, calls %q; want --git to run git init anyway", code, m.calls)
 	}
 }
@@ -88,7 +88,7 @@ func TestGitLeavesAProjectThatIsARepository(t *testing.T) {
 		m.results["myapi$ git rev-parse --show-prefix"] = prints("\n")
 		fsys := afero.NewMemMapFs()
 		writeFile(t, fsys, "myapi/.git/HEAD", "ref: refs/heads/main\n")
-		code, stdout, stderr := runOnFs(t, m, fsys, false, args...)
+		code, stdout, stderr := run(t, harness{fs: fsys, machine: m}, args...).outputs()
 		if code != ExitOK || m.ran("myapi$ git init --quiet") {
 			t.Errorf("%q: exit %d, calls %q; want no git init in a repository's own folder", args, code, m.calls)
 		}
@@ -104,7 +104,7 @@ func TestGitInAFolderOfARepository(t *testing.T) {
 	m.results["myapi$ git rev-parse --show-prefix"] = prints("myapi/\n")
 	fsys := afero.NewMemMapFs()
 	writeFile(t, fsys, "myapi/notes.txt", "mine\n")
-	code, stdout, _ := runOnFs(t, m, fsys, false, "new", "myapi", "--yes", "--force")
+	code, stdout, _ := run(t, harness{fs: fsys, machine: m}, "new", "myapi", "--yes", "--force").outputs()
 	if code != ExitOK || m.ran("myapi$ git init --quiet") || !strings.Contains(stdout, "inside a git repository") {
 		t.Errorf("exit %d, calls %q, stdout:\n%s\nwant no nested repository, and a note", code, m.calls, stdout)
 	}
@@ -113,7 +113,7 @@ func TestGitInAFolderOfARepository(t *testing.T) {
 func TestGitInitFailureDoesNotFailTheRun(t *testing.T) {
 	m := healthyMachine()
 	m.results["git init --quiet"] = fails("", "fatal: cannot mkdir .git: Permission denied\n")
-	code, _, stderr := runOn(t, m, false, "new", "myapi", "--yes")
+	code, _, stderr := run(t, harness{machine: m}, "new", "myapi", "--yes").outputs()
 	if code != ExitOK {
 		t.Errorf("exit %d; want 0, the project is written", code)
 	}
@@ -137,7 +137,7 @@ func TestDockerHint(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			m := healthyMachine()
 			tc.change(m)
-			code, stdout, stderr := runOn(t, m, false, "new", "myapi", "--yes")
+			code, stdout, stderr := run(t, harness{machine: m}, "new", "myapi", "--yes").outputs()
 			if code != ExitOK {
 				t.Fatalf("exit %d; stderr: %s", code, stderr)
 			}
@@ -157,7 +157,7 @@ func TestDockerHint(t *testing.T) {
 func TestQuietAndDryRunRunNoChecks(t *testing.T) {
 	m := healthyMachine()
 	m.installed["docker"] = false
-	code, stdout, _ := runOn(t, m, false, "new", "myapi", "--yes", "--quiet")
+	code, stdout, _ := run(t, harness{machine: m}, "new", "myapi", "--yes", "--quiet").outputs()
 	if code != ExitOK || stdout != "" {
 		t.Errorf("--quiet: exit %d, stdout %q; want 0 and nothing", code, stdout)
 	}
@@ -166,7 +166,7 @@ func TestQuietAndDryRunRunNoChecks(t *testing.T) {
 	}
 
 	m = healthyMachine()
-	if code, _, _ := runOn(t, m, false, "new", "myapi", "--yes", "--dry-run"); code != ExitOK || len(m.calls) != 0 {
+	if code, _, _ := run(t, harness{machine: m}, "new", "myapi", "--yes", "--dry-run").outputs(); code != ExitOK || len(m.calls) != 0 {
 		t.Errorf("--dry-run: exit %d, calls %q; want no programs run", code, m.calls)
 	}
 }

@@ -83,7 +83,7 @@ func TestUpdateInterruptedLeavesTheProject(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		stop := &stopAfterFs{Fs: base, n: n, cancel: cancel}
 		env.Fs = stop
-		r := runEnv(ctx, env, "update", "myapi", "--celery", "--auth", "jwt")
+		r := run(t, harness{ctx: ctx, env: env}, "update", "myapi", "--celery", "--auth", "jwt")
 		cancel()
 		env.Fs = base
 		if stop.calls.Load() < n {

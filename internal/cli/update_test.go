@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"context"
 	"maps"
 	"net/url"
 	"os/exec"
-	"slices"
 	"strings"
 	"testing"
 
@@ -27,29 +25,22 @@ func mergingEnv(t *testing.T, fsys afero.Fs) (*Env, *fakeMachine) {
 		t.Skip("git is not installed: scaffold update merges files with git merge-file")
 	}
 	m := quietMachine()
-	m.results["git rev-parse --show-toplevel"] = fails("", "fatal: not a git repository (or any of the parent directories): .git\n")
 	env := testEnv(fsys)
-	env.LookPath = m.lookPath
-	env.Exec = func(ctx context.Context, dir, name string, args ...string) ([]byte, error) {
-		if name == "git" && slices.Contains(args, "merge-file") {
-			return SystemExec(ctx, dir, name, args...)
-		}
-		return m.exec(ctx, dir, name, args...)
-	}
+	env.LookPath, env.Exec = m.lookPath, m.merging()
 	return env, m
 }
 
 // newProject generates a project with new, and fails the test if it cannot.
 func newProject(t *testing.T, env *Env, args ...string) {
 	t.Helper()
-	if r := runEnv(context.Background(), env, append([]string{"new", "--yes"}, args...)...); r.code != ExitOK {
+	if r := run(t, harness{env: env}, append([]string{"new", "--yes"}, args...)...); r.code != ExitOK {
 		t.Fatalf("new %v: exit %d: %s", args, r.code, r.stderr)
 	}
 }
 
 func updateIn(t *testing.T, env *Env, args ...string) result {
 	t.Helper()
-	return runEnv(context.Background(), env, append([]string{"update"}, args...)...)
+	return run(t, harness{env: env}, append([]string{"update"}, args...)...)
 }
 
 // sameButSecrets compares two projects, but for their secrets files.
@@ -97,51 +88,6 @@ func passwordsAgree(t *testing.T, fsys afero.Fs, dir string) {
 	}
 	if info, err := fsys.Stat(dir + "/.env.db"); err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf(".env.db: %v, %v; want it readable by its owner only", info.Mode(), err)
-	}
-}
-
-func TestUpdateUpToDateWritesNothing(t *testing.T) {
-	env, _ := mergingEnv(t, newFs(t))
-	newProject(t, env, "myapi")
-	writeFile(t, env.Fs, "myapi/mine.py", "print('mine')\n")
-	before := tree(t, env.Fs, "myapi")
-	r := updateIn(t, env, "myapi")
-	if r.code != ExitOK || r.stdout != "✔ myapi is up to date with django-drf "+templates.Version+"\n" {
-		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
-	}
-	if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
-		t.Error("an update with nothing to do changed the project")
-	}
-}
-
-// Answers change a month in: each update gives, but for the secrets files,
-// what new gives with the final answers, and a second run has nothing to do.
-func TestUpdateChangesAnswers(t *testing.T) {
-	for _, tc := range []struct {
-		name      string
-		newArgs   []string
-		steps     [][]string // update arguments, one update each
-		finalArgs []string
-	}{
-		{"celery on and off", nil, [][]string{{"--celery"}, {"--set", "celery=false"}}, nil},
-		{"token to jwt", nil, [][]string{{"--auth", "jwt"}}, []string{"--auth", "jwt"}},
-		{"no resource to a resource", []string{"--no-resource"}, [][]string{{"--resource", "books"}}, []string{"--resource", "books"}},
-		{"sqlite to postgres", []string{"--database", "sqlite"}, [][]string{{"--set", "database=postgres"}}, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			env, _ := mergingEnv(t, newFs(t))
-			newProject(t, env, append([]string{"myapi", "-o", "updated"}, tc.newArgs...)...)
-			for _, step := range tc.steps {
-				if r := updateIn(t, env, append([]string{"updated/myapi"}, step...)...); r.code != ExitOK {
-					t.Fatalf("update %v: exit %d: %s", step, r.code, r.stderr)
-				}
-			}
-			newProject(t, env, append([]string{"myapi", "-o", "fresh"}, tc.finalArgs...)...)
-			sameButSecrets(t, env.Fs, "updated/myapi", "fresh/myapi")
-			if r := updateIn(t, env, "updated/myapi"); r.code != ExitOK || !strings.Contains(r.stdout, "is up to date") {
-				t.Errorf("second update: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
-			}
-		})
 	}
 }
 
@@ -217,110 +163,6 @@ func TestUpdateAppendsToEveryEnvFile(t *testing.T) {
 	}
 	if !exists(env.Fs, "myapi/.env.db") {
 		t.Error("the update removed .env.db")
-	}
-}
-
-func TestUpdateDryRunAndCheck(t *testing.T) {
-	env, _ := mergingEnv(t, newFs(t))
-	newProject(t, env, "myapi")
-	before := tree(t, env.Fs, "myapi")
-
-	r := updateIn(t, env, "myapi", "--celery", "--dry-run")
-	if r.code != ExitOK {
-		t.Fatalf("--dry-run: exit %d: %s", r.code, r.stderr)
-	}
-	for _, want := range []string{
-		"Updating myapi with new answers (celery false → true):\n",
-		"  added     config/celery.py\n",
-		"  updated   config/settings.py\n",
-		"Nothing was written (--dry-run).\n",
-	} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("--dry-run stdout lacks %q:\n%s", want, r.stdout)
-		}
-	}
-
-	r = updateIn(t, env, "myapi", "--check", "--celery")
-	if r.code != ExitFailure || !strings.Contains(r.stderr, "scaffold: myapi lags django-drf "+templates.Version+" (") {
-		t.Errorf("--check that lags: exit %d, stderr %q", r.code, r.stderr)
-	}
-	if r := updateIn(t, env, "myapi", "--check"); r.code != ExitOK {
-		t.Errorf("--check up to date: exit %d, stderr %q", r.code, r.stderr)
-	}
-	if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
-		t.Error("--dry-run or --check wrote to the project")
-	}
-}
-
-// A user adds an app where the templates add the example resource's: the
-// update writes conflict markers, exits 1 and lists the file; the next run
-// refuses until the user resolves them.
-func TestUpdateConflictWorkflow(t *testing.T) {
-	env, _ := mergingEnv(t, newFs(t))
-	newProject(t, env, "myapi", "--no-resource")
-	settings := readFile(t, env.Fs, "myapi/config/settings.py")
-	mine := strings.Replace(settings, "    \"drf_spectacular_sidecar\",\n", "    \"drf_spectacular_sidecar\",\n    \"blog\",\n", 1)
-	writeFile(t, env.Fs, "myapi/config/settings.py", mine)
-	before := tree(t, env.Fs, "myapi")
-
-	r := updateIn(t, env, "myapi", "--resource", "books", "--no-conflicts")
-	if r.code != ExitFailure || !strings.Contains(r.stderr, "has conflicts in config/settings.py, so nothing was written (--no-conflicts)") {
-		t.Errorf("--no-conflicts: exit %d, stderr %q", r.code, r.stderr)
-	}
-	if after := tree(t, env.Fs, "myapi"); !maps.Equal(before, after) {
-		t.Fatal("--no-conflicts wrote to the project")
-	}
-
-	r = updateIn(t, env, "myapi", "--resource", "books")
-	if r.code != ExitFailure {
-		t.Fatalf("exit %d, want 1: %s", r.code, r.stderr)
-	}
-	if !strings.Contains(r.stdout, "  conflict  config/settings.py: 1 conflict to resolve\n") ||
-		!strings.Contains(r.stderr, "scaffold: myapi is updated, with conflicts to resolve in config/settings.py: ") {
-		t.Errorf("stdout:\n%s\nstderr: %s", r.stdout, r.stderr)
-	}
-	got := readFile(t, env.Fs, "myapi/config/settings.py")
-	block := "<<<<<<< myapi (yours)\n    \"blog\",\n=======\n    \"books\",\n>>>>>>> django-drf " + templates.Version + " (scaffold update)\n"
-	if !strings.Contains(got, block) {
-		t.Errorf("settings.py lacks the conflict block\n%s\nin:\n%s", block, got)
-	}
-	if !exists(env.Fs, "myapi/books/models.py") || answersIn(t, env.Fs, "myapi")["resource"] != "books" {
-		t.Error("the rest of the update was not applied")
-	}
-
-	r = updateIn(t, env, "myapi")
-	if r.code != ExitFailure || !strings.Contains(r.stderr, "myapi still has conflict markers in config/settings.py; resolve them") {
-		t.Errorf("update over markers: exit %d, stderr %q", r.code, r.stderr)
-	}
-	writeFile(t, env.Fs, "myapi/config/settings.py", strings.Replace(got, block, "    \"blog\",\n    \"books\",\n", 1))
-	if r := updateIn(t, env, "myapi"); r.code != ExitOK || !strings.Contains(r.stdout, "up to date") {
-		t.Errorf("after resolving: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
-	}
-}
-
-func TestUpdateKeepsUserChangesAndDeletions(t *testing.T) {
-	env, _ := mergingEnv(t, newFs(t))
-	newProject(t, env, "myapi")
-	settings := readFile(t, env.Fs, "myapi/config/settings.py")
-	writeFile(t, env.Fs, "myapi/config/settings.py", strings.Replace(settings, `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
-	if err := env.Fs.Remove("myapi/tests/test_health.py"); err != nil {
-		t.Fatal(err)
-	}
-	r := updateIn(t, env, "myapi", "--cors")
-	if r.code != ExitOK {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
-	got := readFile(t, env.Fs, "myapi/config/settings.py")
-	if !strings.Contains(got, `TIME_ZONE = "Europe/Paris"`) || !strings.Contains(got, `"corsheaders",`) {
-		t.Errorf("settings.py lost a change:\n%s", got)
-	}
-	if exists(env.Fs, "myapi/tests/test_health.py") {
-		t.Error("a file the user deleted came back")
-	}
-	for _, want := range []string{"  merged    config/settings.py\n", "  deleted   tests/test_health.py: you deleted it, so it stays deleted\n"} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
-		}
 	}
 }
 
@@ -408,20 +250,6 @@ func TestUpdateRefusesBadInput(t *testing.T) {
 	}
 }
 
-func TestSetAnswersBuiltinQuestions(t *testing.T) {
-	fsys := newFs(t)
-	if r := run(t, fsys, "new", "myapi", "--yes", "--set", "celery=true", "--set", "database=sqlite"); r.code != ExitOK {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
-	if a := answersIn(t, fsys, "myapi"); a["celery"] != true || a["database"] != "sqlite" {
-		t.Errorf("answers %v", a)
-	}
-	r := run(t, fsys, "new", "other", "--yes", "--set", "celery=maybe")
-	if r.code != ExitUsage || r.stderr != "scaffold: invalid value \"maybe\" for --set celery: use true or false\n" {
-		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
-	}
-}
-
 // An update renders the resources that add resource recorded, and keeps
 // the user's change in a file that add resource wrote into.
 func TestUpdateAfterAddResource(t *testing.T) {
@@ -430,7 +258,7 @@ func TestUpdateAfterAddResource(t *testing.T) {
 	settings := readFile(t, env.Fs, "updated/myapi/config/settings.py")
 	writeFile(t, env.Fs, "updated/myapi/config/settings.py", strings.Replace(settings, `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
 	add := []string{"add", "resource", "authors", "name:str:120", "email:email:unique"}
-	if r := runEnv(context.Background(), env, append(add, "--project", "updated/myapi")...); r.code != ExitOK {
+	if r := run(t, harness{env: env}, append(add, "--project", "updated/myapi")...); r.code != ExitOK {
 		t.Fatalf("add resource: exit %d: %s", r.code, r.stderr)
 	}
 	r := updateIn(t, env, "updated/myapi", "--celery")
@@ -445,7 +273,7 @@ func TestUpdateAfterAddResource(t *testing.T) {
 	}
 
 	newProject(t, env, "myapi", "-o", "fresh", "--celery")
-	if r := runEnv(context.Background(), env, append(add, "--project", "fresh/myapi")...); r.code != ExitOK {
+	if r := run(t, harness{env: env}, append(add, "--project", "fresh/myapi")...); r.code != ExitOK {
 		t.Fatalf("add resource: exit %d: %s", r.code, r.stderr)
 	}
 	writeFile(t, env.Fs, "fresh/myapi/config/settings.py", strings.Replace(readFile(t, env.Fs, "fresh/myapi/config/settings.py"), `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1))
@@ -565,7 +393,7 @@ func TestUpdateFromTheFirstReleaseToCurrentTemplates(t *testing.T) {
 			}
 
 			// What scaffold diff finds: the user's change alone.
-			d := runEnv(context.Background(), env, "diff", "myapi")
+			d := run(t, harness{env: env}, "diff", "myapi")
 			if d.code != ExitFailure || !strings.HasPrefix(d.stdout, "changed: config/settings.py\n") || strings.Count(d.stdout, "changed: ")+strings.Count(d.stdout, "missing on disk: ") != 2 ||
 				!strings.Contains(d.stdout, "\nmissing on disk: tests/test_health.py\n") || !strings.Contains(d.stdout, `+TIME_ZONE = "UTC"`) {
 				t.Errorf("diff: exit %d, stderr %q, stdout:\n%s", d.code, d.stderr, d.stdout)
@@ -588,7 +416,7 @@ func TestNewForceAddsSecretsThatAgree(t *testing.T) {
 	o.Name = "myapi"
 	firstReleaseProject(t, env, "myapi", o)
 	secrets := readFile(t, env.Fs, "myapi/.env")
-	r := runEnv(context.Background(), env, "new", "--config", "myapi/.scaffold.yaml", "--no-input", "--force")
+	r := run(t, harness{env: env}, "new", "--config", "myapi/.scaffold.yaml", "--no-input", "--force")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}

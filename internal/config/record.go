@@ -17,7 +17,7 @@ func Record(o generator.Options, tree generator.Tree, scaffoldVersion string) *F
 		ScaffoldVersion: scaffoldVersion,
 		Template:        Template{Name: tree.Name, Version: tree.Version, Path: tree.Path, Builtin: tree.Builtin},
 	}
-	for _, q := range generator.Questions {
+	for _, q := range generator.Questions() {
 		f.Answers = append(f.Answers, Answer{Key: q.Key, Value: q.Get(o)})
 	}
 	if o.Resource != "" && len(o.ResourceFields) > 0 {

@@ -4,26 +4,24 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+
+	"github.com/djscaffold/scaffold/internal/generator"
 )
 
-// scaffoldParams is the option space of `scaffold new`; "" is --no-resource.
-var scaffoldParams = []param{
-	{"python", []string{"3.12", "3.13", "3.14"}},
-	{"django", []string{"5.2", "6.1"}},
-	{"database", []string{"postgres", "mysql", "sqlite"}},
-	{"auth", []string{"session", "token", "jwt"}},
-	{"resource", []string{"items", ""}},
-	{"api-docs", []string{"true", "false"}},
-	{"celery", []string{"true", "false"}},
-	{"cors", []string{"true", "false"}},
-	{"server", []string{"gunicorn", "uvicorn"}},
-	{"ci", []string{"github", "gitlab", "none"}},
-}
+// scaffoldParams is the option space of `scaffold new`, from the question
+// table (scaffoldOptions).
+var scaffoldParams = paramsOf(generator.Questions())
 
-// validScaffold holds the constraints between options: Django 6.1 needs
-// Python 3.12 or later, which every supported Python satisfies.
+// validScaffold holds the constraints between options, as the question
+// table checks them: Django 6.1 needs Python 3.12 or later, which every
+// supported Python satisfies.
 func validScaffold(c map[string]string) bool {
-	return c["django"] != "6.1" || c["python"] >= "3.12"
+	o, err := optionsFrom(c)
+	if err != nil {
+		return false
+	}
+	o.Name = "myapi"
+	return o.Validate() == nil
 }
 
 // missingPairs lists the value pairs of params that some valid combination

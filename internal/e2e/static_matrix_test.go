@@ -85,13 +85,9 @@ func checkCombination(t *testing.T, o generator.Options, seed uint64) {
 // optionsOf turns a combination of scaffoldParams values into options.
 func optionsOf(t *testing.T, c map[string]string) generator.Options {
 	t.Helper()
-	o := generator.DefaultOptions()
-	o.Python, o.Django, o.Database, o.Auth = c["python"], c["django"], c["database"], c["auth"]
-	o.Resource = c["resource"]
-	o.APIDocs, o.Celery, o.CORS = c["api-docs"] == "true", c["celery"] == "true", c["cors"] == "true"
-	o.Server, o.CI = c["server"], c["ci"]
-	if len(c) != len(scaffoldParams) {
-		t.Fatalf("combination %v does not set every option", c)
+	o, err := optionsFrom(c)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return o
 }
@@ -101,12 +97,16 @@ func withName(o generator.Options, name string) generator.Options {
 	return o
 }
 
-// comboLabel names a combination the way the command line would spell it.
+// comboLabel names a combination the way the command line would spell it:
+// flag=value for each question with a flag, in the table's order.
 func comboLabel(o generator.Options) string {
-	resource := o.Resource
-	if resource == "" {
-		resource = "none"
+	var words []string
+	for _, q := range optionQuestions() {
+		v := fmt.Sprint(q.Get(o))
+		if v == "" && q.None != "" {
+			v = q.None
+		}
+		words = append(words, q.Flag+"="+v)
 	}
-	return fmt.Sprintf("python=%s,django=%s,database=%s,auth=%s,resource=%s,api-docs=%t,celery=%t,cors=%t,server=%s,ci=%s",
-		o.Python, o.Django, o.Database, o.Auth, resource, o.APIDocs, o.Celery, o.CORS, o.Server, o.CI)
+	return strings.Join(words, ",")
 }

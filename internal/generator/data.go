@@ -13,8 +13,9 @@ import (
 // Data is what every template sees: each builtin answer under its
 // question's Field, such as .Python; a pack's answers in .Extra; and what
 // scaffold derives from the answers, such as .Slug and .App. A templated
-// path cannot hold quotes, so each choice also has a true-or-false twin,
-// such as .Postgres, that older trees and packs test in their paths.
+// path cannot hold quotes, so each value of a choice question with a twin
+// also has a true-or-false twin, such as .Postgres, that older trees and
+// packs test in their paths; it is derived from the question's values.
 // .App is the example resource, or, in the files of the per-resource
 // folder, the resource being rendered; its Name is empty without one.
 // .Resources are all the API resources, the example one first, then the
@@ -33,8 +34,12 @@ func newData(o Options, rnd io.Reader) (Data, error) {
 	}
 	secrets = secrets.overriddenBy(o.Secrets)
 	d := Data{}
-	for _, q := range Questions {
-		d[q.Field] = q.Get(o)
+	for _, q := range questions {
+		answer := q.Get(o)
+		d[q.Field] = answer
+		for value, twin := range q.Twins() {
+			d[twin] = answer == value
+		}
 	}
 	extra := o.Extra
 	if extra == nil {
@@ -61,14 +66,6 @@ func newData(o Options, rnd io.Reader) (Data, error) {
 	d["ScaffoldVersion"] = version.String()
 	// The owner's ids, for .env alone.
 	d["UID"], d["GID"] = o.Owner.IDs()
-	for field, on := range map[string]bool{
-		"Postgres": o.Database == "postgres", "MySQL": o.Database == "mysql", "SQLite": o.Database == "sqlite",
-		"SessionAuth": o.Auth == "session", "TokenAuth": o.Auth == "token", "JWTAuth": o.Auth == "jwt",
-		"Uvicorn":  o.Server == "uvicorn",
-		"GitHubCI": o.CI == "github", "GitLabCI": o.CI == "gitlab",
-	} {
-		d[field] = on
-	}
 	return d, nil
 }
 

@@ -27,9 +27,9 @@ type Options struct {
 	CORS      bool
 	Server    string
 	CI        string
-	// More holds the answers of builtin questions that have no field of
+	// more holds the answers of builtin questions that have no field of
 	// their own, by key.
-	More map[string]any
+	more map[string]any
 	// Extra holds the answers to a template pack's own questions.
 	Extra map[string]any
 	// Owner is who runs scaffold. It is no answer: only .env records it, which
@@ -64,15 +64,15 @@ func (o Owner) IDs() (uid, gid int) {
 
 // Clone returns a copy of o that shares no map with it.
 func (o Options) Clone() Options {
-	o.More, o.Extra = maps.Clone(o.More), maps.Clone(o.Extra)
+	o.more, o.Extra = maps.Clone(o.more), maps.Clone(o.Extra)
 	o.ResourceFields, o.Resources = slices.Clone(o.ResourceFields), slices.Clone(o.Resources)
 	return o
 }
 
 // DefaultOptions returns the answers a project gets when nobody says otherwise.
 func DefaultOptions() Options {
-	o := Options{More: map[string]any{}, Extra: map[string]any{}}
-	for _, q := range Questions {
+	o := Options{more: map[string]any{}, Extra: map[string]any{}}
+	for _, q := range questions {
 		if q.Default != nil {
 			q.Set(&o, q.Default)
 		}
@@ -95,7 +95,7 @@ func (e *OptionError) Error() string {
 
 // Validate checks every answer, so that rendering never meets a bad value.
 func (o Options) Validate() error {
-	for _, q := range Questions {
+	for _, q := range questions {
 		if err := q.Validate(o); err != nil {
 			return err
 		}

@@ -29,16 +29,21 @@ type Question struct {
 	Kind Kind
 	// Values lists what a choice question accepts.
 	Values []string
+	// twin, when set on a choice question, names the true-or-false twin
+	// that the template data holds for each of its values: %s stands for
+	// the value spelled as a Go name (see twinName), so "%sAuth" gives
+	// .TokenAuth, true when the answer is token. "none" has no twin.
+	twin string
 	// Default is a string, or a bool for a bool question; nil means the
 	// question must be answered.
 	Default any
 	// Field names the answer in the template data, as in .Python, and the
-	// field of Options that keeps it; without such a field, Options.More
+	// field of Options that keeps it; without such a field, Options.more
 	// keeps it. A builtin question needs one; a pack's answer is kept in
 	// Options.Extra, and read as .Extra.<Key>.
 	Field string
-	// Check, when set, tells whether the answer is valid, given the others.
-	Check func(o Options) error
+	// check, when set, tells whether the answer is valid, given the others.
+	check func(o Options) error
 
 	// Title names the answer in the summary.
 	Title  string
@@ -51,8 +56,8 @@ type Question struct {
 	// None is what a user types for the answer "" at a prompt, and how the
 	// summary shows it.
 	None string
-	// Show, when set, is how the summary shows the answer.
-	Show func(o Options) string
+	// show, when set, is how the summary shows the answer.
+	show func(o Options) string
 
 	// Flag is the flag of `scaffold new` that answers a builtin question;
 	// pack questions are answered with --set. NoFlag, when set, answers it
@@ -90,7 +95,7 @@ func (q Question) Set(o *Options, v any) {
 		if q.extra {
 			o.Extra = map[string]any{}
 		} else {
-			o.More = map[string]any{}
+			o.more = map[string]any{}
 		}
 	}
 	q.bag(*o)[q.Key] = v
@@ -101,15 +106,18 @@ func (q Question) bag(o Options) map[string]any {
 	if q.extra {
 		return o.Extra
 	}
-	return o.More
+	return o.more
 }
 
 // field is the field of Options that holds the answer, if there is one.
 func (q Question) field(o reflect.Value) reflect.Value {
-	if q.extra || q.Field == "" || q.Field == "More" || q.Field == "Extra" {
+	if q.extra || q.Field == "" || q.Field == "Extra" {
 		return reflect.Value{}
 	}
-	return o.FieldByName(q.Field)
+	if f := o.FieldByName(q.Field); f.CanSet() { // an exported field
+		return f
+	}
+	return reflect.Value{}
 }
 
 // Parse reads an answer typed on the command line or at a prompt.
@@ -138,8 +146,8 @@ func (q Question) Validate(o Options) error {
 			}
 		}
 	}
-	if q.Check != nil {
-		return q.Check(o)
+	if q.check != nil {
+		return q.check(o)
 	}
 	return nil
 }
@@ -153,8 +161,8 @@ func (q Question) checkValue(v string) error {
 
 // Display is the answer as the summary shows it.
 func (q Question) Display(o Options) string {
-	if q.Show != nil {
-		return q.Show(o)
+	if q.show != nil {
+		return q.show(o)
 	}
 	switch v := q.Get(o).(type) {
 	case bool:
@@ -174,12 +182,22 @@ func (q Question) Display(o Options) string {
 	}
 }
 
-// Questions are the builtin questions, in the order they are asked. A
-// question without a Kind takes text.
-var Questions = []Question{
+// Questions returns the builtin questions, in the order they are asked. A
+// question without a Kind takes text. The table is a copy: changing it
+// changes nothing else.
+func Questions() []Question {
+	out := slices.Clone(questions)
+	for i := range out {
+		out[i].Values = slices.Clone(out[i].Values)
+	}
+	return out
+}
+
+// questions is the table that Questions copies.
+var questions = []Question{
 	{Key: "name", Field: "Name", Title: "Name", Prompt: "Project name",
 		Help:  "The folder to create; Python code uses it lowercased, with dashes turned into underscores.",
-		Check: func(o Options) error { return ValidateName(o.Name) }},
+		check: func(o Options) error { return ValidateName(o.Name) }},
 	{Key: "python", Field: "Python", Kind: KindChoice, Values: pythons, Default: "3.13", Title: "Python", Prompt: "Python version",
 		Help: "The Python version of the Docker image and of CI.", Flag: "python", Usage: "Python version: 3.12|3.13|3.14",
 		Offer: func(o Options, answered func(string) bool) []string {
@@ -193,7 +211,7 @@ var Questions = []Question{
 		Help: "The Django release the project depends on; 5.2 is the long-term support release.",
 		Flag: "django", Usage: "Django version: 5.2|6.1; 6.1 needs Python 3.12 or newer",
 		Offer: func(o Options, _ func(string) bool) []string { return DjangoVersionsFor(o.Python) },
-		Check: func(o Options) error {
+		check: func(o Options) error {
 			if slices.Contains(DjangoVersionsFor(o.Python), o.Django) {
 				return nil
 			}
@@ -201,22 +219,22 @@ var Questions = []Question{
 				Reason: fmt.Sprintf("Django %s needs Python %s or newer, not %s", o.Django, minPython[o.Django], o.Python)}
 		}},
 	{Key: "database", Field: "Database", Kind: KindChoice, Values: []string{"postgres", "mysql", "sqlite"}, Default: "postgres",
-		Title: "Database", Prompt: "Database", Flag: "database", Usage: "database: postgres|mysql|sqlite",
+		twin: "%s", Title: "Database", Prompt: "Database", Flag: "database", Usage: "database: postgres|mysql|sqlite",
 		Help: "The database Django uses; postgres and mysql run as a compose service, sqlite is a file."},
 	{Key: "auth", Field: "Auth", Kind: KindChoice, Values: []string{"session", "token", "jwt"}, Default: "token",
-		Title: "Auth", Prompt: "API authentication", Flag: "auth", Usage: "API authentication: session|token|jwt",
+		twin: "%sAuth", Title: "Auth", Prompt: "API authentication", Flag: "auth", Usage: "API authentication: session|token|jwt",
 		Help: "How API clients log in: session cookies, DRF tokens, or JWT access and refresh tokens."},
 	{Key: "resource", Field: "Resource", Default: "items", None: "none", Title: "Resource", Prompt: "Example API resource",
 		Help: "An example app with a model, serializer, viewset and tests, served at /api/NAME/; type none to leave it out.",
 		Flag: "resource", Usage: "example API resource `NAME`, served at /api/NAME/",
 		NoFlag: "no-resource", NoUsage: "generate no example resource",
-		Check: func(o Options) error {
+		check: func(o Options) error {
 			if o.Resource == "" {
 				return nil
 			}
 			return ValidateResource(o.Resource)
 		},
-		Show: func(o Options) string {
+		show: func(o Options) string {
 			if o.Resource == "" {
 				return "none"
 			}
@@ -230,20 +248,22 @@ var Questions = []Question{
 	{Key: "cors", Field: "CORS", Kind: KindBool, Default: false, Title: "CORS", Prompt: "CORS headers?", Flag: "cors",
 		Usage: "CORS headers with django-cors-headers", Help: "django-cors-headers, for browsers that call the API from another origin."},
 	{Key: "server", Field: "Server", Kind: KindChoice, Values: []string{"gunicorn", "uvicorn"}, Default: "gunicorn",
-		Title: "Server", Prompt: "Application server", Flag: "server", Usage: "application server: gunicorn|uvicorn",
+		twin: "%s", Title: "Server", Prompt: "Application server", Flag: "server", Usage: "application server: gunicorn|uvicorn",
 		Help: "What serves Django in the container: gunicorn (WSGI) or uvicorn (ASGI)."},
-	{Key: "ci", Field: "CI", Kind: KindChoice, Values: []string{"github", "gitlab", "none"}, Default: "github", Title: "CI",
+	{Key: "ci", Field: "CI", Kind: KindChoice, Values: []string{"github", "gitlab", "none"}, Default: "github", twin: "%sCI", Title: "CI",
 		Prompt: "CI pipeline", Help: "A pipeline that runs the tests on every push: GitHub Actions, GitLab CI, or none.",
 		Flag: "ci", Usage: "CI pipeline: github|gitlab|none"},
 }
 
 // QuestionByKey returns the builtin question with the given key.
 func QuestionByKey(key string) (Question, bool) {
-	i := slices.IndexFunc(Questions, func(q Question) bool { return q.Key == key })
+	i := slices.IndexFunc(questions, func(q Question) bool { return q.Key == key })
 	if i < 0 {
 		return Question{}, false
 	}
-	return Questions[i], true
+	q := questions[i]
+	q.Values = slices.Clone(q.Values)
+	return q, true
 }
 
 // ExtraQuestion makes q a template pack's question, whose answer is
@@ -282,4 +302,33 @@ func pythonsFor(django string) []string {
 		}
 	}
 	return out
+}
+
+// Twins lists the true-or-false twins that the template data holds for the
+// question's values, by value.
+func (q Question) Twins() map[string]string {
+	if q.twin == "" || q.Kind != KindChoice {
+		return nil
+	}
+	out := map[string]string{}
+	for _, v := range q.Values {
+		if v != "" && v != "none" {
+			out[v] = fmt.Sprintf(q.twin, twinName(v))
+		}
+	}
+	return out
+}
+
+// properNames spells the values whose Go names are not simply capitalized.
+var properNames = map[string]string{
+	"mysql": "MySQL", "sqlite": "SQLite", "jwt": "JWT", "github": "GitHub", "gitlab": "GitLab",
+}
+
+// twinName spells a choice value as the start of a Go name: postgres gives
+// Postgres, and mysql gives MySQL.
+func twinName(v string) string {
+	if name, ok := properNames[v]; ok {
+		return name
+	}
+	return strings.ToUpper(v[:1]) + v[1:]
 }

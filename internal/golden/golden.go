@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"testing"
 
 	"golang.org/x/tools/txtar"
 
@@ -36,7 +35,7 @@ func Project(o generator.Options, tree generator.Tree, rnd io.Reader) (generator
 // questions as o does.
 func Command(o generator.Options) string {
 	words := []string{"scaffold new", o.Name}
-	for _, q := range generator.Questions {
+	for _, q := range generator.Questions() {
 		switch v := q.Get(o).(type) {
 		case bool:
 			words = append(words, fmt.Sprintf("--%s=%t", q.Flag, v))
@@ -73,16 +72,24 @@ func Archive(command string, plan generator.Plan) []byte {
 	return txtar.Format(a)
 }
 
+// T is the part of a test that Check reports to; *testing.T is one. The
+// package takes no more, so that it does not import testing outside tests.
+type T interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Errorf(format string, args ...any)
+}
+
 // Check compares got with the golden file at path, or rewrites the file when
 // update is set. updateCmd is the command that rewrites it, for the message.
-func Check(t testing.TB, path string, got []byte, update bool, updateCmd string) {
+func Check(t T, path string, got []byte, update bool, updateCmd string) {
 	t.Helper()
 	if update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
+			t.Fatalf("%v", err)
 		}
 		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
+			t.Fatalf("%v", err)
 		}
 		return
 	}

@@ -40,23 +40,23 @@ const (
 	M2M      Kind = "m2m"
 )
 
-// Kinds lists every field type.
-var Kinds = []Kind{Str, Text, Int, BigInt, Decimal, Float, Bool, Date, DateTime, Email, URL, UUID, Slug, JSON, FK, M2M}
+// kinds lists every field type.
+var kinds = []Kind{Str, Text, Int, BigInt, Decimal, Float, Bool, Date, DateTime, Email, URL, UUID, Slug, JSON, FK, M2M}
 
-// Modifiers lists the modifiers a field may carry after its type.
-var Modifiers = []string{"unique", "null", "index", "default=VALUE"}
+// modifiers lists the modifiers a field may carry after its type.
+var modifiers = []string{"unique", "null", "index", "default=VALUE"}
 
-// DefaultMaxLength is the length of a str field that does not give one.
-const DefaultMaxLength = 255
+// defaultMaxLength is the length of a str field that does not give one.
+const defaultMaxLength = 255
 
 // Limits of what a field spec may say.
 const (
-	MaxFieldNameLength = 50
-	MaxCharLength      = 10_000
-	MaxDecimalDigits   = 30
-	// MySQLIndexedCharLength is the longest str that MariaDB and MySQL index
+	maxFieldNameLength = 50
+	maxCharLength      = 10_000
+	maxDecimalDigits   = 30
+	// mysqlIndexedCharLength is the longest str that MariaDB and MySQL index
 	// or keep unique without a warning from Django (mysql.W003).
-	MySQLIndexedCharLength = 255
+	mysqlIndexedCharLength = 255
 )
 
 // Field is one typed field of a resource.
@@ -155,8 +155,8 @@ var pythonKeywords = map[string]bool{
 	"with": true, "yield": true,
 }
 
-// CheckFieldName reports why name cannot name a field, or nil.
-func CheckFieldName(name string) error {
+// checkFieldName reports why name cannot name a field, or nil.
+func checkFieldName(name string) error {
 	bad := func(reason string) error { return &Error{Spec: name, Reason: reason} }
 	switch {
 	case name == "":
@@ -169,8 +169,8 @@ func CheckFieldName(name string) error {
 		return bad("a field name must not contain \"__\", which Django uses in lookups such as title__icontains")
 	case strings.HasSuffix(name, "_"):
 		return bad("a field name must not end with \"_\"")
-	case len(name) > MaxFieldNameLength:
-		return bad(fmt.Sprintf("the field name has %d characters; use at most %d", len(name), MaxFieldNameLength))
+	case len(name) > maxFieldNameLength:
+		return bad(fmt.Sprintf("the field name has %d characters; use at most %d", len(name), maxFieldNameLength))
 	case pythonKeywords[name]:
 		return bad(fmt.Sprintf("%s is a Python keyword; choose another field name", name))
 	}
@@ -180,75 +180,116 @@ func CheckFieldName(name string) error {
 	return nil
 }
 
-// ParseField reads one field spec, such as title:str:120:unique or
+// parseField reads one field spec, such as title:str:120:unique or
 // price:decimal:8,2:default=9.99. It checks the field on its own; a
 // resource checks how its fields fit together.
-func ParseField(spec string) (Field, error) {
-	bad := func(format string, args ...any) (Field, error) {
-		return Field{}, &Error{Spec: spec, Reason: fmt.Sprintf(format, args...)}
-	}
-	parts := strings.Split(spec, ":")
-	// A default may hold colons, as a time does: it runs to the end of the spec.
-	for i, p := range parts {
-		if strings.HasPrefix(p, "default=") {
-			parts = append(parts[:i:i], strings.Join(parts[i:], ":"))
-			break
+func parseField(spec string) (Field, error) {
+	parts := specParts(spec)
+	f, err := parseNameAndKind(parts)
+	if err == nil {
+		var rest []string
+		if rest, err = f.parseArgument(parts[2:]); err == nil {
+			err = f.parseModifiers(rest)
 		}
 	}
-	if len(parts) < 2 || parts[1] == "" {
-		if err := CheckFieldName(parts[0]); err != nil {
-			return Field{}, withSpec(err, spec)
-		}
-		return bad("it has no type; write NAME:TYPE, such as %s:str (types: %s)", parts[0], kindList())
+	if err == nil {
+		err = f.check()
 	}
-	f := Field{Name: parts[0], Kind: Kind(parts[1])}
-	if err := CheckFieldName(f.Name); err != nil {
+	if err != nil {
 		return Field{}, withSpec(err, spec)
 	}
-	if !slices.Contains(Kinds, f.Kind) {
-		return bad("unknown type %q; use one of %s", parts[1], kindList())
+	return f, nil
+}
+
+// specParts splits a spec at its colons. A default may hold colons, as a
+// time does: it runs to the end of the spec.
+func specParts(spec string) []string {
+	parts := strings.Split(spec, ":")
+	for i, p := range parts {
+		if strings.HasPrefix(p, "default=") {
+			return append(parts[:i:i], strings.Join(parts[i:], ":"))
+		}
 	}
-	rest := parts[2:]
+	return parts
+}
+
+// badField is a reason a spec cannot be used; withSpec names the spec.
+func badField(format string, args ...any) error {
+	return &Error{Reason: fmt.Sprintf(format, args...)}
+}
+
+// parseNameAndKind reads the first two parts of a spec: NAME:TYPE.
+func parseNameAndKind(parts []string) (Field, error) {
+	if err := checkFieldName(parts[0]); err != nil {
+		return Field{}, err
+	}
+	if len(parts) < 2 || parts[1] == "" {
+		return Field{}, badField("it has no type; write NAME:TYPE, such as %s:str (types: %s)", parts[0], kindList())
+	}
+	f := Field{Name: parts[0], Kind: Kind(parts[1])}
+	if !slices.Contains(kinds, f.Kind) {
+		return Field{}, badField("unknown type %q; use one of %s", parts[1], kindList())
+	}
+	return f, nil
+}
+
+// parseArgument reads the part that some types take after the type: the
+// length of a str, the size of a decimal, the target of a relation. It
+// returns the parts after it.
+func (f *Field) parseArgument(rest []string) ([]string, error) {
 	switch f.Kind {
 	case Str:
-		f.MaxLength = DefaultMaxLength
+		f.MaxLength = defaultMaxLength
 		if len(rest) > 0 && isDigits(rest[0]) {
 			n, err := strconv.Atoi(rest[0])
-			if err != nil || n < 1 || n > MaxCharLength {
-				return bad("the length of a str must be 1 to %d; use text for longer strings", MaxCharLength)
+			if err != nil || n < 1 || n > maxCharLength {
+				return nil, badField("the length of a str must be 1 to %d; use text for longer strings", maxCharLength)
 			}
 			f.MaxLength = n
-			rest = rest[1:]
+			return rest[1:], nil
 		}
 	case Decimal:
 		if len(rest) == 0 || !strings.Contains(rest[0], ",") {
-			return bad("a decimal needs its digits and decimal places, such as %s:decimal:8,2", f.Name)
+			return nil, badField("a decimal needs its digits and decimal places, such as %s:decimal:8,2", f.Name)
 		}
-		digits, places, _ := strings.Cut(rest[0], ",")
-		d, err1 := strconv.Atoi(digits)
-		p, err2 := strconv.Atoi(places)
-		switch {
-		case err1 != nil || err2 != nil || !isDigits(digits) || !isDigits(places):
-			return bad("a decimal's size is two numbers, digits and decimal places, such as 8,2")
-		case d < 1 || d > MaxDecimalDigits:
-			return bad("a decimal has 1 to %d digits, not %d", MaxDecimalDigits, d)
-		case p > d:
-			return bad("a decimal cannot have more decimal places (%d) than digits (%d)", p, d)
+		if err := f.parseDecimalSize(rest[0]); err != nil {
+			return nil, err
 		}
-		f.MaxDigits, f.DecimalPlaces = d, p
-		rest = rest[1:]
+		return rest[1:], nil
 	case FK, M2M:
 		if len(rest) == 0 || rest[0] == "" || isModifier(rest[0]) {
-			return bad("an %s field needs the resource it points to, such as %s:%s:authors", f.Kind, f.Name, f.Kind)
+			return nil, badField("an %s field needs the resource it points to, such as %s:%s:authors", f.Kind, f.Name, f.Kind)
 		}
 		f.Target = rest[0]
-		rest = rest[1:]
+		return rest[1:], nil
 	}
+	return rest, nil
+}
+
+// parseDecimalSize reads a decimal's DIGITS,PLACES.
+func (f *Field) parseDecimalSize(size string) error {
+	digits, places, _ := strings.Cut(size, ",")
+	d, err1 := strconv.Atoi(digits)
+	p, err2 := strconv.Atoi(places)
+	switch {
+	case err1 != nil || err2 != nil || !isDigits(digits) || !isDigits(places):
+		return badField("a decimal's size is two numbers, digits and decimal places, such as 8,2")
+	case d < 1 || d > maxDecimalDigits:
+		return badField("a decimal has 1 to %d digits, not %d", maxDecimalDigits, d)
+	case p > d:
+		return badField("a decimal cannot have more decimal places (%d) than digits (%d)", p, d)
+	}
+	f.MaxDigits, f.DecimalPlaces = d, p
+	return nil
+}
+
+// parseModifiers reads the modifiers that end a spec, each at most once.
+func (f *Field) parseModifiers(rest []string) error {
 	seen := map[string]bool{}
 	for _, m := range rest {
 		key, _, _ := strings.Cut(m, "=")
 		if seen[key] {
-			return bad("%s is given twice", key)
+			return badField("%s is given twice", key)
 		}
 		seen[key] = true
 		switch {
@@ -262,24 +303,22 @@ func ParseField(spec string) (Field, error) {
 			f.HasDefault = true
 			f.Default = strings.TrimPrefix(m, "default=")
 		case f.Kind == Str && isDigits(m):
-			return bad("give the length right after the type, as in %s:str:%s", f.Name, m)
+			return badField("give the length right after the type, as in %s:str:%s", f.Name, m)
 		case m == "":
-			return bad("it has an empty part between two colons")
+			return badField("it has an empty part between two colons")
 		default:
-			return bad("unknown modifier %q; use %s", m, strings.Join(Modifiers, ", "))
+			return badField("unknown modifier %q; use %s", m, strings.Join(modifiers, ", "))
 		}
 	}
-	if err := f.check(); err != nil {
-		return Field{}, &Error{Spec: spec, Reason: err.Error()}
-	}
-	return f, nil
+	return nil
 }
 
+// withSpec names the spec in a reason it cannot be used.
 func withSpec(err error, spec string) error {
 	if e, ok := err.(*Error); ok {
 		return &Error{Spec: spec, Reason: e.Reason}
 	}
-	return err
+	return &Error{Spec: spec, Reason: err.Error()}
 }
 
 func isModifier(s string) bool {
@@ -299,8 +338,8 @@ func isDigits(s string) bool {
 }
 
 func kindList() string {
-	names := make([]string, len(Kinds))
-	for i, k := range Kinds {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
 		names[i] = string(k)
 	}
 	return strings.Join(names, ", ")
@@ -348,105 +387,148 @@ var (
 // canonicalDefault checks a default and spells it one way, so that the same
 // value always renders the same code.
 func canonicalDefault(f Field) (string, error) {
-	v := f.Default
 	switch f.Kind {
 	case Str, Text, Email, URL, Slug:
-		for _, r := range v {
-			if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-				return "", fmt.Errorf("a text default may use printable ASCII characters other than '\"' and '\\'")
-			}
-		}
-		if f.Kind == Str && len(v) > f.MaxLength {
-			return "", fmt.Errorf("the default has %d characters, more than the field's length %d", len(v), f.MaxLength)
-		}
-		if f.Kind == Slug && !slugLiteral().MatchString(v) {
-			return "", fmt.Errorf("a slug default uses only letters, digits, \"-\" and \"_\"")
-		}
-		if limit := map[Kind]int{Email: 254, URL: 200, Slug: 50}[f.Kind]; limit > 0 && len(v) > limit {
-			return "", fmt.Errorf("the default has %d characters, more than the %d an %s field holds", len(v), limit, f.Kind)
-		}
-		return v, nil
+		return textDefault(f)
 	case Int, BigInt:
-		bits := 32
-		if f.Kind == BigInt {
-			bits = 64
-		}
-		n, err := strconv.ParseInt(v, 10, bits)
-		if !intLiteral().MatchString(v) || err != nil {
-			return "", fmt.Errorf("the default of an %s must be a whole number in the %d-bit range, not %q", f.Kind, bits, v)
-		}
-		return strconv.FormatInt(n, 10), nil
+		return intDefault(f)
 	case Decimal:
-		m := decimalLiteral().FindStringSubmatch(v)
-		if m == nil {
-			return "", fmt.Errorf("the default of a decimal is a number such as 9.99, not %q", v)
-		}
-		whole := strings.TrimLeft(m[2], "0")
-		if whole == "" {
-			whole = "0"
-		}
-		if len(m[3]) > f.DecimalPlaces {
-			return "", fmt.Errorf("the default %s has more than %d decimal places", v, f.DecimalPlaces)
-		}
-		if whole != "0" && len(whole) > f.MaxDigits-f.DecimalPlaces {
-			return "", fmt.Errorf("the default %s does not fit in %d digits with %d decimal places", v, f.MaxDigits, f.DecimalPlaces)
-		}
-		out := m[1] + whole
-		if m[3] != "" {
-			out += "." + m[3]
-		}
-		return out, nil
+		return decimalDefault(f)
 	case Float:
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil || math.IsInf(x, 0) || math.IsNaN(x) || strings.ContainsAny(v, "xXpP_") {
-			return "", fmt.Errorf("the default of a float is a finite number such as 0.5, not %q", v)
-		}
-		return pyFloat(x), nil
+		return floatDefault(f.Default)
 	case Bool:
-		switch strings.ToLower(v) {
-		case "true":
-			return "true", nil
-		case "false":
-			return "false", nil
-		}
-		return "", fmt.Errorf("the default of a bool is true or false, not %q", v)
+		return boolDefault(f.Default)
 	case Date:
-		if v == "today" {
-			return v, nil
-		}
-		if _, err := time.Parse("2006-01-02", v); err != nil || !dateLiteral().MatchString(v) {
-			return "", fmt.Errorf("the default of a date is today or a date such as 2024-12-31, not %q", v)
-		}
-		return v, nil
-	case DateTime:
-		if v != "now" {
-			return "", fmt.Errorf("the default of a datetime is now, not %q", v)
-		}
-		return v, nil
-	case UUID:
-		if v != "uuid4" {
-			return "", fmt.Errorf("the default of a uuid is uuid4, a new random UUID, not %q", v)
-		}
-		return v, nil
-	case JSON:
-		switch v {
-		case "dict", "{}":
-			return "{}", nil
-		case "list", "[]":
-			return "[]", nil
-		}
-		return "", fmt.Errorf("the default of a json field is {} or [], not %q", v)
+		return dateDefault(f.Default)
+	case DateTime, UUID, JSON:
+		return keywordDefault(f)
 	}
 	return "", fmt.Errorf("a %s field takes no default", f.Kind)
 }
 
-// String spells the field as a spec that ParseField reads back to the
+// textDefault checks the default of a field that holds text: a Python
+// string literal without escapes, that fits the field.
+func textDefault(f Field) (string, error) {
+	v := f.Default
+	for _, r := range v {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return "", fmt.Errorf("a text default may use printable ASCII characters other than '\"' and '\\'")
+		}
+	}
+	if f.Kind == Str && len(v) > f.MaxLength {
+		return "", fmt.Errorf("the default has %d characters, more than the field's length %d", len(v), f.MaxLength)
+	}
+	if f.Kind == Slug && !slugLiteral().MatchString(v) {
+		return "", fmt.Errorf("a slug default uses only letters, digits, \"-\" and \"_\"")
+	}
+	if limit := map[Kind]int{Email: 254, URL: 200, Slug: 50}[f.Kind]; limit > 0 && len(v) > limit {
+		return "", fmt.Errorf("the default has %d characters, more than the %d an %s field holds", len(v), limit, f.Kind)
+	}
+	return v, nil
+}
+
+// intDefault spells a whole number in the field's range without leading
+// zeros or sign.
+func intDefault(f Field) (string, error) {
+	bits := 32
+	if f.Kind == BigInt {
+		bits = 64
+	}
+	n, err := strconv.ParseInt(f.Default, 10, bits)
+	if !intLiteral().MatchString(f.Default) || err != nil {
+		return "", fmt.Errorf("the default of an %s must be a whole number in the %d-bit range, not %q", f.Kind, bits, f.Default)
+	}
+	return strconv.FormatInt(n, 10), nil
+}
+
+// decimalDefault spells a decimal number that fits the field's digits and
+// decimal places, without leading zeros.
+func decimalDefault(f Field) (string, error) {
+	v := f.Default
+	m := decimalLiteral().FindStringSubmatch(v)
+	if m == nil {
+		return "", fmt.Errorf("the default of a decimal is a number such as 9.99, not %q", v)
+	}
+	sign, whole, fraction := m[1], strings.TrimLeft(m[2], "0"), m[3]
+	if whole == "" {
+		whole = "0"
+	}
+	if len(fraction) > f.DecimalPlaces {
+		return "", fmt.Errorf("the default %s has more than %d decimal places", v, f.DecimalPlaces)
+	}
+	if whole != "0" && len(whole) > f.MaxDigits-f.DecimalPlaces {
+		return "", fmt.Errorf("the default %s does not fit in %d digits with %d decimal places", v, f.MaxDigits, f.DecimalPlaces)
+	}
+	out := sign + whole
+	if fraction != "" {
+		out += "." + fraction
+	}
+	return out, nil
+}
+
+// floatDefault spells a finite number as Python prints it.
+func floatDefault(v string) (string, error) {
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsInf(x, 0) || math.IsNaN(x) || strings.ContainsAny(v, "xXpP_") {
+		return "", fmt.Errorf("the default of a float is a finite number such as 0.5, not %q", v)
+	}
+	return pyFloat(x), nil
+}
+
+// boolDefault spells true or false in lowercase.
+func boolDefault(v string) (string, error) {
+	switch strings.ToLower(v) {
+	case "true":
+		return "true", nil
+	case "false":
+		return "false", nil
+	}
+	return "", fmt.Errorf("the default of a bool is true or false, not %q", v)
+}
+
+// dateDefault takes today, or a real date written as YYYY-MM-DD.
+func dateDefault(v string) (string, error) {
+	if v == "today" {
+		return v, nil
+	}
+	if _, err := time.Parse("2006-01-02", v); err != nil || !dateLiteral().MatchString(v) {
+		return "", fmt.Errorf("the default of a date is today or a date such as 2024-12-31, not %q", v)
+	}
+	return v, nil
+}
+
+// keywordDefault takes the one word, or words, that a datetime, uuid or
+// json default may be.
+func keywordDefault(f Field) (string, error) {
+	v := f.Default
+	switch f.Kind {
+	case DateTime:
+		if v == "now" {
+			return v, nil
+		}
+		return "", fmt.Errorf("the default of a datetime is now, not %q", v)
+	case UUID:
+		if v == "uuid4" {
+			return v, nil
+		}
+		return "", fmt.Errorf("the default of a uuid is uuid4, a new random UUID, not %q", v)
+	}
+	switch v {
+	case "dict", "{}":
+		return "{}", nil
+	case "list", "[]":
+		return "[]", nil
+	}
+	return "", fmt.Errorf("the default of a json field is {} or [], not %q", v)
+}
+
+// String spells the field as a spec that parseField reads back to the
 // same field; .scaffold.yaml records fields this way.
 func (f Field) String() string {
 	parts := []string{f.Name, string(f.Kind)}
 	switch f.Kind {
 	case Str:
-		if f.MaxLength != DefaultMaxLength {
+		if f.MaxLength != defaultMaxLength {
 			parts = append(parts, strconv.Itoa(f.MaxLength))
 		}
 	case Decimal:

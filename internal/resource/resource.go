@@ -31,7 +31,7 @@ func ParseFields(specs []string) ([]Field, error) {
 	fields := make([]Field, 0, len(specs))
 	byName := map[string]bool{}
 	for _, spec := range specs {
-		f, err := ParseField(spec)
+		f, err := parseField(spec)
 		if err != nil {
 			return nil, err
 		}
@@ -173,8 +173,8 @@ func known(resources []Resource) string {
 }
 
 func checkOnDatabase(f Field, database string) error {
-	if database == MySQL && f.Kind == Str && (f.Unique || f.Index) && f.MaxLength > MySQLIndexedCharLength {
-		return &Error{Spec: f.String(), Reason: fmt.Sprintf("on MariaDB and MySQL a unique or indexed str holds at most %d characters", MySQLIndexedCharLength)}
+	if database == MySQL && f.Kind == Str && (f.Unique || f.Index) && f.MaxLength > mysqlIndexedCharLength {
+		return &Error{Spec: f.String(), Reason: fmt.Sprintf("on MariaDB and MySQL a unique or indexed str holds at most %d characters", mysqlIndexedCharLength)}
 	}
 	return nil
 }

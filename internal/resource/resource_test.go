@@ -40,20 +40,20 @@ func TestMigrationsAreWhatMakemigrationsWrites(t *testing.T) {
 
 func TestFieldSpecsReadBack(t *testing.T) {
 	for _, spec := range append(matrixBooks, "when:datetime:default=now", "n:decimal:5,0", "s:str:1") {
-		f, err := ParseField(spec)
+		f, err := parseField(spec)
 		if err != nil {
 			t.Fatalf("%s: %v", spec, err)
 		}
-		again, err := ParseField(f.String())
+		again, err := parseField(f.String())
 		if err != nil || again != f {
 			t.Errorf("%s: String() = %q reads back as %+v, %v", spec, f.String(), again, err)
 		}
 	}
-	f, _ := ParseField("n:decimal:6,2:default=007.5")
+	f, _ := parseField("n:decimal:6,2:default=007.5")
 	if f.Default != "7.5" {
 		t.Errorf("a decimal default is not canonical: %q", f.Default)
 	}
-	f, _ = ParseField("t:str:default=a:b:c")
+	f, _ = parseField("t:str:default=a:b:c")
 	if f.Default != "a:b:c" {
 		t.Errorf("a default with colons: %q", f.Default)
 	}
@@ -104,7 +104,7 @@ func TestBadFieldsAreOneLineErrors(t *testing.T) {
 		"s:slug:default=a b":            "letters, digits",
 	}
 	for spec, want := range tests {
-		_, err := ParseField(spec)
+		_, err := parseField(spec)
 		var e *Error
 		if !errors.As(err, &e) {
 			t.Errorf("%s: err = %v, want an *Error", spec, err)

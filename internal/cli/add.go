@@ -17,6 +17,8 @@ import (
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/marker"
 	"github.com/djscaffold/scaffold/internal/resource"
+	"github.com/djscaffold/scaffold/internal/userfile"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 func newAddCommand(env *Env) *cobra.Command {
@@ -123,7 +125,7 @@ func runAddResource(cmd *cobra.Command, env *Env, dir, name string, specs []stri
 	if dryRun {
 		return out.dryRun(dir, plan)
 	}
-	res, err := generator.WritePlan(cmd.Context(), env.Fs, dir, plan, generator.WriteOptions{Existing: true})
+	res, err := writer.Apply(cmd.Context(), env.Fs, dir, plan, writer.Options{Existing: true})
 	if err != nil {
 		return err
 	}
@@ -205,7 +207,7 @@ func planAddResource(ctx context.Context, fsys afero.Fs, p resolved, r resource.
 				return generator.Plan{}, &UsageError{Err: missingFile(f.Path, old.Data)}
 			}
 			if err != nil {
-				return generator.Plan{}, &generator.FileError{Action: "read", Path: target, Err: err}
+				return generator.Plan{}, &userfile.FileError{Action: "read", Path: target, Err: err}
 			}
 			data, err := marker.Insert(f.Path, current, old.Data, f.Data)
 			var missing *marker.MissingError

@@ -10,6 +10,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
 	"github.com/djscaffold/scaffold/internal/resource"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // errDeclined means the user said no at the confirmation.
@@ -30,7 +31,7 @@ func interview(env *Env, a *answers, questions []generator.Question, req request
 	}
 	newProject := req.Project == ""
 	if newProject && a.opts.Name != "" {
-		if err := generator.CheckTarget(env.Fs, dirOf(a.opts.Name), req.Force); err != nil {
+		if err := writer.CheckTarget(env.Fs, dirOf(a.opts.Name), req.Force); err != nil {
 			return false, err
 		}
 	}
@@ -41,8 +42,8 @@ func interview(env *Env, a *answers, questions []generator.Question, req request
 			return nil
 		}
 		dir := dirOf(name)
-		err := generator.CheckTarget(env.Fs, dir, req.Force)
-		if errors.Is(err, generator.ErrTargetNotEmpty) {
+		err := writer.CheckTarget(env.Fs, dir, req.Force)
+		if errors.Is(err, writer.ErrTargetNotEmpty) {
 			return &folderTakenError{dir: dir}
 		}
 		return err

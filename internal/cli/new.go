@@ -11,6 +11,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/version"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // newRun is what `scaffold new` was asked to do.
@@ -209,7 +210,7 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 		return out.dryRun(target, plan)
 	}
 	var git gitInit
-	write := generator.WriteOptions{Existing: nr.Force}
+	write := writer.Options{Existing: nr.Force}
 	if nr.git {
 		// In a new project, git init runs while the files are written and
 		// before the project appears, so that an interrupt then still
@@ -222,7 +223,7 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 			return nil
 		}
 	}
-	res, err := generator.WritePlan(ctx, env.Fs, target, plan, write)
+	res, err := writer.Apply(ctx, env.Fs, target, plan, write)
 	if err != nil {
 		return err
 	}

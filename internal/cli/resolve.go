@@ -16,6 +16,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/pack"
 	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/userfile"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // request says where the answers of a run come from. resolve reads them in
@@ -161,7 +162,7 @@ func resolve(env *Env, req request) (resolved, error) {
 	r.Options, r.Dir = a.opts, dirOf(a.opts.Name)
 	// Writing checks the folder too, but a dry run must refuse what the run would.
 	if req.Project == "" {
-		if err := generator.CheckTarget(env.Fs, r.Dir, req.Force); err != nil {
+		if err := writer.CheckTarget(env.Fs, r.Dir, req.Force); err != nil {
 			return r, err
 		}
 	}
@@ -374,4 +375,4 @@ func (e *folderTakenError) Error() string {
 	return e.dir + " already holds files; choose another name"
 }
 
-func (e *folderTakenError) Unwrap() error { return generator.ErrTargetNotEmpty }
+func (e *folderTakenError) Unwrap() error { return writer.ErrTargetNotEmpty }

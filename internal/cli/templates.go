@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/djscaffold/scaffold/internal/escape"
-	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/pack"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 func newTemplatesCommand(env *Env) *cobra.Command {
@@ -51,8 +51,8 @@ delete the files you keep unchanged and the pack follows scaffold's updates.`,
 
 func runExport(cmd *cobra.Command, env *Env, dir string, force bool) error {
 	// generator's own message speaks of a project folder.
-	err := generator.CheckTarget(env.Fs, dir, force)
-	if errors.Is(err, generator.ErrTargetNotEmpty) {
+	err := writer.CheckTarget(env.Fs, dir, force)
+	if errors.Is(err, writer.ErrTargetNotEmpty) {
 		return &plainError{msg: dir + " is not empty; choose an empty folder, or use --force to overwrite the exported files in it", err: err}
 	}
 	if err != nil {
@@ -62,7 +62,7 @@ func runExport(cmd *cobra.Command, env *Env, dir string, force bool) error {
 	if err != nil {
 		return err
 	}
-	res, err := generator.WritePlan(cmd.Context(), env.Fs, dir, plan, generator.WriteOptions{Existing: force})
+	res, err := writer.Apply(cmd.Context(), env.Fs, dir, plan, writer.Options{Existing: force})
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/update"
 	"github.com/djscaffold/scaffold/internal/version"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // updateRun is what `scaffold update` was asked to do.
@@ -127,7 +128,7 @@ func runUpdate(ctx context.Context, env *Env, ur updateRun) error {
 	case len(conflicts) > 0 && ur.noConflicts:
 		return &ConflictError{Dir: u.shown, Paths: conflicts}
 	}
-	res, err := generator.WritePlan(ctx, env.Fs, ur.Project, generator.Plan{Files: u.plan.Writes(), Remove: u.plan.Removes()}, generator.WriteOptions{Existing: true})
+	res, err := writer.Apply(ctx, env.Fs, ur.Project, generator.Plan{Files: u.plan.Writes(), Remove: u.plan.Removes()}, writer.Options{Existing: true})
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/update"
+	"github.com/djscaffold/scaffold/internal/writer"
 	"github.com/djscaffold/scaffold/templates"
 )
 
@@ -471,7 +472,7 @@ func TestUpdateFromTheFirstRelease(t *testing.T) {
 	if err := config.Record(o, tree, "v1.0.0").AddTo(&plan); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := generator.Write(env.Fs, "myapi", plan, false); err != nil {
+	if _, err := writer.Write(env.Fs, "myapi", plan, false); err != nil {
 		t.Fatal(err)
 	}
 	settings := readFile(t, env.Fs, "myapi/config/settings.py")
@@ -504,7 +505,7 @@ func firstReleaseProject(t *testing.T, env *Env, dir string, o generator.Options
 	if err := config.Record(o, tree, "v1.0.0").AddTo(&plan); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := generator.Write(env.Fs, dir, plan, false); err != nil {
+	if _, err := writer.Write(env.Fs, dir, plan, false); err != nil {
 		t.Fatal(err)
 	}
 }

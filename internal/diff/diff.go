@@ -62,7 +62,7 @@ func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
 			changes = append(changes, c)
 			continue
 		case err != nil:
-			return nil, &generator.FileError{Action: "read", Path: name, Err: err}
+			return nil, &userfile.FileError{Action: "read", Path: name, Err: err}
 		case !info.Mode().IsRegular():
 			c.Other = userfile.TypeName(info.Mode())
 			changes = append(changes, c)
@@ -76,7 +76,7 @@ func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
 			continue
 		}
 		if c.Disk, err = userfile.ReadNoLink(fsys, name, int64(len(f.Data))+maxShown); err != nil {
-			return nil, &generator.FileError{Action: "read", Path: name, Err: err}
+			return nil, &userfile.FileError{Action: "read", Path: name, Err: err}
 		}
 		if !bytes.Equal(c.Disk, c.Generated) || executable(c.DiskMode) != executable(c.Mode) {
 			changes = append(changes, c)

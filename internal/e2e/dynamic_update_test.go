@@ -19,6 +19,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/update"
 	"github.com/djscaffold/scaffold/internal/version"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // dynUpdate is how an update combination comes to be: generated with the
@@ -124,7 +125,7 @@ func (p *dynProject) generateAndUpdate() {
 	if err := config.Record(o, tree, version.String()).AddTo(&plan); err != nil {
 		p.fail("1 generate", "answers file: %v", err)
 	}
-	if _, err := generator.Write(afero.NewOsFs(), p.dir, plan, false); err != nil {
+	if _, err := writer.Write(afero.NewOsFs(), p.dir, plan, false); err != nil {
 		p.fail("1 generate", "write: %v", err)
 	}
 	u.edit(p)

@@ -12,6 +12,8 @@ import (
 	"text/template"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // ManifestFile is where a template tree keeps its manifest, at its root. It
@@ -177,7 +179,7 @@ func TreeSource(label string, fsys fs.FS) (Source, error) {
 	}
 	file := path.Join(label, ManifestFile)
 	if err != nil {
-		return src, &FileError{Action: "read", Path: file, Err: err}
+		return src, &userfile.FileError{Action: "read", Path: file, Err: err}
 	}
 	var spec ManifestSpec
 	dec := yaml.NewDecoder(bytes.NewReader(data))

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/djscaffold/scaffold/internal/userfile"
 	"github.com/djscaffold/scaffold/templates"
 )
 
@@ -173,7 +174,7 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 	m := src.Manifest
 	return fs.WalkDir(src.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return &FileError{Action: "read", Path: path.Join(src.Label, name), Err: err}
+			return &userfile.FileError{Action: "read", Path: path.Join(src.Label, name), Err: err}
 		}
 		if d.IsDir() || m != nil && name == m.own {
 			return nil
@@ -218,7 +219,7 @@ func (tf *treeFile) load() error {
 	}
 	content, err := fs.ReadFile(tf.src.FS, tf.name)
 	if err != nil {
-		return &FileError{Action: "read", Path: tf.label, Err: err}
+		return &userfile.FileError{Action: "read", Path: tf.label, Err: err}
 	}
 	if strings.HasSuffix(tf.name, TemplateSuffix) {
 		tf.text = string(content)

@@ -144,7 +144,7 @@ func readSecretsFile(fsys afero.Fs, name string) ([]string, error) {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.As(err, &refused):
 		return nil, nil
 	case err != nil:
-		return nil, &FileError{Action: "read", Path: name, Err: err}
+		return nil, &userfile.FileError{Action: "read", Path: name, Err: err}
 	}
 	lines := []string{}
 	for line := range strings.Lines(string(data)) {

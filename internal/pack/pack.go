@@ -163,7 +163,7 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 		return nil, &config.Error{File: file, Msg: strings.TrimPrefix(ue.Error(), file+" ") + "; it must be the pack's own file"}
 	}
 	if err != nil {
-		return nil, &generator.FileError{Action: "read template pack file", Path: file, Err: err}
+		return nil, &userfile.FileError{Action: "read template pack file", Path: file, Err: err}
 	}
 	p, err := Parse(file, data)
 	if err != nil {
@@ -176,7 +176,7 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return p, p.loadManifest(file)
 	case err != nil:
-		return nil, &generator.FileError{Action: "read template pack folder", Path: files, Err: err}
+		return nil, &userfile.FileError{Action: "read template pack folder", Path: files, Err: err}
 	case info.Mode()&fs.ModeSymlink != 0:
 		return nil, checkEntry(files, info)
 	case !info.IsDir():
@@ -200,7 +200,7 @@ func (p *Pack) loadManifest(file string) error {
 		return &config.Error{File: file, Line: p.lines[me.Key], Msg: me.Key + ": " + me.Msg}
 	}
 	if err != nil {
-		return &generator.FileError{Action: "read template pack folder", Path: filepath.Join(p.Dir, FilesDir), Err: err}
+		return &userfile.FileError{Action: "read template pack folder", Path: filepath.Join(p.Dir, FilesDir), Err: err}
 	}
 	p.Manifest = m
 	return nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/golden"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // TestAnswerChangesMatchANewProject changes answers of an untouched project
@@ -47,7 +48,7 @@ func TestAnswerChangesMatchANewProject(t *testing.T) {
 			fsys := afero.NewMemMapFs()
 			const dir = "/myapi"
 			first := renderWith(t, opts, tmpl, rand.NewChaCha8([32]byte{3}))
-			if _, err := generator.Write(fsys, dir, first, false); err != nil {
+			if _, err := writer.Write(fsys, dir, first, false); err != nil {
 				t.Fatal(err)
 			}
 			for i, step := range tc.steps {
@@ -65,7 +66,7 @@ func TestAnswerChangesMatchANewProject(t *testing.T) {
 				apply(t, fsys, dir, p)
 				opts = next
 				fresh := afero.NewMemMapFs()
-				if _, err := generator.Write(fresh, dir, render(t, opts, tmpl, 99), false); err != nil {
+				if _, err := writer.Write(fresh, dir, render(t, opts, tmpl, 99), false); err != nil {
 					t.Fatal(err)
 				}
 				got, want := withoutSecrets(t, fsys, dir), withoutSecrets(t, fresh, dir)

@@ -19,6 +19,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/golden"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 var rewrite = flag.Bool("update", false, "rewrite the golden update scenarios")
@@ -130,7 +131,7 @@ func TestUpdateScenario(t *testing.T) {
 	fsys := afero.NewMemMapFs()
 	const dir = "/work/myapi"
 	generated := renderWith(t, opts, v1, rand.NewChaCha8([32]byte{1}))
-	if _, err := generator.Write(fsys, dir, generated, false); err != nil {
+	if _, err := writer.Write(fsys, dir, generated, false); err != nil {
 		t.Fatal(err)
 	}
 	scenarioUser(t, fsys, dir)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // Kind says what an update does to one file.
@@ -289,13 +290,13 @@ func (in Input) read(name string) (disk, error) {
 		// ENOTDIR: a file stands where a folder of the path would be.
 		return disk{}, nil
 	case err != nil:
-		return disk{}, &generator.FileError{Action: "read", Path: full, Err: err}
+		return disk{}, &userfile.FileError{Action: "read", Path: full, Err: err}
 	case !info.Mode().IsRegular():
 		return disk{exists: true, mode: info.Mode()}, nil
 	}
 	data, err := afero.ReadFile(in.Fs, full)
 	if err != nil {
-		return disk{}, &generator.FileError{Action: "read", Path: full, Err: err}
+		return disk{}, &userfile.FileError{Action: "read", Path: full, Err: err}
 	}
 	return disk{exists: true, regular: true, data: data, mode: info.Mode().Perm()}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
 	"github.com/djscaffold/scaffold/internal/escape"
+	"github.com/djscaffold/scaffold/internal/project"
 )
 
 func newDiffCommand(env *Env) *cobra.Command {
@@ -60,9 +61,9 @@ func runDiff(ctx context.Context, env *Env, dir, packDir string) error {
 		return err
 	}
 	// A newer scaffold that renders the same files is no change.
-	plan, err := renderProject(ctx, r, env.Rand, recording{scaffoldVersion: r.Recorded.ScaffoldVersion, commit: r.Recorded.Template.Commit})
+	plan, err := project.Render(ctx, r.spec(r.Recorded.ScaffoldVersion, r.Recorded.Template.Commit), env.Rand)
 	if err != nil {
-		return err
+		return packMistake(err, r.Pack)
 	}
 	changes, err := diff.Compare(env.Fs, dir, plan)
 	if err != nil {

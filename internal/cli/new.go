@@ -2,14 +2,13 @@ package cli
 
 import (
 	"context"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/version"
 	"github.com/djscaffold/scaffold/internal/writer"
 )
@@ -184,27 +183,20 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 		defer placeInGit()
 	}
 	// The pack's commit lets a later update rebuild this render.
-	rec, _, err := recordPack(ctx, gitOf(env), r, version.String())
+	commit, _, err := recordPack(ctx, gitOf(env), r)
 	if err != nil {
 		return err
 	}
-	plan, err := renderProject(ctx, r, env.Rand, rec)
-	if err != nil {
-		return err
-	}
+	var plan generator.Plan
 	if nr.Force {
 		// The secrets files on disk are kept: one that is written beside
 		// them, such as a new .env.db, must hold the same secrets.
-		own, err := generator.FindSecrets(env.Fs, target, plan)
-		if err != nil {
-			return err
-		}
-		if !own.IsZero() {
-			r.Options.Secrets = own
-			if plan, err = renderProject(ctx, r, env.Rand, rec); err != nil {
-				return err
-			}
-		}
+		plan, err = project.RenderOver(ctx, env.Fs, target, r.spec(version.String(), commit), env.Rand)
+	} else {
+		plan, err = project.Render(ctx, r.spec(version.String(), commit), env.Rand)
+	}
+	if err != nil {
+		return packMistake(err, r.Pack)
 	}
 	if nr.dryRun {
 		return out.dryRun(target, plan)
@@ -240,25 +232,4 @@ func runNew(ctx context.Context, env *Env, nr newRun) error {
 		return nil
 	}
 	return out.composeHint(tools.composeProblem())
-}
-
-// recording is what an answers file records besides the answers and the
-// templates.
-type recording struct {
-	scaffoldVersion string
-	commit          string // the template pack's, when it is in git
-}
-
-// renderProject renders a resolved project, reading its secrets from rnd,
-// and adds its answers file. It stops waiting for the templates once ctx
-// is done, as a signal has stopped the run. A template of a pack that
-// fails is the pack's mistake, which makes it a usage error.
-func renderProject(ctx context.Context, r resolved, rnd io.Reader, rec recording) (generator.Plan, error) {
-	plan, err := generator.RenderContext(ctx, r.Options, r.Tree, rnd)
-	if err != nil {
-		return plan, packMistake(err, r.Pack)
-	}
-	f := config.Record(r.Options, r.Tree, rec.scaffoldVersion)
-	f.Template.Commit = rec.commit
-	return plan, f.AddTo(&plan)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/pack"
+	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/update"
 	"github.com/djscaffold/scaffold/internal/version"
@@ -173,30 +174,31 @@ func planUpdate(ctx context.Context, env *Env, ur updateRun) (updateJob, error) 
 	if err != nil {
 		return u, err
 	}
-	rec, note, err := recordPack(ctx, git, theirs, version.String())
+	commit, note, err := recordPack(ctx, git, theirs)
 	if err != nil {
 		return u, err
 	}
 	u.packNote = note
 
 	// Both renders read the same random bytes, so that their secrets files
-	// differ only where the templates do.
+	// differ only where the templates do, and both use the secrets that the
+	// project already has, so that a secrets file the update adds agrees
+	// with those on disk.
 	replay := update.NewReplay(env.Rand)
-	next, was, err := renderSides(ctx, theirs, &base, rec, replay)
-	if err != nil {
-		return u, err
-	}
-	// Both use the secrets that the project already has, so that a secrets
-	// file the update adds agrees with those on disk.
-	own, err := generator.FindSecrets(env.Fs, dir, sides(next, was)...)
-	if err != nil {
-		return u, err
-	}
-	if !own.IsZero() {
+	var (
+		next generator.Plan
+		was  *generator.Plan
+	)
+	_, err = project.ReuseSecrets(env.Fs, dir, func(own generator.Secrets) ([]generator.Plan, error) {
 		theirs.Options.Secrets, base.opts.Secrets = own, own
-		if next, was, err = renderSides(ctx, theirs, &base, rec, replay); err != nil {
-			return u, err
+		next, was, err = renderSides(ctx, theirs.spec(version.String(), commit), &base, theirs.Recorded.Files, replay)
+		if err != nil {
+			return nil, packMistake(err, theirs.Pack)
 		}
+		return sides(next, was), nil
+	})
+	if err != nil {
+		return u, err
 	}
 	if was == nil {
 		u.why = base.why
@@ -227,8 +229,8 @@ func planUpdate(ctx context.Context, env *Env, ur updateRun) (updateJob, error) 
 // generated, both with the same random bytes: of several base trees, the
 // one whose render agrees with files: did. The base is nil, and base.why
 // says why, when no tree renders.
-func renderSides(ctx context.Context, theirs resolved, base *baseRender, rec recording, replay *update.Replay) (next generator.Plan, was *generator.Plan, err error) {
-	next, err = renderProject(ctx, theirs, replay.Again(), rec)
+func renderSides(ctx context.Context, theirs project.Spec, base *baseRender, hashes map[string]string, replay *update.Replay) (next generator.Plan, was *generator.Plan, err error) {
+	next, err = project.Render(ctx, theirs, replay.Again())
 	if err != nil {
 		return next, nil, err
 	}
@@ -240,7 +242,7 @@ func renderSides(ctx context.Context, theirs resolved, base *baseRender, rec rec
 		case err != nil && was == nil:
 			base.why = fmt.Sprintf("this scaffold cannot render %s as it did (%s)", describeTree(tree), oneLine(err.Error()))
 		case err != nil:
-		case was == nil || update.Agreement(plan, theirs.Recorded.Files) > update.Agreement(*was, theirs.Recorded.Files):
+		case was == nil || update.Agreement(plan, hashes) > update.Agreement(*was, hashes):
 			was = &plan
 		}
 	}
@@ -341,30 +343,6 @@ func rebuildBase(ctx context.Context, env *Env, git update.Git, req request, the
 
 func short(commit string) string { return commit[:min(len(commit), 12)] }
 
-// recordPack finds the last commit that changed the template pack, for the
-// answers file, so that the next update can rebuild this render. note
-// tells why there is none, when the user can do something about it.
-func recordPack(ctx context.Context, git update.Git, r resolved, scaffoldVersion string) (rec recording, note string, err error) {
-	rec.scaffoldVersion = scaffoldVersion
-	if r.Pack.Dir == "" {
-		return rec, "", nil
-	}
-	commit, clean, err := update.PackCommit(ctx, git, r.Pack.Dir)
-	switch {
-	case ctx.Err() != nil:
-		return rec, "", interrupted(ctx)
-	case err != nil:
-		return rec, "", err
-	case commit == "":
-		note = fmt.Sprintf("template pack %s is not in a git repository, so the next update cannot rebuild what this one wrote; keep the pack in git", r.Pack.Dir)
-	case !clean:
-		note = fmt.Sprintf("template pack %s has uncommitted changes, so the next update cannot rebuild what this one wrote; commit the pack before you update", r.Pack.Dir)
-	default:
-		rec.commit = commit
-	}
-	return rec, note, nil
-}
-
 // describeChange says what an update changes: "from django-drf 1.0.0 to
 // django-drf 1.1.0", and "with new answers (celery false → true)".
 func describeChange(from, to string, answers []string) string {
@@ -411,19 +389,6 @@ func showAnswer(v any) string {
 func describeTree(t generator.Tree) string { return t.Name + " " + t.Version }
 
 func describeRecorded(f *config.File) string { return f.Template.Name + " " + f.Template.Version }
-
-// gitOf runs git through env, or is nil when git is not installed. Unlike
-// the other tools, its output is kept byte for byte: it is merged files.
-func gitOf(env *Env) update.Git {
-	if _, err := env.LookPath("git"); err != nil {
-		return nil
-	}
-	return func(ctx context.Context, dir string, args ...string) ([]byte, error) {
-		limited, cancel := context.WithTimeout(ctx, toolTimeout)
-		defer cancel()
-		return env.Exec(limited, dir, "git", args...)
-	}
-}
 
 // refuseMarkers refuses a project that still holds conflict markers: an
 // update over them would bury them under its own.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/afero"
 
-	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/update"
 	"github.com/djscaffold/scaffold/internal/writer"
@@ -465,11 +465,8 @@ func TestUpdateFromTheFirstRelease(t *testing.T) {
 	}
 	o := generator.DefaultOptions()
 	o.Name = "myapi"
-	plan, err := generator.Render(o, tree, env.Rand)
+	plan, err := project.Render(context.Background(), project.Spec{Options: o, Tree: tree, ScaffoldVersion: "v1.0.0"}, env.Rand)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := config.Record(o, tree, "v1.0.0").AddTo(&plan); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := writer.Write(env.Fs, "myapi", plan, false); err != nil {
@@ -498,11 +495,8 @@ func firstReleaseProject(t *testing.T, env *Env, dir string, o generator.Options
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := generator.Render(o, tree, env.Rand)
+	plan, err := project.Render(context.Background(), project.Spec{Options: o, Tree: tree, ScaffoldVersion: "v1.0.0"}, env.Rand)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := config.Record(o, tree, "v1.0.0").AddTo(&plan); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := writer.Write(env.Fs, dir, plan, false); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/golden"
+	pipeline "github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/writer"
 )
 
@@ -176,15 +177,14 @@ func TestUpdateScenario(t *testing.T) {
 func scenarioInput(t *testing.T, fsys afero.Fs, dir string, opts generator.Options, from, to generator.Tree, m Merger) Input {
 	t.Helper()
 	replay := NewReplay(rand.NewChaCha8([32]byte{2}))
-	theirs := renderWith(t, opts, to, replay)
-	base := renderWith(t, opts, from, replay.Again())
-	own, err := generator.FindSecrets(fsys, dir, theirs, base)
+	plans, err := pipeline.ReuseSecrets(fsys, dir, func(own generator.Secrets) ([]generator.Plan, error) {
+		opts.Secrets = own
+		return []generator.Plan{renderWith(t, opts, to, replay.Again()), renderWith(t, opts, from, replay.Again())}, nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts.Secrets = own
-	theirs = renderWith(t, opts, to, replay.Again())
-	base = renderWith(t, opts, from, replay.Again())
+	theirs, base := plans[0], plans[1]
 	return Input{
 		Fs: fsys, Dir: dir, Base: &base, Theirs: theirs,
 		Labels:    Labels{Ours: opts.Name + " (yours)", Base: to.Name + " " + from.Version, Theirs: to.Name + " " + to.Version},
@@ -197,11 +197,8 @@ func scenarioInput(t *testing.T, fsys afero.Fs, dir string, opts generator.Optio
 // which records the hashes of the files.
 func renderWith(t *testing.T, o generator.Options, tree generator.Tree, rnd io.Reader) generator.Plan {
 	t.Helper()
-	p, err := generator.Render(o, tree, rnd)
+	p, err := pipeline.Render(context.Background(), pipeline.Spec{Options: o, Tree: tree, ScaffoldVersion: "v1.0.0"}, rnd)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := config.Record(o, tree, "v1.0.0").AddTo(&p); err != nil {
 		t.Fatal(err)
 	}
 	return p

@@ -189,20 +189,21 @@ func planAddResource(ctx context.Context, fsys afero.Fs, p resolved, r resource.
 		return generator.Plan{}, packMistake(err, p.Pack)
 	}
 	var files []generator.File
+	proj := userfile.Project{Fs: fsys, Dir: p.Dir}
 	for _, f := range newPlan.Files {
-		target := filepath.Join(p.Dir, filepath.FromSlash(f.Path))
+		target := proj.Path(f.Path)
 		old, existed := oldPlan.Lookup(f.Path)
 		switch {
 		case f.Keep:
 			continue
 		case !existed:
-			if _, err := fsys.Stat(target); err == nil {
+			if _, err := proj.Stat(f.Path); err == nil {
 				return generator.Plan{}, usagef("%s already exists; move it away, or choose another resource name", target)
 			}
 		case bytes.Equal(old.Data, f.Data):
 			continue
 		default:
-			current, err := afero.ReadFile(fsys, target)
+			current, err := proj.Read(f.Path, userfile.MaxProjectFile)
 			if errors.Is(err, fs.ErrNotExist) {
 				return generator.Plan{}, &UsageError{Err: missingFile(f.Path, old.Data)}
 			}
@@ -221,7 +222,7 @@ func planAddResource(ctx context.Context, fsys afero.Fs, p resolved, r resource.
 				continue
 			}
 			f.Data = data
-			if info, err := fsys.Stat(target); err == nil {
+			if info, err := proj.Stat(f.Path); err == nil {
 				f.Mode = info.Mode().Perm()
 			}
 		}

@@ -12,10 +12,8 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/afero"
 
@@ -282,32 +280,24 @@ type disk struct {
 	mode    fs.FileMode
 }
 
+// read reads a path of the project, never through a link: neither one at
+// the path nor one in a folder on its way, which leaves the path missing.
 func (in Input) read(name string) (disk, error) {
-	full := filepath.Join(in.Dir, filepath.FromSlash(name))
-	info, err := lstat(in.Fs, full)
+	proj := userfile.Project{Fs: in.Fs, Dir: in.Dir}
+	info, err := proj.Stat(name)
 	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
-		// ENOTDIR: a file stands where a folder of the path would be.
+	case errors.Is(err, fs.ErrNotExist):
 		return disk{}, nil
 	case err != nil:
-		return disk{}, &userfile.FileError{Action: "read", Path: full, Err: err}
+		return disk{}, &userfile.FileError{Action: "read", Path: proj.Path(name), Err: err}
 	case !info.Mode().IsRegular():
 		return disk{exists: true, mode: info.Mode()}, nil
 	}
-	data, err := afero.ReadFile(in.Fs, full)
+	data, err := proj.Read(name, userfile.MaxProjectFile)
 	if err != nil {
-		return disk{}, &userfile.FileError{Action: "read", Path: full, Err: err}
+		return disk{}, &userfile.FileError{Action: "read", Path: proj.Path(name), Err: err}
 	}
 	return disk{exists: true, regular: true, data: data, mode: info.Mode().Perm()}, nil
-}
-
-// lstat does not follow a link: scaffold never reads or writes through one.
-func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
-	if l, ok := fsys.(afero.Lstater); ok {
-		info, _, err := l.LstatIfPossible(name)
-		return info, err
-	}
-	return fsys.Stat(name)
 }
 
 // file decides what happens to one generated path other than a secrets file.

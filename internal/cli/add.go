@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"slices"
@@ -30,7 +31,7 @@ func newAddCommand(env *Env) *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(newAddResourceCommand(env))
+	cmd.AddCommand(newAddResourceCommand(env, nil))
 	return cmd
 }
 
@@ -59,12 +60,19 @@ modifiers, all separated by colons:
 
 Without FIELDs the resource gets name:str:200 and description:text:null.`
 
-func newAddResourceCommand(env *Env) *cobra.Command {
-	var (
-		dir    string
-		dryRun bool
-		quiet  bool
-	)
+// addResourceOptions are what `scaffold add resource` was asked to do.
+type addResourceOptions struct {
+	dir           string // --project
+	name          string
+	specs         []string // the FIELDs
+	dryRun, quiet bool
+}
+
+// newAddResourceCommand is `scaffold add resource`; runF, when set, takes
+// the place of runAddResource, so that tests check the parsing without
+// rendering.
+func newAddResourceCommand(env *Env, runF func(context.Context, *addResourceOptions) error) *cobra.Command {
+	o := &addResourceOptions{}
 	cmd := &cobra.Command{
 		Use:   "resource NAME [FIELD...]",
 		Short: "Add a typed API resource to a generated project",
@@ -92,18 +100,23 @@ scaffold update renders it again. Nothing is written if anything is wrong.
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runAddResource(cmd, env, dir, args[0], args[1:], dryRun, quiet)
+			o.name, o.specs = args[0], args[1:]
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runAddResource(cmd.Context(), env, cmd.OutOrStdout(), o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&dir, "project", "p", ".", "the project `DIR`, which holds .scaffold.yaml")
-	f.BoolVar(&dryRun, "dry-run", false, "print the files that would be written, and write nothing")
-	f.BoolVar(&quiet, "quiet", false, "print only errors")
+	f.StringVarP(&o.dir, "project", "p", ".", "the project `DIR`, which holds .scaffold.yaml")
+	f.BoolVar(&o.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
+	f.BoolVar(&o.quiet, "quiet", false, "print only errors")
 	return cmd
 }
 
-func runAddResource(cmd *cobra.Command, env *Env, dir, name string, specs []string, dryRun, quiet bool) error {
-	fields, err := resource.ParseFields(specs)
+func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResourceOptions) error {
+	dir, name := o.dir, o.name
+	fields, err := resource.ParseFields(o.specs)
 	if err != nil {
 		return &UsageError{Err: err}
 	}
@@ -117,15 +130,15 @@ func runAddResource(cmd *cobra.Command, env *Env, dir, name string, specs []stri
 	if err := checkNewResource(env.Fs, proj, name); err != nil {
 		return err
 	}
-	plan, err := planAddResource(cmd.Context(), env.Fs, proj, resource.Resource{Name: name, Fields: fields})
+	plan, err := planAddResource(ctx, env.Fs, proj, resource.Resource{Name: name, Fields: fields})
 	if err != nil {
 		return err
 	}
-	out := newPrinter(cmd.OutOrStdout(), env.Color, quiet)
-	if dryRun {
+	out := newPrinter(stdout, env.Color, o.quiet)
+	if o.dryRun {
 		return out.dryRun(dir, plan)
 	}
-	res, err := writer.Apply(cmd.Context(), env.Fs, dir, plan, writer.Options{Existing: true})
+	res, err := writer.Apply(ctx, env.Fs, dir, plan, writer.Options{Existing: true})
 	if err != nil {
 		return err
 	}

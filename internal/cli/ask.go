@@ -21,7 +21,7 @@ var errAnswerRequired = errors.New("this question has no default; type an answer
 // interview asks, in order, the questions that nothing answered, and
 // reports whether it asked any. The answers given before it are checked
 // first, so that a mistake in them is not reported after all the questions.
-func interview(env *Env, a *answers, questions []generator.Question, req request, dirOf func(string) string) (bool, error) {
+func interview(env *Env, a *answers, questions []generator.Question, req request) (bool, error) {
 	for _, q := range questions {
 		if a.answered(q) {
 			if err := q.Validate(a.opts); err != nil {
@@ -31,7 +31,7 @@ func interview(env *Env, a *answers, questions []generator.Question, req request
 	}
 	newProject := req.Project == ""
 	if newProject && a.opts.Name != "" {
-		if err := writer.CheckTarget(env.Fs, dirOf(a.opts.Name), req.Force); err != nil {
+		if err := writer.CheckTarget(env.Fs, req.dirOf(a.opts.Name), req.Force); err != nil {
 			return false, err
 		}
 	}
@@ -41,7 +41,7 @@ func interview(env *Env, a *answers, questions []generator.Question, req request
 		if !newProject {
 			return nil
 		}
-		dir := dirOf(name)
+		dir := req.dirOf(name)
 		err := writer.CheckTarget(env.Fs, dir, req.Force)
 		if errors.Is(err, writer.ErrTargetNotEmpty) {
 			return &folderTakenError{dir: dir}

@@ -176,7 +176,7 @@ tests and CI. It works offline, and the same answers always give the same files.
 	}
 	root.SetFlagErrorFunc(flagError)
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newNewCommand(env), newAddCommand(env), newTemplatesCommand(env), newDiffCommand(env), newUpdateCommand(env), newDoctorCommand(env), newVersionCommand(), newCompletionCommand())
+	root.AddCommand(newNewCommand(env, nil), newAddCommand(env), newTemplatesCommand(env), newDiffCommand(env, nil), newUpdateCommand(env, nil), newDoctorCommand(env), newVersionCommand(), newCompletionCommand())
 	return root
 }
 

@@ -96,7 +96,7 @@ func TestDiffNewerPack(t *testing.T) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	if !strings.HasSuffix(r.stderr, "--no-input --force --template acme-next\n") {
+	if !strings.HasSuffix(r.stderr, "--no-input --force --pack acme-next\n") {
 		t.Errorf("stderr %q does not suggest regenerating with the other pack", r.stderr)
 	}
 }

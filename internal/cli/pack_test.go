@@ -190,7 +190,7 @@ func TestNewPackAnswersFile(t *testing.T) {
 		want        string
 	}{
 		{"unknown key", "extra:\n  teem: x\n",
-			`answers.yaml line 4: extra.teem: no question "teem" in template pack acme-django 1.2.0 (questions: team, pager, tier); remove it, or use the pack that asks it with --template`},
+			`answers.yaml line 4: extra.teem: no question "teem" in template pack acme-django 1.2.0 (questions: team, pager, tier); remove it, or use the pack that asks it with --pack`},
 		{"wrong type", "extra:\n  pager: \"yes\"\n", `answers.yaml line 4: extra.pager: "yes" is not a boolean (true or false)`},
 		{"a list for a string", "extra:\n  pager: true\n  team: [a]\n", `answers.yaml line 5: extra.team: want a string, not a list`},
 		{"not a choice", "extra:\n  pager: true\n\n  tier: tin\n", `answers.yaml line 6: invalid tier "tin": choose one of gold, silver`},

@@ -17,7 +17,7 @@ func loadRecordedPack(fsys afero.Fs, cfg *config.File) (*pack.Pack, error) {
 	dir := cfg.PackDir()
 	bad := func(err error) error {
 		return &config.Error{File: cfg.Source, Line: cfg.Line("template.path"),
-			Msg: fmt.Sprintf("template.path %q: %s; correct it, or name the pack with --template", cfg.Template.Path, userfile.Reason(err))}
+			Msg: fmt.Sprintf("template.path %q: %s; correct it, or name the pack with --pack", cfg.Template.Path, userfile.Reason(err))}
 	}
 	if _, err := fsys.Stat(dir); err != nil {
 		return nil, bad(err)

@@ -168,7 +168,7 @@ func TestBadTemplatePathInTheAnswersFileIsAUsageError(t *testing.T) {
 	fsys := newFs(t)
 	writeFile(t, fsys, "a.yaml", "template:\n  name: acme\n  version: 1.0.0\n  path: /dev/null/acme\nanswers:\n  name: shop\n")
 	r := run(t, fsys, "new", "--config", "a.yaml", "--no-input")
-	want := `scaffold: a.yaml line 4: template.path "/dev/null/acme": file does not exist; correct it, or name the pack with --template` + "\n"
+	want := `scaffold: a.yaml line 4: template.path "/dev/null/acme": file does not exist; correct it, or name the pack with --pack` + "\n"
 	if r.code != ExitUsage || r.stderr != want {
 		t.Errorf("exit %d, stderr %q\nwant %q", r.code, r.stderr, want)
 	}

@@ -384,7 +384,7 @@ func TestUpdateRefusesBadInput(t *testing.T) {
 		{"unknown version", strings.Replace(cfg, version, "  version: 0.9.0\n", 1), []string{"myapi"}, ExitUsage,
 			"scaffold: myapi/.scaffold.yaml line 6: unknown template version \"0.9.0\"; this scaffold knows " + strings.Join(releases.Versions(), ", ") + "\n"},
 		{"unknown pack", strings.Replace(cfg, version, version+"  path: ../gone\n", 1), []string{"myapi"}, ExitUsage,
-			"scaffold: myapi/.scaffold.yaml line 7: template.path \"../gone\": file does not exist; correct it, or name the pack with --template\n"},
+			"scaffold: myapi/.scaffold.yaml line 7: template.path \"../gone\": file does not exist; correct it, or name the pack with --pack\n"},
 		{"bad answer", "", []string{"myapi", "--database", "oracle"}, ExitUsage,
 			"scaffold: invalid database \"oracle\": choose one of postgres, mysql, sqlite\n"},
 		{"rename", "", []string{"myapi", "--set", "name=other"}, ExitUsage,

@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,9 +14,9 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
-	"github.com/djscaffold/scaffold/internal/marker"
+	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/resource"
-	"github.com/djscaffold/scaffold/internal/userfile"
+	"github.com/djscaffold/scaffold/internal/update"
 	"github.com/djscaffold/scaffold/internal/writer"
 )
 
@@ -201,76 +199,20 @@ func planAddResource(ctx context.Context, fsys afero.Fs, p resolved, r resource.
 	if err != nil {
 		return generator.Plan{}, packMistake(err, p.Pack)
 	}
-	var files []generator.File
-	proj := userfile.Project{Fs: fsys, Dir: p.Dir}
-	for _, f := range newPlan.Files {
-		target := proj.Path(f.Path)
-		old, existed := oldPlan.Lookup(f.Path)
-		switch {
-		case f.Keep:
-			continue
-		case !existed:
-			if _, err := proj.Stat(f.Path); err == nil {
-				return generator.Plan{}, usagef("%s already exists; move it away, or choose another resource name", target)
-			}
-		case bytes.Equal(old.Data, f.Data):
-			continue
-		default:
-			current, err := proj.Read(f.Path, userfile.MaxProjectFile)
-			if errors.Is(err, fs.ErrNotExist) {
-				return generator.Plan{}, &UsageError{Err: missingFile(f.Path, old.Data)}
-			}
-			if err != nil {
-				return generator.Plan{}, &userfile.FileError{Action: "read", Path: target, Err: err}
-			}
-			data, err := marker.Insert(f.Path, current, old.Data, f.Data)
-			var missing *marker.MissingError
-			if errors.As(err, &missing) {
-				return generator.Plan{}, &UsageError{Err: err}
-			}
-			if err != nil {
-				return generator.Plan{}, err
-			}
-			if bytes.Equal(data, current) {
-				continue
-			}
-			f.Data = data
-			if info, err := proj.Stat(f.Path); err == nil {
-				f.Mode = info.Mode().Perm()
-			}
-		}
-		files = append(files, f)
+	files, err := update.AddResource(update.Input{Fs: fsys, Dir: p.Dir, Base: &oldPlan, Theirs: newPlan})
+	if _, refused := errors.AsType[*update.RefusedError](err); refused {
+		return generator.Plan{}, &UsageError{Err: err}
 	}
-	answers, err := recordResource(p.Recorded, r, newPlan)
+	if err != nil {
+		return generator.Plan{}, err
+	}
+	answers, err := project.RecordResource(p.Recorded, r, newPlan)
 	if err != nil {
 		return generator.Plan{}, err
 	}
 	files = append(files, generator.File{Path: config.FileName, Mode: 0o644, Data: answers})
 	slices.SortFunc(files, func(a, b generator.File) int { return strings.Compare(a.Path, b.Path) })
 	return generator.Plan{Files: files}, nil
-}
-
-// missingFile reports a file the project no longer has, though a marker of
-// it must take the new resource.
-func missingFile(name string, rendered []byte) error {
-	for l := range strings.SplitSeq(string(rendered), "\n") {
-		if n := marker.Name(l); n != "" {
-			return &marker.MissingError{File: name, Marker: l, Name: n}
-		}
-	}
-	return fmt.Errorf("%s is missing; restore it, then run the command again", name)
-}
-
-// recordResource is the project's answers file with r added to its
-// resources, and the hashes of the files of the project's new render: what
-// the templates generate, not what the markers made of the user's files,
-// so that an update still tells the user's changes from the templates'.
-// Everything else stays as recorded.
-func recordResource(cfg *config.File, r resource.Resource, rendered generator.Plan) ([]byte, error) {
-	f := *cfg
-	f.Resources = append(slices.Clone(cfg.Resources), config.Resource{Name: r.Name, Fields: resource.Specs(r.Fields)})
-	f.Files = config.Hashes(rendered)
-	return config.Marshal(&f)
 }
 
 // zeros reads as an endless run of zero bytes.

@@ -9,11 +9,13 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"slices"
 
 	"github.com/spf13/afero"
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
@@ -99,4 +101,16 @@ func Secrets(fsys afero.Fs, dir string, plans ...generator.Plan) (generator.Secr
 		}
 	}
 	return generator.FindSecrets(disk, plans...), nil
+}
+
+// RecordResource is the project's answers file with r added to its
+// resources, and the hashes of the files of the project's new render: what
+// the templates generate, not what the markers made of the user's files,
+// so that an update still tells the user's changes from the templates'.
+// Everything else stays as recorded.
+func RecordResource(cfg *config.File, r resource.Resource, rendered generator.Plan) ([]byte, error) {
+	f := *cfg
+	f.Resources = append(slices.Clone(cfg.Resources), config.Resource{Name: r.Name, Fields: resource.Specs(r.Fields)})
+	f.Files = config.Hashes(rendered)
+	return config.Marshal(&f)
 }

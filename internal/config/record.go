@@ -14,6 +14,7 @@ import (
 // by scaffold of the given version.
 func Record(o generator.Options, tree generator.Tree, scaffoldVersion string) *File {
 	f := &File{
+		Format:          Format,
 		ScaffoldVersion: scaffoldVersion,
 		Template:        Template{Name: tree.Name, Version: tree.Version, Path: tree.Path, Builtin: tree.Builtin},
 	}

@@ -151,12 +151,12 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 // version than the ones this scaffold renders: what add resource records
 // must render again to the same files.
 func checkTemplateVersion(p resolved) error {
-	recorded, current := p.Recorded.Template.Version, p.Tree.Version
+	recorded, current := p.Recorded.Template.Version, p.Templates.Version
 	if recorded == current {
 		return nil
 	}
 	return usagef("%s was generated from %s %s, and this scaffold has %s; run scaffold update in it first, then add the resource",
-		p.Dir, p.Tree.Name, recorded, current)
+		p.Dir, p.Templates.Name, recorded, current)
 }
 
 // checkNewResource refuses a resource name the project cannot take.

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/pack"
 	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/prompt"
 	"github.com/djscaffold/scaffold/internal/resource"
@@ -58,7 +59,7 @@ func TestAddResourceMatchesNewProject(t *testing.T) {
 				}
 				opts.Resources = append(opts.Resources, resource.Resource{Name: add.name, Fields: mustParse(t, add.specs...)})
 			}
-			plan, err := project.Render(context.Background(), project.Spec{Options: opts, Tree: generator.Builtin(), ScaffoldVersion: version.String()}, rand.NewChaCha8([32]byte{7}))
+			plan, err := project.Render(context.Background(), project.Spec{Options: opts, Tree: generator.Builtin(), Templates: pack.Builtin().Templates(), ScaffoldVersion: version.String()}, rand.NewChaCha8([32]byte{7}))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,7 +13,9 @@ import (
 
 // spec is what the project pipeline renders for a resolved run.
 func (r resolved) spec(scaffoldVersion, commit string) project.Spec {
-	return project.Spec{Options: r.Options, Tree: r.Tree, ScaffoldVersion: scaffoldVersion, Commit: commit}
+	t := r.Templates
+	t.Commit = commit
+	return project.Spec{Options: r.Options, Tree: r.Tree, Templates: t, ScaffoldVersion: scaffoldVersion}
 }
 
 // recordPack finds the last commit that changed the template pack, for the

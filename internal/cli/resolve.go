@@ -58,7 +58,9 @@ type request struct {
 type resolved struct {
 	Options generator.Options
 	Tree    generator.Tree
-	Pack    *pack.Pack
+	// Templates is what the answers file records of the templates.
+	Templates config.Template
+	Pack      *pack.Pack
 	// Questions are the builtin questions, then the pack's.
 	Questions []generator.Question
 	// Dir is the project folder.
@@ -109,7 +111,8 @@ func resolve(env *Env, req request) (resolved, error) {
 	if err := req.checkFolder(env.Fs, r.Dir); err != nil {
 		return r, err
 	}
-	if r.Tree, err = r.Pack.TreeFor(r.Dir, r.Recorded); err != nil {
+	r.Tree = r.Pack.Tree()
+	if r.Templates, err = r.Pack.TemplatesFor(r.Dir, r.Recorded); err != nil {
 		return r, err
 	}
 	if asked && req.Confirm {

@@ -22,6 +22,7 @@ type baseRender struct {
 	trees []generator.Tree
 	opts  generator.Options
 	why   string
+	label string // the recorded templates, as describeRecorded names them
 }
 
 // rebuildBase finds the templates that generated the project, offline: a

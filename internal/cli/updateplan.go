@@ -40,13 +40,14 @@ func planUpdate(ctx context.Context, env *Env, ur *updateOptions) (updateJob, er
 	if filepath.Clean(dir) == "." {
 		u.shown = theirs.Options.Name
 	}
-	u.from, u.to = describeRecorded(recorded), describeTree(theirs.Tree)
+	u.from, u.to = describeRecorded(recorded), describeTemplates(theirs.Templates)
 	u.answers = changedAnswers(recorded, theirs)
 	git := gitOf(env)
 	base, err := rebuildBase(ctx, env, git, ur.request, theirs)
 	if err != nil {
 		return u, err
 	}
+	base.label = u.from
 	commit, note, err := recordPack(ctx, git, theirs)
 	if err != nil {
 		return u, err
@@ -113,7 +114,7 @@ func renderSides(ctx context.Context, theirs project.Spec, base *baseRender, has
 		case ctx.Err() != nil:
 			return next, nil, interrupted(ctx)
 		case err != nil && was == nil:
-			base.why = fmt.Sprintf("this scaffold cannot render %s as it did (%s)", describeTree(tree), oneLine(err.Error()))
+			base.why = fmt.Sprintf("this scaffold cannot render %s as it did (%s)", base.label, oneLine(err.Error()))
 		case err != nil:
 		case was == nil || update.Agreement(plan, hashes) > update.Agreement(*was, hashes):
 			was = &plan

@@ -9,7 +9,6 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/escape"
-	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/update"
 )
 
@@ -55,8 +54,8 @@ func showAnswer(v any) string {
 	return fmt.Sprint(v)
 }
 
-// describeTree names templates as they are labelled: "django-drf 1.1.0".
-func describeTree(t generator.Tree) string { return t.Name + " " + t.Version }
+// describeTemplates names templates as they are labelled: "django-drf 1.1.0".
+func describeTemplates(t config.Template) string { return t.Name + " " + t.Version }
 
 func describeRecorded(f *config.File) string { return f.Template.Name + " " + f.Template.Version }
 

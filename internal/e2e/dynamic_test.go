@@ -17,6 +17,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/pack"
 	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/version"
 	"github.com/djscaffold/scaffold/internal/writer"
@@ -309,7 +310,7 @@ func (p *dynProject) generate() {
 		p.fail("1 generate", "render: %v", err)
 	}
 	// scaffold add resource reads the answers file.
-	if err := config.Record(p.combo.opts, generator.Builtin(), version.String()).AddTo(&plan); err != nil {
+	if err := config.Record(p.combo.opts, pack.Builtin().Templates(), version.String()).AddTo(&plan); err != nil {
 		p.fail("1 generate", "answers file: %v", err)
 	}
 	if _, err := writer.Write(afero.NewOsFs(), p.dir, plan, false); err != nil {

@@ -41,15 +41,6 @@ func (s Secrets) overriddenBy(given Secrets) Secrets {
 	return s
 }
 
-// IsSecretFile reports whether a project's file, by its slash-separated
-// path, is a secrets file: the app's settings (.env) and the database
-// container's own credentials (.env.db), as KEY=VALUE lines. They alone
-// hold the generated secrets, so they are kept out of git and images,
-// readable only by their owner, and never replaced once written: a render
-// marks them File.Keep, files: does not record them, scaffold diff does not
-// compare them, and scaffold update only appends to them.
-func IsSecretFile(name string) bool { return name == ".env" || name == ".env.db" }
-
 const (
 	secretKeyAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 	passwordAlphabet  = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/project"
@@ -24,9 +25,9 @@ import (
 )
 
 // Project renders a project as scaffold new writes it: the templates, then
-// the answers file.
-func Project(o generator.Options, tree generator.Tree, rnd io.Reader) (generator.Plan, error) {
-	return project.Render(context.Background(), project.Spec{Options: o, Tree: tree, ScaffoldVersion: version.String()}, rnd)
+// the answers file, which records the templates as t says.
+func Project(o generator.Options, tree generator.Tree, t config.Template, rnd io.Reader) (generator.Plan, error) {
+	return project.Render(context.Background(), project.Spec{Options: o, Tree: tree, Templates: t, ScaffoldVersion: version.String()}, rnd)
 }
 
 // Command is the scaffold new command line that answers the builtin

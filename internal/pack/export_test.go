@@ -99,8 +99,6 @@ func roundTrip(t *testing.T, export generator.Plan, builtin fs.FS) {
 	}
 	viaPack := p.Tree()
 	viaPack.Sources[0] = src
-	// The template's path is the one field that names the pack rather than what it renders.
-	viaPack.Path = ""
 	alone := generator.Builtin()
 	alone.Sources[0] = src
 

@@ -24,11 +24,12 @@ import (
 type Spec struct {
 	Options generator.Options
 	Tree    generator.Tree
+	// Templates is what the answers file records of the templates: their
+	// name and version, and a pack's path, builtin version and last commit
+	// (when it is in git, so that a later update can rebuild this render).
+	Templates config.Template
 	// ScaffoldVersion is the scaffold that renders it, for the answers file.
 	ScaffoldVersion string
-	// Commit is the template pack's last commit, when it is in git, so
-	// that a later update can rebuild this render.
-	Commit string
 }
 
 // Render renders a project and adds its answers file, which records the
@@ -40,9 +41,7 @@ func Render(ctx context.Context, s Spec, rnd io.Reader) (generator.Plan, error) 
 	if err != nil {
 		return plan, err
 	}
-	f := config.Record(s.Options, s.Tree, s.ScaffoldVersion)
-	f.Template.Commit = s.Commit
-	return plan, f.AddTo(&plan)
+	return plan, config.Record(s.Options, s.Templates, s.ScaffoldVersion).AddTo(&plan)
 }
 
 // RenderOver renders a project as Render does, for the folder dir, which

@@ -16,7 +16,7 @@ import (
 func secretsPlan(files ...string) generator.Plan {
 	p := generator.Plan{Secrets: generator.Secrets{DjangoSecretKey: "s3cr3t-k3y", DatabasePassword: "pa55w0rd"}}
 	for i := 0; i+1 < len(files); i += 2 {
-		p.Files = append(p.Files, generator.File{Path: files[i], Data: []byte(files[i+1]), Keep: generator.IsSecretFile(files[i])})
+		p.Files = append(p.Files, generator.File{Path: files[i], Data: []byte(files[i+1]), Keep: files[i] == ".env" || files[i] == ".env.db"})
 	}
 	return p
 }

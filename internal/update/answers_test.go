@@ -15,6 +15,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/golden"
 	"github.com/djscaffold/scaffold/internal/writer"
+	"github.com/djscaffold/scaffold/templates"
 )
 
 // TestAnswerChangesMatchANewProject changes answers of an untouched project
@@ -47,14 +48,14 @@ func TestAnswerChangesMatchANewProject(t *testing.T) {
 			opts.Name = "myapi"
 			fsys := afero.NewMemMapFs()
 			const dir = "/myapi"
-			first := renderWith(t, opts, tmpl, rand.NewChaCha8([32]byte{3}))
+			first := renderWith(t, opts, tmpl, templates.Version, rand.NewChaCha8([32]byte{3}))
 			if _, err := writer.Write(fsys, dir, first, false); err != nil {
 				t.Fatal(err)
 			}
 			for i, step := range tc.steps {
 				next := opts
 				step(&next)
-				in := scenarioInput(t, fsys, dir, opts, tmpl, tmpl, GitMerger{Git: git})
+				in := scenarioInput(t, fsys, dir, opts, tmpl, tmpl, templates.Version, templates.Version, GitMerger{Git: git})
 				in.Theirs = render(t, next, tmpl, byte(10+i))
 				p, err := Compute(context.Background(), in)
 				if err != nil {
@@ -80,7 +81,7 @@ func TestAnswerChangesMatchANewProject(t *testing.T) {
 
 func render(t *testing.T, o generator.Options, tmpl generator.Tree, seed byte) generator.Plan {
 	t.Helper()
-	return renderWith(t, o, tmpl, rand.NewChaCha8([32]byte{seed}))
+	return renderWith(t, o, tmpl, templates.Version, rand.NewChaCha8([32]byte{seed}))
 }
 
 // withoutSecrets is the project's snapshot but its secrets files, which
@@ -90,7 +91,7 @@ func withoutSecrets(t *testing.T, fsys afero.Fs, dir string) *txtar.Archive {
 	a := txtar.Parse(snapshot(t, fsys, dir))
 	a.Files = slices.DeleteFunc(a.Files, func(f txtar.File) bool {
 		name, _, _ := strings.Cut(f.Name, " ")
-		return generator.IsSecretFile(name)
+		return name == ".env" || name == ".env.db"
 	})
 	return a
 }

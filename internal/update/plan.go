@@ -55,7 +55,7 @@ type Change struct {
 	// Reason says why, when the kind alone does not, such as "its base is
 	// unknown"; empty otherwise.
 	Reason string
-	// Secrets marks a secrets file (generator.IsSecretFile), which an
+	// Secrets marks a secrets file (generator.PolicyKeep), which an
 	// update only ever adds or appends to.
 	Secrets bool
 }

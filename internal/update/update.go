@@ -133,7 +133,7 @@ func Scan(in Input) ([]string, error) {
 }
 
 // secrets reports whether a render marks name as a secrets file
-// (generator.IsSecretFile), which holds the user's own values: it is only
+// (a file whose policy is generator.PolicyKeep), which holds the user's own values: it is only
 // appended to, never merged.
 func (in Input) secrets(name string) bool {
 	if f, ok := in.Theirs.Lookup(name); ok {

@@ -60,14 +60,14 @@ func RenderOver(ctx context.Context, fsys afero.Fs, dir string, s Spec, rnd io.R
 }
 
 // ReuseSecrets calls render with no secrets, then, when the project in dir
-// already holds some that its renders show where to find (Secrets), once
+// already holds some that its renders show where to find (secretsOnDisk), once
 // more with them. It returns the last renders.
 func ReuseSecrets(fsys afero.Fs, dir string, render func(generator.Secrets) ([]generator.Plan, error)) ([]generator.Plan, error) {
 	plans, err := render(generator.Secrets{})
 	if err != nil {
 		return nil, err
 	}
-	own, err := Secrets(fsys, dir, plans...)
+	own, err := secretsOnDisk(fsys, dir, plans...)
 	if err != nil || own.IsZero() {
 		return plans, err
 	}
@@ -77,10 +77,10 @@ func ReuseSecrets(fsys afero.Fs, dir string, render func(generator.Secrets) ([]g
 // maxSecretsFile is the most Secrets reads of a secrets file.
 const maxSecretsFile = 1 << 20
 
-// Secrets returns the secrets that the project in dir holds in the secrets
+// secretsOnDisk returns the secrets that the project in dir holds in the secrets
 // files that the plans render (generator.FindSecrets says how). Secrets
 // files that do not exist, or are not regular files, hold nothing.
-func Secrets(fsys afero.Fs, dir string, plans ...generator.Plan) (generator.Secrets, error) {
+func secretsOnDisk(fsys afero.Fs, dir string, plans ...generator.Plan) (generator.Secrets, error) {
 	disk := map[string][]byte{}
 	proj := userfile.Project{Fs: fsys, Dir: dir}
 	for _, p := range plans {

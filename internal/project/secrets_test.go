@@ -57,9 +57,9 @@ func TestSecrets(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			got, err := Secrets(fsys, "/p", tc.plans...)
+			got, err := secretsOnDisk(fsys, "/p", tc.plans...)
 			if err != nil || got != tc.want {
-				t.Errorf("Secrets = %+v, %v; want %+v", got, err, tc.want)
+				t.Errorf("secretsOnDisk = %+v, %v; want %+v", got, err, tc.want)
 			}
 		})
 	}
@@ -71,9 +71,9 @@ func TestSecretsNeedsTextBeforeTheSecret(t *testing.T) {
 	if err := afero.WriteFile(fsys, "/p/.env", []byte("# a comment\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Secrets(fsys, "/p", secretsPlan(".env", "pa55w0rd\n"))
+	got, err := secretsOnDisk(fsys, "/p", secretsPlan(".env", "pa55w0rd\n"))
 	if err != nil || !got.IsZero() {
-		t.Errorf("Secrets = %+v, %v; want none", got, err)
+		t.Errorf("secretsOnDisk = %+v, %v; want none", got, err)
 	}
 }
 
@@ -91,9 +91,9 @@ func TestSecretsReadsOnlyRegularFiles(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, ".env.db"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Secrets(afero.NewOsFs(), dir, secretsPlan(".env", "DATABASE_URL=postgres://myapi:pa55w0rd@db:5432/myapi\n", ".env.db", "POSTGRES_PASSWORD=pa55w0rd\n"))
+	got, err := secretsOnDisk(afero.NewOsFs(), dir, secretsPlan(".env", "DATABASE_URL=postgres://myapi:pa55w0rd@db:5432/myapi\n", ".env.db", "POSTGRES_PASSWORD=pa55w0rd\n"))
 	if err != nil || !got.IsZero() {
-		t.Errorf("Secrets = %+v, %v; want none", got, err)
+		t.Errorf("secretsOnDisk = %+v, %v; want none", got, err)
 	}
 }
 
@@ -105,8 +105,8 @@ func TestSecretsReportsUnreadableFiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("DATABASE_URL=x\n"), 0o000); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Secrets(afero.NewOsFs(), dir, secretsPlan(".env", "DATABASE_URL=pa55w0rd\n"))
+	_, err := secretsOnDisk(afero.NewOsFs(), dir, secretsPlan(".env", "DATABASE_URL=pa55w0rd\n"))
 	if err == nil || !strings.Contains(err.Error(), ".env") {
-		t.Errorf("Secrets = %v, want an error that names .env", err)
+		t.Errorf("secretsOnDisk = %v, want an error that names .env", err)
 	}
 }

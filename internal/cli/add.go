@@ -1,11 +1,10 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,8 +14,10 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
-	"github.com/djscaffold/scaffold/internal/marker"
+	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/resource"
+	"github.com/djscaffold/scaffold/internal/update"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 func newAddCommand(env *Env) *cobra.Command {
@@ -28,7 +29,7 @@ func newAddCommand(env *Env) *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(newAddResourceCommand(env))
+	cmd.AddCommand(newAddResourceCommand(env, nil))
 	return cmd
 }
 
@@ -57,12 +58,19 @@ modifiers, all separated by colons:
 
 Without FIELDs the resource gets name:str:200 and description:text:null.`
 
-func newAddResourceCommand(env *Env) *cobra.Command {
-	var (
-		dir    string
-		dryRun bool
-		quiet  bool
-	)
+// addResourceOptions are what `scaffold add resource` was asked to do.
+type addResourceOptions struct {
+	dir           string // --project
+	name          string
+	specs         []string // the FIELDs
+	dryRun, quiet bool
+}
+
+// newAddResourceCommand is `scaffold add resource`; runF, when set, takes
+// the place of runAddResource, so that tests check the parsing without
+// rendering.
+func newAddResourceCommand(env *Env, runF func(context.Context, *addResourceOptions) error) *cobra.Command {
+	o := &addResourceOptions{}
 	cmd := &cobra.Command{
 		Use:   "resource NAME [FIELD...]",
 		Short: "Add a typed API resource to a generated project",
@@ -90,18 +98,23 @@ scaffold update renders it again. Nothing is written if anything is wrong.
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runAddResource(cmd, env, dir, args[0], args[1:], dryRun, quiet)
+			o.name, o.specs = args[0], args[1:]
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runAddResource(cmd.Context(), env, cmd.OutOrStdout(), o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&dir, "project", "p", ".", "the project `DIR`, which holds .scaffold.yaml")
-	f.BoolVar(&dryRun, "dry-run", false, "print the files that would be written, and write nothing")
-	f.BoolVar(&quiet, "quiet", false, "print only errors")
+	f.StringVarP(&o.dir, "project", "p", ".", "the project `DIR`, which holds .scaffold.yaml")
+	f.BoolVar(&o.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
+	f.BoolVar(&o.quiet, "quiet", false, "print only errors")
 	return cmd
 }
 
-func runAddResource(cmd *cobra.Command, env *Env, dir, name string, specs []string, dryRun, quiet bool) error {
-	fields, err := resource.ParseFields(specs)
+func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResourceOptions) error {
+	dir, name := o.dir, o.name
+	fields, err := resource.ParseFields(o.specs)
 	if err != nil {
 		return &UsageError{Err: err}
 	}
@@ -115,15 +128,15 @@ func runAddResource(cmd *cobra.Command, env *Env, dir, name string, specs []stri
 	if err := checkNewResource(env.Fs, proj, name); err != nil {
 		return err
 	}
-	plan, err := planAddResource(cmd.Context(), env.Fs, proj, resource.Resource{Name: name, Fields: fields})
+	plan, err := planAddResource(ctx, env.Fs, proj, resource.Resource{Name: name, Fields: fields})
 	if err != nil {
 		return err
 	}
-	out := newPrinter(cmd.OutOrStdout(), env.Color, quiet)
-	if dryRun {
+	out := newPrinter(stdout, env.Color, o.quiet)
+	if o.dryRun {
 		return out.dryRun(dir, plan)
 	}
-	res, err := generator.WritePlan(cmd.Context(), env.Fs, dir, plan, generator.WriteOptions{Existing: true})
+	res, err := writer.Apply(ctx, env.Fs, dir, plan, writer.Options{Existing: true})
 	if err != nil {
 		return err
 	}
@@ -138,12 +151,12 @@ func runAddResource(cmd *cobra.Command, env *Env, dir, name string, specs []stri
 // version than the ones this scaffold renders: what add resource records
 // must render again to the same files.
 func checkTemplateVersion(p resolved) error {
-	recorded, current := p.Recorded.Template.Version, p.Tree.Version
+	recorded, current := p.Recorded.Template.Version, p.Templates.Version
 	if recorded == current {
 		return nil
 	}
 	return usagef("%s was generated from %s %s, and this scaffold has %s; run scaffold update in it first, then add the resource",
-		p.Dir, p.Tree.Name, recorded, current)
+		p.Dir, p.Templates.Name, recorded, current)
 }
 
 // checkNewResource refuses a resource name the project cannot take.
@@ -186,75 +199,20 @@ func planAddResource(ctx context.Context, fsys afero.Fs, p resolved, r resource.
 	if err != nil {
 		return generator.Plan{}, packMistake(err, p.Pack)
 	}
-	var files []generator.File
-	for _, f := range newPlan.Files {
-		target := filepath.Join(p.Dir, filepath.FromSlash(f.Path))
-		old, existed := oldPlan.Lookup(f.Path)
-		switch {
-		case f.Keep:
-			continue
-		case !existed:
-			if _, err := fsys.Stat(target); err == nil {
-				return generator.Plan{}, usagef("%s already exists; move it away, or choose another resource name", target)
-			}
-		case bytes.Equal(old.Data, f.Data):
-			continue
-		default:
-			current, err := afero.ReadFile(fsys, target)
-			if errors.Is(err, fs.ErrNotExist) {
-				return generator.Plan{}, &UsageError{Err: missingFile(f.Path, old.Data)}
-			}
-			if err != nil {
-				return generator.Plan{}, &generator.FileError{Action: "read", Path: target, Err: err}
-			}
-			data, err := marker.Insert(f.Path, current, old.Data, f.Data)
-			var missing *marker.MissingError
-			if errors.As(err, &missing) {
-				return generator.Plan{}, &UsageError{Err: err}
-			}
-			if err != nil {
-				return generator.Plan{}, err
-			}
-			if bytes.Equal(data, current) {
-				continue
-			}
-			f.Data = data
-			if info, err := fsys.Stat(target); err == nil {
-				f.Mode = info.Mode().Perm()
-			}
-		}
-		files = append(files, f)
+	files, err := update.AddResource(update.Input{Fs: fsys, Dir: p.Dir, Base: &oldPlan, Theirs: newPlan})
+	if _, refused := errors.AsType[*update.RefusedError](err); refused {
+		return generator.Plan{}, &UsageError{Err: err}
 	}
-	answers, err := recordResource(p.Recorded, r, newPlan)
+	if err != nil {
+		return generator.Plan{}, err
+	}
+	answers, err := project.RecordResource(p.Recorded, r, newPlan)
 	if err != nil {
 		return generator.Plan{}, err
 	}
 	files = append(files, generator.File{Path: config.FileName, Mode: 0o644, Data: answers})
 	slices.SortFunc(files, func(a, b generator.File) int { return strings.Compare(a.Path, b.Path) })
 	return generator.Plan{Files: files}, nil
-}
-
-// missingFile reports a file the project no longer has, though a marker of
-// it must take the new resource.
-func missingFile(name string, rendered []byte) error {
-	for l := range strings.SplitSeq(string(rendered), "\n") {
-		if n := marker.Name(l); n != "" {
-			return &marker.MissingError{File: name, Marker: l, Name: n}
-		}
-	}
-	return fmt.Errorf("%s is missing; restore it, then run the command again", name)
-}
-
-// recordResource is the project's answers file with r added to its
-// resources, and the hashes of the files of the project's new render: what
-// the templates generate, not what the markers made of the user's files,
-// so that an update still tells the user's changes from the templates'.
-// Everything else stays as recorded.
-func recordResource(cfg *config.File, r resource.Resource, rendered generator.Plan) ([]byte, error) {
-	f := *cfg
-	f.Resources = append(slices.Clone(cfg.Resources), config.Resource{Name: r.Name, Fields: resource.Specs(r.Fields)})
-	f.Files = config.Hashes(rendered)
-	return config.Marshal(&f)
 }
 
 // zeros reads as an endless run of zero bytes.

@@ -1,14 +1,16 @@
 package cli
 
 import (
+	"context"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/spf13/afero"
 
-	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/pack"
+	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/prompt"
 	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/version"
@@ -57,11 +59,8 @@ func TestAddResourceMatchesNewProject(t *testing.T) {
 				}
 				opts.Resources = append(opts.Resources, resource.Resource{Name: add.name, Fields: mustParse(t, add.specs...)})
 			}
-			plan, err := generator.Render(opts, generator.Builtin(), rand.NewChaCha8([32]byte{7}))
+			plan, err := project.Render(context.Background(), project.Spec{Options: opts, Tree: generator.Builtin(), Templates: pack.Builtin().Templates(), ScaffoldVersion: version.String()}, rand.NewChaCha8([32]byte{7}))
 			if err != nil {
-				t.Fatal(err)
-			}
-			if err := config.Record(opts, generator.Builtin(), version.String()).AddTo(&plan); err != nil {
 				t.Fatal(err)
 			}
 			got := tree(t, fsys, "myapi")

@@ -10,6 +10,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
 	"github.com/djscaffold/scaffold/internal/resource"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // errDeclined means the user said no at the confirmation.
@@ -20,7 +21,7 @@ var errAnswerRequired = errors.New("this question has no default; type an answer
 // interview asks, in order, the questions that nothing answered, and
 // reports whether it asked any. The answers given before it are checked
 // first, so that a mistake in them is not reported after all the questions.
-func interview(env *Env, a *answers, questions []generator.Question, req request, dirOf func(string) string) (bool, error) {
+func interview(env *Env, a *answers, questions []generator.Question, req request) (bool, error) {
 	for _, q := range questions {
 		if a.answered(q) {
 			if err := q.Validate(a.opts); err != nil {
@@ -30,7 +31,7 @@ func interview(env *Env, a *answers, questions []generator.Question, req request
 	}
 	newProject := req.Project == ""
 	if newProject && a.opts.Name != "" {
-		if err := generator.CheckTarget(env.Fs, dirOf(a.opts.Name), req.Force); err != nil {
+		if err := writer.CheckTarget(env.Fs, req.dirOf(a.opts.Name), req.Force); err != nil {
 			return false, err
 		}
 	}
@@ -40,9 +41,9 @@ func interview(env *Env, a *answers, questions []generator.Question, req request
 		if !newProject {
 			return nil
 		}
-		dir := dirOf(name)
-		err := generator.CheckTarget(env.Fs, dir, req.Force)
-		if errors.Is(err, generator.ErrTargetNotEmpty) {
+		dir := req.dirOf(name)
+		err := writer.CheckTarget(env.Fs, dir, req.Force)
+		if errors.Is(err, writer.ErrTargetNotEmpty) {
 			return &folderTakenError{dir: dir}
 		}
 		return err

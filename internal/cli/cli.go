@@ -19,6 +19,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // Exit codes.
@@ -120,7 +121,7 @@ func Run(ctx context.Context, env Env) (code int) {
 	code = ExitCode(err)
 	if stdout.err != nil {
 		fmt.Fprintf(env.Stderr, "scaffold: could not print to standard output (%s), so some of the report is missing; %s\n",
-			generator.Reason(stdout.err), doneBefore(err))
+			userfile.Reason(stdout.err), doneBefore(err))
 		if code == ExitOK {
 			code = ExitFailure
 		}
@@ -175,7 +176,7 @@ tests and CI. It works offline, and the same answers always give the same files.
 	}
 	root.SetFlagErrorFunc(flagError)
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newNewCommand(env), newAddCommand(env), newTemplatesCommand(env), newDiffCommand(env), newUpdateCommand(env), newDoctorCommand(env), newVersionCommand(), newCompletionCommand())
+	root.AddCommand(newNewCommand(env, nil), newAddCommand(env), newTemplatesCommand(env), newDiffCommand(env, nil), newUpdateCommand(env, nil), newDoctorCommand(env), newVersionCommand(), newCompletionCommand())
 	return root
 }
 

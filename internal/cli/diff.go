@@ -11,10 +11,19 @@ import (
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
 	"github.com/djscaffold/scaffold/internal/escape"
+	"github.com/djscaffold/scaffold/internal/project"
 )
 
-func newDiffCommand(env *Env) *cobra.Command {
-	var packDir string
+// diffOptions are what `scaffold diff` was asked to do.
+type diffOptions struct {
+	dir     string // the project folder
+	packDir string // --pack
+}
+
+// newDiffCommand is `scaffold diff`; runF, when set, takes the place of
+// runDiff, so that tests check the parsing without rendering.
+func newDiffCommand(env *Env, runF func(context.Context, *diffOptions) error) *cobra.Command {
+	o := &diffOptions{dir: "."}
 	cmd := &cobra.Command{
 		Use:   "diff [PROJECT_DIR]",
 		Short: "Show how a generated project differs from what its templates generate now",
@@ -40,29 +49,32 @@ for CI: commit a generated project and run scaffold diff on it.`,
   scaffold diff golden/
 
   # compare with another version of the pack
-  scaffold diff golden/ --template ../acme-pack-next`,
+  scaffold diff golden/ --pack ../acme-pack-next`,
 		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := "."
 			if len(args) == 1 {
-				dir = args[0]
+				o.dir = args[0]
 			}
-			return runDiff(cmd.Context(), env, dir, packDir)
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runDiff(cmd.Context(), env, o)
 		},
 	}
-	cmd.Flags().StringVar(&packDir, "template", "", "template pack `DIR` to compare with, instead of the one .scaffold.yaml records")
+	definePack(cmd, &o.packDir, "template pack `DIR` to compare with, instead of the one .scaffold.yaml records")
 	return cmd
 }
 
-func runDiff(ctx context.Context, env *Env, dir, packDir string) error {
+func runDiff(ctx context.Context, env *Env, o *diffOptions) error {
+	dir, packDir := o.dir, o.packDir
 	r, err := resolve(env, request{Project: dir, PackDir: packDir})
 	if err != nil {
 		return err
 	}
 	// A newer scaffold that renders the same files is no change.
-	plan, err := renderProject(ctx, r, env.Rand, recording{scaffoldVersion: r.Recorded.ScaffoldVersion, commit: r.Recorded.Template.Commit})
+	plan, err := project.Render(ctx, r.spec(r.Recorded.ScaffoldVersion, r.Recorded.Template.Commit), env.Rand)
 	if err != nil {
-		return err
+		return packMistake(err, r.Pack)
 	}
 	changes, err := diff.Compare(env.Fs, dir, plan)
 	if err != nil {
@@ -112,7 +124,7 @@ func newDiffersError(dir, packDir, name string, changes []diff.Change) error {
 			parts = append(parts, "-o", parent)
 		}
 		if packDir != "" {
-			parts = append(parts, "--template", packDir)
+			parts = append(parts, "--pack", packDir)
 		}
 		e.Regenerate = strings.Join(parts, " ")
 	}

@@ -3,19 +3,19 @@ package cli
 import (
 	"errors"
 
-	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // interruptedLine is the line a stopped run ends with: that it was
 // stopped, and what it left on disk.
 func interruptedLine(err error) string {
-	if _, ok := errors.AsType[*generator.UndoError](err); ok {
+	if _, ok := errors.AsType[*writer.UndoError](err); ok {
 		return err.Error()
 	}
 	if e, ok := errors.AsType[*afterWriteError](err); ok {
 		return e.Error()
 	}
-	if ue, ok := errors.AsType[*generator.UndoneError](err); ok {
+	if ue, ok := errors.AsType[*writer.UndoneError](err); ok {
 		return "interrupted; " + ue.State()
 	}
 	return "interrupted; nothing was written"

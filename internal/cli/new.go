@@ -2,19 +2,19 @@ package cli
 
 import (
 	"context"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/version"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
-// newRun is what `scaffold new` was asked to do.
-type newRun struct {
+// newOptions are what `scaffold new` was asked to do.
+type newOptions struct {
 	request
 	yes, noInput  bool
 	dryRun, quiet bool
@@ -22,31 +22,24 @@ type newRun struct {
 	git, gitGiven bool
 }
 
-func newNewCommand(env *Env) *cobra.Command {
-	var (
-		nr newRun
-		af = answerFlags{}
-	)
-	cmd := &cobra.Command{
-		Use:   "new [NAME] [FIELD...]",
-		Short: "Generate a new Django REST Framework project in ./NAME",
-		Long: `Generate a new Django REST Framework project that runs under Docker.
+const newLong = `Generate a new Django REST Framework project that runs under Docker.
 
 Answers come from, in rising order of precedence: the defaults, --config,
 flags, and the questions asked in a terminal. Without a terminal, or with
 --yes or --no-input, scaffold never asks.
 
---template DIR renders a template pack over the builtin templates. Its own
-questions are answered the same way, with --set KEY=VALUE as their flags
-and the answers file's extra: section; --no-input refuses to guess an
-answer that has no default.
+--pack DIR renders a template pack over the builtin templates (--template
+DIR, its older name, still works). Its own questions are answered the same
+way, with --set KEY=VALUE as their flags and the answers file's extra:
+section; --no-input refuses to guess an answer that has no default.
 
 NAME is the project folder. Python code uses its slug: lowercase, with
 dashes turned into underscores, so my-api is fine.
 
 FIELDs type the example resource (--resource) as scaffold add resource
-does; see scaffold add resource --help.`,
-		Example: `  # ask the questions in a terminal
+does; see scaffold add resource --help.`
+
+const newExample = `  # ask the questions in a terminal
   scaffold new myapi
 
   # take the defaults: Python 3.13, Django 5.2, PostgreSQL, token auth
@@ -65,46 +58,68 @@ does; see scaffold add resource --help.`,
   scaffold new --config myapi/.scaffold.yaml --no-input -o regenerated
 
   # use a template pack and answer one of its questions
-  scaffold new myapi --template ../acme-pack --set team=payments`,
-		Args: usageArgs(cobra.ArbitraryArgs),
+  scaffold new myapi --pack ../acme-pack --set team=payments`
+
+// newNewCommand is `scaffold new`. It parses the command line into
+// newOptions and hands them to runF, or to runNew when runF is nil, so
+// that tests check the parsing without rendering.
+func newNewCommand(env *Env, runF func(context.Context, *newOptions) error) *cobra.Command {
+	o := &newOptions{}
+	af := answerFlags{}
+	cmd := &cobra.Command{
+		Use:     "new [NAME] [FIELD...]",
+		Short:   "Generate a new Django REST Framework project in ./NAME",
+		Long:    newLong,
+		Example: newExample,
+		Args:    usageArgs(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if nr.Answers, err = af.given(cmd.Flags()); err != nil {
+			if err := o.parse(cmd, af, args); err != nil {
 				return err
 			}
-			var names []string
-			for _, a := range args {
-				// A project name never holds a colon; a field always does.
-				if strings.Contains(a, ":") {
-					nr.Fields = append(nr.Fields, a)
-				} else {
-					names = append(names, a)
-				}
+			if runF != nil {
+				return runF(cmd.Context(), o)
 			}
-			if len(names) > 1 {
-				return usagef("more than one project NAME: %s; fields are written NAME:TYPE, such as title:str", strings.Join(names, ", "))
-			}
-			if len(names) == 1 {
-				nr.Answers["name"] = names[0]
-			}
-			nr.gitGiven = cmd.Flags().Changed("git")
-			return runNew(cmd.Context(), env, nr)
+			return runNew(cmd.Context(), env, o)
 		},
 	}
 	f := cmd.Flags()
 	f.SortFlags = false
-	f.StringVarP(&nr.Parent, "output", "o", ".", "parent `DIR`; the project goes to DIR/NAME")
-	f.BoolVarP(&nr.yes, "yes", "y", false, "take the default for every question no flag answered; never prompt")
-	f.BoolVar(&nr.noInput, "no-input", false, "never prompt; a missing required answer is an error")
-	f.StringVarP(&nr.AnswersFile, "config", "c", "", "answers `FILE` in the .scaffold.yaml format")
+	f.StringVarP(&o.Parent, "output", "o", ".", "parent `DIR`; the project goes to DIR/NAME")
+	f.BoolVarP(&o.yes, "yes", "y", false, "take the default for every question no flag answered; never prompt")
+	f.BoolVar(&o.noInput, "no-input", false, "never prompt; a missing required answer is an error")
+	f.StringVarP(&o.AnswersFile, "config", "c", "", "answers `FILE` in the .scaffold.yaml format")
 	af.define(cmd)
-	f.StringVar(&nr.PackDir, "template", "", "template pack `DIR` to render over the builtin templates")
-	f.StringArrayVar(&nr.Sets, "set", nil, "answer a question by its key, as `KEY=VALUE`: a template pack's, or a builtin one such as celery=true; repeatable")
-	f.BoolVar(&nr.Force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing")
-	f.BoolVar(&nr.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
-	f.BoolVar(&nr.quiet, "quiet", false, "print only errors")
-	f.BoolVar(&nr.git, "git", true, "run git init in the new project, without a commit, when git is installed; --git=false turns it off")
+	definePack(cmd, &o.PackDir, "template pack `DIR` to render over the builtin templates")
+	f.StringArrayVar(&o.Sets, "set", nil, "answer a question by its key, as `KEY=VALUE`: a template pack's, or a builtin one such as celery=true; repeatable")
+	f.BoolVar(&o.Force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing")
+	f.BoolVar(&o.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
+	f.BoolVar(&o.quiet, "quiet", false, "print only errors")
+	f.BoolVar(&o.git, "git", true, "run git init in the new project, without a commit, when git is installed; --git=false turns it off")
+	markExclusive(cmd, "--yes takes the defaults, --no-input refuses to guess", "yes", "no-input")
 	return cmd
+}
+
+// parse takes what the flags do not: the answers of the flags that were
+// given, the NAME and the FIELDs.
+func (o *newOptions) parse(cmd *cobra.Command, af answerFlags, args []string) error {
+	o.Answers = af.given(cmd.Flags())
+	var names []string
+	for _, a := range args {
+		// A project name never holds a colon; a field always does.
+		if strings.Contains(a, ":") {
+			o.Fields = append(o.Fields, a)
+		} else {
+			names = append(names, a)
+		}
+	}
+	if len(names) > 1 {
+		return usagef("more than one project NAME: %s; fields are written NAME:TYPE, such as title:str", strings.Join(names, ", "))
+	}
+	if len(names) == 1 {
+		o.Answers["name"] = names[0]
+	}
+	o.gitGiven = cmd.Flags().Changed("git")
+	return nil
 }
 
 // answerFlags hold the flags that answer builtin questions: a *string or a
@@ -128,6 +143,7 @@ func (af answerFlags) define(cmd *cobra.Command) {
 		}
 		if q.NoFlag != "" {
 			af[q.NoFlag] = f.Bool(q.NoFlag, false, q.NoUsage)
+			markExclusive(cmd, "keep one", q.Flag, q.NoFlag)
 		}
 		if q.Kind == generator.KindChoice {
 			_ = cmd.RegisterFlagCompletionFunc(q.Flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -138,7 +154,9 @@ func (af answerFlags) define(cmd *cobra.Command) {
 }
 
 // given returns the answers of the flags the user set, by question key.
-func (af answerFlags) given(flags *pflag.FlagSet) (map[string]any, error) {
+// A flag and its opposite, such as --resource and --no-resource, exclude
+// each other (define marks them).
+func (af answerFlags) given(flags *pflag.FlagSet) map[string]any {
 	out := map[string]any{}
 	for _, q := range generator.Questions() {
 		if q.Flag != "" && flags.Changed(q.Flag) {
@@ -150,114 +168,93 @@ func (af answerFlags) given(flags *pflag.FlagSet) (map[string]any, error) {
 			}
 		}
 		if q.NoFlag != "" && *af[q.NoFlag].(*bool) {
-			if flags.Changed(q.Flag) {
-				return nil, usagef("--%s and --%s cannot be used together; keep one", q.Flag, q.NoFlag)
-			}
 			out[q.Key] = ""
 		}
 	}
-	return out, nil
+	return out
 }
 
-func runNew(ctx context.Context, env *Env, nr newRun) error {
-	if nr.yes && nr.noInput {
-		return usagef("--yes and --no-input cannot be used together; --yes takes the defaults, --no-input refuses to guess")
-	}
-	nr.Ask = env.Interactive && !nr.yes && !nr.noInput
-	nr.Confirm = !nr.dryRun
-	r, err := resolve(env, nr.request)
+func runNew(ctx context.Context, env *Env, o *newOptions) error {
+	o.Ask = env.Interactive && !o.yes && !o.noInput
+	o.Confirm = !o.dryRun
+	r, err := resolve(env, o.request)
 	if err != nil {
 		return err
 	}
-	out := newPrinter(env.Stdout, env.Color, nr.quiet)
-	target := r.Dir
+	out := newPrinter(env.Stdout, env.Color, o.quiet)
 	// Cancelling stops the programs still running when the run ends early.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	tools := newTools(env)
 	placeInGit := func() gitPlace { return outsideRepo }
-	if nr.git && !nr.dryRun {
+	if o.git && !o.dryRun {
 		// git answers while the project is rendered and written; a run
 		// that ends early still waits for it.
-		placeInGit = tools.findGitPlace(ctx, env.Fs, target)
+		placeInGit = tools.findGitPlace(ctx, env.Fs, r.Dir)
 		defer placeInGit()
 	}
-	// The pack's commit lets a later update rebuild this render.
-	rec, _, err := recordPack(ctx, gitOf(env), r, version.String())
+	plan, err := renderNew(ctx, env, o, r)
 	if err != nil {
 		return err
 	}
-	plan, err := renderProject(ctx, r, env.Rand, rec)
+	if o.dryRun {
+		return out.dryRun(r.Dir, plan)
+	}
+	res, git, err := writeNew(ctx, env, o, tools, placeInGit, r.Dir, plan)
 	if err != nil {
 		return err
 	}
-	if nr.Force {
+	git.report(out, env.Stderr, res.Dir)
+	_ = out.nextSteps(res.Dir)
+	if o.quiet {
+		return nil
+	}
+	return out.composeHint(tools.composeProblem())
+}
+
+// renderNew renders the project, recording the pack's commit, which lets a
+// later update rebuild this render.
+func renderNew(ctx context.Context, env *Env, o *newOptions, r resolved) (generator.Plan, error) {
+	commit, _, err := recordPack(ctx, gitOf(env), r)
+	if err != nil {
+		return generator.Plan{}, err
+	}
+	var plan generator.Plan
+	if o.Force {
 		// The secrets files on disk are kept: one that is written beside
 		// them, such as a new .env.db, must hold the same secrets.
-		own, err := generator.FindSecrets(env.Fs, target, plan)
-		if err != nil {
-			return err
-		}
-		if !own.IsZero() {
-			r.Options.Secrets = own
-			if plan, err = renderProject(ctx, r, env.Rand, rec); err != nil {
-				return err
-			}
-		}
+		plan, err = project.RenderOver(ctx, env.Fs, r.Dir, r.spec(version.String(), commit), env.Rand)
+	} else {
+		plan, err = project.Render(ctx, r.spec(version.String(), commit), env.Rand)
 	}
-	if nr.dryRun {
-		return out.dryRun(target, plan)
-	}
+	return plan, packMistake(err, r.Pack)
+}
+
+// writeNew writes the project and runs git init in it. In a new project,
+// git init runs while the files are written and before the project
+// appears, so that an interrupt then still undoes everything.
+func writeNew(ctx context.Context, env *Env, o *newOptions, tools tools, placeInGit func() gitPlace, target string, plan generator.Plan) (writer.Result, gitInit, error) {
 	var git gitInit
-	write := generator.WriteOptions{Existing: nr.Force}
-	if nr.git {
-		// In a new project, git init runs while the files are written and
-		// before the project appears, so that an interrupt then still
-		// undoes everything.
+	write := writer.Options{Existing: o.Force}
+	if o.git {
 		write.Prepare = func(ctx context.Context, dir string) error {
-			git = tools.initGit(ctx, dir, nr.gitGiven, placeInGit())
+			git = tools.initGit(ctx, dir, o.gitGiven, placeInGit())
 			if ctx.Err() != nil {
 				return context.Cause(ctx)
 			}
 			return nil
 		}
 	}
-	res, err := generator.WritePlan(ctx, env.Fs, target, plan, write)
+	res, err := writer.Apply(ctx, env.Fs, target, plan, write)
 	if err != nil {
-		return err
+		return res, git, err
 	}
-	_ = out.created(res)
-	if nr.git && !res.Prepared {
-		git = tools.initGit(ctx, res.Dir, nr.gitGiven, placeInGit())
+	_ = newPrinter(env.Stdout, env.Color, o.quiet).created(res)
+	if o.git && !res.Prepared {
+		git = tools.initGit(ctx, res.Dir, o.gitGiven, placeInGit())
 		if ctx.Err() != nil {
-			return &afterWriteError{dir: res.Dir, err: context.Cause(ctx)}
+			return res, git, &afterWriteError{dir: res.Dir, err: context.Cause(ctx)}
 		}
 	}
-	git.report(out, env.Stderr, res.Dir)
-	_ = out.nextSteps(res.Dir)
-	if nr.quiet {
-		return nil
-	}
-	return out.composeHint(tools.composeProblem())
-}
-
-// recording is what an answers file records besides the answers and the
-// templates.
-type recording struct {
-	scaffoldVersion string
-	commit          string // the template pack's, when it is in git
-}
-
-// renderProject renders a resolved project, reading its secrets from rnd,
-// and adds its answers file. It stops waiting for the templates once ctx
-// is done, as a signal has stopped the run. A template of a pack that
-// fails is the pack's mistake, which makes it a usage error.
-func renderProject(ctx context.Context, r resolved, rnd io.Reader, rec recording) (generator.Plan, error) {
-	plan, err := generator.RenderContext(ctx, r.Options, r.Tree, rnd)
-	if err != nil {
-		return plan, packMistake(err, r.Pack)
-	}
-	f := config.Record(r.Options, r.Tree, rec.scaffoldVersion)
-	f.Template.Commit = rec.commit
-	return plan, f.AddTo(&plan)
+	return res, git, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // printer writes the human report of a run: plain text unless color is on,
@@ -57,7 +58,7 @@ func (p printer) dryRun(target string, plan generator.Plan) error {
 	return p.printf("Nothing was written (--dry-run).\n")
 }
 
-func (p printer) created(res generator.WriteResult) error {
+func (p printer) created(res writer.Result) error {
 	if err := p.printf("%s Wrote %d files to %s\n", p.style(green, "✔"), len(res.Written), escape.Path(res.Dir)); err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/golden"
 	"github.com/djscaffold/scaffold/internal/prompt"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // filesIn lists every file on fsys.
@@ -144,7 +145,7 @@ func TestBadNameIsAskedAgain(t *testing.T) {
 			t.Errorf("refused with %v; want a *generator.OptionError", err)
 		}
 	}
-	if !errors.Is(refused[3], generator.ErrTargetNotEmpty) || strings.Contains(refused[3].Error(), "--force") {
+	if !errors.Is(refused[3], writer.ErrTargetNotEmpty) || strings.Contains(refused[3].Error(), "--force") {
 		t.Errorf("a taken folder was refused with %q; want ErrTargetNotEmpty, without suggesting --force", refused[3])
 	}
 	if got := answersIn(t, fsys, "good-name"); got["name"] != "good-name" {

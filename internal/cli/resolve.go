@@ -16,6 +16,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/pack"
 	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/userfile"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // request says where the answers of a run come from. resolve reads them in
@@ -32,7 +33,7 @@ type request struct {
 	Force  bool
 	// AnswersFile is an answers file to start from (--config).
 	AnswersFile string
-	// PackDir is the template pack to render (--template). Empty means the
+	// PackDir is the template pack to render (--pack). Empty means the
 	// pack that the answers file records, or else the builtin templates.
 	PackDir string
 	// Answers answer builtin questions by key, as the flags and NAME do:
@@ -57,7 +58,9 @@ type request struct {
 type resolved struct {
 	Options generator.Options
 	Tree    generator.Tree
-	Pack    *pack.Pack
+	// Templates is what the answers file records of the templates.
+	Templates config.Template
+	Pack      *pack.Pack
 	// Questions are the builtin questions, then the pack's.
 	Questions []generator.Question
 	// Dir is the project folder.
@@ -67,111 +70,160 @@ type resolved struct {
 }
 
 // resolve gathers a run's answers, checks them once, and finds the
-// templates to render them with. Every error a user can cause is told in
-// one line, and a mistake in a given answer is reported before any question
-// is asked.
+// templates to render them with, in named steps: the answers file, the
+// pack, the command line, the questions, the checks, the folder. Every
+// error a user can cause is told in one line, and a mistake in a given
+// answer is reported before any question is asked.
 func resolve(env *Env, req request) (resolved, error) {
 	var r resolved
-	answersFile := req.AnswersFile
-	if req.Project != "" {
-		if err := checkProject(env.Fs, req.Project); err != nil {
-			return r, err
-		}
-		answersFile = filepath.Join(req.Project, config.FileName)
-	}
 	a := answers{opts: generator.DefaultOptions(), from: map[string]origin{}}
 	a.opts.Owner = env.Owner
-	if answersFile != "" {
-		load := loadConfig
-		if req.Project != "" {
-			load = loadProjectConfig
-		}
-		cfg, err := load(env.Fs, answersFile)
-		if err != nil {
-			return r, err
-		}
-		r.Recorded = cfg
-		if err := a.read(cfg, cfg.Answers, "answers", generator.Questions(), nil); err != nil {
-			return r, err
-		}
-		if err := a.readResources(cfg); err != nil {
-			return r, err
-		}
-		if name, ok := cfg.Answers.Lookup("name"); req.Project != "" && (!ok || name.Value == nil) {
-			return r, &config.Error{File: cfg.Source, Msg: "answers.name is missing; add the project's name"}
-		}
-	}
-	p := req.Pack
 	var err error
-	if p == nil {
-		if p, err = loadPack(env.Fs, req.PackDir, r.Recorded); err != nil {
-			return r, err
-		}
-	}
-	r.Pack = p
-	r.Questions = slices.Concat(generator.Questions(), p.Questions)
-	for _, q := range p.Questions {
-		if q.Default != nil {
-			q.Set(&a.opts, q.Default)
-		}
-	}
-	if r.Recorded != nil {
-		if err := a.read(r.Recorded, r.Recorded.Extra, "extra", p.Questions, p); err != nil {
-			return r, err
-		}
-	}
-	a.setFlags(req.Answers)
-	if len(req.Fields) > 0 {
-		fields, err := resource.ParseFields(req.Fields)
-		if err != nil {
-			return r, &UsageError{Err: err}
-		}
-		a.opts.ResourceFields = fields
-	}
-	if err := a.setPackAnswers(p, req.Sets); err != nil {
+	if r.Recorded, err = req.readAnswersFile(env.Fs); err != nil {
 		return r, err
 	}
-
-	dirOf := func(name string) string { return filepath.Join(req.Parent, name) }
-	if req.Project != "" {
-		dirOf = func(string) string { return req.Project }
+	if err := a.takeAnswersFile(req, r.Recorded); err != nil {
+		return r, err
+	}
+	if r.Pack, err = req.pack(env.Fs, r.Recorded); err != nil {
+		return r, err
+	}
+	r.Questions = slices.Concat(generator.Questions(), r.Pack.Questions)
+	if err := a.takePack(r.Pack, r.Recorded); err != nil {
+		return r, err
+	}
+	if err := a.takeCommandLine(req, r.Pack); err != nil {
+		return r, err
 	}
 	asked := false
 	if req.Ask {
-		if asked, err = interview(env, &a, r.Questions, req, dirOf); err != nil {
-			return r, err
-		}
-	} else if err := a.required(p); err != nil {
+		asked, err = interview(env, &a, r.Questions, req)
+	} else {
+		err = a.required(r.Pack)
+	}
+	if err != nil {
 		return r, err
 	}
-	if a.opts.Name == "" {
-		return r, usagef("missing the project NAME; run: scaffold new NAME (see scaffold new --help)")
+	if err := a.check(r.Questions); err != nil {
+		return r, err
 	}
-	for _, q := range r.Questions {
-		if err := q.Validate(a.opts); err != nil {
-			return r, a.locate(q, err)
-		}
+	r.Options, r.Dir = a.opts, req.dirOf(a.opts.Name)
+	if err := req.checkFolder(env.Fs, r.Dir); err != nil {
+		return r, err
 	}
-	if len(a.opts.ResourceFields) > 0 && a.opts.Resource == "" {
-		return r, usagef("fields %s need a resource; drop --no-resource or name one with --resource", strings.Join(resource.Specs(a.opts.ResourceFields), " "))
-	}
-	if err := a.opts.Validate(); err != nil {
-		return r, &UsageError{Err: err}
-	}
-	r.Options, r.Dir = a.opts, dirOf(a.opts.Name)
-	// Writing checks the folder too, but a dry run must refuse what the run would.
-	if req.Project == "" {
-		if err := generator.CheckTarget(env.Fs, r.Dir, req.Force); err != nil {
-			return r, err
-		}
-	}
-	if r.Tree, err = p.TreeFor(r.Dir, r.Recorded); err != nil {
+	r.Tree = r.Pack.Tree()
+	if r.Templates, err = r.Pack.TemplatesFor(r.Dir, r.Recorded); err != nil {
 		return r, err
 	}
 	if asked && req.Confirm {
 		return r, confirmAnswers(env, r)
 	}
 	return r, nil
+}
+
+// readAnswersFile reads the answers file a run starts from: the project's
+// own, or --config; nil when there is none.
+func (req request) readAnswersFile(fsys afero.Fs) (*config.File, error) {
+	if req.Project == "" && req.AnswersFile == "" {
+		return nil, nil
+	}
+	if req.Project == "" {
+		return loadConfig(fsys, req.AnswersFile)
+	}
+	if err := checkProject(fsys, req.Project); err != nil {
+		return nil, err
+	}
+	return loadProjectConfig(fsys, filepath.Join(req.Project, config.FileName))
+}
+
+// pack is the template pack a run renders: one read already, --pack, the
+// one the answers file records, or else the builtin templates.
+func (req request) pack(fsys afero.Fs, recorded *config.File) (*pack.Pack, error) {
+	if req.Pack != nil {
+		return req.Pack, nil
+	}
+	return loadPack(fsys, req.PackDir, recorded)
+}
+
+// dirOf is the project folder of a project with the given name.
+func (req request) dirOf(name string) string {
+	if req.Project != "" {
+		return req.Project
+	}
+	return filepath.Join(req.Parent, name)
+}
+
+// checkFolder refuses the folder of a new project that the writer would
+// refuse, so that a dry run refuses what the run would.
+func (req request) checkFolder(fsys afero.Fs, dir string) error {
+	if req.Project != "" {
+		return nil
+	}
+	return writer.CheckTarget(fsys, dir, req.Force)
+}
+
+// takeAnswersFile takes the builtin answers and the resources of the
+// answers file; a project's own must name the project.
+func (a *answers) takeAnswersFile(req request, cfg *config.File) error {
+	if cfg == nil {
+		return nil
+	}
+	if err := a.read(cfg, cfg.Answers, "answers", generator.Questions(), nil); err != nil {
+		return err
+	}
+	if err := a.readResources(cfg); err != nil {
+		return err
+	}
+	if name, ok := cfg.Answers.Lookup("name"); req.Project != "" && (!ok || name.Value == nil) {
+		return &config.Error{File: cfg.Source, Msg: "answers.name is missing; add the project's name"}
+	}
+	return nil
+}
+
+// takePack takes the defaults of the pack's questions, then the answers
+// file's extra: section.
+func (a *answers) takePack(p *pack.Pack, cfg *config.File) error {
+	for _, q := range p.Questions {
+		if q.Default != nil {
+			q.Set(&a.opts, q.Default)
+		}
+	}
+	if cfg == nil {
+		return nil
+	}
+	return a.read(cfg, cfg.Extra, "extra", p.Questions, p)
+}
+
+// takeCommandLine takes the flags' answers, the FIELDs and --set.
+func (a *answers) takeCommandLine(req request, p *pack.Pack) error {
+	a.setFlags(req.Answers)
+	if len(req.Fields) > 0 {
+		fields, err := resource.ParseFields(req.Fields)
+		if err != nil {
+			return &UsageError{Err: err}
+		}
+		a.opts.ResourceFields = fields
+	}
+	return a.setPackAnswers(p, req.Sets)
+}
+
+// check checks every answer once all are in.
+func (a *answers) check(questions []generator.Question) error {
+	if a.opts.Name == "" {
+		return usagef("missing the project NAME; run: scaffold new NAME (see scaffold new --help)")
+	}
+	for _, q := range questions {
+		if err := q.Validate(a.opts); err != nil {
+			return a.locate(q, err)
+		}
+	}
+	if len(a.opts.ResourceFields) > 0 && a.opts.Resource == "" {
+		return usagef("fields %s need a resource; drop --no-resource or name one with --resource", strings.Join(resource.Specs(a.opts.ResourceFields), " "))
+	}
+	if err := a.opts.Validate(); err != nil {
+		return &UsageError{Err: err}
+	}
+	return nil
 }
 
 // checkProject refuses a folder that is not a project scaffold generated.
@@ -253,7 +305,7 @@ func (a *answers) read(cfg *config.File, values config.Answers, section string, 
 		case !ok && p == nil:
 			return fail(fmt.Sprintf("unknown key %q; see the answers file format in scaffold's README", where))
 		case !ok:
-			return fail(fmt.Sprintf("%s: %s; remove it, or use the pack that asks it with --template", where, p.Unasked(ans.Key)))
+			return fail(fmt.Sprintf("%s: %s; remove it, or use the pack that asks it with --pack", where, p.Unasked(ans.Key)))
 		case ans.Value == nil:
 			continue
 		}
@@ -374,4 +426,4 @@ func (e *folderTakenError) Error() string {
 	return e.dir + " already holds files; choose another name"
 }
 
-func (e *folderTakenError) Unwrap() error { return generator.ErrTargetNotEmpty }
+func (e *folderTakenError) Unwrap() error { return writer.ErrTargetNotEmpty }

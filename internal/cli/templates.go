@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/djscaffold/scaffold/internal/escape"
-	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/pack"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 func newTemplatesCommand(env *Env) *cobra.Command {
@@ -24,12 +24,20 @@ files of the generated project and asks its own questions.`,
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(newExportCommand(env))
+	cmd.AddCommand(newExportCommand(env, nil))
 	return cmd
 }
 
-func newExportCommand(env *Env) *cobra.Command {
-	var force bool
+// exportOptions are what `scaffold templates export` was asked to do.
+type exportOptions struct {
+	dir   string
+	force bool
+}
+
+// newExportCommand is `scaffold templates export`; runF, when set, takes
+// the place of runExport, so that tests check the parsing without writing.
+func newExportCommand(env *Env, runF func(*cobra.Command, *exportOptions) error) *cobra.Command {
+	o := &exportOptions{}
 	cmd := &cobra.Command{
 		Use:   "export DIR",
 		Short: "Write the builtin templates as a template pack in DIR",
@@ -39,20 +47,24 @@ gives the same project as the builtin templates; edit it to make your own.
 A pack's files replace the builtin files with the same output path, so
 delete the files you keep unchanged and the pack follows scaffold's updates.`,
 		Example: `  scaffold templates export acme-pack
-  scaffold new myapi --template acme-pack`,
+  scaffold new myapi --pack acme-pack`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runExport(cmd, env, args[0], force)
+			o.dir = args[0]
+			if runF != nil {
+				return runF(cmd, o)
+			}
+			return runExport(cmd, env, o.dir, o.force)
 		},
 	}
-	cmd.Flags().BoolVar(&force, "force", false, "write into a non-empty DIR, overwriting exported files and deleting nothing")
+	cmd.Flags().BoolVar(&o.force, "force", false, "write into a non-empty DIR, overwriting exported files and deleting nothing")
 	return cmd
 }
 
 func runExport(cmd *cobra.Command, env *Env, dir string, force bool) error {
 	// generator's own message speaks of a project folder.
-	err := generator.CheckTarget(env.Fs, dir, force)
-	if errors.Is(err, generator.ErrTargetNotEmpty) {
+	err := writer.CheckTarget(env.Fs, dir, force)
+	if errors.Is(err, writer.ErrTargetNotEmpty) {
 		return &plainError{msg: dir + " is not empty; choose an empty folder, or use --force to overwrite the exported files in it", err: err}
 	}
 	if err != nil {
@@ -62,13 +74,13 @@ func runExport(cmd *cobra.Command, env *Env, dir string, force bool) error {
 	if err != nil {
 		return err
 	}
-	res, err := generator.WritePlan(cmd.Context(), env.Fs, dir, plan, generator.WriteOptions{Existing: force})
+	res, err := writer.Apply(cmd.Context(), env.Fs, dir, plan, writer.Options{Existing: force})
 	if err != nil {
 		return err
 	}
 	out := newPrinter(cmd.OutOrStdout(), env.Color, false)
 	_ = out.printf("Wrote the builtin templates as a pack: %d files in %s\n", len(res.Written), escape.Path(dir))
 	out.notes(res.Notes)
-	return out.printf("\nNext steps:\n  edit %s\n  scaffold new myapi --template %s\n",
+	return out.printf("\nNext steps:\n  edit %s\n  scaffold new myapi --pack %s\n",
 		escape.Path(filepath.Join(dir, pack.FileName)), escape.Path(dir))
 }

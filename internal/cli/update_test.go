@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"maps"
 	"net/url"
 	"os/exec"
@@ -11,8 +12,10 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/update"
+	"github.com/djscaffold/scaffold/internal/writer"
 	"github.com/djscaffold/scaffold/templates"
 )
 
@@ -47,8 +50,9 @@ func updateIn(t *testing.T, env *Env, args ...string) result {
 func sameButSecrets(t *testing.T, fsys afero.Fs, got, want string) {
 	t.Helper()
 	g, w := tree(t, fsys, got), tree(t, fsys, want)
-	maps.DeleteFunc(g, func(name, _ string) bool { return generator.IsSecretFile(name) })
-	maps.DeleteFunc(w, func(name, _ string) bool { return generator.IsSecretFile(name) })
+	secret := func(name, _ string) bool { return name == ".env" || name == ".env.db" }
+	maps.DeleteFunc(g, secret)
+	maps.DeleteFunc(w, secret)
 	for name, data := range w {
 		if g[name] != data {
 			t.Errorf("%s differs from a new project's:\n%s\nwant:\n%s", name, g[name], data)
@@ -225,7 +229,7 @@ func TestUpdateRefusesBadInput(t *testing.T) {
 		{"unknown version", strings.Replace(cfg, version, "  version: 0.9.0\n", 1), []string{"myapi"}, ExitUsage,
 			"scaffold: myapi/.scaffold.yaml line 6: unknown template version \"0.9.0\"; this scaffold knows " + strings.Join(releases.Versions(), ", ") + "\n"},
 		{"unknown pack", strings.Replace(cfg, version, version+"  path: ../gone\n", 1), []string{"myapi"}, ExitUsage,
-			"scaffold: myapi/.scaffold.yaml line 7: template.path \"../gone\": file does not exist; correct it, or name the pack with --template\n"},
+			"scaffold: myapi/.scaffold.yaml line 7: template.path \"../gone\": file does not exist; correct it, or name the pack with --pack\n"},
 		{"bad answer", "", []string{"myapi", "--database", "oracle"}, ExitUsage,
 			"scaffold: invalid database \"oracle\": choose one of postgres, mysql, sqlite\n"},
 		{"rename", "", []string{"myapi", "--set", "name=other"}, ExitUsage,
@@ -292,14 +296,11 @@ func TestUpdateFromTheFirstRelease(t *testing.T) {
 	}
 	o := generator.DefaultOptions()
 	o.Name = "myapi"
-	plan, err := generator.Render(o, tree, env.Rand)
+	plan, err := project.Render(context.Background(), project.Spec{Options: o, Tree: tree, Templates: config.Template{Name: templates.Name, Version: releases.Versions()[0]}, ScaffoldVersion: "v1.0.0"}, env.Rand)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := config.Record(o, tree, "v1.0.0").AddTo(&plan); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := generator.Write(env.Fs, "myapi", plan, false); err != nil {
+	if _, err := writer.Write(env.Fs, "myapi", plan, false); err != nil {
 		t.Fatal(err)
 	}
 	settings := readFile(t, env.Fs, "myapi/config/settings.py")
@@ -325,14 +326,11 @@ func firstReleaseProject(t *testing.T, env *Env, dir string, o generator.Options
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := generator.Render(o, tree, env.Rand)
+	plan, err := project.Render(context.Background(), project.Spec{Options: o, Tree: tree, Templates: config.Template{Name: templates.Name, Version: releases.Versions()[0]}, ScaffoldVersion: "v1.0.0"}, env.Rand)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := config.Record(o, tree, "v1.0.0").AddTo(&plan); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := generator.Write(env.Fs, dir, plan, false); err != nil {
+	if _, err := writer.Write(env.Fs, dir, plan, false); err != nil {
 		t.Fatal(err)
 	}
 }

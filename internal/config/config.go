@@ -17,8 +17,21 @@ import (
 // FileName is the answers file in the root of every generated project.
 const FileName = ".scaffold.yaml"
 
+// Format is the version of the answers file's format that this scaffold
+// reads and writes, in the spirit of kubebuilder's PROJECT file: a
+// scaffold refuses a file of a newer format instead of misreading it.
+// Every scaffold so far, releases 1.0.0 and 1.1.0 included, writes format
+// 1, which has no format key: a file without one is format 1, and Marshal
+// leaves the key out for format 1, so that the files already written stay
+// as they are. A change to the format that older scaffolds must not read
+// raises Format, which Marshal then writes.
+const Format = 1
+
 // File is the whole answers file.
 type File struct {
+	// Format is the file's format; Parse sets it to 1 when the file has
+	// no format key.
+	Format          int      `yaml:"format,omitempty"`
 	ScaffoldVersion string   `yaml:"scaffold_version"`
 	Template        Template `yaml:"template"`
 	// Answers answer the builtin questions, in the order they are asked.
@@ -202,7 +215,25 @@ func Parse(name string, data []byte) (*File, error) {
 	}
 	f.Source = name
 	f.lines = lines
+	if err := f.checkFormat(); err != nil {
+		return nil, err
+	}
 	return &f, nil
+}
+
+// checkFormat refuses a format this scaffold cannot read.
+func (f *File) checkFormat() error {
+	_, given := f.lines["format"]
+	switch {
+	case !given:
+		f.Format = 1
+	case f.Format > Format:
+		return &Error{File: f.Source, Line: f.Line("format"),
+			Msg: fmt.Sprintf("format %d is newer than this scaffold reads (%d); install a newer scaffold", f.Format, Format)}
+	case f.Format < 1:
+		return &Error{File: f.Source, Line: f.Line("format"), Msg: fmt.Sprintf("format %d is not a format of the answers file; it starts at 1", f.Format)}
+	}
+	return nil
 }
 
 // Decode reads a YAML file that scaffold's user writes into v, refusing
@@ -243,6 +274,12 @@ func Marshal(f *File) ([]byte, error) {
 	buf.WriteString("# Generate it again, from this folder: scaffold new -o .. --config .scaffold.yaml --no-input --force\n")
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
+	if f.Format == 1 {
+		// Format 1 is written without its key, as it always was.
+		g := *f
+		g.Format = 0
+		f = &g
+	}
 	if err := enc.Encode(f); err != nil {
 		return nil, fmt.Errorf("encode %s: %w", FileName, err)
 	}

@@ -10,12 +10,13 @@ import (
 	"github.com/djscaffold/scaffold/internal/resource"
 )
 
-// Record returns the answers file of a project rendered from tree with o,
-// by scaffold of the given version.
-func Record(o generator.Options, tree generator.Tree, scaffoldVersion string) *File {
+// Record returns the answers file of a project rendered with o from the
+// templates t records, by scaffold of the given version.
+func Record(o generator.Options, t Template, scaffoldVersion string) *File {
 	f := &File{
+		Format:          Format,
 		ScaffoldVersion: scaffoldVersion,
-		Template:        Template{Name: tree.Name, Version: tree.Version, Path: tree.Path, Builtin: tree.Builtin},
+		Template:        t,
 	}
 	for _, q := range generator.Questions() {
 		f.Answers = append(f.Answers, Answer{Key: q.Key, Value: q.Get(o)})

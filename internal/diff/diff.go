@@ -8,9 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path/filepath"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/afero"
@@ -49,20 +46,21 @@ type Change struct {
 // neither are the files the user owns once generated, such as .env.
 func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
 	var changes []Change
+	proj := userfile.Project{Fs: fsys, Dir: dir}
 	for _, f := range plan.Files {
 		if !compared(f) {
 			continue
 		}
-		name := filepath.Join(dir, filepath.FromSlash(f.Path))
+		name := proj.Path(f.Path)
 		c := Change{Path: f.Path, Kind: Changed, Generated: f.Data, Mode: f.Mode.Perm()}
-		info, err := inProject(fsys, dir, f.Path)
+		info, err := proj.Stat(f.Path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			c.Kind = Missing
 			changes = append(changes, c)
 			continue
 		case err != nil:
-			return nil, &generator.FileError{Action: "read", Path: name, Err: err}
+			return nil, &userfile.FileError{Action: "read", Path: name, Err: err}
 		case !info.Mode().IsRegular():
 			c.Other = userfile.TypeName(info.Mode())
 			changes = append(changes, c)
@@ -75,8 +73,8 @@ func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
 			changes = append(changes, c)
 			continue
 		}
-		if c.Disk, err = userfile.ReadNoLink(fsys, name, int64(len(f.Data))+maxShown); err != nil {
-			return nil, &generator.FileError{Action: "read", Path: name, Err: err}
+		if c.Disk, err = proj.Read(f.Path, int64(len(f.Data))+maxShown); err != nil {
+			return nil, &userfile.FileError{Action: "read", Path: name, Err: err}
 		}
 		if !bytes.Equal(c.Disk, c.Generated) || executable(c.DiskMode) != executable(c.Mode) {
 			changes = append(changes, c)
@@ -88,24 +86,6 @@ func Compare(fsys afero.Fs, dir string, plan generator.Plan) ([]Change, error) {
 // maxShown is how much larger than the generated file a file on disk may be
 // for its differences to be shown.
 const maxShown = 16 << 20
-
-// inProject describes the file at rel under dir without following links,
-// neither at rel nor in the folders on its way, so that a link in a project
-// never shows what it points to. A folder on the way that is a link or a
-// file makes the file missing.
-func inProject(fsys afero.Fs, dir, rel string) (fs.FileInfo, error) {
-	segments := strings.Split(rel, "/")
-	for i := range len(segments) - 1 {
-		info, err := userfile.Lstat(fsys, filepath.Join(dir, filepath.FromSlash(strings.Join(segments[:i+1], "/"))))
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			return nil, fs.ErrNotExist
-		}
-	}
-	return userfile.Lstat(fsys, filepath.Join(dir, filepath.FromSlash(rel)))
-}
 
 // Compared counts the files of plan that Compare compares.
 func Compared(plan generator.Plan) int {
@@ -159,7 +139,7 @@ func writeChange(w io.Writer, c Change) error {
 	if bytes.Equal(c.Disk, c.Generated) && c.Kind == Changed {
 		return nil
 	}
-	if binary(c.Disk) || binary(c.Generated) {
+	if userfile.Binary(c.Disk) || userfile.Binary(c.Generated) {
 		_, err := fmt.Fprintf(w, "Binary files %s and %s differ\n", from, to)
 		return err
 	}
@@ -171,8 +151,6 @@ func writeChange(w io.Writer, c Change) error {
 		Context:  3,
 	})
 }
-
-func binary(b []byte) bool { return bytes.IndexByte(b, 0) >= 0 || !utf8.Valid(b) }
 
 // lines splits text into lines that keep their "\n", marking a last line
 // without one as diff does, so that a lost final newline shows.

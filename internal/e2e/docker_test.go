@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // The Docker stage: every step a developer takes with a generated project, on a real
@@ -357,7 +358,7 @@ func (s *dockerStack) generate() error {
 	if err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
-	if _, err := generator.Write(afero.NewOsFs(), s.dir, plan, false); err != nil {
+	if _, err := writer.Write(afero.NewOsFs(), s.dir, plan, false); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	wheels := filepath.Join(s.env.wheels, "py"+s.combo.opts.Python, "simple")

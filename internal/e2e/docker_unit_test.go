@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 func TestDockerRewritePins(t *testing.T) {
@@ -139,7 +140,7 @@ func TestDockerBreakagesApply(t *testing.T) {
 		}
 		for _, b := range dockerBreakages() {
 			dir := filepath.Join(t.TempDir(), "breakme")
-			if _, err := generator.Write(afero.NewOsFs(), dir, plan, false); err != nil {
+			if _, err := writer.Write(afero.NewOsFs(), dir, plan, false); err != nil {
 				t.Fatal(err)
 			}
 			before := dockerReadAll(t, dir)

@@ -17,8 +17,10 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/pack"
 	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/version"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // dynCombo is one generated project that the dynamic suite runs for real.
@@ -308,10 +310,10 @@ func (p *dynProject) generate() {
 		p.fail("1 generate", "render: %v", err)
 	}
 	// scaffold add resource reads the answers file.
-	if err := config.Record(p.combo.opts, generator.Builtin(), version.String()).AddTo(&plan); err != nil {
+	if err := config.Record(p.combo.opts, pack.Builtin().Templates(), version.String()).AddTo(&plan); err != nil {
 		p.fail("1 generate", "answers file: %v", err)
 	}
-	if _, err := generator.Write(afero.NewOsFs(), p.dir, plan, false); err != nil {
+	if _, err := writer.Write(afero.NewOsFs(), p.dir, plan, false); err != nil {
 		p.fail("1 generate", "write: %v", err)
 	}
 	p.addResources()

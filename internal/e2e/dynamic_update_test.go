@@ -16,9 +16,12 @@ import (
 	"github.com/djscaffold/scaffold/internal/cli"
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/pack"
 	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/update"
 	"github.com/djscaffold/scaffold/internal/version"
+	"github.com/djscaffold/scaffold/internal/writer"
+	"github.com/djscaffold/scaffold/templates"
 )
 
 // dynUpdate is how an update combination comes to be: generated with the
@@ -121,10 +124,10 @@ func (p *dynProject) generateAndUpdate() {
 	if err != nil {
 		p.fail("1 generate", "render with templates %s: %v", first, err)
 	}
-	if err := config.Record(o, tree, version.String()).AddTo(&plan); err != nil {
+	if err := config.Record(o, config.Template{Name: templates.Name, Version: first}, version.String()).AddTo(&plan); err != nil {
 		p.fail("1 generate", "answers file: %v", err)
 	}
-	if _, err := generator.Write(afero.NewOsFs(), p.dir, plan, false); err != nil {
+	if _, err := writer.Write(afero.NewOsFs(), p.dir, plan, false); err != nil {
 		p.fail("1 generate", "write: %v", err)
 	}
 	u.edit(p)
@@ -155,7 +158,7 @@ func (p *dynProject) checkAnswers() {
 	if err != nil {
 		p.fail("1 update", "%v", err)
 	}
-	want := config.Record(p.combo.opts, generator.Builtin(), "")
+	want := config.Record(p.combo.opts, pack.Builtin().Templates(), "")
 	for _, a := range want.Answers {
 		if g, ok := got.Answers.Lookup(a.Key); !ok || g.Value != a.Value {
 			p.fail("1 update", "%s records %s: %v, want %v", config.FileName, a.Key, g.Value, a.Value)

@@ -10,8 +10,10 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/writer"
 )
 
 // secretsProbe is an extra template tree that renders the project's secrets
@@ -59,7 +61,7 @@ func checkCombination(t *testing.T, o generator.Options, seed uint64) {
 	}
 
 	dir := filepath.Join(t.TempDir(), o.Name)
-	if _, err := generator.Write(afero.NewOsFs(), dir, plan, false); err != nil {
+	if _, err := writer.Write(afero.NewOsFs(), dir, plan, false); err != nil {
 		t.Fatalf("write: %v", err)
 	}
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/golden"
+	"github.com/djscaffold/scaffold/internal/pack"
 	"github.com/djscaffold/scaffold/internal/resource"
 )
 
@@ -66,7 +67,7 @@ func TestGolden(t *testing.T) {
 			o := generator.DefaultOptions()
 			o.Name = "myapi"
 			tc.opts(&o)
-			plan, err := golden.Project(o, generator.Builtin(), rand.NewChaCha8([32]byte{1}))
+			plan, err := golden.Project(o, generator.Builtin(), pack.Builtin().Templates(), rand.NewChaCha8([32]byte{1}))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -25,6 +25,7 @@ var ErrOutputTooLarge = errors.New("rendered output too large")
 // renderRun is the state one render shares among its templates.
 type renderRun struct {
 	ctx       context.Context
+	kept      map[string]bool // output paths whose policy is PolicyKeep
 	total     int64
 	templates templateSet
 	// perResource is the data of the per-resource folder, by resource,

@@ -12,6 +12,8 @@ import (
 	"text/template"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // ManifestFile is where a template tree keeps its manifest, at its root. It
@@ -31,10 +33,29 @@ type ManifestSpec struct {
 	// PerResource is a folder generated once per API resource, into a
 	// folder named after the resource, with .App describing it.
 	PerResource string `yaml:"per_resource,omitempty"`
+	// IfExists maps an output path to its policy: what a run does with
+	// the file when the project has it already, in the spirit of
+	// kubebuilder's IfExistsAction. The one policy is PolicyKeep; a file
+	// not listed is the templates', which a run replaces.
+	IfExists map[string]string `yaml:"if_exists,omitempty"`
 }
 
+// PolicyKeep makes a file the user's once it is written, as the secrets
+// files are: a run never replaces it (File.Keep), files: does not record
+// it, scaffold diff does not compare it, scaffold update only appends the
+// KEY=VALUE lines the templates add to it, and it is readable by its
+// owner only.
+const PolicyKeep = "keep"
+
+// legacyKept are the files that a tree whose first layer declares no
+// policy keeps, as every tree did before policies were declared: the
+// secrets files, .env for the app and .env.db for the database container.
+var legacyKept = []string{".env", ".env.db"}
+
 // IsZero reports whether the spec says nothing, as for a pack without one.
-func (s ManifestSpec) IsZero() bool { return len(s.Conditions) == 0 && s.PerResource == "" }
+func (s ManifestSpec) IsZero() bool {
+	return len(s.Conditions) == 0 && s.PerResource == "" && len(s.IfExists) == 0
+}
 
 // Manifest says which files of a template tree a project gets, and which
 // folder is generated once per resource.
@@ -96,6 +117,14 @@ func NewManifest(file string, spec ManifestSpec, tree fs.FS) (*Manifest, error) 
 			return nil, fail("%q is not a template expression: %s", expr, strings.TrimPrefix(err.Error(), "template: "+label+":1: "))
 		}
 		m.conditions[key] = t
+	}
+	for _, key := range slices.Sorted(maps.Keys(spec.IfExists)) {
+		switch {
+		case !cleanPath(key):
+			return nil, &ManifestError{File: file, Key: "if_exists." + key, Msg: fmt.Sprintf("%q is not a path inside the project; write it as the project shows it, such as .env", key)}
+		case spec.IfExists[key] != PolicyKeep:
+			return nil, &ManifestError{File: file, Key: "if_exists." + key, Msg: fmt.Sprintf("unknown policy %q; the one policy is %s", spec.IfExists[key], PolicyKeep)}
+		}
 	}
 	if spec.PerResource != "" {
 		name := strings.TrimSuffix(spec.PerResource, "/")
@@ -177,7 +206,7 @@ func TreeSource(label string, fsys fs.FS) (Source, error) {
 	}
 	file := path.Join(label, ManifestFile)
 	if err != nil {
-		return src, &FileError{Action: "read", Path: file, Err: err}
+		return src, &userfile.FileError{Action: "read", Path: file, Err: err}
 	}
 	var spec ManifestSpec
 	dec := yaml.NewDecoder(bytes.NewReader(data))

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/djscaffold/scaffold/internal/userfile"
 	"github.com/djscaffold/scaffold/templates"
 )
 
@@ -21,15 +22,33 @@ const TemplateSuffix = ".tmpl"
 
 // Tree is the template tree a run renders: sources rendered in order, a
 // later source's file replacing an earlier one with the same output path.
-// Name, Version and Path say what made a project, in its answers file.
+// It holds only what renders; what the answers file records of the
+// templates that made a project is config.Template.
 type Tree struct {
-	Name    string
-	Version string
-	Path    string // where a template pack lives; empty for the builtin templates
-	// Builtin is the version of the builtin templates under a pack.
-	Builtin string
 	Sources []Source
 	Remove  []string // output paths to leave out
+}
+
+// kept lists the output paths whose policy is PolicyKeep in any layer's
+// manifest. A tree whose first layer declares no policy, such as a
+// release from before policies were declared, keeps the secrets files.
+func (t Tree) kept() map[string]bool {
+	kept := map[string]bool{}
+	for i, src := range t.Sources {
+		var policies map[string]string
+		if src.Manifest != nil {
+			policies = src.Manifest.spec.IfExists
+		}
+		if i == 0 && len(policies) == 0 {
+			for _, name := range legacyKept {
+				kept[name] = true
+			}
+		}
+		for name, policy := range policies {
+			kept[name] = policy == PolicyKeep
+		}
+	}
+	return kept
 }
 
 // Source is one layer of a template tree, such as the builtin templates or
@@ -49,11 +68,7 @@ func Builtin() Tree {
 	if err != nil {
 		panic(err) // unreachable: tests check the embedded manifest
 	}
-	return Tree{
-		Name:    templates.Name,
-		Version: templates.Version,
-		Sources: []Source{src},
-	}
+	return Tree{Sources: []Source{src}}
 }
 
 // File is one file of a rendered project.
@@ -62,8 +77,8 @@ type File struct {
 	Mode fs.FileMode
 	Data []byte
 	// Keep says an existing copy on disk wins over this one: a render sets
-	// it on the secrets files (IsSecretFile), which the user owns once
-	// they are written.
+	// it on the files whose policy is PolicyKeep, such as the secrets
+	// files, which the user owns once they are written.
 	Keep bool
 }
 
@@ -129,7 +144,7 @@ func render(ctx context.Context, o Options, t Tree, rnd io.Reader) (Plan, error)
 	}
 	files := map[string]File{}
 	from := map[string]string{} // output path -> template file
-	run := &renderRun{ctx: ctx}
+	run := &renderRun{ctx: ctx, kept: t.kept()}
 	for _, src := range t.Sources {
 		if err := renderSource(src, data, files, from, run); err != nil {
 			return Plan{}, err
@@ -173,7 +188,7 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 	m := src.Manifest
 	return fs.WalkDir(src.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return &FileError{Action: "read", Path: path.Join(src.Label, name), Err: err}
+			return &userfile.FileError{Action: "read", Path: path.Join(src.Label, name), Err: err}
 		}
 		if d.IsDir() || m != nil && name == m.own {
 			return nil
@@ -218,7 +233,7 @@ func (tf *treeFile) load() error {
 	}
 	content, err := fs.ReadFile(tf.src.FS, tf.name)
 	if err != nil {
-		return &FileError{Action: "read", Path: tf.label, Err: err}
+		return &userfile.FileError{Action: "read", Path: tf.label, Err: err}
 	}
 	if strings.HasSuffix(tf.name, TemplateSuffix) {
 		tf.text = string(content)
@@ -263,14 +278,15 @@ func (tf *treeFile) render(out string, data Data, files map[string]File, from ma
 	if err := tf.run.add(tf.label, len(content)); err != nil {
 		return err
 	}
+	kept := tf.run.kept[out]
 	mode := fs.FileMode(0o644)
 	switch {
-	case IsSecretFile(out):
+	case kept:
 		mode = 0o600
 	case bytes.HasPrefix(content, []byte("#!")):
 		mode = 0o755
 	}
-	files[out] = File{Path: out, Mode: mode, Data: content, Keep: IsSecretFile(out)}
+	files[out] = File{Path: out, Mode: mode, Data: content, Keep: kept}
 	from[out] = tf.label
 	return nil
 }

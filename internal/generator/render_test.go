@@ -20,7 +20,7 @@ func testOptions() Options {
 }
 
 func testTemplate(files fstest.MapFS) Tree {
-	return Tree{Name: "test", Version: "0", Sources: []Source{{Label: "tmpl", FS: files}}}
+	return Tree{Sources: []Source{{Label: "tmpl", FS: files}}}
 }
 
 func TestRenderRules(t *testing.T) {

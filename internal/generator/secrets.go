@@ -1,17 +1,9 @@
 package generator
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"path/filepath"
 	"strings"
-	"syscall"
-
-	"github.com/spf13/afero"
-
-	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // Secrets are generated for each project and only ever written to its
@@ -49,15 +41,6 @@ func (s Secrets) overriddenBy(given Secrets) Secrets {
 	return s
 }
 
-// IsSecretFile reports whether a project's file, by its slash-separated
-// path, is a secrets file: the app's settings (.env) and the database
-// container's own credentials (.env.db), as KEY=VALUE lines. They alone
-// hold the generated secrets, so they are kept out of git and images,
-// readable only by their owner, and never replaced once written: a render
-// marks them File.Keep, files: does not record them, scaffold diff does not
-// compare them, and scaffold update only appends to them.
-func IsSecretFile(name string) bool { return name == ".env" || name == ".env.db" }
-
 const (
 	secretKeyAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 	passwordAlphabet  = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -94,13 +77,12 @@ func randomString(rnd io.Reader, n int, alphabet string) (string, error) {
 	return string(out), nil
 }
 
-// maxSecretsFile is the most FindSecrets reads of a secrets file.
-const maxSecretsFile = 1 << 20
-
-// FindSecrets returns the secrets that the project in dir already holds in
-// its secrets files, so that a render with them (Options.Secrets) writes
+// FindSecrets returns the secrets that a project already holds in its
+// secrets files, so that a render with them (Options.Secrets) writes
 // secrets files that agree with those on disk: a .env.db added beside an
 // existing .env gets the database password that .env's DATABASE_URL uses.
+// disk holds the text of the project's secrets files, by path; reading
+// them is the caller's job (internal/project does it).
 //
 // The plans show where each secret goes: a line of a plan's secrets file
 // that holds one of the plan's secrets, such as
@@ -108,49 +90,28 @@ const maxSecretsFile = 1 << 20
 // the same file on disk with the same text around it give that secret's
 // value in the project. Earlier plans, and earlier lines, win. A secret
 // found nowhere, or only with characters that a generated one never has,
-// is left empty. Secrets files that do not exist, or are not regular
-// files, hold nothing.
-func FindSecrets(fsys afero.Fs, dir string, plans ...Plan) (Secrets, error) {
+// is left empty.
+func FindSecrets(disk map[string][]byte, plans ...Plan) Secrets {
 	var found Secrets
 	for _, p := range plans {
 		for _, f := range p.Files {
-			if !f.Keep {
+			data, ok := disk[f.Path]
+			if !f.Keep || !ok {
 				continue
 			}
-			disk, err := readSecretsFile(fsys, filepath.Join(dir, filepath.FromSlash(f.Path)))
-			if err != nil {
-				return Secrets{}, err
-			}
-			if disk == nil {
-				continue
+			lines := []string{}
+			for line := range strings.Lines(string(data)) {
+				lines = append(lines, strings.TrimRight(line, "\r\n"))
 			}
 			rendered, mine := p.Secrets.fields(), found.fields()
 			for i, secret := range rendered {
 				if *mine[i] == "" && *secret != "" {
-					*mine[i] = findValue(string(f.Data), disk, *secret)
+					*mine[i] = findValue(string(f.Data), lines, *secret)
 				}
 			}
 		}
 	}
-	return found, nil
-}
-
-// readSecretsFile returns the lines of a secrets file on disk, or nil when
-// there is none to read.
-func readSecretsFile(fsys afero.Fs, name string) ([]string, error) {
-	data, err := userfile.ReadNoLink(fsys, name, maxSecretsFile)
-	var refused *userfile.Error
-	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.As(err, &refused):
-		return nil, nil
-	case err != nil:
-		return nil, &FileError{Action: "read", Path: name, Err: err}
-	}
-	lines := []string{}
-	for line := range strings.Lines(string(data)) {
-		lines = append(lines, strings.TrimRight(line, "\r\n"))
-	}
-	return lines, nil
+	return found
 }
 
 // findValue finds secret in a line of rendered, and returns what stands in

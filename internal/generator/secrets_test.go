@@ -2,13 +2,9 @@ package generator
 
 import (
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
+	"slices"
 	"testing"
 	"testing/fstest"
-
-	"github.com/spf13/afero"
 )
 
 // A render uses the secrets that Options.Secrets sets, generates the
@@ -53,110 +49,45 @@ func TestRenderUsesGivenSecrets(t *testing.T) {
 	}
 }
 
-func TestIsSecretFile(t *testing.T) {
-	for name, want := range map[string]bool{".env": true, ".env.db": true, ".env.example": false, "config/.env": false, "env": false} {
-		if got := IsSecretFile(name); got != want {
-			t.Errorf("IsSecretFile(%q) = %v, want %v", name, got, want)
+// The files whose policy is keep are the user's: the builtin manifest
+// declares the secrets files, a tree whose first layer declares no policy
+// keeps them too, and a pack's manifest adds its own.
+func TestKeepPolicy(t *testing.T) {
+	kept := func(t *testing.T, tree Tree) []string {
+		t.Helper()
+		plan, err := Render(testOptions(), tree, fixedRand())
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-}
-
-// secretsPlan is a render whose secrets files hold secrets as the builtin
-// templates do.
-func secretsPlan(files ...string) Plan {
-	p := Plan{Secrets: Secrets{DjangoSecretKey: "s3cr3t-k3y", DatabasePassword: "pa55w0rd"}}
-	for i := 0; i+1 < len(files); i += 2 {
-		p.Files = append(p.Files, File{Path: files[i], Data: []byte(files[i+1]), Keep: IsSecretFile(files[i])})
-	}
-	return p
-}
-
-func TestFindSecrets(t *testing.T) {
-	current := secretsPlan(
-		".env", "# settings\nDJANGO_SECRET_KEY=s3cr3t-k3y\nDATABASE_URL=postgres://myapi:pa55w0rd@db:5432/myapi\n",
-		".env.db", "POSTGRES_PASSWORD=pa55w0rd\n",
-		// Not a secrets file: never read.
-		"notes.txt", "X=pa55w0rd\n",
-	)
-	for _, tc := range []struct {
-		name  string
-		disk  map[string]string
-		plans []Plan
-		want  Secrets
-	}{
-		{"from .env", map[string]string{".env": "DJANGO_SECRET_KEY=k-1\r\nDATABASE_URL=postgres://myapi:p1@db:5432/myapi\r\n"}, []Plan{current},
-			Secrets{DjangoSecretKey: "k-1", DatabasePassword: "p1"}},
-		{"the first line that fits", map[string]string{".env": "# DATABASE_URL=postgres://myapi:old@db:5432/myapi\nDATABASE_URL=postgres://myapi:p1@db:5432/myapi\nDATABASE_URL=postgres://myapi:p2@db:5432/myapi\n"}, []Plan{current},
-			Secrets{DatabasePassword: "p1"}},
-		{".env first", map[string]string{".env": "DATABASE_URL=postgres://myapi:p1@db:5432/myapi\n", ".env.db": "POSTGRES_PASSWORD=p2\n"}, []Plan{current},
-			Secrets{DatabasePassword: "p1"}},
-		{"from .env.db", map[string]string{".env.db": "POSTGRES_PASSWORD=p2\n", "notes.txt": "X=p3\n"}, []Plan{current},
-			Secrets{DatabasePassword: "p2"}},
-		{"another database", map[string]string{".env": "DATABASE_URL=mysql://myapi:p1@db:3306/myapi\n"}, []Plan{current}, Secrets{}},
-		{"from an earlier plan", map[string]string{".env": "DATABASE_URL=mysql://myapi:p1@db:3306/myapi\n"},
-			[]Plan{current, secretsPlan(".env", "DATABASE_URL=mysql://myapi:pa55w0rd@db:3306/myapi\n")}, Secrets{DatabasePassword: "p1"}},
-		{"an edited line", map[string]string{".env": "DATABASE_URL=postgres://myapi:p1@localhost:5432/myapi\n"}, []Plan{current}, Secrets{}},
-		{"characters a secret never has", map[string]string{".env": "DJANGO_SECRET_KEY=\"quoted\"\nDATABASE_URL=postgres://myapi:p%40ss@db:5432/myapi\n"}, []Plan{current}, Secrets{}},
-		{"an empty value", map[string]string{".env": "DJANGO_SECRET_KEY=\n"}, []Plan{current}, Secrets{}},
-		{"no secrets files", map[string]string{"notes.txt": "X=p3\n"}, []Plan{current}, Secrets{}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			fsys := afero.NewMemMapFs()
-			for name, data := range tc.disk {
-				if err := afero.WriteFile(fsys, filepath.Join("/p", name), []byte(data), 0o600); err != nil {
-					t.Fatal(err)
+		var out []string
+		for _, f := range plan.Files {
+			if f.Keep {
+				out = append(out, f.Path)
+				if f.Mode != 0o600 {
+					t.Errorf("%s: mode %v, want 0600", f.Path, f.Mode)
 				}
 			}
-			got, err := FindSecrets(fsys, "/p", tc.plans...)
-			if err != nil || got != tc.want {
-				t.Errorf("FindSecrets = %+v, %v; want %+v", got, err, tc.want)
-			}
-		})
+		}
+		return out
 	}
-}
-
-// A line with nothing before the secret would fit any line on disk.
-func TestFindSecretsNeedsTextBeforeTheSecret(t *testing.T) {
-	fsys := afero.NewMemMapFs()
-	if err := afero.WriteFile(fsys, "/p/.env", []byte("# a comment\n"), 0o600); err != nil {
+	if got := kept(t, Builtin()); !slices.Equal(got, []string{".env", ".env.db"}) {
+		t.Errorf("builtin templates keep %v, want .env and .env.db", got)
+	}
+	files := fstest.MapFS{".env": {Data: []byte("A=1\n")}, ".env.db": {Data: []byte("B=1\n")}, ".env.local": {Data: []byte("C=1\n")}}
+	if got := kept(t, testTemplate(files)); !slices.Equal(got, []string{".env", ".env.db"}) {
+		t.Errorf("a tree without policies keeps %v, want .env and .env.db", got)
+	}
+	m, err := NewManifest("pack.yaml", ManifestSpec{IfExists: map[string]string{".env.local": PolicyKeep}}, files)
+	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := FindSecrets(fsys, "/p", secretsPlan(".env", "pa55w0rd\n"))
-	if err != nil || !got.IsZero() {
-		t.Errorf("FindSecrets = %+v, %v; want none", got, err)
+	tree := testTemplate(files)
+	tree.Sources = append(tree.Sources, Source{Label: "pack", FS: fstest.MapFS{}, Manifest: m})
+	if got := kept(t, tree); !slices.Equal(got, []string{".env", ".env.db", ".env.local"}) {
+		t.Errorf("with a pack's policy, kept %v", got)
 	}
-}
-
-// Only regular files are read: a link could point anywhere, and a named
-// pipe would block.
-func TestFindSecretsReadsOnlyRegularFiles(t *testing.T) {
-	dir := t.TempDir()
-	outside := filepath.Join(t.TempDir(), "other.env")
-	if err := os.WriteFile(outside, []byte("DATABASE_URL=postgres://myapi:p1@db:5432/myapi\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(outside, filepath.Join(dir, ".env")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Mkdir(filepath.Join(dir, ".env.db"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	got, err := FindSecrets(afero.NewOsFs(), dir, secretsPlan(".env", "DATABASE_URL=postgres://myapi:pa55w0rd@db:5432/myapi\n", ".env.db", "POSTGRES_PASSWORD=pa55w0rd\n"))
-	if err != nil || !got.IsZero() {
-		t.Errorf("FindSecrets = %+v, %v; want none", got, err)
-	}
-}
-
-func TestFindSecretsReportsUnreadableFiles(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root reads any file")
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("DATABASE_URL=x\n"), 0o000); err != nil {
-		t.Fatal(err)
-	}
-	_, err := FindSecrets(afero.NewOsFs(), dir, secretsPlan(".env", "DATABASE_URL=pa55w0rd\n"))
-	if err == nil || !strings.Contains(err.Error(), ".env") {
-		t.Errorf("FindSecrets = %v, want an error that names .env", err)
+	if _, err := NewManifest("pack.yaml", ManifestSpec{IfExists: map[string]string{".env.local": "skip"}}, files); err == nil ||
+		err.Error() != `pack.yaml: if_exists..env.local: unknown policy "skip"; the one policy is keep` {
+		t.Errorf("an unknown policy: %v", err)
 	}
 }

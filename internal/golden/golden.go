@@ -5,6 +5,7 @@ package golden
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -17,18 +18,15 @@ import (
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/version"
 )
 
 // Project renders a project as scaffold new writes it: the templates, then
-// the answers file.
-func Project(o generator.Options, tree generator.Tree, rnd io.Reader) (generator.Plan, error) {
-	plan, err := generator.Render(o, tree, rnd)
-	if err != nil {
-		return plan, err
-	}
-	return plan, config.Record(o, tree, version.String()).AddTo(&plan)
+// the answers file, which records the templates as t says.
+func Project(o generator.Options, tree generator.Tree, t config.Template, rnd io.Reader) (generator.Plan, error) {
+	return project.Render(context.Background(), project.Spec{Options: o, Tree: tree, Templates: t, ScaffoldVersion: version.String()}, rnd)
 }
 
 // Command is the scaffold new command line that answers the builtin

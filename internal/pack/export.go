@@ -14,7 +14,7 @@ import (
 	"github.com/djscaffold/scaffold/templates"
 )
 
-// Export returns the builtin templates as a pack, ready for generator.Write:
+// Export returns the builtin templates as a pack, ready for writer.Write:
 // a pack.yaml and a copy of every template file under files/. Because a
 // pack's files replace the builtin ones by output path, the exported pack
 // renders exactly what the builtin templates render.

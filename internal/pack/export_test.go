@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/writer"
 	"github.com/djscaffold/scaffold/templates"
 )
 
@@ -85,7 +86,7 @@ func TestExportRoundTrip(t *testing.T) {
 func roundTrip(t *testing.T, export generator.Plan, builtin fs.FS) {
 	t.Helper()
 	fsys := afero.NewMemMapFs()
-	if _, err := generator.Write(fsys, "exported", export, false); err != nil {
+	if _, err := writer.Write(fsys, "exported", export, false); err != nil {
 		t.Fatal(err)
 	}
 	p, err := Load(fsys, "exported")
@@ -98,8 +99,6 @@ func roundTrip(t *testing.T, export generator.Plan, builtin fs.FS) {
 	}
 	viaPack := p.Tree()
 	viaPack.Sources[0] = src
-	// The template's path is the one field that names the pack rather than what it renders.
-	viaPack.Path = ""
 	alone := generator.Builtin()
 	alone.Sources[0] = src
 

@@ -27,12 +27,13 @@ func TestGoldenAcme(t *testing.T) {
 		t.Fatal(err)
 	}
 	tree := p.Tree()
-	tree.Path = "testdata/packs/acme" // as the repository calls it, wherever the test runs
+	record := p.Templates()
+	record.Path = "testdata/packs/acme" // as the repository calls it, wherever the test runs
 	o := generator.DefaultOptions()
 	o.Name = "acme-api"
 	o.CI = "gitlab"
 	o.Extra = map[string]any{"team": "payments", "on_call": true, "tier": "gold"}
-	plan, err := golden.Project(o, tree, fixedRand())
+	plan, err := golden.Project(o, tree, record, fixedRand())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func Builtin() *Pack {
 }
 
 // Tree returns the template tree to render for the pack: the builtin
-// files, then the pack's files over them. Its Path is the pack's folder.
+// files, then the pack's files over them.
 func (p *Pack) Tree() generator.Tree { return p.TreeOver(generator.Builtin()) }
 
 // TreeOver is Tree over another release of the builtin templates, such as
@@ -64,7 +64,7 @@ func (p *Pack) TreeOver(builtin generator.Tree) generator.Tree {
 	if p.Dir == "" {
 		return t
 	}
-	t.Name, t.Version, t.Path, t.Builtin = p.Name, p.Version, p.Dir, builtin.Version
+	t.Sources = slices.Clone(t.Sources)
 	if p.Files != nil {
 		label := filepath.ToSlash(filepath.Join(p.Dir, FilesDir))
 		t.Sources = append(t.Sources, generator.Source{Label: label, FS: p.Files, Manifest: p.Manifest})
@@ -73,21 +73,30 @@ func (p *Pack) TreeOver(builtin generator.Tree) generator.Tree {
 	return t
 }
 
-// TreeFor returns the template tree to render for a project in
-// projectDir. A pack given by a relative path is recorded relative to the
-// project folder, the way config.File.PackDir reads it back; the project's
-// own answers file, recorded, keeps the path as it is written when it
-// names this pack.
-func (p *Pack) TreeFor(projectDir string, recorded *config.File) (generator.Tree, error) {
-	t := p.Tree()
+// Templates is what an answers file records of the pack's Tree: its name
+// and version, and for a pack its folder, as given, and the version of the
+// builtin templates under it.
+func (p *Pack) Templates() config.Template {
+	if p.Dir == "" {
+		return config.Template{Name: p.Name, Version: p.Version}
+	}
+	return config.Template{Name: p.Name, Version: p.Version, Path: p.Dir, Builtin: templates.Version}
+}
+
+// TemplatesFor is Templates for a project in projectDir. A pack given by a
+// relative path is recorded relative to the project folder, the way
+// config.File.PackDir reads it back; the project's own answers file,
+// recorded, keeps the path as it is written when it names this pack.
+func (p *Pack) TemplatesFor(projectDir string, recorded *config.File) (config.Template, error) {
+	t := p.Templates()
 	switch {
-	case t.Path == "":
+	case p.Dir == "":
 		return t, nil
 	case recorded != nil && recorded.Template.Path != "" &&
-		sameFolder(recorded.PackDir(), t.Path) && sameFolder(filepath.Dir(recorded.Source), projectDir):
+		sameFolder(recorded.PackDir(), p.Dir) && sameFolder(filepath.Dir(recorded.Source), projectDir):
 		t.Path = recorded.Template.Path
 		return t, nil
-	case filepath.IsAbs(t.Path):
+	case filepath.IsAbs(p.Dir):
 		return t, nil
 	}
 	// Rel needs both paths to start from the same folder: from ../out/pk,
@@ -96,9 +105,9 @@ func (p *Pack) TreeFor(projectDir string, recorded *config.File) (generator.Tree
 	if err != nil {
 		return t, fmt.Errorf("find project folder %s: %w", projectDir, err)
 	}
-	to, err := filepath.Abs(t.Path)
+	to, err := filepath.Abs(p.Dir)
 	if err != nil {
-		return t, fmt.Errorf("find template pack %s: %w", t.Path, err)
+		return t, fmt.Errorf("find template pack %s: %w", p.Dir, err)
 	}
 	rel, err := filepath.Rel(from, to)
 	if err != nil {
@@ -163,7 +172,7 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 		return nil, &config.Error{File: file, Msg: strings.TrimPrefix(ue.Error(), file+" ") + "; it must be the pack's own file"}
 	}
 	if err != nil {
-		return nil, &generator.FileError{Action: "read template pack file", Path: file, Err: err}
+		return nil, &userfile.FileError{Action: "read template pack file", Path: file, Err: err}
 	}
 	p, err := Parse(file, data)
 	if err != nil {
@@ -176,7 +185,7 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return p, p.loadManifest(file)
 	case err != nil:
-		return nil, &generator.FileError{Action: "read template pack folder", Path: files, Err: err}
+		return nil, &userfile.FileError{Action: "read template pack folder", Path: files, Err: err}
 	case info.Mode()&fs.ModeSymlink != 0:
 		return nil, checkEntry(files, info)
 	case !info.IsDir():
@@ -200,7 +209,7 @@ func (p *Pack) loadManifest(file string) error {
 		return &config.Error{File: file, Line: p.lines[me.Key], Msg: me.Key + ": " + me.Msg}
 	}
 	if err != nil {
-		return &generator.FileError{Action: "read template pack folder", Path: filepath.Join(p.Dir, FilesDir), Err: err}
+		return &userfile.FileError{Action: "read template pack folder", Path: filepath.Join(p.Dir, FilesDir), Err: err}
 	}
 	p.Manifest = m
 	return nil

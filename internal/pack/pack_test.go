@@ -9,6 +9,7 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/templates"
 )
 
 func TestParseSchema(t *testing.T) {
@@ -136,8 +137,8 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	tmpl := p.Tree()
-	if tmpl.Name != "acme" || tmpl.Version != "1.0.0" || tmpl.Path != "acme" || len(tmpl.Sources) != 2 {
-		t.Fatalf("Template = %+v", tmpl)
+	if r := p.Templates(); r.Name != "acme" || r.Version != "1.0.0" || r.Path != "acme" || r.Builtin != templates.Version || len(tmpl.Sources) != 2 {
+		t.Fatalf("Templates = %+v, Tree = %+v", r, tmpl)
 	}
 	if src := tmpl.Sources[1]; src.Label != "acme/files" {
 		t.Errorf("pack source label = %q, want acme/files", src.Label)
@@ -193,7 +194,7 @@ func TestBuiltin(t *testing.T) {
 	if len(p.Questions) != 0 || p.Dir != "" {
 		t.Fatalf("Builtin = %+v", p)
 	}
-	if tmpl := p.Tree(); len(tmpl.Sources) != 1 || tmpl.Path != "" {
+	if tmpl := p.Tree(); len(tmpl.Sources) != 1 || p.Templates().Path != "" {
 		t.Errorf("Builtin().Tree() = %+v, want the builtin templates alone", tmpl)
 	}
 }

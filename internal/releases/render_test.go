@@ -10,7 +10,6 @@ import (
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/golden"
 	"github.com/djscaffold/scaffold/internal/releases"
-	"github.com/djscaffold/scaffold/templates"
 )
 
 var update = flag.Bool("update", false, "write the golden projects of releases that have none yet")
@@ -47,7 +46,7 @@ func TestEveryReleaseRendersAsReleased(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tmpl := generator.Tree{Name: templates.Name, Version: version, Sources: []generator.Source{src}}
+		tmpl := generator.Tree{Sources: []generator.Source{src}}
 		for _, tc := range releaseCases {
 			t.Run(version+"/"+tc.name, func(t *testing.T) {
 				o := generator.DefaultOptions()

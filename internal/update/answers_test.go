@@ -14,6 +14,8 @@ import (
 
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/golden"
+	"github.com/djscaffold/scaffold/internal/writer"
+	"github.com/djscaffold/scaffold/templates"
 )
 
 // TestAnswerChangesMatchANewProject changes answers of an untouched project
@@ -46,14 +48,14 @@ func TestAnswerChangesMatchANewProject(t *testing.T) {
 			opts.Name = "myapi"
 			fsys := afero.NewMemMapFs()
 			const dir = "/myapi"
-			first := renderWith(t, opts, tmpl, rand.NewChaCha8([32]byte{3}))
-			if _, err := generator.Write(fsys, dir, first, false); err != nil {
+			first := renderWith(t, opts, tmpl, templates.Version, rand.NewChaCha8([32]byte{3}))
+			if _, err := writer.Write(fsys, dir, first, false); err != nil {
 				t.Fatal(err)
 			}
 			for i, step := range tc.steps {
 				next := opts
 				step(&next)
-				in := scenarioInput(t, fsys, dir, opts, tmpl, tmpl, GitMerger{Git: git})
+				in := scenarioInput(t, fsys, dir, opts, tmpl, tmpl, templates.Version, templates.Version, GitMerger{Git: git})
 				in.Theirs = render(t, next, tmpl, byte(10+i))
 				p, err := Compute(context.Background(), in)
 				if err != nil {
@@ -65,7 +67,7 @@ func TestAnswerChangesMatchANewProject(t *testing.T) {
 				apply(t, fsys, dir, p)
 				opts = next
 				fresh := afero.NewMemMapFs()
-				if _, err := generator.Write(fresh, dir, render(t, opts, tmpl, 99), false); err != nil {
+				if _, err := writer.Write(fresh, dir, render(t, opts, tmpl, 99), false); err != nil {
 					t.Fatal(err)
 				}
 				got, want := withoutSecrets(t, fsys, dir), withoutSecrets(t, fresh, dir)
@@ -79,7 +81,7 @@ func TestAnswerChangesMatchANewProject(t *testing.T) {
 
 func render(t *testing.T, o generator.Options, tmpl generator.Tree, seed byte) generator.Plan {
 	t.Helper()
-	return renderWith(t, o, tmpl, rand.NewChaCha8([32]byte{seed}))
+	return renderWith(t, o, tmpl, templates.Version, rand.NewChaCha8([32]byte{seed}))
 }
 
 // withoutSecrets is the project's snapshot but its secrets files, which
@@ -89,7 +91,7 @@ func withoutSecrets(t *testing.T, fsys afero.Fs, dir string) *txtar.Archive {
 	a := txtar.Parse(snapshot(t, fsys, dir))
 	a.Files = slices.DeleteFunc(a.Files, func(f txtar.File) bool {
 		name, _, _ := strings.Cut(f.Name, " ")
-		return generator.IsSecretFile(name)
+		return name == ".env" || name == ".env.db"
 	})
 	return a
 }

@@ -1,13 +1,14 @@
 package update
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // Git runs git with args in dir and returns what it printed on stdout, also
@@ -57,7 +58,7 @@ func (m GitMerger) Merge(ctx context.Context, ours, base, theirs []byte, l Label
 	if m.Git == nil {
 		return Result{}, ErrNoGit
 	}
-	if isBinary(ours) || isBinary(base) || isBinary(theirs) {
+	if userfile.Binary(ours) || userfile.Binary(base) || userfile.Binary(theirs) {
 		return Result{}, ErrBinary
 	}
 	dir, err := os.MkdirTemp(m.TempDir, "scaffold-merge-")
@@ -86,11 +87,6 @@ func (m GitMerger) Merge(ctx context.Context, ours, base, theirs []byte, l Label
 	return Result{}, fmt.Errorf("git merge-file: %w", err)
 }
 
-// ErrBinary means a file that is not text changed on both sides: there is
-// no line to put conflict markers around.
+// ErrBinary means a file that is not text (userfile.Binary) changed on both
+// sides: there is no line to put conflict markers around.
 var ErrBinary = errors.New("binary file")
-
-// isBinary uses git's own test: a NUL byte in the first 8000 bytes.
-func isBinary(b []byte) bool {
-	return bytes.IndexByte(b[:min(len(b), 8000)], 0) >= 0
-}

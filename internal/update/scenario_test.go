@@ -19,6 +19,9 @@ import (
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/golden"
+	pipeline "github.com/djscaffold/scaffold/internal/project"
+	"github.com/djscaffold/scaffold/internal/writer"
+	"github.com/djscaffold/scaffold/templates"
 )
 
 var rewrite = flag.Bool("update", false, "rewrite the golden update scenarios")
@@ -73,7 +76,7 @@ func nextTemplates(t *testing.T) generator.Tree {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return generator.Tree{Name: v1.Name, Version: "1.1.0", Sources: []generator.Source{src}}
+	return generator.Tree{Sources: []generator.Source{src}}
 }
 
 // scenarioUser edits a project as a user would between two updates.
@@ -129,14 +132,14 @@ func TestUpdateScenario(t *testing.T) {
 
 	fsys := afero.NewMemMapFs()
 	const dir = "/work/myapi"
-	generated := renderWith(t, opts, v1, rand.NewChaCha8([32]byte{1}))
-	if _, err := generator.Write(fsys, dir, generated, false); err != nil {
+	generated := renderWith(t, opts, v1, "1.0.0", rand.NewChaCha8([32]byte{1}))
+	if _, err := writer.Write(fsys, dir, generated, false); err != nil {
 		t.Fatal(err)
 	}
 	scenarioUser(t, fsys, dir)
 	before := snapshot(t, fsys, dir)
 
-	in := scenarioInput(t, fsys, dir, opts, v1, next, GitMerger{Git: git})
+	in := scenarioInput(t, fsys, dir, opts, v1, next, "1.0.0", "1.1.0", GitMerger{Git: git})
 	p, err := Compute(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +151,7 @@ func TestUpdateScenario(t *testing.T) {
 	golden.Check(t, "../../testdata/update/scenario.txtar", got, *rewrite, "go test ./internal/update -update")
 
 	// Computing again gives the very same plan.
-	again, err := Compute(context.Background(), scenarioInput(t, fsys, dir, opts, v1, next, GitMerger{Git: git}))
+	again, err := Compute(context.Background(), scenarioInput(t, fsys, dir, opts, v1, next, "1.0.0", "1.1.0", GitMerger{Git: git}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,35 +175,32 @@ func TestUpdateScenario(t *testing.T) {
 
 // scenarioInput renders both sides as scaffold update does: with the same
 // random bytes, and the secrets the project already has.
-func scenarioInput(t *testing.T, fsys afero.Fs, dir string, opts generator.Options, from, to generator.Tree, m Merger) Input {
+func scenarioInput(t *testing.T, fsys afero.Fs, dir string, opts generator.Options, from, to generator.Tree, fromVersion, toVersion string, m Merger) Input {
 	t.Helper()
 	replay := NewReplay(rand.NewChaCha8([32]byte{2}))
-	theirs := renderWith(t, opts, to, replay)
-	base := renderWith(t, opts, from, replay.Again())
-	own, err := generator.FindSecrets(fsys, dir, theirs, base)
+	plans, err := pipeline.ReuseSecrets(fsys, dir, func(own generator.Secrets) ([]generator.Plan, error) {
+		opts.Secrets = own
+		return []generator.Plan{renderWith(t, opts, to, toVersion, replay.Again()), renderWith(t, opts, from, fromVersion, replay.Again())}, nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts.Secrets = own
-	theirs = renderWith(t, opts, to, replay.Again())
-	base = renderWith(t, opts, from, replay.Again())
+	theirs, base := plans[0], plans[1]
 	return Input{
 		Fs: fsys, Dir: dir, Base: &base, Theirs: theirs,
-		Labels:    Labels{Ours: opts.Name + " (yours)", Base: to.Name + " " + from.Version, Theirs: to.Name + " " + to.Version},
-		Templates: to.Name + " " + to.Version,
+		Labels:    Labels{Ours: opts.Name + " (yours)", Base: templates.Name + " " + fromVersion, Theirs: templates.Name + " " + toVersion},
+		Templates: templates.Name + " " + toVersion,
 		Merger:    m,
 	}
 }
 
 // renderWith renders a project as scaffold does: with its answers file,
+// which records the builtin templates of the given version, and
 // which records the hashes of the files.
-func renderWith(t *testing.T, o generator.Options, tree generator.Tree, rnd io.Reader) generator.Plan {
+func renderWith(t *testing.T, o generator.Options, tree generator.Tree, version string, rnd io.Reader) generator.Plan {
 	t.Helper()
-	p, err := generator.Render(o, tree, rnd)
+	p, err := pipeline.Render(context.Background(), pipeline.Spec{Options: o, Tree: tree, Templates: config.Template{Name: templates.Name, Version: version}, ScaffoldVersion: "v1.0.0"}, rnd)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := config.Record(o, tree, "v1.0.0").AddTo(&p); err != nil {
 		t.Fatal(err)
 	}
 	return p

@@ -74,5 +74,5 @@ func Released(version string) (generator.Tree, error) {
 	if err != nil {
 		return generator.Tree{}, fmt.Errorf("templates %s %s: %w", templates.Name, version, err)
 	}
-	return generator.Tree{Name: templates.Name, Version: version, Sources: []generator.Source{src}}, nil
+	return generator.Tree{Sources: []generator.Source{src}}, nil
 }

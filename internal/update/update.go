@@ -12,127 +12,15 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/afero"
 
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
-
-// Kind says what an update does to one file.
-type Kind int
-
-const (
-	// Unchanged files are the same on disk as in the new render.
-	Unchanged Kind = iota
-	// Updated files were not changed by the user, and take the new render.
-	Updated
-	// Merged files were changed by both, and merged without a conflict.
-	Merged
-	// Conflict files were changed by both in the same lines; they get
-	// conflict markers for the user to resolve.
-	Conflict
-	// Added files are new in the render.
-	Added
-	// Removed files are no longer generated, and the user had not changed them.
-	Removed
-	// Kept files were changed by the user, and nothing in the templates
-	// needs a merge; they stay as they are.
-	Kept
-	// Deleted files were generated and then deleted by the user; they stay deleted.
-	Deleted
-)
-
-var kindNames = [...]string{"unchanged", "updated", "merged", "conflict", "added", "removed", "kept", "deleted"}
-
-func (k Kind) String() string { return kindNames[k] }
-
-// Writes reports whether applying a change of this kind writes the file.
-func (k Kind) Writes() bool {
-	return k == Updated || k == Merged || k == Conflict || k == Added
-}
-
-// Change is what an update does to one path of the project.
-type Change struct {
-	Path string
-	Kind Kind
-	// Data and Mode are what to write, for the kinds that write.
-	Data []byte
-	Mode fs.FileMode
-	// Binary marks a conflict in a file that is not text: there is no line
-	// to put markers around, so nothing is written.
-	Binary bool
-	// Conflicts counts the conflict blocks in Data.
-	Conflicts int
-	// Reason says why, when the kind alone does not, such as "its base is
-	// unknown"; empty otherwise.
-	Reason string
-	// Secrets marks a secrets file (generator.IsSecretFile), which an
-	// update only ever adds or appends to.
-	Secrets bool
-}
-
-// Plan is a whole update, computed in memory.
-type Plan struct {
-	// Changes holds one change per path that the old or the new render
-	// generates, sorted by path, Unchanged ones too.
-	Changes []Change
-	// Env says what the update does to each secrets file, and what it
-	// leaves to the user, in path order; only those with something to say.
-	Env []EnvReport
-}
-
-// Lags reports whether the project lags its templates: applying the plan
-// would change a file. Secrets files do not count: they are each machine's
-// own, and a fresh clone has none, so a check in CI would never pass.
-func (p Plan) Lags() bool {
-	return slices.ContainsFunc(p.Changes, func(c Change) bool {
-		return !c.Secrets && (c.Kind.Writes() || c.Kind == Removed)
-	})
-}
-
-// Conflicts lists the paths that get conflict markers or need the user's
-// decision.
-func (p Plan) Conflicts() []string { return p.paths(Conflict) }
-
-// Count returns how many changes are of kind k.
-func (p Plan) Count(k Kind) int {
-	n := 0
-	for _, c := range p.Changes {
-		if c.Kind == k {
-			n++
-		}
-	}
-	return n
-}
-
-// Writes returns the files that applying the plan writes, sorted by path.
-func (p Plan) Writes() []generator.File {
-	var files []generator.File
-	for _, c := range p.Changes {
-		if c.Kind.Writes() && !c.Binary {
-			files = append(files, generator.File{Path: c.Path, Mode: c.Mode, Data: c.Data})
-		}
-	}
-	return files
-}
-
-// Removes returns the paths that applying the plan deletes, sorted.
-func (p Plan) Removes() []string { return p.paths(Removed) }
-
-func (p Plan) paths(k Kind) []string {
-	var out []string
-	for _, c := range p.Changes {
-		if c.Kind == k {
-			out = append(out, c.Path)
-		}
-	}
-	return out
-}
 
 // Input is what an update compares.
 type Input struct {
@@ -245,7 +133,7 @@ func Scan(in Input) ([]string, error) {
 }
 
 // secrets reports whether a render marks name as a secrets file
-// (generator.IsSecretFile), which holds the user's own values: it is only
+// (a file whose policy is generator.PolicyKeep), which holds the user's own values: it is only
 // appended to, never merged.
 func (in Input) secrets(name string) bool {
 	if f, ok := in.Theirs.Lookup(name); ok {
@@ -281,129 +169,171 @@ type disk struct {
 	mode    fs.FileMode
 }
 
+// read reads a path of the project, never through a link: neither one at
+// the path nor one in a folder on its way, which leaves the path missing.
 func (in Input) read(name string) (disk, error) {
-	full := filepath.Join(in.Dir, filepath.FromSlash(name))
-	info, err := lstat(in.Fs, full)
+	proj := userfile.Project{Fs: in.Fs, Dir: in.Dir}
+	info, err := proj.Stat(name)
 	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
-		// ENOTDIR: a file stands where a folder of the path would be.
+	case errors.Is(err, fs.ErrNotExist):
 		return disk{}, nil
 	case err != nil:
-		return disk{}, &generator.FileError{Action: "read", Path: full, Err: err}
+		return disk{}, &userfile.FileError{Action: "read", Path: proj.Path(name), Err: err}
 	case !info.Mode().IsRegular():
 		return disk{exists: true, mode: info.Mode()}, nil
 	}
-	data, err := afero.ReadFile(in.Fs, full)
+	data, err := proj.Read(name, userfile.MaxProjectFile)
 	if err != nil {
-		return disk{}, &generator.FileError{Action: "read", Path: full, Err: err}
+		return disk{}, &userfile.FileError{Action: "read", Path: proj.Path(name), Err: err}
 	}
 	return disk{exists: true, regular: true, data: data, mode: info.Mode().Perm()}, nil
 }
 
-// lstat does not follow a link: scaffold never reads or writes through one.
-func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
-	if l, ok := fsys.(afero.Lstater); ok {
-		info, _, err := l.LstatIfPossible(name)
-		return info, err
+// file decides what happens to one generated path other than a secrets
+// file: first by what stands on disk, then by whether the user changed it,
+// then by merging the user's changes and the templates'.
+func (in Input) file(ctx context.Context, name string) (Change, error) {
+	s, err := in.sides(name)
+	if err != nil {
+		return Change{Path: name}, err
 	}
-	return fsys.Stat(name)
+	if c, done := s.onDisk(); done {
+		return c, nil
+	}
+	if c, done := s.unchangedByOne(); done {
+		return c, nil
+	}
+	if !s.baseOK {
+		return s.twoWay(in), nil
+	}
+	return s.merge(ctx, in)
 }
 
-// file decides what happens to one generated path other than a secrets file.
-func (in Input) file(ctx context.Context, name string) (Change, error) {
-	c := Change{Path: name}
-	theirs, inTheirs := in.Theirs.Lookup(name)
-	var base generator.File
-	inBase := false
+// sides are the three versions of one path: the base, ours on disk, and
+// theirs, with what files: records of it.
+type sides struct {
+	name             string
+	base, theirs     generator.File
+	inBase, inTheirs bool
+	hash             string
+	hashed           bool
+	// baseOK is a base that is what was generated: a rebuilt base that is
+	// not is no base at all.
+	baseOK    bool
+	generated bool // the templates generated it before
+	ours      disk
+}
+
+func (in Input) sides(name string) (sides, error) {
+	s := sides{name: name}
+	s.theirs, s.inTheirs = in.Theirs.Lookup(name)
 	if in.Base != nil {
-		base, inBase = in.Base.Lookup(name)
+		s.base, s.inBase = in.Base.Lookup(name)
 	}
-	hash, hashed := in.Hashes[name]
-	// A rebuilt base that is not what was generated is no base at all.
-	baseOK := inBase && (!hashed || config.Hash(base.Data) == hash)
-	generated := inBase || hashed
+	s.hash, s.hashed = in.Hashes[name]
+	s.baseOK = s.inBase && (!s.hashed || config.Hash(s.base.Data) == s.hash)
+	s.generated = s.inBase || s.hashed
+	var err error
+	s.ours, err = in.read(name)
+	return s, err
+}
 
-	ours, err := in.read(name)
-	if err != nil {
-		return c, err
-	}
-	take := func(k Kind, f generator.File) Change {
-		c.Kind, c.Data, c.Mode = k, f.Data, f.Mode
-		return c
-	}
+func (s sides) take(k Kind, f generator.File) Change {
+	return Change{Path: s.name, Kind: k, Data: f.Data, Mode: f.Mode}
+}
+
+// onDisk decides a path that is missing on disk, or that is no regular file.
+func (s sides) onDisk() (Change, bool) {
+	c := Change{Path: s.name}
 	switch {
-	case !ours.exists && !inTheirs:
-		return c, nil
-	case !ours.exists && generated:
+	case !s.ours.exists && !s.inTheirs:
+		return c, true
+	case !s.ours.exists && s.generated:
 		c.Kind = Deleted
-		return c, nil
-	case !ours.exists:
-		return take(Added, theirs), nil
-	case !ours.regular && !inTheirs:
-		return c, nil
-	case !ours.regular:
+		return c, true
+	case !s.ours.exists:
+		return s.take(Added, s.theirs), true
+	case !s.ours.regular && !s.inTheirs:
+		return c, true
+	case !s.ours.regular:
 		c.Kind, c.Reason = Kept, "a folder or link stands where the templates generate this file; scaffold leaves it alone"
-		return c, nil
+		return c, true
 	}
+	return c, false
+}
 
+// unchangedByOne decides a file that the user, or the templates, left as
+// it was.
+func (s sides) unchangedByOne() (Change, bool) {
+	c := Change{Path: s.name}
 	var userChanged bool
 	switch {
-	case baseOK:
-		userChanged = !sameFile(ours, base)
-	case hashed:
-		userChanged = config.Hash(ours.data) != hash
+	case s.baseOK:
+		userChanged = !sameFile(s.ours, s.base)
+	case s.hashed:
+		userChanged = config.Hash(s.ours.data) != s.hash
 	default:
 		userChanged = true
 	}
 	switch {
-	case !userChanged && !inTheirs:
+	case !userChanged && !s.inTheirs:
 		c.Kind = Removed
-		return c, nil
-	case !userChanged && sameFile(ours, theirs):
-		return c, nil
+	case !userChanged && sameFile(s.ours, s.theirs):
 	case !userChanged:
-		return take(Updated, theirs), nil
-	case !inTheirs:
+		return s.take(Updated, s.theirs), true
+	case !s.inTheirs:
 		c.Kind, c.Reason = Kept, "you changed it; the templates no longer generate it"
-		return c, nil
-	case bytes.Equal(ours.data, theirs.Data):
+	case bytes.Equal(s.ours.data, s.theirs.Data):
 		// The same text, whatever the executable bit: the user's mode wins.
-		return c, nil
-	case baseOK && bytes.Equal(theirs.Data, base.Data) && executable(theirs.Mode) == executable(base.Mode):
+	case s.baseOK && bytes.Equal(s.theirs.Data, s.base.Data) && executable(s.theirs.Mode) == executable(s.base.Mode):
 		c.Kind = Kept
-		return c, nil
+	default:
+		return c, false
 	}
+	return c, true
+}
 
-	mode := theirs.Mode
-	if !baseOK || executable(ours.mode) != executable(base.Mode) {
-		mode = ours.mode
+// mode is the mode of a file that both changed: the user's, when the user
+// changed its executable bit or the base is unknown.
+func (s sides) mode() fs.FileMode {
+	if !s.baseOK || executable(s.ours.mode) != executable(s.base.Mode) {
+		return s.ours.mode
 	}
-	if !baseOK {
-		m := TwoWay(ours.data, theirs.Data, in.Labels)
-		c.Kind, c.Data, c.Mode, c.Conflicts = Conflict, m.Data, mode, m.Conflicts
-		switch {
-		case !generated && (in.Base != nil || in.Hashes != nil):
-			c.Reason = "you created this file, and the templates now generate it too"
-		case inBase:
-			c.Reason = "scaffold cannot rebuild the version it generated, which .scaffold.yaml's files: records another way"
-		default:
-			c.Reason = "its base is unknown, so every difference is marked"
-		}
-		return c, nil
+	return s.theirs.Mode
+}
+
+// twoWay marks every difference of a file whose base is unknown.
+func (s sides) twoWay(in Input) Change {
+	m := TwoWay(s.ours.data, s.theirs.Data, in.Labels)
+	c := Change{Path: s.name, Kind: Conflict, Data: m.Data, Mode: s.mode(), Conflicts: m.Conflicts}
+	switch {
+	case !s.generated && (in.Base != nil || in.Hashes != nil):
+		c.Reason = "you created this file, and the templates now generate it too"
+	case s.inBase:
+		c.Reason = "scaffold cannot rebuild the version it generated, which .scaffold.yaml's files: records another way"
+	default:
+		c.Reason = "its base is unknown, so every difference is marked"
 	}
-	m, err := in.Merger.Merge(ctx, ours.data, base.Data, theirs.Data, in.Labels)
+	return c
+}
+
+// merge merges the user's changes and the templates' of a file both changed.
+func (s sides) merge(ctx context.Context, in Input) (Change, error) {
+	c := Change{Path: s.name}
+	mode := s.mode()
+	m, err := in.Merger.Merge(ctx, s.ours.data, s.base.Data, s.theirs.Data, in.Labels)
 	switch {
 	case errors.Is(err, ErrBinary):
 		c.Kind, c.Binary = Conflict, true
 		c.Reason = "not a text file, changed by you and by the templates; yours is kept, so compare it with the templates' version yourself"
 		return c, nil
 	case errors.Is(err, ErrNoGit):
-		return c, fmt.Errorf("%s was changed by you and by the templates, and scaffold merges such files with git merge-file, but %w; install git and run scaffold update again", name, err)
+		return c, fmt.Errorf("%s was changed by you and by the templates, and scaffold merges such files with git merge-file, but %w; install git and run scaffold update again", s.name, err)
 	case err != nil:
-		return c, fmt.Errorf("merge %s: %w", name, err)
+		return c, fmt.Errorf("merge %s: %w", s.name, err)
 	case m.Conflicts > 0:
 		c.Kind, c.Data, c.Mode, c.Conflicts = Conflict, m.Data, mode, m.Conflicts
-	case bytes.Equal(m.Data, ours.data) && executable(mode) == executable(ours.mode):
+	case bytes.Equal(m.Data, s.ours.data) && executable(mode) == executable(s.ours.mode):
 		c.Kind = Kept
 	default:
 		c.Kind, c.Data, c.Mode = Merged, m.Data, mode

@@ -27,7 +27,7 @@ func plan(files ...string) generator.Plan {
 		if n, ok := strings.CutSuffix(name, "*"); ok {
 			name, mode = n, 0o755
 		}
-		secret := generator.IsSecretFile(name)
+		secret := name == ".env" || name == ".env.db" // as the builtin manifest keeps them
 		if secret {
 			mode = 0o600
 		}

@@ -1,4 +1,4 @@
-package generator
+package writer
 
 import (
 	"context"
@@ -12,10 +12,12 @@ import (
 	"testing"
 
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/generator"
 )
 
 // runPlan is a plan whose every file says which run wrote it.
-func runPlan(run int) Plan {
+func runPlan(run int) generator.Plan {
 	p := samplePlan()
 	for i := range p.Files {
 		p.Files[i].Data = fmt.Appendf(nil, "run %d: %s\n", run, p.Files[i].Path)
@@ -65,7 +67,7 @@ func TestConcurrentNewProjectsDoNotMix(t *testing.T) {
 		root := t.TempDir()
 		dir := filepath.Join(root, "p")
 		errs := writers(6, func(run int) error {
-			_, err := WritePlan(context.Background(), afero.NewOsFs(), dir, runPlan(run), WriteOptions{})
+			_, err := Apply(context.Background(), afero.NewOsFs(), dir, runPlan(run), Options{})
 			return err
 		})
 		wins := 0
@@ -102,7 +104,7 @@ func TestConcurrentRunsIntoAFolderDoNotMix(t *testing.T) {
 				t.Fatal(err)
 			}
 			errs := writers(6, func(run int) error {
-				_, err := WritePlan(context.Background(), afero.NewOsFs(), dir, runPlan(run), WriteOptions{Existing: existing})
+				_, err := Apply(context.Background(), afero.NewOsFs(), dir, runPlan(run), Options{Existing: existing})
 				return err
 			})
 			wins := 0
@@ -148,7 +150,7 @@ func TestModesIgnoreTheUmask(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := WritePlan(context.Background(), afero.NewOsFs(), dir, samplePlan(), WriteOptions{Existing: existing}); err != nil {
+		if _, err := Apply(context.Background(), afero.NewOsFs(), dir, samplePlan(), Options{Existing: existing}); err != nil {
 			t.Fatal(err)
 		}
 		for name, want := range map[string]os.FileMode{

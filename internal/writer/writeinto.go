@@ -1,4 +1,4 @@
-package generator
+package writer
 
 import (
 	"context"
@@ -10,10 +10,13 @@ import (
 	"strings"
 
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // writeInto applies a plan to a folder that exists.
-func writeInto(ctx context.Context, fsys afero.Fs, dir string, p Plan, o WriteOptions, res *WriteResult) error {
+func writeInto(ctx context.Context, fsys afero.Fs, dir string, p generator.Plan, o Options, res *Result) error {
 	clearStagingLock(fsys, dir, res)
 	lockPath := filepath.Join(dir, lockName)
 	if !o.Existing {
@@ -29,7 +32,7 @@ func writeInto(ctx context.Context, fsys afero.Fs, dir string, p Plan, o WriteOp
 	}
 	l, err := takeLock(fsys, lockPath, dir, res)
 	if err != nil {
-		if _, ok := errors.AsType[*FileError](err); ok {
+		if _, ok := errors.AsType[*userfile.FileError](err); ok {
 			return &UndoneError{Err: err}
 		}
 		return err
@@ -53,7 +56,7 @@ func writeInto(ctx context.Context, fsys afero.Fs, dir string, p Plan, o WriteOp
 
 // clearStagingLock removes the lock file that a run killed right after it
 // created dir may have left beside it.
-func clearStagingLock(fsys afero.Fs, dir string, res *WriteResult) {
+func clearStagingLock(fsys afero.Fs, dir string, res *Result) {
 	parent := filepath.Dir(dir)
 	name := filepath.Join(parent, "."+short(filepath.Base(dir))+lockSuffix)
 	if !exists(fsys, name) {
@@ -73,7 +76,7 @@ func clearStagingLock(fsys afero.Fs, dir string, res *WriteResult) {
 }
 
 // takeLock takes the lock of dir, and undoes what a stopped run left.
-func takeLock(fsys afero.Fs, lockPath, dir string, res *WriteResult) (*lock, error) {
+func takeLock(fsys afero.Fs, lockPath, dir string, res *Result) (*lock, error) {
 	l, stale, err := acquireLock(fsys, lockPath, dir, false)
 	if err != nil {
 		return nil, err
@@ -101,10 +104,10 @@ type inPlace struct {
 	lock   *lock
 	suffix string
 	done   []entry // the changes made so far, in order
-	res    *WriteResult
+	res    *Result
 }
 
-func (w *inPlace) run(p Plan) error {
+func (w *inPlace) run(p generator.Plan) error {
 	// Whatever can be found wrong before anything changes is.
 	for _, f := range p.Files {
 		if err := w.check(f.Path, f.Keep); err != nil {
@@ -226,7 +229,7 @@ func (w *inPlace) checkFolders(name string) (missing bool, err error) {
 	return false, nil
 }
 
-func (w *inPlace) write(f File) error {
+func (w *inPlace) write(f generator.File) error {
 	if err := w.interrupted(); err != nil {
 		return err
 	}
@@ -253,7 +256,7 @@ func (w *inPlace) write(f File) error {
 
 // change writes f to a temporary file, moves the file it replaces to its
 // backup, and renames the temporary file into place.
-func (w *inPlace) change(e entry, f File) error {
+func (w *inPlace) change(e entry, f generator.File) error {
 	if err := w.lock.log(e); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package generator
+package writer
 
 import (
 	"context"
@@ -14,12 +14,13 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
-// WriteOptions say how WritePlan may treat what is on disk already.
-type WriteOptions struct {
-	// Existing lets WritePlan write into a project folder that already holds
+// Options say how Apply may treat what is on disk already.
+type Options struct {
+	// Existing lets Apply write into a project folder that already holds
 	// files, as `new --force`, `update` and `add resource` do. Without it,
 	// such a folder is refused with ErrTargetNotEmpty.
 	Existing bool
@@ -29,13 +30,13 @@ type WriteOptions struct {
 	// done. Until then, an error of either, or an interrupt, still undoes
 	// everything; when a file cannot be written, Prepare's ctx is cancelled
 	// and the run waits for it to return. It does not run when the project
-	// folder existed before (WriteResult.Prepared says whether it ran).
+	// folder existed before (Result.Prepared says whether it ran).
 	Prepare func(ctx context.Context, dir string) error
 }
 
-// WriteResult says what WritePlan did. Paths are slash-separated and relative
+// Result says what Apply did. Paths are slash-separated and relative
 // to Dir.
-type WriteResult struct {
+type Result struct {
 	Dir     string
 	Written []string // files created or replaced
 	Kept    []string // files that existed and that the plan keeps (File.Keep)
@@ -43,24 +44,24 @@ type WriteResult struct {
 	// Notes are things the user should know although the run succeeded,
 	// such as a backup that could not be deleted, one line each.
 	Notes []string
-	// Prepared is set when WriteOptions.Prepare ran.
+	// Prepared is set when Options.Prepare ran.
 	Prepared bool
 }
 
 // Write applies a plan without a way to interrupt it; force is
-// WriteOptions.Existing.
-func Write(fsys afero.Fs, dir string, p Plan, force bool) (WriteResult, error) {
-	return WritePlan(context.Background(), fsys, dir, p, WriteOptions{Existing: force})
+// Options.Existing.
+func Write(fsys afero.Fs, dir string, p generator.Plan, force bool) (Result, error) {
+	return Apply(context.Background(), fsys, dir, p, Options{Existing: force})
 }
 
-// WritePlan puts a plan on fsys under the project folder dir, all or
+// Apply puts a plan on fsys under the project folder dir, all or
 // nothing, and stops at its next step once ctx is cancelled. `new`,
 // `update` and `add resource` all write through it; update, for instance:
 //
-//	res, err := generator.WritePlan(ctx, fsys, dir, generator.Plan{
+//	res, err := writer.Apply(ctx, fsys, dir, generator.Plan{
 //		Files:  files,              // each replaces what is on disk, unless Keep
 //		Remove: []string{"old.py"}, // files the project no longer has
-//	}, generator.WriteOptions{Existing: true})
+//	}, writer.Options{Existing: true})
 //
 // A project folder that does not exist yet is written whole into a staging
 // folder beside it, ".NAME.scaffold-new", which is then renamed to dir at
@@ -77,18 +78,18 @@ func Write(fsys afero.Fs, dir string, p Plan, force bool) (WriteResult, error) {
 // space. A lock file, dir/.scaffold-lock, lets one run at a time write there
 // (*BusyError for the others), and holds a journal of the changes, written
 // before each one, so that the next run into dir undoes those of a run that
-// was killed, or finishes them if they were final; WriteResult.Notes then
+// was killed, or finishes them if they were final; Result.Notes then
 // says so.
 //
 // Either way, when anything fails or ctx is cancelled, every change is
 // undone, only by renaming backups back and removing what the run created,
-// and WritePlan returns an *UndoneError that wraps the cause (such as
+// and Apply returns an *UndoneError that wraps the cause (such as
 // context.Canceled, or a *FileError whose hint says what to do). When some
 // change cannot be undone, it returns an *UndoError that names the backups
 // still on disk and leaves the journal for the next run. Undoing never
 // removes or writes anything that the run did not create.
 //
-// WritePlan never writes through a link: before it changes anything, it
+// Apply never writes through a link: before it changes anything, it
 // refuses, with an *UnsafeFileError, a project folder that is a symbolic
 // link, and a folder or file inside it that it would write, replace or
 // remove and that is a symbolic link, a file with more than one hard link,
@@ -105,8 +106,8 @@ func Write(fsys afero.Fs, dir string, p Plan, force bool) (WriteResult, error) {
 // outside the project, or named like the lock, temporary or backup files,
 // is refused with ErrUnsafePath; a path that is also a folder of another,
 // with ErrPathClash.
-func WritePlan(ctx context.Context, fsys afero.Fs, dir string, p Plan, o WriteOptions) (WriteResult, error) {
-	res := WriteResult{Dir: dir}
+func Apply(ctx context.Context, fsys afero.Fs, dir string, p generator.Plan, o Options) (Result, error) {
+	res := Result{Dir: dir}
 	if err := checkPlan(p); err != nil {
 		return res, err
 	}
@@ -128,7 +129,7 @@ func WritePlan(ctx context.Context, fsys afero.Fs, dir string, p Plan, o WriteOp
 	return res, writeInto(ctx, fsys, dir, p, o, &res)
 }
 
-// CheckTarget reports the error WritePlan would give for dir at once, so that
+// CheckTarget reports the error Apply would give for dir at once, so that
 // a folder in use can be refused before anything is rendered or asked.
 func CheckTarget(fsys afero.Fs, dir string, force bool) error {
 	info, err := lstat(fsys, dir)
@@ -169,17 +170,17 @@ func folderLinkError(dir string) error {
 
 // checkPlan refuses a plan that no run could apply in full, before
 // anything is touched.
-func checkPlan(p Plan) error {
+func checkPlan(p generator.Plan) error {
 	isFile := make(map[string]bool, len(p.Files))
 	check := func(name string) error {
 		base := path.Base(name)
 		switch {
 		case name == "." || !fs.ValidPath(name) || strings.Contains(name, `\`):
-			return fmt.Errorf("%w: %q is not a path inside the project", ErrUnsafePath, name)
+			return fmt.Errorf("%w: %q is not a path inside the project", generator.ErrUnsafePath, name)
 		case base == lockName || strings.Contains(base, tempMark) || strings.Contains(base, backupMark):
-			return fmt.Errorf("%w: %s: scaffold keeps files of that name for itself while it writes; rename it", ErrUnsafePath, name)
+			return fmt.Errorf("%w: %s: scaffold keeps files of that name for itself while it writes; rename it", generator.ErrUnsafePath, name)
 		case isFile[name]:
-			return fmt.Errorf("%w: %s is in the plan twice", ErrPathClash, name)
+			return fmt.Errorf("%w: %s is in the plan twice", generator.ErrPathClash, name)
 		}
 		isFile[name] = true
 		return nil
@@ -197,7 +198,7 @@ func checkPlan(p Plan) error {
 	for name := range isFile {
 		for d := path.Dir(name); d != "."; d = path.Dir(d) {
 			if isFile[d] {
-				return fmt.Errorf("%w: %s is a file, and a folder of %s", ErrPathClash, d, name)
+				return fmt.Errorf("%w: %s is a file, and a folder of %s", generator.ErrPathClash, d, name)
 			}
 		}
 	}

@@ -1,6 +1,11 @@
-package generator
+package userfile
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+)
 
 // FileError is a failed file operation told in plain words, such as
 // "cannot create folder ro/deep: read-only file system; choose another
@@ -23,3 +28,15 @@ func (e *FileError) Error() string {
 }
 
 func (e *FileError) Unwrap() error { return e.Err }
+
+// Reason is an error without the operation and paths that a *fs.PathError
+// or *os.LinkError repeats.
+func Reason(err error) string {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err.Error()
+	}
+	if le, ok := errors.AsType[*os.LinkError](err); ok {
+		return le.Err.Error()
+	}
+	return err.Error()
+}

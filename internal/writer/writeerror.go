@@ -1,12 +1,13 @@
-package generator
+package writer
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // ErrTargetNotEmpty means the project folder already holds files and the
@@ -124,22 +125,15 @@ func (e *restoreError) Error() string {
 func (e *restoreError) Unwrap() error { return e.err }
 
 // Reason is an error without the operation and paths that a *fs.PathError
-// or *os.LinkError repeats.
-func Reason(err error) string {
-	if pe, ok := errors.AsType[*fs.PathError](err); ok {
-		return pe.Err.Error()
-	}
-	if le, ok := errors.AsType[*os.LinkError](err); ok {
-		return le.Err.Error()
-	}
-	return err.Error()
-}
+// or *os.LinkError repeats, as userfile.Reason; the lock's and journal's
+// messages use it.
+func Reason(err error) string { return userfile.Reason(err) }
 
 // fileError tells a failed file operation of a run with what to do about
 // it. newProject says whether choosing another output folder is a way out,
 // which it is only while the project folder does not exist yet.
 func fileError(action, name string, err error, newProject bool) error {
-	return &FileError{Action: action, Path: name, Hint: hint(err, filepath.Dir(name), newProject), Err: err}
+	return &userfile.FileError{Action: action, Path: name, Hint: hint(err, filepath.Dir(name), newProject), Err: err}
 }
 
 func hint(err error, folder string, newProject bool) string {

@@ -1,4 +1,4 @@
-package generator
+package writer
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/generator"
 )
 
 // forceProject is a project on disk that forcePlan changes in every way a
@@ -33,9 +35,9 @@ func forceProject(t testing.TB) (root, dir string) {
 	return root, dir
 }
 
-func forcePlan() Plan {
-	return Plan{
-		Files: []File{
+func forcePlan() generator.Plan {
+	return generator.Plan{
+		Files: []generator.File{
 			{Path: ".env", Mode: 0o600, Data: []byte("SECRET=new\n"), Keep: true},
 			{Path: "README.md", Mode: 0o644, Data: []byte("# readme\n")},
 			{Path: "app/__init__.py", Mode: 0o644, Data: []byte("")},
@@ -51,7 +53,7 @@ func forcePlan() Plan {
 func expectedForce(t *testing.T) string {
 	t.Helper()
 	root, dir := forceProject(t)
-	res, err := WritePlan(context.Background(), afero.NewOsFs(), dir, forcePlan(), WriteOptions{Existing: true})
+	res, err := Apply(context.Background(), afero.NewOsFs(), dir, forcePlan(), Options{Existing: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +108,7 @@ func everyChange(t *testing.T, setup func(n int, ffs *faultFs) context.Context, 
 		before := diskTree(t, root)
 		ffs := &faultFs{Fs: afero.NewOsFs()}
 		ctx := setup(n, ffs)
-		res, err := WritePlan(ctx, ffs, dir, forcePlan(), WriteOptions{Existing: true})
+		res, err := Apply(ctx, ffs, dir, forcePlan(), Options{Existing: true})
 		if ffs.count() < n {
 			if err != nil {
 				t.Fatalf("a run without a fault failed: %v", err)
@@ -176,7 +178,7 @@ func TestForceUndoThatFailsLosesNothing(t *testing.T) {
 		root, dir := forceProject(t)
 		before := diskTree(t, root)
 		ffs := &faultFs{Fs: afero.NewOsFs(), failAt: n, err: syscall.EIO, breakRenames: true}
-		_, err := WritePlan(context.Background(), ffs, dir, forcePlan(), WriteOptions{Existing: true})
+		_, err := Apply(context.Background(), ffs, dir, forcePlan(), Options{Existing: true})
 		if ffs.count() < n {
 			break
 		}
@@ -197,7 +199,7 @@ func TestForceUndoThatFailsLosesNothing(t *testing.T) {
 			}
 		}
 		// Another run takes the lock, and undoes the stopped run first.
-		var res WriteResult
+		var res Result
 		l, err := takeLock(afero.NewOsFs(), filepath.Join(dir, lockName), dir, &res)
 		if err != nil {
 			t.Fatalf("change %d: the next run: %v", n, err)
@@ -221,7 +223,7 @@ func TestNewProjectFailureAtEveryChangeLeavesNothing(t *testing.T) {
 			root := t.TempDir()
 			dir := filepath.Join(root, "out", "p")
 			ffs := &faultFs{Fs: afero.NewOsFs(), failAt: n, err: syscall.ENOSPC, fillUp: fillUp}
-			_, err := WritePlan(context.Background(), ffs, dir, plan, WriteOptions{})
+			_, err := Apply(context.Background(), ffs, dir, plan, Options{})
 			if ffs.count() < n {
 				if err != nil {
 					t.Fatal(err)

@@ -1,4 +1,4 @@
-package generator
+package writer
 
 import (
 	"context"
@@ -10,11 +10,14 @@ import (
 	"sync"
 
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // stage writes a new project into a staging folder beside dir, then
 // renames it to dir.
-func stage(ctx context.Context, fsys afero.Fs, dir string, p Plan, o WriteOptions, res *WriteResult) error {
+func stage(ctx context.Context, fsys afero.Fs, dir string, p generator.Plan, o Options, res *Result) error {
 	parent, base := filepath.Dir(dir), short(filepath.Base(dir))
 	parents, err := makeParents(fsys, parent)
 	if err != nil {
@@ -32,7 +35,7 @@ func stage(ctx context.Context, fsys afero.Fs, dir string, p Plan, o WriteOption
 	}
 	if err != nil {
 		removeParents(fsys, parents)
-		if _, ok := errors.AsType[*FileError](err); ok {
+		if _, ok := errors.AsType[*userfile.FileError](err); ok {
 			return &UndoneError{Err: err, NewProject: true}
 		}
 		return err
@@ -65,10 +68,10 @@ type staging struct {
 	path string
 	lock *lock
 	done []entry
-	res  *WriteResult
+	res  *Result
 }
 
-func (s *staging) run(p Plan, prepare func(context.Context, string) error) error {
+func (s *staging) run(p generator.Plan, prepare func(context.Context, string) error) error {
 	if exists(s.fs, s.dir) {
 		return &takenError{dir: s.dir}
 	}
@@ -78,7 +81,7 @@ func (s *staging) run(p Plan, prepare func(context.Context, string) error) error
 	}
 	if err := s.fs.Mkdir(s.path, 0o700); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return &FileError{Action: "create", Path: s.path, Err: err,
+			return &userfile.FileError{Action: "create", Path: s.path, Err: err,
 				Hint: "a scaffold run that was stopped left it: delete it, then run again"}
 		}
 		return fileError("create folder", s.path, err, true)

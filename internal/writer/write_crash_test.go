@@ -1,4 +1,4 @@
-package generator
+package writer
 
 import (
 	"bufio"
@@ -46,7 +46,7 @@ func writeAndStop(spec string) {
 	if !existing {
 		plan.Remove = nil
 	}
-	_, err := WritePlan(context.Background(), ffs, dir, plan, WriteOptions{Existing: existing})
+	_, err := Apply(context.Background(), ffs, dir, plan, Options{Existing: existing})
 	fmt.Println("finished:", err)
 	os.Exit(0)
 }
@@ -115,7 +115,7 @@ func TestKilledForceRunIsUndoneByTheNextRun(t *testing.T) {
 		if strings.Contains(string(journal), "\ncommit\n") {
 			before = want
 		}
-		var res WriteResult
+		var res Result
 		l, err := takeLock(afero.NewOsFs(), filepath.Join(dir, lockName), dir, &res)
 		if err != nil {
 			t.Fatalf("killed before change %d: the next run: %v", n, err)
@@ -138,7 +138,7 @@ func TestKilledNewProjectLeavesOnlyItsStagingFolder(t *testing.T) {
 	plan := forcePlan()
 	plan.Remove = nil
 	whole := filepath.Join(t.TempDir(), "p")
-	if _, err := WritePlan(context.Background(), afero.NewOsFs(), whole, plan, WriteOptions{}); err != nil {
+	if _, err := Apply(context.Background(), afero.NewOsFs(), whole, plan, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	want := withoutInodes(diskTree(t, whole))
@@ -155,7 +155,7 @@ func TestKilledNewProjectLeavesOnlyItsStagingFolder(t *testing.T) {
 			if got := withoutInodes(diskTree(t, dir)); got != want {
 				t.Errorf("killed before change %d: the project is\n%s\nwant\n%s", n, got, want)
 			}
-			if _, err := WritePlan(context.Background(), afero.NewOsFs(), dir, plan, WriteOptions{Existing: true}); err != nil {
+			if _, err := Apply(context.Background(), afero.NewOsFs(), dir, plan, Options{Existing: true}); err != nil {
 				t.Fatal(err)
 			}
 			if got := strings.Join(readDir(t, root), ","); got != "p" {
@@ -170,7 +170,7 @@ func TestKilledNewProjectLeavesOnlyItsStagingFolder(t *testing.T) {
 				t.Errorf("killed before change %d: %s left", n, e)
 			}
 		}
-		res, err := WritePlan(context.Background(), afero.NewOsFs(), dir, plan, WriteOptions{})
+		res, err := Apply(context.Background(), afero.NewOsFs(), dir, plan, Options{})
 		if err != nil {
 			t.Fatalf("killed before change %d: the next run: %v", n, err)
 		}
@@ -193,16 +193,16 @@ func TestRunWhileAnotherIsWritingIsRefused(t *testing.T) {
 		t.Fatal("the run made fewer than 10 changes")
 	}
 	before := diskTree(t, root)
-	_, err := WritePlan(context.Background(), afero.NewOsFs(), dir, forcePlan(), WriteOptions{Existing: true})
+	_, err := Apply(context.Background(), afero.NewOsFs(), dir, forcePlan(), Options{Existing: true})
 	want := fmt.Sprintf("another scaffold run (process %d) is writing %s; wait for it to finish, then run again", run.cmd.Process.Pid, dir)
 	if !errors.Is(err, ErrBusy) || err.Error() != want {
-		t.Errorf("WritePlan = %v\nwant %s", err, want)
+		t.Errorf("Apply = %v\nwant %s", err, want)
 	}
 	if after := diskTree(t, root); after != before {
 		t.Errorf("the refused run changed the tree:\n%s", after)
 	}
 	run.kill()
-	res, err := WritePlan(context.Background(), afero.NewOsFs(), dir, forcePlan(), WriteOptions{Existing: true})
+	res, err := Apply(context.Background(), afero.NewOsFs(), dir, forcePlan(), Options{Existing: true})
 	if err != nil {
 		t.Fatal(err)
 	}

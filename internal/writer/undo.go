@@ -1,4 +1,4 @@
-package generator
+package writer
 
 import (
 	"errors"
@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
 // Names of the files a run keeps beside the ones it changes. They are
@@ -102,12 +104,12 @@ func removeOwn(fsys afero.Fs, name string, made fs.FileInfo) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
-		return &FileError{Action: "remove", Path: name, Err: err}
+		return &userfile.FileError{Action: "remove", Path: name, Err: err}
 	case !info.Mode().IsRegular() || made != nil && !sameFile(info, made):
-		return &FileError{Action: "remove", Path: name, Err: errors.New("another program changed it meanwhile, so it stays")}
+		return &userfile.FileError{Action: "remove", Path: name, Err: errors.New("another program changed it meanwhile, so it stays")}
 	}
 	if err := fsys.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return &FileError{Action: "remove", Path: name, Err: err}
+		return &userfile.FileError{Action: "remove", Path: name, Err: err}
 	}
 	return nil
 }
@@ -118,7 +120,7 @@ func removeTemp(fsys afero.Fs, root string, e entry) error {
 	}
 	name := sibling(root, e.path, e.temp)
 	if err := removeRegular(fsys, name); err != nil {
-		return &FileError{Action: "remove", Path: name, Err: err}
+		return &userfile.FileError{Action: "remove", Path: name, Err: err}
 	}
 	return nil
 }
@@ -149,19 +151,19 @@ func removeEmptyFolder(fsys afero.Fs, name string) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
-		return &FileError{Action: "remove folder", Path: name, Err: err}
+		return &userfile.FileError{Action: "remove folder", Path: name, Err: err}
 	case !info.IsDir():
-		return &FileError{Action: "remove folder", Path: name, Err: errors.New("it is no longer a folder, so it stays")}
+		return &userfile.FileError{Action: "remove folder", Path: name, Err: errors.New("it is no longer a folder, so it stays")}
 	}
 	names, err := readNames(fsys, name, 1)
 	if err != nil {
-		return &FileError{Action: "remove folder", Path: name, Err: err}
+		return &userfile.FileError{Action: "remove folder", Path: name, Err: err}
 	}
 	if len(names) > 0 {
-		return &FileError{Action: "remove folder", Path: name, Err: errors.New("another program put files in it, so it stays")}
+		return &userfile.FileError{Action: "remove folder", Path: name, Err: errors.New("another program put files in it, so it stays")}
 	}
 	if err := fsys.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return &FileError{Action: "remove folder", Path: name, Err: err}
+		return &userfile.FileError{Action: "remove folder", Path: name, Err: err}
 	}
 	return nil
 }
@@ -169,19 +171,19 @@ func removeEmptyFolder(fsys afero.Fs, name string) error {
 // removeStaging removes the folder where a new project was being written.
 func removeStaging(fsys afero.Fs, name string) error {
 	if !strings.HasSuffix(name, stagingMark) {
-		return &FileError{Action: "remove", Path: name, Err: errBadJournal}
+		return &userfile.FileError{Action: "remove", Path: name, Err: errBadJournal}
 	}
 	info, err := lstat(fsys, name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
-		return &FileError{Action: "remove", Path: name, Err: err}
+		return &userfile.FileError{Action: "remove", Path: name, Err: err}
 	case !info.IsDir():
-		return &FileError{Action: "remove", Path: name, Err: errors.New("it is not a folder, so it stays")}
+		return &userfile.FileError{Action: "remove", Path: name, Err: errors.New("it is not a folder, so it stays")}
 	}
 	if err := fsys.RemoveAll(name); err != nil {
-		return &FileError{Action: "remove", Path: name, Err: err}
+		return &userfile.FileError{Action: "remove", Path: name, Err: err}
 	}
 	return nil
 }

@@ -1,9 +1,10 @@
-package generator
+package writer
 
 import (
 	"context"
 	"errors"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,10 +16,13 @@ import (
 	"time"
 
 	"github.com/spf13/afero"
+
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/userfile"
 )
 
-func samplePlan() Plan {
-	return Plan{Files: []File{
+func samplePlan() generator.Plan {
+	return generator.Plan{Files: []generator.File{
 		{Path: ".env", Mode: 0o644, Data: []byte("SECRET=new\n"), Keep: true},
 		{Path: "README.md", Mode: 0o644, Data: []byte("# readme\n")},
 		{Path: "app/__init__.py", Mode: 0o644},
@@ -234,8 +238,8 @@ func TestWriteErrorsAreOneLineWithoutGoJargon(t *testing.T) {
 		if !errors.Is(err, tt.target) {
 			t.Errorf("%s: errors.Is(%v, %v) = false", tt.name, err, tt.target)
 		}
-		if _, ok := errors.AsType[*FileError](err); !ok {
-			t.Errorf("%s: %v is not a *FileError", tt.name, err)
+		if _, ok := errors.AsType[*userfile.FileError](err); !ok {
+			t.Errorf("%s: %v is not a *userfile.FileError", tt.name, err)
 		}
 	}
 }
@@ -256,7 +260,7 @@ func TestNewProjectAppearsAtOnce(t *testing.T) {
 		}
 	}}
 	var prepared string
-	res, err := WritePlan(context.Background(), ffs, dir, samplePlan(), WriteOptions{Prepare: func(_ context.Context, d string) error {
+	res, err := Apply(context.Background(), ffs, dir, samplePlan(), Options{Prepare: func(_ context.Context, d string) error {
 		prepared = d
 		if _, err := os.Lstat(dir); err == nil {
 			t.Errorf("%s exists while Prepare runs", dir)
@@ -289,9 +293,9 @@ func TestPrepareErrorOrInterruptUndoesTheNewProject(t *testing.T) {
 		"interrupt": {ctx, func(context.Context, string) error { cancel(); return nil }, context.Canceled},
 	} {
 		root := t.TempDir()
-		res, err := WritePlan(tc.ctx, afero.NewOsFs(), filepath.Join(root, "p"), samplePlan(), WriteOptions{Prepare: tc.prepare})
+		res, err := Apply(tc.ctx, afero.NewOsFs(), filepath.Join(root, "p"), samplePlan(), Options{Prepare: tc.prepare})
 		if !errors.Is(err, tc.want) || !strings.HasSuffix(err.Error(), "; nothing was written") {
-			t.Errorf("%s: WritePlan = %v", name, err)
+			t.Errorf("%s: Apply = %v", name, err)
 		}
 		if len(res.Written) > 0 || res.Prepared {
 			t.Errorf("%s: result %+v after a failure", name, res)
@@ -304,12 +308,12 @@ func TestPrepareErrorOrInterruptUndoesTheNewProject(t *testing.T) {
 
 func TestPrepareDoesNotRunInAnExistingFolder(t *testing.T) {
 	dir := t.TempDir()
-	res, err := WritePlan(context.Background(), afero.NewOsFs(), dir, samplePlan(), WriteOptions{Prepare: func(context.Context, string) error {
+	res, err := Apply(context.Background(), afero.NewOsFs(), dir, samplePlan(), Options{Prepare: func(context.Context, string) error {
 		t.Error("Prepare ran")
 		return nil
 	}})
 	if err != nil || res.Prepared {
-		t.Fatalf("WritePlan = %+v, %v", res, err)
+		t.Fatalf("Apply = %+v, %v", res, err)
 	}
 }
 
@@ -320,10 +324,10 @@ func TestStagingFolderWithoutItsLockIsReported(t *testing.T) {
 	staging := filepath.Join(root, ".p"+stagingMark)
 	writeTree(t, staging, map[string]string{"half.py": "x"}, nil)
 	before := diskTree(t, root)
-	_, err := WritePlan(context.Background(), afero.NewOsFs(), filepath.Join(root, "p"), samplePlan(), WriteOptions{})
+	_, err := Apply(context.Background(), afero.NewOsFs(), filepath.Join(root, "p"), samplePlan(), Options{})
 	want := "cannot create " + staging + ": file exists; a scaffold run that was stopped left it: delete it, then run again; nothing was written"
 	if err == nil || err.Error() != want {
-		t.Errorf("WritePlan = %v\nwant %s", err, want)
+		t.Errorf("Apply = %v\nwant %s", err, want)
 	}
 	if after := diskTree(t, root); after != before {
 		t.Errorf("the tree changed:\n%s", after)
@@ -360,7 +364,7 @@ func TestStaleLockWithoutFileLocks(t *testing.T) {
 	}
 	// A process that is gone: the run is undone, then this one runs.
 	mem := setup(1 << 30)
-	res, err := WritePlan(context.Background(), mem, "/p", Plan{Files: []File{{Path: "other.txt", Mode: 0o644, Data: []byte("x")}}}, WriteOptions{Existing: true})
+	res, err := Apply(context.Background(), mem, "/p", generator.Plan{Files: []generator.File{{Path: "other.txt", Mode: 0o644, Data: []byte("x")}}}, Options{Existing: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,18 +376,18 @@ func TestStaleLockWithoutFileLocks(t *testing.T) {
 	}
 	// This very process: another run of it is going.
 	mem = setup(os.Getpid())
-	_, err = WritePlan(context.Background(), mem, "/p", samplePlan(), WriteOptions{Existing: true})
+	_, err = Apply(context.Background(), mem, "/p", samplePlan(), Options{Existing: true})
 	if !errors.Is(err, ErrBusy) {
-		t.Errorf("WritePlan = %v; want ErrBusy", err)
+		t.Errorf("Apply = %v; want ErrBusy", err)
 	}
 	// Garbage: scaffold cannot tell, and says what to do.
 	mem = setup(1 << 30)
 	if err := afero.WriteFile(mem, "/p/"+lockName, []byte("rm -rf /\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = WritePlan(context.Background(), mem, "/p", samplePlan(), WriteOptions{Existing: true})
+	_, err = Apply(context.Background(), mem, "/p", samplePlan(), Options{Existing: true})
 	if be, ok := errors.AsType[*BusyError](err); !ok || !be.Unsure {
-		t.Errorf("WritePlan = %v; want an unsure *BusyError", err)
+		t.Errorf("Apply = %v; want an unsure *BusyError", err)
 	}
 }
 
@@ -407,16 +411,16 @@ func TestUndoKeepsAFolderThatGotFiles(t *testing.T) {
 }
 
 func TestPlansThatCannotBeWrittenAreRefused(t *testing.T) {
-	for name, p := range map[string]Plan{
-		"absolute":    {Files: []File{{Path: "/etc/passwd"}}},
-		"climbs":      {Files: []File{{Path: "a/../../x"}}},
-		"lock file":   {Files: []File{{Path: "a/.scaffold-lock"}}},
+	for name, p := range map[string]generator.Plan{
+		"absolute":    {Files: []generator.File{{Path: "/etc/passwd"}}},
+		"climbs":      {Files: []generator.File{{Path: "a/../../x"}}},
+		"lock file":   {Files: []generator.File{{Path: "a/.scaffold-lock"}}},
 		"backup":      {Remove: []string{".x" + backupMark + "1"}},
-		"twice":       {Files: []File{{Path: "a"}}, Remove: []string{"a"}},
-		"file+folder": {Files: []File{{Path: "a"}, {Path: "a/b"}}},
+		"twice":       {Files: []generator.File{{Path: "a"}}, Remove: []string{"a"}},
+		"file+folder": {Files: []generator.File{{Path: "a"}, {Path: "a/b"}}},
 	} {
 		fsys := afero.NewMemMapFs()
-		if _, err := WritePlan(context.Background(), fsys, "/p", p, WriteOptions{}); err == nil {
+		if _, err := Apply(context.Background(), fsys, "/p", p, Options{}); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 		if exists(fsys, "/p") {
@@ -428,7 +432,7 @@ func TestPlansThatCannotBeWrittenAreRefused(t *testing.T) {
 // BenchmarkWrite writes the default project to disk: the part of a run that
 // makes folders and files.
 func BenchmarkWrite(b *testing.B) {
-	plan, err := Render(testOptions(), Builtin(), fixedRand())
+	plan, err := generator.Render(generator.DefaultOptions(), generator.Builtin(), rand.NewChaCha8([32]byte{1}))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -460,12 +464,12 @@ func TestPrepareRunsWhileTheFilesAreWritten(t *testing.T) {
 			t.Error("Prepare did not start while the files were written")
 		}
 	}}
-	res, err := WritePlan(context.Background(), ffs, filepath.Join(root, "p"), samplePlan(), WriteOptions{Prepare: func(context.Context, string) error {
+	res, err := Apply(context.Background(), ffs, filepath.Join(root, "p"), samplePlan(), Options{Prepare: func(context.Context, string) error {
 		close(started)
 		return nil
 	}})
 	if err != nil || !res.Prepared || !waited {
-		t.Fatalf("WritePlan = %+v, %v; waited for Prepare: %v", res, err, waited)
+		t.Fatalf("Apply = %+v, %v; waited for Prepare: %v", res, err, waited)
 	}
 }
 
@@ -476,7 +480,7 @@ func TestWriteFailureStopsPrepare(t *testing.T) {
 	boom := errors.New("boom")
 	var stopped atomic.Bool
 	ffs := &faultFs{Fs: afero.NewOsFs(), failAt: 6, err: boom}
-	_, err := WritePlan(context.Background(), ffs, filepath.Join(root, "p"), samplePlan(), WriteOptions{Prepare: func(ctx context.Context, d string) error {
+	_, err := Apply(context.Background(), ffs, filepath.Join(root, "p"), samplePlan(), Options{Prepare: func(ctx context.Context, d string) error {
 		<-ctx.Done()
 		// Late work in the folder, as a program that was stopped may do.
 		_ = os.WriteFile(filepath.Join(d, ".late"), nil, 0o644)
@@ -484,7 +488,7 @@ func TestWriteFailureStopsPrepare(t *testing.T) {
 		return ctx.Err()
 	}})
 	if !errors.Is(err, boom) || !stopped.Load() {
-		t.Fatalf("WritePlan = %v, Prepare stopped: %v; want boom, after Prepare stopped", err, stopped.Load())
+		t.Fatalf("Apply = %v, Prepare stopped: %v; want boom, after Prepare stopped", err, stopped.Load())
 	}
 	if got := readDir(t, root); len(got) > 0 {
 		t.Errorf("left %v", got)

@@ -1,4 +1,4 @@
-package generator
+package writer
 
 import (
 	"context"
@@ -123,11 +123,11 @@ func TestForceRefusesLinksAndSpecialFilesAtEveryDepth(t *testing.T) {
 					t.Skip("does not apply")
 				}
 				before := diskTree(t, root)
-				res, err := WritePlan(context.Background(), afero.NewOsFs(), dir, forcePlan(), WriteOptions{Existing: true})
+				res, err := Apply(context.Background(), afero.NewOsFs(), dir, forcePlan(), Options{Existing: true})
 				if slot == ".env" {
 					// What stands where the plan keeps a file is left alone, never opened or followed.
 					if err != nil || strings.Join(res.Kept, ",") != ".env" {
-						t.Fatalf("WritePlan = %v, kept %q; want .env kept", err, res.Kept)
+						t.Fatalf("Apply = %v, kept %q; want .env kept", err, res.Kept)
 					}
 					if line := entryLine(before, "p/.env"); line != entryLine(diskTree(t, root), "p/.env") {
 						t.Errorf(".env changed from %s", line)
@@ -138,7 +138,7 @@ func TestForceRefusesLinksAndSpecialFilesAtEveryDepth(t *testing.T) {
 					return
 				}
 				if !errors.Is(err, ErrUnsafeFile) {
-					t.Fatalf("WritePlan = %v; want ErrUnsafeFile", err)
+					t.Fatalf("Apply = %v; want ErrUnsafeFile", err)
 				}
 				msg := err.Error()
 				if !strings.HasPrefix(msg, p+" "+tr.want+"; ") || strings.Contains(msg, "\n") {
@@ -165,7 +165,7 @@ func TestNewProjectRefusesALinkedProjectFolder(t *testing.T) {
 		}
 		before := diskTree(t, root)
 		err := CheckTarget(afero.NewOsFs(), dir, force)
-		_, werr := WritePlan(context.Background(), afero.NewOsFs(), dir, samplePlan(), WriteOptions{Existing: force})
+		_, werr := Apply(context.Background(), afero.NewOsFs(), dir, samplePlan(), Options{Existing: force})
 		for _, err := range []error{err, werr} {
 			if !errors.Is(err, ErrUnsafeFile) || !strings.HasPrefix(err.Error(), dir+" is a symbolic link; scaffold writes only into real folders") {
 				t.Errorf("force %v: %v; want a refused link", force, err)
@@ -190,16 +190,16 @@ func TestNamedPipeInTheProjectDoesNotBlock(t *testing.T) {
 	before := diskTree(t, root)
 	done := make(chan error, 1)
 	go func() {
-		_, err := WritePlan(context.Background(), afero.NewOsFs(), dir, forcePlan(), WriteOptions{Existing: true})
+		_, err := Apply(context.Background(), afero.NewOsFs(), dir, forcePlan(), Options{Existing: true})
 		done <- err
 	}()
 	select {
 	case err := <-done:
 		if !errors.Is(err, ErrUnsafeFile) {
-			t.Errorf("WritePlan = %v; want ErrUnsafeFile", err)
+			t.Errorf("Apply = %v; want ErrUnsafeFile", err)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("WritePlan blocked on a named pipe")
+		t.Fatal("Apply blocked on a named pipe")
 	}
 	if after := diskTree(t, root); after != before {
 		t.Errorf("the tree changed:\n%s", after)
@@ -217,7 +217,7 @@ func TestLinksAboveTheProjectAreFollowed(t *testing.T) {
 	if err := os.Symlink(real, filepath.Join(root, "link")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := WritePlan(context.Background(), afero.NewOsFs(), filepath.Join(root, "link", "p"), samplePlan(), WriteOptions{}); err != nil {
+	if _, err := Apply(context.Background(), afero.NewOsFs(), filepath.Join(root, "link", "p"), samplePlan(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(real, "p", "README.md")); err != nil {

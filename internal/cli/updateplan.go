@@ -1,0 +1,173 @@
+package cli
+
+// updateplan.go works out an update: both sides resolved and rendered,
+// the project checked, and update.Compute run on them.
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/djscaffold/scaffold/internal/escape"
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/project"
+	"github.com/djscaffold/scaffold/internal/update"
+	"github.com/djscaffold/scaffold/internal/version"
+)
+
+// updateJob is an update worked out in memory, and what its report says.
+type updateJob struct {
+	plan update.Plan
+	// shown names the project: its folder, or its name for ".".
+	shown, from, to string
+	answers         []string // the answers it changes, as changedAnswers says
+	why             string   // why the base is unknown; "" when it is known
+	packNote        string   // what recordPack has to say
+}
+
+// planUpdate resolves the project as it is recorded and as it is asked
+// for, rebuilds its base, renders both, checks the project, and computes
+// the update.
+func planUpdate(ctx context.Context, env *Env, ur *updateOptions) (updateJob, error) {
+	var u updateJob
+	theirs, err := resolve(env, ur.request)
+	if err != nil {
+		return u, err
+	}
+	dir, recorded := ur.Project, theirs.Recorded
+	u.shown = escape.Path(dir)
+	if filepath.Clean(dir) == "." {
+		u.shown = theirs.Options.Name
+	}
+	u.from, u.to = describeRecorded(recorded), describeTemplates(theirs.Templates)
+	u.answers = changedAnswers(recorded, theirs)
+	git := gitOf(env)
+	base, err := rebuildBase(ctx, env, git, ur.request, theirs)
+	if err != nil {
+		return u, err
+	}
+	base.label = u.from
+	commit, note, err := recordPack(ctx, git, theirs)
+	if err != nil {
+		return u, err
+	}
+	u.packNote = note
+
+	// Both renders read the same random bytes, so that their secrets files
+	// differ only where the templates do, and both use the secrets that the
+	// project already has, so that a secrets file the update adds agrees
+	// with those on disk.
+	replay := update.NewReplay(env.Rand)
+	var (
+		next generator.Plan
+		was  *generator.Plan
+	)
+	_, err = project.ReuseSecrets(env.Fs, dir, func(own generator.Secrets) ([]generator.Plan, error) {
+		theirs.Options.Secrets, base.opts.Secrets = own, own
+		next, was, err = renderSides(ctx, theirs.spec(version.String(), commit), &base, theirs.Recorded.Files, replay)
+		if err != nil {
+			return nil, packMistake(err, theirs.Pack)
+		}
+		return sides(next, was), nil
+	})
+	if err != nil {
+		return u, err
+	}
+	if was == nil {
+		u.why = base.why
+	}
+	in := update.Input{
+		Fs: env.Fs, Dir: dir, Base: was, Theirs: next, Hashes: recorded.Files,
+		Labels: update.Labels{
+			Ours:   theirs.Options.Name + " (yours)",
+			Base:   u.from,
+			Theirs: u.to + " (scaffold update)",
+		},
+		Templates: u.to,
+		Merger:    update.GitMerger{Git: git},
+	}
+	if err := refuseMarkers(in); err != nil {
+		return u, err
+	}
+	if !ur.allowDirty && !ur.dryRun && !ur.check {
+		if err := refuseUncommitted(ctx, env, git, dir); err != nil {
+			return u, err
+		}
+	}
+	u.plan, err = update.Compute(ctx, in)
+	return u, err
+}
+
+// renderSides renders the project as it is asked for, and as it was
+// generated, both with the same random bytes: of several base trees, the
+// one whose render agrees with files: did. The base is nil, and base.why
+// says why, when no tree renders.
+func renderSides(ctx context.Context, theirs project.Spec, base *baseRender, hashes map[string]string, replay *update.Replay) (next generator.Plan, was *generator.Plan, err error) {
+	next, err = project.Render(ctx, theirs, replay.Again())
+	if err != nil {
+		return next, nil, err
+	}
+	for _, tree := range base.trees {
+		plan, err := generator.RenderContext(ctx, base.opts, tree, replay.Again())
+		switch {
+		case ctx.Err() != nil:
+			return next, nil, interrupted(ctx)
+		case err != nil && was == nil:
+			base.why = fmt.Sprintf("this scaffold cannot render %s as it did (%s)", base.label, oneLine(err.Error()))
+		case err != nil:
+		case was == nil || update.Agreement(plan, hashes) > update.Agreement(*was, hashes):
+			was = &plan
+		}
+	}
+	return next, was, nil
+}
+
+// sides lists the renders an update compares, the new one first.
+func sides(next generator.Plan, was *generator.Plan) []generator.Plan {
+	if was == nil {
+		return []generator.Plan{next}
+	}
+	return []generator.Plan{next, *was}
+}
+
+// renames reports whether a request changes the project's name, which
+// names its Python packages: no merge can follow that.
+func renames(req request) bool {
+	if _, ok := req.Answers["name"]; ok {
+		return true
+	}
+	for _, s := range req.Sets {
+		if key, _, _ := strings.Cut(s, "="); key == "name" {
+			return true
+		}
+	}
+	return false
+}
+
+// refuseMarkers refuses a project that still holds conflict markers: an
+// update over them would bury them under its own.
+func refuseMarkers(in update.Input) error {
+	found, err := update.Scan(in)
+	if err != nil || len(found) == 0 {
+		return err
+	}
+	return fmt.Errorf("%s still has conflict markers in %s; resolve them (keep what you want between <<<<<<< and >>>>>>>, and remove the markers), then run scaffold update again",
+		escape.Path(in.Dir), listPaths(found))
+}
+
+// refuseUncommitted refuses a project whose git repository has changes
+// that are not committed: an update is reviewed, and undone, with git.
+func refuseUncommitted(ctx context.Context, env *Env, git update.Git, dir string) error {
+	paths, _, err := update.Uncommitted(ctx, git, env.Fs, dir)
+	switch {
+	case ctx.Err() != nil:
+		return interrupted(ctx)
+	case err != nil:
+		return err
+	case len(paths) == 0:
+		return nil
+	}
+	return fmt.Errorf("%s has uncommitted changes (%s); commit or stash them first, so that git diff shows what the update changes, or pass --allow-dirty",
+		escape.Path(dir), listPaths(paths))
+}

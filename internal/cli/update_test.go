@@ -127,6 +127,8 @@ func TestUpdateChangesAnswers(t *testing.T) {
 		{"token to jwt", nil, [][]string{{"--auth", "jwt"}}, []string{"--auth", "jwt"}},
 		{"no resource to a resource", []string{"--no-resource"}, [][]string{{"--resource", "books"}}, []string{"--resource", "books"}},
 		{"sqlite to postgres", []string{"--database", "sqlite"}, [][]string{{"--set", "database=postgres"}}, nil},
+		{"kubernetes on and off", []string{"--celery"}, [][]string{{"--kubernetes"}, {"--kubernetes=false"}}, []string{"--celery"}},
+		{"kubernetes, then mysql", nil, [][]string{{"--kubernetes"}, {"--database", "mysql"}}, []string{"--kubernetes", "--database", "mysql"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env, _ := mergingEnv(t, newFs(t))
@@ -386,6 +388,8 @@ func TestUpdateRefusesBadInput(t *testing.T) {
 			"scaffold: myapi/.scaffold.yaml line 7: template.path \"../gone\": file does not exist; correct it, or name the pack with --template\n"},
 		{"bad answer", "", []string{"myapi", "--database", "oracle"}, ExitUsage,
 			"scaffold: invalid database \"oracle\": choose one of postgres, mysql, sqlite\n"},
+		{"kubernetes with sqlite", "", []string{"myapi", "--database", "sqlite", "--kubernetes"}, ExitUsage,
+			"scaffold: invalid kubernetes \"true\": a cluster runs several web pods, which cannot share one SQLite file; choose --database postgres or mysql\n"},
 		{"rename", "", []string{"myapi", "--set", "name=other"}, ExitUsage,
 			"scaffold: an update cannot rename the project; rename its folder, and generate it anew with scaffold new to change its Python packages\n"},
 		{"dry run and check", "", []string{"myapi", "--dry-run", "--check"}, ExitUsage,

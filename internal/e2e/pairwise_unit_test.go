@@ -18,12 +18,14 @@ var scaffoldParams = []param{
 	{"cors", []string{"true", "false"}},
 	{"server", []string{"gunicorn", "uvicorn"}},
 	{"ci", []string{"github", "gitlab", "none"}},
+	{"kubernetes", []string{"true", "false"}},
 }
 
 // validScaffold holds the constraints between options: Django 6.1 needs
-// Python 3.12 or later, which every supported Python satisfies.
+// Python 3.12 or later, which every supported Python satisfies, and the
+// Kubernetes manifests need a database server.
 func validScaffold(c map[string]string) bool {
-	return c["django"] != "6.1" || c["python"] >= "3.12"
+	return (c["django"] != "6.1" || c["python"] >= "3.12") && (c["kubernetes"] != "true" || c["database"] != "sqlite")
 }
 
 // missingPairs lists the value pairs of params that some valid combination
@@ -89,14 +91,15 @@ func TestPairwiseScaffoldOptions(t *testing.T) {
 			t.Errorf("incomplete combination %v", r)
 		}
 	}
-	// Two three-valued options alone need 9 rows; the full space is 5184.
+	// Two three-valued options alone need 9 rows; the full space is 10368.
 	if len(rows) < 9 || len(rows) > 20 {
 		t.Errorf("%d combinations, want between 9 and 20", len(rows))
 	}
 	if again := pairwiseValid(scaffoldParams, validScaffold); !reflect.DeepEqual(rows, again) {
 		t.Error("pairwise is not deterministic")
 	}
-	if plain := pairwise(scaffoldParams); !reflect.DeepEqual(rows, plain) {
+	all := func(map[string]string) bool { return true }
+	if plain, accepted := pairwise(scaffoldParams), pairwiseValid(scaffoldParams, all); !reflect.DeepEqual(accepted, plain) {
 		t.Error("a constraint every combination satisfies changed the result")
 	}
 	t.Logf("%d combinations", len(rows))

@@ -89,7 +89,7 @@ func optionsOf(t *testing.T, c map[string]string) generator.Options {
 	o.Python, o.Django, o.Database, o.Auth = c["python"], c["django"], c["database"], c["auth"]
 	o.Resource = c["resource"]
 	o.APIDocs, o.Celery, o.CORS = c["api-docs"] == "true", c["celery"] == "true", c["cors"] == "true"
-	o.Server, o.CI = c["server"], c["ci"]
+	o.Server, o.CI, o.Kubernetes = c["server"], c["ci"], c["kubernetes"] == "true"
 	if len(c) != len(scaffoldParams) {
 		t.Fatalf("combination %v does not set every option", c)
 	}
@@ -107,6 +107,6 @@ func comboLabel(o generator.Options) string {
 	if resource == "" {
 		resource = "none"
 	}
-	return fmt.Sprintf("python=%s,django=%s,database=%s,auth=%s,resource=%s,api-docs=%t,celery=%t,cors=%t,server=%s,ci=%s",
-		o.Python, o.Django, o.Database, o.Auth, resource, o.APIDocs, o.Celery, o.CORS, o.Server, o.CI)
+	return fmt.Sprintf("python=%s,django=%s,database=%s,auth=%s,resource=%s,api-docs=%t,celery=%t,cors=%t,server=%s,ci=%s,kubernetes=%t",
+		o.Python, o.Django, o.Database, o.Auth, resource, o.APIDocs, o.Celery, o.CORS, o.Server, o.CI, o.Kubernetes)
 }

@@ -3,8 +3,6 @@
 // at the version that release requires. k8s.io/kubernetes names its staging modules
 // (k8s.io/api, k8s.io/apiserver, ...) as v0.0.0, replaced by folders of its own tree;
 // a module that depends on it replaces them with the release's v0.x versions.
-module that depends on it replaces them with the release's
-// matching v0.x versions.
 module github.com/djscaffold/scaffold/ci/k8s
 
 go 1.26.0

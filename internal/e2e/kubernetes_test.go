@@ -49,6 +49,7 @@ func TestKubernetes(t *testing.T) {
 		for i := range projects {
 			p := &projects[i]
 			t.Run(comboLabel(p.opts), func(t *testing.T) {
+				t.Parallel()
 				p.render(t, kustomize)
 			})
 		}
@@ -186,6 +187,9 @@ func (o kubeObject) name() string { s, _ := kubeGet(o, "metadata", "name").(stri
 
 // kubeGet walks nested maps by key.
 func kubeGet(v any, path ...string) any {
+	if o, ok := v.(kubeObject); ok {
+		v = map[string]any(o)
+	}
 	for _, key := range path {
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -201,7 +205,8 @@ func kubeObjects(data []byte) ([]kubeObject, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var out []kubeObject
 	for {
-		var o kubeObject
+		// A plain map: yaml.v3 decodes nested mappings into the target's own map type.
+		var o map[string]any
 		err := dec.Decode(&o)
 		if errors.Is(err, io.EOF) {
 			return out, nil
@@ -210,7 +215,7 @@ func kubeObjects(data []byte) ([]kubeObject, error) {
 			return nil, fmt.Errorf("kustomize output is not YAML: %w", err)
 		}
 		if o != nil {
-			out = append(out, o)
+			out = append(out, kubeObject(o))
 		}
 	}
 }

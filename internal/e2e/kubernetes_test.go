@@ -159,6 +159,13 @@ func (p *kubeProject) render(t *testing.T, kustomize string) {
 			t.Errorf("%s: %s", overlay, problem)
 		}
 	}
+	script := filepath.Join(kubeDir, "deploy.sh")
+	if info, err := os.Stat(filepath.Join(p.dir, script)); err != nil || info.Mode()&0o111 == 0 {
+		t.Errorf("%s is not an executable file (%v)", script, err)
+	}
+	if out, err := dynRunCommand(p.dir, os.Environ(), []string{"sh", "-n", script}, time.Minute); err != nil {
+		t.Errorf("%s is not valid sh: %v\n%s", script, err, out)
+	}
 	ignored, err := os.ReadFile(filepath.Join(p.dir, ".gitignore"))
 	if err != nil || !strings.Contains(string(ignored), "\n*.secret.env\n") {
 		t.Errorf(".gitignore does not leave out *.secret.env (%v)", err)

@@ -182,6 +182,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"new", "myapi", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"new", "myapi", "--celery=maybe"}, `scaffold: invalid value "maybe" for --celery: use true or false` + "\n"},
 		{[]string{"new", "myapi", "--git=nah"}, `scaffold: invalid value "nah" for --git: use true or false` + "\n"},
+		{[]string{"new", "myapi", "--yes", "--database", "sqlite", "--kubernetes"}, "cannot share one SQLite file; choose --database postgres or mysql"},
 		{[]string{"new", "a", "b"}, "more than one project NAME"},
 		{[]string{"new", "1api"}, "must not start with a digit"},
 		{[]string{"new", "../up"}, "path separators"},
@@ -227,6 +228,7 @@ func TestConfigErrorsPointAtTheLine(t *testing.T) {
 		{"answers:\n  name: x\n  celery: often\n", `answers.yaml line 3: answers.celery: "often" is not a boolean`},
 		{"answers:\n  name: x\n\n  database: oracle\n", `answers.yaml line 4: invalid database "oracle"`},
 		{"answers:\n  name: 9lives\n", `answers.yaml line 2: invalid project name "9lives"`},
+		{"answers:\n  name: x\n  database: sqlite\n  kubernetes: true\n", `invalid kubernetes "true"`},
 	}
 	for _, tt := range tests {
 		fsys := newFs(t)

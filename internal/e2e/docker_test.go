@@ -107,7 +107,7 @@ func dockerCombos(pythons []string) []dockerCombo {
 	combos := []dockerCombo{
 		def,
 		combo("mysql-jwt-celery-uvicorn-cors", func(o *generator.Options) {
-			o.Database, o.Auth, o.Celery, o.Server, o.CORS = "mysql", "jwt", true, "uvicorn", true
+			o.Database, o.Auth, o.Celery, o.Server, o.CORS, o.Kubernetes = "mysql", "jwt", true, "uvicorn", true, true
 		}),
 		combo("sqlite-session-noresource", func(o *generator.Options) {
 			o.Database, o.Auth, o.Resource = "sqlite", "session", ""

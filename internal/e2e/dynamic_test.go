@@ -33,9 +33,10 @@ type dynCombo struct {
 	update *dynUpdate
 }
 
-// dynCombos covers every database, auth mode and server, Celery and the API docs
-// on and off, --no-resource, and both Django releases. The Python option only
-// changes the Dockerfile and CI files: the code runs on the runtime's Python.
+// dynCombos covers every database, auth mode and server, Celery, the API docs and
+// the Kubernetes manifests on and off, --no-resource, and both Django releases. The
+// Python option only changes the Dockerfile and CI files: the code runs on the
+// runtime's Python.
 // MySQL stays on Django 5.2 because only that runtime has mysqlclient.
 func dynCombos() []dynCombo {
 	combo := func(name string, set func(o *generator.Options)) dynCombo {
@@ -47,10 +48,10 @@ func dynCombos() []dynCombo {
 	return append([]dynCombo{
 		combo("pg-token", func(o *generator.Options) {}),
 		combo("pg-jwt-uvicorn-celery", func(o *generator.Options) {
-			o.Django, o.Auth, o.Server, o.Celery, o.CORS, o.CI = "6.1", "jwt", "uvicorn", true, true, "gitlab"
+			o.Django, o.Auth, o.Server, o.Celery, o.CORS, o.CI, o.Kubernetes = "6.1", "jwt", "uvicorn", true, true, "gitlab", true
 		}),
 		combo("mysql-session-celery", func(o *generator.Options) {
-			o.Python, o.Database, o.Auth, o.Celery, o.APIDocs, o.Resource, o.CI = "3.12", "mysql", "session", true, false, "books", "none"
+			o.Python, o.Database, o.Auth, o.Celery, o.APIDocs, o.Resource, o.CI, o.Kubernetes = "3.12", "mysql", "session", true, false, "books", "none", true
 		}),
 		combo("mysql-jwt-uvicorn-bare", func(o *generator.Options) {
 			o.Database, o.Auth, o.Server, o.CORS, o.Resource = "mysql", "jwt", "uvicorn", true, ""

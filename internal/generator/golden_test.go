@@ -51,6 +51,12 @@ var goldenCases = []struct {
 	{"sqlite-token-celery-cors-uvicorn-django61", func(o *generator.Options) {
 		o.Python, o.Django, o.Database, o.Resource, o.Celery, o.CORS, o.Server, o.CI = "3.12", "6.1", "sqlite", "categories", true, true, "uvicorn", "none"
 	}},
+	{"postgres-kubernetes", func(o *generator.Options) {
+		o.Kubernetes = true
+	}},
+	{"mysql-celery-cors-uvicorn-kubernetes", func(o *generator.Options) {
+		o.Name, o.Database, o.Celery, o.CORS, o.Server, o.Kubernetes = "My_API", "mysql", true, true, "uvicorn", true
+	}},
 }
 
 func fields(specs ...string) []resource.Field {

@@ -27,6 +27,8 @@ type Options struct {
 	CORS      bool
 	Server    string
 	CI        string
+	// Kubernetes adds kustomize manifests under deploy/kubernetes.
+	Kubernetes bool
 	// more holds the answers of builtin questions that have no field of
 	// their own, by key.
 	more map[string]any

@@ -253,6 +253,17 @@ var questions = []Question{
 	{Key: "ci", Field: "CI", Kind: KindChoice, Values: []string{"github", "gitlab", "none"}, Default: "github", twin: "%sCI", Title: "CI",
 		Prompt: "CI pipeline", Help: "A pipeline that runs the tests on every push: GitHub Actions, GitLab CI, or none.",
 		Flag: "ci", Usage: "CI pipeline: github|gitlab|none"},
+	{Key: "kubernetes", Field: "Kubernetes", Kind: KindBool, Default: false, Title: "Kubernetes", Prompt: "Kubernetes manifests?",
+		Help: "Kustomize manifests in deploy/kubernetes: a base, a production overlay and an overlay for a local cluster.",
+		Flag: "kubernetes", Usage: "Kubernetes manifests (kustomize) in deploy/kubernetes; needs postgres or mysql",
+		check: func(o Options) error {
+			// Several web pods and the migration Job cannot share one SQLite file.
+			if o.Kubernetes && o.Database == "sqlite" {
+				return &OptionError{Option: "kubernetes", Key: "kubernetes", Value: "true",
+					Reason: "a cluster runs several web pods, which cannot share one SQLite file; choose --database postgres or mysql"}
+			}
+			return nil
+		}},
 }
 
 // QuestionByKey returns the builtin question with the given key.

@@ -358,6 +358,7 @@ var funcs = template.FuncMap{
 	"title": title,
 	"join":  strings.Join,
 	"quote": strconv.Quote,
+	"dns":   dnsLabel,
 }
 
 // normalizeText gives every rendered file LF line endings and exactly one

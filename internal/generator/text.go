@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -32,4 +33,18 @@ func title(s string) string {
 		end += n
 	}
 	return cases.Title(language.Und, cases.NoLower).String(s[:end]) + s[end:]
+}
+
+// dnsLabel turns a project name into a name that Kubernetes accepts for a
+// namespace or an object (an RFC 1123 label): lowercase ASCII letters, digits
+// and "-", starting with a letter and ending with a letter or digit. Project
+// names are ASCII already (ValidateName); any other character becomes "-".
+func dnsLabel(s string) string {
+	b := []byte(strings.ToLower(s))
+	for i, c := range b {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			b[i] = '-'
+		}
+	}
+	return strings.Trim(string(b), "-")
 }

@@ -48,3 +48,22 @@ def test_health_only_reads(client):
 
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
+
+
+def test_live_answers_without_the_database(client, monkeypatch, production_hosts):
+    class UnreachableDatabase:
+        def ensure_connection(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr("config.health.connection", UnreachableDatabase())
+
+    response = client.get("/health/live/", HTTP_HOST="localhost")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_live_only_reads(client):
+    response = client.post("/health/live/")
+
+    assert response.status_code == 405

@@ -19,6 +19,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
+	"github.com/djscaffold/scaffold/internal/version"
 )
 
 // Exit codes.
@@ -174,6 +175,10 @@ tests and CI. It works offline, and the same answers always give the same files.
 		},
 	}
 	root.SetFlagErrorFunc(flagError)
+	// --version prints the version line alone, as other tools do; `scaffold
+	// version` prints the rest.
+	root.Version = version.String()
+	root.SetVersionTemplate("scaffold {{.Version}}\n")
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newNewCommand(env), newAddCommand(env), newTemplatesCommand(env), newDiffCommand(env), newUpdateCommand(env), newDoctorCommand(env), newVersionCommand(), newCompletionCommand())
 	return root

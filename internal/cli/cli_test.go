@@ -300,8 +300,12 @@ func TestColourOnTerminal(t *testing.T) {
 }
 
 func TestVersionAndCompletion(t *testing.T) {
-	if r := run(t, newFs(t), "version"); r.code != ExitOK || r.stdout != "scaffold dev\n" {
+	if r := run(t, newFs(t), "version"); r.code != ExitOK || !strings.HasPrefix(r.stdout, "scaffold dev\ncommit: ") ||
+		!strings.Contains(r.stdout, "\nbuilt: ") || !strings.Contains(r.stdout, "\ngo: go1.") {
 		t.Errorf("version: %+v", r)
+	}
+	if r := run(t, newFs(t), "--version"); r.code != ExitOK || r.stdout != "scaffold dev\n" {
+		t.Errorf("--version: %+v", r)
 	}
 	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
 		if r := run(t, newFs(t), "completion", shell); r.code != ExitOK || len(r.stdout) < 100 {

@@ -161,6 +161,9 @@ func resolve(env *Env, req request) (resolved, error) {
 	r.Options, r.Dir = a.opts, dirOf(a.opts.Name)
 	// Writing checks the folder too, but a dry run must refuse what the run would.
 	if req.Project == "" {
+		if err := checkCaseTwin(env.Fs, r.Dir); err != nil {
+			return r, err
+		}
 		if err := generator.CheckTarget(env.Fs, r.Dir, req.Force); err != nil {
 			return r, err
 		}
@@ -172,6 +175,20 @@ func resolve(env *Env, req request) (resolved, error) {
 		return r, confirmAnswers(env, r)
 	}
 	return r, nil
+}
+
+// checkCaseTwin refuses a new project whose folder differs only by case
+// from one beside it: on macOS and Windows they would be one folder.
+func checkCaseTwin(fsys afero.Fs, dir string) error {
+	twin, err := generator.CaseTwin(fsys, filepath.Dir(dir), filepath.Base(dir))
+	if err != nil {
+		return fmt.Errorf("check %s: %w", filepath.Dir(dir), err)
+	}
+	if twin != "" {
+		return usagef("%s differs only by case from %s beside it, which is the same folder on macOS and Windows; choose another name",
+			dir, filepath.Join(filepath.Dir(dir), twin))
+	}
+	return nil
 }
 
 // checkProject refuses a folder that is not a project scaffold generated.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/spf13/afero"
 )
 
 func TestValidateNameAccepts(t *testing.T) {
@@ -41,6 +43,12 @@ func TestValidateNameRefuses(t *testing.T) {
 		{"config", "shadow"},
 		{"celery", "shadow"},
 		{strings.Repeat("a", 64), "at most 63"},
+		{"con", "reserved device name on Windows"},
+		{"AUX", "reserved device name on Windows"},
+		{"Nul", "reserved device name on Windows"},
+		{"prn", "reserved device name on Windows"},
+		{"com1", "reserved device name on Windows"},
+		{"LPT9", "reserved device name on Windows"},
 	}
 	for _, tt := range tests {
 		err := ValidateName(tt.name)
@@ -69,7 +77,7 @@ func TestValidateResource(t *testing.T) {
 			t.Errorf("ValidateResource(%q) = %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"Items", "1items", "my-items", "class", "admin", "config", "api", "django", "items!", "conftest", "docker", "tests"} {
+	for _, bad := range []string{"Items", "1items", "my-items", "class", "admin", "config", "api", "django", "items!", "conftest", "docker", "tests", "con", "aux", "nul", "prn", "com1", "com9", "lpt1", "lpt9"} {
 		var oe *OptionError
 		if err := ValidateResource(bad); !errors.As(err, &oe) {
 			t.Errorf("ValidateResource(%q) = %v, want an *OptionError", bad, err)
@@ -143,4 +151,38 @@ func FuzzValidateName(f *testing.F) {
 			t.Fatalf("ValidateName(%q) = %v, want a one-line *OptionError", name, err)
 		}
 	})
+}
+
+func TestWindowsReserved(t *testing.T) {
+	for _, name := range []string{"con", "CON", "Aux", "nul.txt", "NUL.tar.gz", "prn", "com1", "COM9", "lpt1", "Lpt5.log", "conin$"} {
+		if !windowsReserved(name) {
+			t.Errorf("windowsReserved(%q) = false", name)
+		}
+	}
+	for _, name := range []string{"console", "com", "com0", "com10", "lpt", "lpt0", "auxiliary", "nullable", "icon", "myapi"} {
+		if windowsReserved(name) {
+			t.Errorf("windowsReserved(%q) = true", name)
+		}
+	}
+}
+
+func TestCaseTwin(t *testing.T) {
+	fsys := afero.NewMemMapFs()
+	for _, dir := range []string{"p/MyAPI", "p/books"} {
+		if err := fsys.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ dir, name, want string }{
+		{"p", "myapi", "MyAPI"},
+		{"p", "MYAPI", "MyAPI"},
+		{"p", "MyAPI", ""},
+		{"p", "Books", "books"},
+		{"p", "other", ""},
+		{"missing", "myapi", ""},
+	} {
+		if got, err := CaseTwin(fsys, tc.dir, tc.name); err != nil || got != tc.want {
+			t.Errorf("CaseTwin(%q, %q) = %q, %v; want %q", tc.dir, tc.name, got, err, tc.want)
+		}
+	}
 }

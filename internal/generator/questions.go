@@ -235,6 +235,9 @@ var Questions = []Question{
 	{Key: "ci", Field: "CI", Kind: KindChoice, Values: []string{"github", "gitlab", "none"}, Default: "github", Title: "CI",
 		Prompt: "CI pipeline", Help: "A pipeline that runs the tests on every push: GitHub Actions, GitLab CI, or none.",
 		Flag: "ci", Usage: "CI pipeline: github|gitlab|none"},
+	{Key: "update_check", Field: "UpdateCheck", Kind: KindBool, Default: false, Title: "Update check", Prompt: "Weekly check for template updates in CI?",
+		Help: "A scheduled CI job that runs scaffold update --check and fails when a newer template release exists.",
+		Flag: "update-check", Usage: "scheduled CI job that fails when a newer template release exists"},
 }
 
 // QuestionByKey returns the builtin question with the given key.

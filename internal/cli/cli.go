@@ -221,3 +221,7 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// Command returns scaffold's command tree, for documentation generators
+// (the man page); its commands are not meant to run.
+func Command() *cobra.Command { return newRootCommand(&Env{}) }

@@ -175,6 +175,13 @@ func checkNewResource(fsys afero.Fs, p resolved, name string) error {
 	if _, err := fsys.Stat(filepath.Join(p.Dir, name)); err == nil {
 		return &UsageError{Err: &resource.ResourceError{Name: name, Reason: fmt.Sprintf("%s already exists in the project; choose another name", filepath.Join(p.Dir, name))}}
 	}
+	twin, err := writer.CaseTwin(fsys, p.Dir, name)
+	if err != nil {
+		return fmt.Errorf("check %s: %w", p.Dir, err)
+	}
+	if twin != "" {
+		return &UsageError{Err: &resource.ResourceError{Name: name, Reason: fmt.Sprintf("it differs only by case from %s, which is the same name on macOS and Windows; choose another name", filepath.Join(p.Dir, twin))}}
+	}
 	return nil
 }
 

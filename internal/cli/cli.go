@@ -20,6 +20,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
 	"github.com/djscaffold/scaffold/internal/userfile"
+	"github.com/djscaffold/scaffold/internal/version"
 )
 
 // Exit codes.
@@ -175,6 +176,10 @@ tests and CI. It works offline, and the same answers always give the same files.
 		},
 	}
 	root.SetFlagErrorFunc(flagError)
+	// --version prints the version line alone, as other tools do; `scaffold
+	// version` prints the rest.
+	root.Version = version.String()
+	root.SetVersionTemplate("scaffold {{.Version}}\n")
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newNewCommand(env, nil), newAddCommand(env), newTemplatesCommand(env), newDiffCommand(env, nil), newUpdateCommand(env, nil), newDoctorCommand(env), newVersionCommand(), newCompletionCommand())
 	return root
@@ -217,3 +222,7 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// Command returns scaffold's command tree, for documentation generators
+// (the man page); its commands are not meant to run.
+func Command() *cobra.Command { return newRootCommand(&Env{}) }

@@ -11,11 +11,11 @@ import (
 func newVersionCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
-		Short:   "Print scaffold's version",
-		Example: "  scaffold version",
+		Short:   "Print scaffold's version, commit, build date and Go version",
+		Example: "  scaffold version\n  scaffold --version",
 		Args:    usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "scaffold %s\n", version.String())
+			_, err := fmt.Fprint(cmd.OutOrStdout(), version.Get())
 			return err
 		},
 	}

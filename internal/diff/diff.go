@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"runtime"
 
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/afero"
@@ -101,7 +102,9 @@ func Compared(plan generator.Plan) int {
 // compared is false for the files the user owns once generated.
 func compared(f generator.File) bool { return !f.Keep }
 
-func executable(m fs.FileMode) bool { return m&0o111 != 0 }
+// executable tells a script by its mode. Windows keeps no executable bit, so
+// there no file is one, and a mode never differs.
+func executable(m fs.FileMode) bool { return runtime.GOOS != "windows" && m&0o111 != 0 }
 
 // Write prints each change as a summary line and a unified diff from the
 // file on disk (a/) to the generated one (b/).

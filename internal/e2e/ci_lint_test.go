@@ -17,20 +17,28 @@ func TestGeneratedCI(t *testing.T) {
 	for _, c := range pairwiseValid(scaffoldParams, validScaffold) {
 		combos = append(combos, withName(optionsOf(t, c), "my-api"))
 	}
-	for _, o := range combos {
+	for i, o := range combos {
 		o.CI = "github"
+		// Every other combination with the scheduled template update check.
+		o.UpdateCheck = i%2 == 1
 		t.Run(comboLabel(o), func(t *testing.T) {
 			t.Parallel()
 			plan, err := generator.Render(o, generator.Builtin(), rand.NewChaCha8([32]byte{}))
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, ok := plan.Lookup(".github/workflows/ci.yml")
-			if !ok {
-				t.Fatal("no .github/workflows/ci.yml")
+			want := []string{".github/workflows/ci.yml"}
+			if o.UpdateCheck {
+				want = append(want, ".github/workflows/template-updates.yml")
 			}
-			for _, problem := range actionlintProblems(t, f.Path, f.Data) {
-				t.Error(problem)
+			for _, name := range want {
+				f, ok := plan.Lookup(name)
+				if !ok {
+					t.Fatalf("no %s", name)
+				}
+				for _, problem := range actionlintProblems(t, f.Path, f.Data) {
+					t.Error(problem)
+				}
 			}
 		})
 	}

@@ -149,6 +149,7 @@ func TestDocker(t *testing.T) {
 			t.Logf("Python %s: wheels made here, not by Debian:\n%s", py, strings.TrimRight(string(subs), "\n"))
 		}
 	}
+	t.Run("scaffold image", func(t *testing.T) { dockerScaffoldImage(t, env) })
 	var results []*dockerResult
 	for i, c := range dockerCombos(env.pythons) {
 		r := &dockerResult{name: c.name}

@@ -27,8 +27,10 @@ func TestGeneratedGitLabCI(t *testing.T) {
 	for _, c := range pairwiseValid(scaffoldParams, validScaffold) {
 		combos = append(combos, withName(optionsOf(t, c), "my-api"))
 	}
-	for _, o := range combos {
+	for i, o := range combos {
 		o.CI = "gitlab"
+		// Every other combination with the scheduled template update check.
+		o.UpdateCheck = i%2 == 1
 		t.Run(comboLabel(o), func(t *testing.T) {
 			t.Parallel()
 			plan, err := generator.Render(o, generator.Builtin(), rand.NewChaCha8([32]byte{}))
@@ -41,6 +43,9 @@ func TestGeneratedGitLabCI(t *testing.T) {
 			}
 			if err := validateGitLabCI(schema, f.Data); err != nil {
 				t.Errorf(".gitlab-ci.yml does not follow GitLab's schema: %v", err)
+			}
+			if got := strings.Contains(string(f.Data), "template-updates:"); got != o.UpdateCheck {
+				t.Errorf("template-updates job: %v, with update_check %v", got, o.UpdateCheck)
 			}
 		})
 	}

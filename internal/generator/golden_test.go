@@ -26,12 +26,14 @@ var goldenCases = []struct {
 	{"default", func(o *generator.Options) {}},
 	{"mysql-jwt-celery-cors-uvicorn-gitlab", func(o *generator.Options) {
 		o.Python, o.Database, o.Auth, o.Celery, o.CORS, o.Server, o.CI = "3.12", "mysql", "jwt", true, true, "uvicorn", "gitlab"
+		o.UpdateCheck = true
 	}},
 	{"sqlite-session-noresource-nodocs-django61", func(o *generator.Options) {
 		o.Python, o.Django, o.Database, o.Auth, o.Resource, o.APIDocs, o.CORS, o.CI = "3.14", "6.1", "sqlite", "session", "", false, true, "none"
 	}},
 	{"postgres-jwt-celery-uvicorn-django61", func(o *generator.Options) {
 		o.Django, o.Auth, o.Resource, o.Celery, o.Server = "6.1", "jwt", "blog_posts", true, "uvicorn"
+		o.UpdateCheck = true
 	}},
 	{"mysql-token-nodocs-gitlab", func(o *generator.Options) {
 		o.Python, o.Database, o.APIDocs, o.CI = "3.14", "mysql", false, "gitlab"

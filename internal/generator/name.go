@@ -72,6 +72,9 @@ func ValidateName(name string) error {
 	if !isLetter(name[0]) {
 		return bad(fmt.Sprintf("it must not start with %q; start with a letter", name[:1]))
 	}
+	if windowsReserved(name) {
+		return bad(fmt.Sprintf("%q is a reserved device name on Windows, where the project could not be cloned; choose another name", name))
+	}
 	slug := Slug(name)
 	if pythonKeywords[slug] {
 		return bad(fmt.Sprintf("%q is a Python keyword; choose another name", slug))
@@ -100,6 +103,8 @@ func ValidateResource(name string) error {
 		}
 	}
 	switch {
+	case windowsReserved(name):
+		return bad("it is a reserved device name on Windows, where the project could not be cloned; choose another name")
 	case pythonKeywords[name]:
 		return bad("it is a Python keyword; choose another name")
 	case shadowedModules[name]:
@@ -108,6 +113,22 @@ func ValidateResource(name string) error {
 		return bad("it clashes with a Django app or a URL the project already has; choose another name")
 	}
 	return nil
+}
+
+// windowsReserved reports whether Windows reserves name for a device, in any
+// case and with any extension (nul.txt is nul): such a file or folder cannot
+// be made there, so a project that holds one cannot be cloned on Windows.
+func windowsReserved(name string) bool {
+	base, _, _ := strings.Cut(strings.ToLower(name), ".")
+	base = strings.TrimRight(base, " ")
+	switch base {
+	case "con", "prn", "aux", "nul", "conin$", "conout$":
+		return true
+	}
+	if len(base) == 4 && (strings.HasPrefix(base, "com") || strings.HasPrefix(base, "lpt")) {
+		return base[3] >= '1' && base[3] <= '9'
+	}
+	return false
 }
 
 // Slug turns a project name into a Python-safe identifier: my-API becomes my_api.

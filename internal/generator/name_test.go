@@ -41,6 +41,12 @@ func TestValidateNameRefuses(t *testing.T) {
 		{"config", "shadow"},
 		{"celery", "shadow"},
 		{strings.Repeat("a", 64), "at most 63"},
+		{"con", "reserved device name on Windows"},
+		{"AUX", "reserved device name on Windows"},
+		{"Nul", "reserved device name on Windows"},
+		{"prn", "reserved device name on Windows"},
+		{"com1", "reserved device name on Windows"},
+		{"LPT9", "reserved device name on Windows"},
 	}
 	for _, tt := range tests {
 		err := ValidateName(tt.name)
@@ -69,7 +75,7 @@ func TestValidateResource(t *testing.T) {
 			t.Errorf("ValidateResource(%q) = %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"Items", "1items", "my-items", "class", "admin", "config", "api", "django", "items!", "conftest", "docker", "tests"} {
+	for _, bad := range []string{"Items", "1items", "my-items", "class", "admin", "config", "api", "django", "items!", "conftest", "docker", "tests", "con", "aux", "nul", "prn", "com1", "com9", "lpt1", "lpt9"} {
 		var oe *OptionError
 		if err := ValidateResource(bad); !errors.As(err, &oe) {
 			t.Errorf("ValidateResource(%q) = %v, want an *OptionError", bad, err)
@@ -143,4 +149,17 @@ func FuzzValidateName(f *testing.F) {
 			t.Fatalf("ValidateName(%q) = %v, want a one-line *OptionError", name, err)
 		}
 	})
+}
+
+func TestWindowsReserved(t *testing.T) {
+	for _, name := range []string{"con", "CON", "Aux", "nul.txt", "NUL.tar.gz", "prn", "com1", "COM9", "lpt1", "Lpt5.log", "conin$"} {
+		if !windowsReserved(name) {
+			t.Errorf("windowsReserved(%q) = false", name)
+		}
+	}
+	for _, name := range []string{"console", "com", "com0", "com10", "lpt", "lpt0", "auxiliary", "nullable", "icon", "myapi"} {
+		if windowsReserved(name) {
+			t.Errorf("windowsReserved(%q) = true", name)
+		}
+	}
 }

@@ -29,6 +29,9 @@ type Options struct {
 	CI        string
 	// Kubernetes adds kustomize manifests under deploy/kubernetes.
 	Kubernetes bool
+	// UpdateCheck adds a scheduled CI job that fails when a newer template
+	// release exists.
+	UpdateCheck bool
 	// more holds the answers of builtin questions that have no field of
 	// their own, by key.
 	more map[string]any

@@ -264,6 +264,9 @@ var questions = []Question{
 			}
 			return nil
 		}},
+	{Key: "update_check", Field: "UpdateCheck", Kind: KindBool, Default: false, Title: "Update check", Prompt: "Weekly check for template updates in CI?",
+		Help: "A scheduled CI job that runs scaffold update --check and fails when a newer template release exists.",
+		Flag: "update-check", Usage: "scheduled CI job that fails when a newer template release exists"},
 }
 
 // QuestionByKey returns the builtin question with the given key.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -347,7 +348,9 @@ func sameFile(d disk, f generator.File) bool {
 	return bytes.Equal(d.data, f.Data) && executable(d.mode) == executable(f.Mode)
 }
 
-func executable(m fs.FileMode) bool { return m&0o111 != 0 }
+// executable tells a script by its mode. Windows keeps no executable bit, so
+// there no file is one, and a mode never differs.
+func executable(m fs.FileMode) bool { return runtime.GOOS != "windows" && m&0o111 != 0 }
 
 // env appends to a secrets file what the new render needs and it lacks;
 // it never rewrites a line of it.

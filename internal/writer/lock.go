@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/spf13/afero"
@@ -152,10 +153,29 @@ func (l *lock) write(line string) error {
 // release ends a run whose changes are final or undone. When the lock file
 // cannot be removed, its journal, which ends in done, tells the next run
 // that there is nothing left to undo; the returned note says so.
+//
+// On Unix the file is removed while its lock is held, so that no other run
+// can take it over in between and lose it. Windows cannot remove an open
+// file, so there it is closed first: a run that opens it in the moment
+// before it is removed either finds it busy or takes it over, and while
+// that run holds it open, Windows refuses to remove it here, so the lock
+// is never removed under another run.
 func (l *lock) release() (note string) {
 	_ = l.write(string(opDone) + "\n")
-	err := l.fs.Remove(l.path)
-	_ = l.file.Close()
+	var err error
+	if runtime.GOOS == "windows" {
+		_ = l.file.Close()
+		err = l.fs.Remove(l.path)
+		// Another run that opens the lock file only to find it busy
+		// holds it for a moment.
+		for i := 0; err != nil && !errors.Is(err, fs.ErrNotExist) && i < 5; i++ {
+			time.Sleep(20 * time.Millisecond)
+			err = l.fs.Remove(l.path)
+		}
+	} else {
+		err = l.fs.Remove(l.path)
+		_ = l.file.Close()
+	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "could not remove the lock file " + l.path + " (" + Reason(err) + "); delete it"
 	}

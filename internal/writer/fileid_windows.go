@@ -1,6 +1,6 @@
 //go:build windows
 
-package generator
+package writer
 
 import (
 	"errors"

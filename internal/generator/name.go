@@ -99,6 +99,9 @@ func ValidateResource(name string) error {
 			return bad("use only lowercase letters, digits and \"_\", such as blog_posts")
 		}
 	}
+	if reason := shadowsModule(name); reason != "" {
+		return bad(reason)
+	}
 	switch {
 	case pythonKeywords[name]:
 		return bad("it is a Python keyword; choose another name")

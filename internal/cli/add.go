@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/resource"
@@ -141,7 +142,7 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 		return err
 	}
 	out.notes(res.Notes)
-	if err := out.done("Added resource %s at /api/%s/ to %s (%d files written).", name, name, dir, len(res.Written)); err != nil {
+	if err := out.done("Added resource %s at /api/%s/ to %s (%d files written).", name, name, escape.Path(dir), len(res.Written)); err != nil {
 		return err
 	}
 	return out.printf("Next: python manage.py migrate, then pytest %s\n", name)

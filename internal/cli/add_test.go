@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -112,5 +114,24 @@ func TestNewAsksForTheExampleResourcesFields(t *testing.T) {
 		if q.Name == FieldsQuestion && len(q.Refused) != 1 {
 			t.Errorf("refused %v, want the unknown type", q.Refused)
 		}
+	}
+}
+
+// A table wider than the database holds is refused before anything is
+// written, with the limit named, rather than by migrate.
+func TestAddResourceRefusesMoreColumnsThanTheDatabaseHolds(t *testing.T) {
+	fsys := newFs(t)
+	newProjectWithAuthors(t, fsys, "sqlite")
+	before := tree(t, fsys, "myapi")
+	specs := make([]string, 1998)
+	for i := range specs {
+		specs[i] = fmt.Sprintf("f%d:int", i)
+	}
+	r := addResource(t, fsys, "wide", specs...)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "2001 columns") || !strings.Contains(r.stderr, "SQLite's limit of 2000") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if !maps.Equal(before, tree(t, fsys, "myapi")) {
+		t.Error("the refused resource changed the project")
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+
+	"github.com/djscaffold/scaffold/internal/escape"
 )
 
 // errNotReady fails doctor when something a generated project needs is missing.
@@ -174,7 +176,8 @@ func (p printer) check(c check) error {
 	case c.problem != "":
 		mark, value = p.style(red, "✘"), c.problem
 	}
-	if err := p.printf("%s %-15s %s\n", mark, c.name, value); err != nil {
+	// A version is what a program printed: escaped, as anything shown is.
+	if err := p.printf("%s %-15s %s\n", mark, c.name, escape.Line(value)); err != nil {
 		return err
 	}
 	if c.problem != "" && c.fix != "" {

@@ -86,14 +86,18 @@ func (p printer) nextSteps(dir string) error {
 		p.style(bold, "Next steps:"), escape.Path(dir))
 }
 
-// done reports a step that worked.
+// done reports a step that worked. Its line is escaped whole, whatever
+// names it holds (folders, template and pack names, answers), so that none
+// reaches the terminal raw; a caller escapes a path with escape.Path too,
+// to show where it starts and ends.
 func (p printer) done(format string, args ...any) error {
-	return p.printf("%s %s\n", p.style(green, "✔"), fmt.Sprintf(format, args...))
+	return p.printf("%s %s\n", p.style(green, "✔"), escape.Line(fmt.Sprintf(format, args...)))
 }
 
-// note reports something the user may want to act on, though nothing failed.
+// note reports something the user may want to act on, though nothing
+// failed, escaped as done's line is.
 func (p printer) note(format string, args ...any) error {
-	return p.printf("%s %s\n", p.style(yellow, "!"), fmt.Sprintf(format, args...))
+	return p.printf("%s %s\n", p.style(yellow, "!"), escape.Line(fmt.Sprintf(format, args...)))
 }
 
 // composeHint tells what to do when c says that generated projects cannot

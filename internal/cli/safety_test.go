@@ -184,3 +184,37 @@ func (f *failOnWrite) OpenFile(name string, flag int, perm os.FileMode) (afero.F
 func (f *failOnWrite) LstatIfPossible(name string) (os.FileInfo, bool, error) {
 	return f.Fs.(afero.Lstater).LstatIfPossible(name)
 }
+
+// TestNamesArePrintedEscaped keeps control characters from a project
+// folder's name and from the answers file's template.name off the
+// terminal: an OSC sequence there would retitle it, or worse.
+func TestNamesArePrintedEscaped(t *testing.T) {
+	const osc = "\x1b]0;x\x07"
+	env, _ := mergingEnv(t, newFs(t))
+	newProject(t, env, "myapi", "--git=false")
+	dir := "my" + osc + "api"
+	if err := env.Fs.Rename("myapi", dir); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, harness{env: env}, "add", "resource", "books", "title:str", "--project", dir)
+	if r.code != ExitOK || strings.ContainsAny(r.stdout+r.stderr, "\x1b\x07") || !strings.Contains(r.stdout, `"my\x1b]0;x\aapi"`) {
+		t.Errorf("add resource: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+
+	name := dir + "/.scaffold.yaml"
+	data, err := afero.ReadFile(env.Fs, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := strings.Replace(string(data), "  name: django-drf\n", `  name: "django-drf\e]0;x\a"`+"\n", 1)
+	if renamed == string(data) {
+		t.Fatalf("%s has no template name to change:\n%s", name, data)
+	}
+	writeFile(t, env.Fs, name, renamed)
+	for _, args := range [][]string{{"--dry-run", "--celery"}, {"--check", "--celery"}, {"--celery"}, {}} {
+		r := updateIn(t, env, append([]string{dir}, args...)...)
+		if strings.ContainsAny(r.stdout+r.stderr, "\x1b\x07") || !strings.Contains(r.stdout+r.stderr, `\x1b]0;x\a`) {
+			t.Errorf("update %v: exit %d, stdout %q, stderr %q", args, r.code, r.stdout, r.stderr)
+		}
+	}
+}

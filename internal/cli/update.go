@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/writer"
 )
@@ -112,7 +113,7 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 	case !lags:
 		return out.done("%s is up to date with %s", u.shown, u.to)
 	}
-	_ = out.printf("Updating %s %s:\n", u.shown, describeChange(u.from, u.to, u.answers))
+	_ = out.printf("Updating %s %s:\n", u.shown, escape.Line(describeChange(u.from, u.to, u.answers)))
 	printUpdate(out, u.plan)
 	conflicts := u.plan.Conflicts()
 	switch {

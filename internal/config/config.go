@@ -242,7 +242,8 @@ func (f *File) checkFormat() error {
 // as the README calls it. It returns the line of every key and list item,
 // by dotted path such as "answers.database" or "questions.0.name", or nil
 // lines for an empty document, which leaves v untouched so that the caller
-// can say what the file needs.
+// can say what the file needs. A key given twice in a mapping is an error
+// that names both lines, and so are aliases that repeat too many values.
 func Decode(name, format string, data []byte, v any) (map[string]int, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -252,6 +253,12 @@ func Decode(name, format string, data []byte, v any) (map[string]int, error) {
 		return nil, nil
 	}
 	doc := root.Content[0]
+	if err := checkKeys(name, doc, ""); err != nil {
+		return nil, err
+	}
+	if err := checkAliases(name, doc); err != nil {
+		return nil, err
+	}
 	lines := map[string]int{}
 	collectLines(doc, "", lines)
 	s := schema{file: name, format: format}

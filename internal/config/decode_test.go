@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -68,5 +69,54 @@ func TestDecodeListOfStrings(t *testing.T) {
 	_, err := Decode("f.yaml", "test", []byte("items: x\n"), &v)
 	if err == nil || err.Error() != `f.yaml line 1: items: "x" is not a list` {
 		t.Errorf("Decode error = %v", err)
+	}
+}
+
+func TestDecodeDuplicateKeys(t *testing.T) {
+	tests := []struct{ yaml, want string }{
+		{"answers:\n  celery: false\n  celery: true\n",
+			`a.yaml line 3: key "answers.celery" is given twice, on lines 2 and 3; keep one`},
+		{"answers:\n  name: x\nanswers:\n  name: y\n",
+			`a.yaml line 3: key "answers" is given twice, on lines 1 and 3; keep one`},
+		{"template:\n  name: a\n  version: 1\n  name: b\nanswers:\n  name: x\n",
+			`a.yaml line 4: key "template.name" is given twice, on lines 2 and 4; keep one`},
+		{"answers:\n  name: x\nresources:\n  - name: a\n    fields: []\n  - name: b\n    name: c\n",
+			`a.yaml line 7: key "resources.1.name" is given twice, on lines 6 and 7; keep one`},
+		{"answers:\n  name: x\nextra:\n  a: {b: 1, 'b': 2}\n",
+			`a.yaml line 4: key "extra.a.b" is given twice, on lines 4 and 4; keep one`},
+		{"answers:\n  name: x\nfiles:\n  a: b\n  \"a\": c\n",
+			`a.yaml line 5: key "files.a" is given twice, on lines 4 and 5; keep one`},
+	}
+	for _, tt := range tests {
+		_, err := Parse("a.yaml", []byte(tt.yaml))
+		var ce *Error
+		if !errors.As(err, &ce) || err.Error() != tt.want {
+			t.Errorf("Parse(%q) error = %v, want %s", tt.yaml, err, tt.want)
+		}
+	}
+}
+
+func TestDecodeExcessiveAliasing(t *testing.T) {
+	// Each line repeats the one before nine times: the aliases on line 6
+	// take the document past a thousand values, most of them repeated;
+	// yaml.v3 alone would say line 1.
+	in := "answers:\n  name: x\nextra:\n" +
+		"  a: &a [x, x, x, x, x, x, x, x, x]\n" +
+		"  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" +
+		"  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
+		"  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n" +
+		"  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n" +
+		"  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n" +
+		"  g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+	_, err := Parse("a.yaml", []byte(in))
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Line != 6 || !strings.Contains(err.Error(), "excessive aliasing") || !strings.Contains(err.Error(), "*b") {
+		t.Errorf("Parse error = %v, want excessive aliasing at line 6, alias *b", err)
+	}
+	// A few aliases are fine.
+	ok := "answers:\n  name: x\nresource_fields: &f [title:str]\nresources:\n  - name: books\n    fields: *f\n"
+	f, err := Parse("a.yaml", []byte(ok))
+	if err != nil || len(f.Resources) != 1 || f.Resources[0].Fields[0] != "title:str" {
+		t.Errorf("Parse(%q) = %+v, %v", ok, f, err)
 	}
 }

@@ -102,6 +102,9 @@ func ValidateResource(name string) error {
 			return bad("use only lowercase letters, digits and \"_\", such as blog_posts")
 		}
 	}
+	if reason := shadowsModule(name); reason != "" {
+		return bad(reason)
+	}
 	switch {
 	case windowsReserved(name):
 		return bad("it is a reserved device name on Windows, where the project could not be cloned; choose another name")

@@ -78,7 +78,8 @@ type edit struct {
 // that after (the file rendered with the new resource) adds to before (the
 // file rendered without it) inserted at their markers. Lines already there
 // are not added again, so a second run changes nothing. It fails with a
-// *MissingError when current lacks a marker it needs.
+// *MissingError when current lacks a marker it needs, and with a
+// *PlaceError when a Python file has one where the lines would not parse.
 func Insert(path string, current, before, after []byte) ([]byte, error) {
 	edits, err := edits(path, lines(string(before)), lines(string(after)))
 	if err != nil {
@@ -100,6 +101,9 @@ func Insert(path string, current, before, after []byte) ([]byte, error) {
 		if index(cur, e.name) < 0 {
 			return nil, &MissingError{File: path, Marker: e.line, Name: e.name}
 		}
+	}
+	if err := checkPlaces(path, cur, lines(string(before)), edits); err != nil {
+		return nil, err
 	}
 	return []byte(apply(cur, edits, eol)), nil
 }

@@ -166,3 +166,32 @@ func TestCompare(t *testing.T) {
 		}
 	}
 }
+
+// A marker moved where its lines would not parse is refused with the file
+// and line, before anything is inserted.
+func TestMovedMarkerIsRefused(t *testing.T) {
+	moved := strings.Replace(settingsBefore, "    # scaffold: installed-apps\n", "", 1) +
+		"\nDEBUG = '''[\n'''  # a ( in a comment\n# scaffold: installed-apps\n"
+	_, err := Insert("config/settings.py", []byte(moved), []byte(settingsBefore), []byte(settingsAfter))
+	var pe *PlaceError
+	if !errors.As(err, &pe) || pe.Line != 8 {
+		t.Fatalf("Insert = %v, want a *PlaceError at line 8", err)
+	}
+	for _, want := range []string{"config/settings.py line 8:", `"# scaffold: installed-apps" is no longer inside its list [...]`, "INSTALLED_APPS"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+
+	indented := strings.Replace(urlsBefore, "# scaffold: api-routes\n", "if True:\n    # scaffold: api-routes\n", 1)
+	if _, err := Insert("config/urls.py", []byte(indented), []byte(urlsBefore), []byte(urlsAfter)); !errors.As(err, &pe) || pe.Line != 9 || !strings.Contains(err.Error(), "at the top level") {
+		t.Errorf("Insert with an indented top-level marker = %v, want a *PlaceError at line 9", err)
+	}
+
+	// A tuple for the list, and brackets and quotes elsewhere, are fine.
+	tuple := "X = {'a': \"]\"}  # ]\nY = '''\n[\n'''\n" + strings.Replace(strings.Replace(settingsBefore, "= [", "= (", 1), "]\n", ")\n", 1)
+	got, err := Insert("config/settings.py", []byte(tuple), []byte(settingsBefore), []byte(settingsAfter))
+	if err != nil || !strings.Contains(string(got), "    \"books\",\n    # scaffold: installed-apps\n)") {
+		t.Errorf("Insert into a tuple = %q, %v", got, err)
+	}
+}

@@ -139,6 +139,9 @@ func Check(resources []Resource, database string) error {
 		if len(r.Fields) == 0 {
 			return &ResourceError{Name: r.Name, Reason: "it has no fields"}
 		}
+		if err := checkColumns(r, database); err != nil {
+			return err
+		}
 		for _, f := range r.Fields {
 			if err := checkOnDatabase(f, database); err != nil {
 				return err
@@ -177,6 +180,48 @@ func checkOnDatabase(f Field, database string) error {
 		return &Error{Spec: f.String(), Reason: fmt.Sprintf("on MariaDB and MySQL a unique or indexed str holds at most %d characters", mysqlIndexedCharLength)}
 	}
 	return nil
+}
+
+// maxColumns is the most columns a table holds on each database, as its
+// documentation states: SQLite's SQLITE_MAX_COLUMN as built by default,
+// PostgreSQL's MaxHeapAttributeNumber, MySQL's and MariaDB's server limit.
+// MySQL's InnoDB tables hold 1017 and its rows 65,535 bytes, which a
+// table of wide str fields meets long before; that limit is the server's
+// to report.
+var maxColumns = map[string]struct {
+	n  int
+	db string
+}{
+	SQLite:   {2000, "SQLite"},
+	Postgres: {1600, "PostgreSQL"},
+	MySQL:    {4096, "MySQL and MariaDB"},
+}
+
+// implicitColumns are the columns every resource's table has: id,
+// created_at and updated_at.
+const implicitColumns = 3
+
+// checkColumns refuses a resource whose table would have more columns than
+// the database holds, which migrate would find only when it runs. Each
+// field is a column, a foreign key too; a many-to-many field is a table of
+// its own.
+func checkColumns(r Resource, database string) error {
+	limit, ok := maxColumns[database]
+	if !ok {
+		return nil
+	}
+	n := implicitColumns
+	for _, f := range r.Fields {
+		if f.Kind != M2M {
+			n++
+		}
+	}
+	if n <= limit.n {
+		return nil
+	}
+	return &ResourceError{Name: r.Name, Reason: fmt.Sprintf(
+		"its table would have %d columns (id, created_at, updated_at and one for each field but m2m), more than %s's limit of %d; split it into resources related by fk",
+		n, limit.db, limit.n)}
 }
 
 // relatedNames chooses the name of the way back from each relation's

@@ -2,6 +2,7 @@ package resource
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -189,4 +190,34 @@ func mustFields(t *testing.T, specs ...string) []Field {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// TestCheckColumnLimits counts a table's columns as migrate makes them:
+// id, created_at and updated_at, and one for each field but m2m.
+func TestCheckColumnLimits(t *testing.T) {
+	withFields := func(n int, extra ...string) Resource {
+		specs := make([]string, 0, n+len(extra))
+		for i := range n {
+			specs = append(specs, fmt.Sprintf("f%d:int", i))
+		}
+		return Resource{Name: "wide", Fields: mustFields(t, append(specs, extra...)...)}
+	}
+	tags := Resource{Name: "tags", Fields: mustFields(t, "name:str")}
+	for _, tt := range []struct {
+		database string
+		limit    int
+		named    string
+	}{{SQLite, 2000, "SQLite's limit of 2000"}, {Postgres, 1600, "PostgreSQL's limit of 1600"}, {MySQL, 4096, "MySQL and MariaDB's limit of 4096"}} {
+		if err := Check([]Resource{withFields(tt.limit - 3)}, tt.database); err != nil {
+			t.Errorf("%s: a table of exactly %d columns: %v", tt.database, tt.limit, err)
+		}
+		if err := Check([]Resource{tags, withFields(tt.limit-3, "tags:m2m:tags")}, tt.database); err != nil {
+			t.Errorf("%s: an m2m field counted as a column: %v", tt.database, err)
+		}
+		err := Check([]Resource{tags, withFields(tt.limit-3, "tag:fk:tags")}, tt.database)
+		var re *ResourceError
+		if !errors.As(err, &re) || !strings.Contains(err.Error(), fmt.Sprintf("%d columns", tt.limit+1)) || !strings.Contains(err.Error(), tt.named) {
+			t.Errorf("%s: one column too many = %v, want a *ResourceError naming %q", tt.database, err, tt.named)
+		}
+	}
 }

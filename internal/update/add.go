@@ -72,6 +72,9 @@ func (s sides) insertAtMarkers(in Input) (generator.File, bool, error) {
 	if missing, ok := errors.AsType[*marker.MissingError](err); ok {
 		return generator.File{}, false, &RefusedError{missing}
 	}
+	if moved, ok := errors.AsType[*marker.PlaceError](err); ok {
+		return generator.File{}, false, &RefusedError{moved}
+	}
 	if err != nil || bytes.Equal(data, s.ours.data) {
 		return generator.File{}, false, err
 	}

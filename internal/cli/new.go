@@ -33,6 +33,11 @@ DIR, its older name, still works). Its own questions are answered the same
 way, with --set KEY=VALUE as their flags and the answers file's extra:
 section; --no-input refuses to guess an answer that has no default.
 
+--template-version VERSION makes the project with an earlier release of
+the builtin templates, byte for byte as that release wrote it (scaffold
+templates list shows them); the template.version of a --config file does
+the same. scaffold update then brings the project forward.
+
 NAME is the project folder. Python code uses its slug: lowercase, with
 dashes turned into underscores, so my-api is fine.
 
@@ -54,8 +59,12 @@ const newExample = `  # ask the questions in a terminal
   # see what would be written
   scaffold new myapi --yes --dry-run
 
-  # generate a project again from its answers file
+  # generate a project again from its answers file, at the template
+  # version it records
   scaffold new --config myapi/.scaffold.yaml --no-input -o regenerated
+
+  # make a project with an earlier release of the templates
+  scaffold new myapi --yes --template-version 1.0.0
 
   # use a template pack and answer one of its questions
   scaffold new myapi --pack ../acme-pack --set team=payments`
@@ -90,6 +99,7 @@ func newNewCommand(env *Env, runF func(context.Context, *newOptions) error) *cob
 	f.StringVarP(&o.AnswersFile, "config", "c", "", "answers `FILE` in the .scaffold.yaml format")
 	af.define(cmd)
 	definePack(cmd, &o.PackDir, "template pack `DIR` to render over the builtin templates")
+	f.StringVar(&o.Release, "template-version", "", "make the project with this release of the builtin templates, `VERSION`, as it was released (scaffold templates list); default: the current one")
 	f.StringArrayVar(&o.Sets, "set", nil, "answer a question by its key, as `KEY=VALUE`: a template pack's, or a builtin one such as celery=true; repeatable")
 	f.BoolVar(&o.Force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
@@ -119,6 +129,7 @@ func (o *newOptions) parse(cmd *cobra.Command, af answerFlags, args []string) er
 		o.Answers["name"] = names[0]
 	}
 	o.gitGiven = cmd.Flags().Changed("git")
+	o.ReleaseFlag = "--template-version"
 	return nil
 }
 

@@ -33,6 +33,11 @@ file by file:
     new render needs are appended, and a missing one gets the secrets that
     the others hold, such as the password of DATABASE_URL.
 
+--to VERSION brings the project to that release of the builtin templates
+instead of the current one (scaffold templates list shows them); a
+release older than the one the project records is refused: an update
+never downgrades.
+
 Nothing is written when any file cannot be updated; the answers file
 records the new answers and template version only when the update is
 applied. A project with uncommitted changes in git, or with conflict
@@ -47,6 +52,9 @@ const updateExample = `  # bring this project to the current templates
 
   # see what an update would do
   scaffold update --dry-run
+
+  # bring the project to one release, not the latest
+  scaffold update --to 1.1.0
 
   # turn on Celery and switch to JWT a month in
   scaffold update --celery --auth jwt
@@ -72,6 +80,7 @@ func newUpdateCommand(env *Env, runF func(context.Context, *updateOptions) error
 				ur.Project = args[0]
 			}
 			ur.Answers = af.given(cmd.Flags())
+			ur.ReleaseFlag = "--to"
 			if runF != nil {
 				return runF(cmd.Context(), ur)
 			}
@@ -80,6 +89,7 @@ func newUpdateCommand(env *Env, runF func(context.Context, *updateOptions) error
 	}
 	f := cmd.Flags()
 	f.SortFlags = false
+	f.StringVar(&ur.Release, "to", "", "update to this release of the builtin templates, `VERSION` (scaffold templates list), instead of the current one; never an older one than the project records")
 	f.BoolVar(&ur.dryRun, "dry-run", false, "print what would change in each file, and write nothing")
 	f.BoolVar(&ur.check, "check", false, "write nothing; exit with 1 when the project lags its templates")
 	f.BoolVar(&ur.noConflicts, "no-conflicts", false, "write nothing, and exit with 1, when any file would get conflict markers")

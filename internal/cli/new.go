@@ -18,6 +18,9 @@ type newOptions struct {
 	request
 	yes, noInput  bool
 	dryRun, quiet bool
+	// discardChanges lets --force overwrite the files the user changed
+	// without asking.
+	discardChanges bool
 	// git runs git init; gitGiven says --git was given, not defaulted.
 	git, gitGiven bool
 }
@@ -37,6 +40,11 @@ section; --no-input refuses to guess an answer that has no default.
 the builtin templates, byte for byte as that release wrote it (scaffold
 templates list shows them); the template.version of a --config file does
 the same. scaffold update then brings the project forward.
+
+--force writes into a folder that holds files already, such as the
+project itself, and deletes nothing. Files you changed there (files: in
+its .scaffold.yaml tells) are overwritten only when you confirm it in a
+terminal, or with --discard-changes; scaffold update keeps them instead.
 
 NAME is the project folder. Python code uses its slug: lowercase, with
 dashes turned into underscores, so my-api is fine.
@@ -101,7 +109,8 @@ func newNewCommand(env *Env, runF func(context.Context, *newOptions) error) *cob
 	definePack(cmd, &o.PackDir, "template pack `DIR` to render over the builtin templates")
 	f.StringVar(&o.Release, "template-version", "", "make the project with this release of the builtin templates, `VERSION`, as it was released (scaffold templates list); default: the current one")
 	f.StringArrayVar(&o.Sets, "set", nil, "answer a question by its key, as `KEY=VALUE`: a template pack's, or a builtin one such as celery=true; repeatable")
-	f.BoolVar(&o.Force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing")
+	f.BoolVar(&o.Force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing; files you changed are overwritten only when you confirm")
+	f.BoolVar(&o.discardChanges, "discard-changes", false, "with --force, overwrite the files you changed without asking; needed to overwrite them without a terminal")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
 	f.BoolVar(&o.quiet, "quiet", false, "print only errors")
 	f.BoolVar(&o.git, "git", true, "run git init in the new project, without a commit, when git is installed; --git=false turns it off")
@@ -210,6 +219,9 @@ func runNew(ctx context.Context, env *Env, o *newOptions) error {
 	}
 	if o.dryRun {
 		return out.dryRun(r.Dir, plan)
+	}
+	if err := confirmOverwrite(env, o, r.Dir, plan); err != nil {
+		return err
 	}
 	res, git, err := writeNew(ctx, env, o, tools, placeInGit, r.Dir, plan)
 	if err != nil {

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/spf13/afero"
 	"golang.org/x/tools/txtar"
 
+	"github.com/djscaffold/scaffold/internal/prompt"
 	"github.com/djscaffold/scaffold/internal/releases"
 )
 
@@ -55,5 +57,30 @@ func TestNewAtEveryReleaseWritesWhatItWrote(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// In a terminal, new --force asks before it overwrites a file the user
+// changed; no, the default, writes nothing.
+func TestNewForceAsksBeforeOverwritingChanges(t *testing.T) {
+	for _, yes := range []bool{false, true} {
+		fsys := afero.NewMemMapFs()
+		if r := run(t, harness{fs: fsys}, "new", "myapi", "--yes", "--git=false"); r.code != ExitOK {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		mine := strings.Replace(readFile(t, fsys, "myapi/config/settings.py"), `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`, 1)
+		writeFile(t, fsys, "myapi/config/settings.py", mine)
+		asked := prompt.NewFake(map[string]any{"overwrite": yes})
+		r := run(t, harness{fs: fsys, asked: asked}, "new", "--config", "myapi/.scaffold.yaml", "--git=false", "--force")
+		if !slices.Contains(asked.Names(), "overwrite") {
+			t.Errorf("yes %v: asked %q; want the overwrite question", yes, asked.Names())
+		}
+		got := readFile(t, fsys, "myapi/config/settings.py")
+		switch {
+		case yes && (r.code != ExitOK || got == mine):
+			t.Errorf("yes: exit %d (%s); the file was not overwritten", r.code, r.stderr)
+		case !yes && (r.code == ExitOK || got != mine):
+			t.Errorf("no: exit %d; the file changed: %v", r.code, got != mine)
+		}
 	}
 }

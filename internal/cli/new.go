@@ -147,19 +147,34 @@ func (o *newOptions) parse(cmd *cobra.Command, af answerFlags, args []string) er
 type answerFlags map[string]any
 
 // define adds a flag for each builtin question that has one, in the order
-// the questions are asked.
-func (af answerFlags) define(cmd *cobra.Command) {
+// the questions are asked, with the question's default.
+func (af answerFlags) define(cmd *cobra.Command) { af.defineFlags(cmd, true) }
+
+// defineChanges is define for a command that changes the answers of a
+// project: a flag left unset keeps the recorded answer, so no flag shows
+// a new project's default.
+func (af answerFlags) defineChanges(cmd *cobra.Command) { af.defineFlags(cmd, false) }
+
+func (af answerFlags) defineFlags(cmd *cobra.Command, defaults bool) {
 	f := cmd.Flags()
+	keeps := ""
+	if !defaults {
+		keeps = "; unset, the recorded answer stays"
+	}
 	for _, q := range generator.Questions() {
+		def := q.Default
+		if !defaults {
+			def = nil
+		}
 		switch {
 		case q.Flag == "":
 			continue
 		case q.Kind == generator.KindBool:
-			def, _ := q.Default.(bool)
-			af[q.Flag] = f.Bool(q.Flag, def, q.Usage)
+			def, _ := def.(bool)
+			af[q.Flag] = f.Bool(q.Flag, def, q.Usage+keeps)
 		default:
-			def, _ := q.Default.(string)
-			af[q.Flag] = f.String(q.Flag, def, q.Usage)
+			def, _ := def.(string)
+			af[q.Flag] = f.String(q.Flag, def, q.Usage+keeps)
 		}
 		if q.NoFlag != "" {
 			af[q.NoFlag] = f.Bool(q.NoFlag, false, q.NoUsage)

@@ -18,6 +18,10 @@ type updateOptions struct {
 const updateLong = `Bring the project in PROJECT_DIR (default .) to this scaffold's templates,
 or to new answers, keeping every change you made. It works offline.
 
+The answer flags (--celery, --auth, ...) and --set change answers; an
+answer you do not give keeps the value that .scaffold.yaml records, never
+a new project's default.
+
 scaffold renders the project twice, in memory: as it was generated (the
 answers and the template version that .scaffold.yaml records) and as it
 would be generated now (with the answers changed by flags or --set). Then,
@@ -44,8 +48,9 @@ applied. A project with uncommitted changes in git, or with conflict
 markers left from an earlier update, is refused.
 
 Exit status: 0 when the project is up to date or was updated, 1 when the
-update wrote conflicts to resolve (or, with --no-conflicts, would have),
-or with --check when the project lags its templates; 2 on a usage error.`
+update wrote conflicts to resolve (or, with --no-conflicts, would have;
+--dry-run --no-conflicts exits with 1 too), or with --check when the
+project lags its templates; 2 on a usage error.`
 
 const updateExample = `  # bring this project to the current templates
   scaffold update
@@ -94,7 +99,7 @@ func newUpdateCommand(env *Env, runF func(context.Context, *updateOptions) error
 	f.BoolVar(&ur.check, "check", false, "write nothing; exit with 1 when the project lags its templates")
 	f.BoolVar(&ur.noConflicts, "no-conflicts", false, "write nothing, and exit with 1, when any file would get conflict markers")
 	f.BoolVar(&ur.allowDirty, "allow-dirty", false, "update a project whose git repository has uncommitted changes")
-	af.define(cmd)
+	af.defineChanges(cmd)
 	definePack(cmd, &ur.PackDir, "template pack `DIR` to update to, instead of the one .scaffold.yaml records")
 	f.StringArrayVar(&ur.Sets, "set", nil, "change an answer, as `KEY=VALUE`: a builtin one such as celery=true, or a template pack's; repeatable")
 	f.BoolVar(&ur.quiet, "quiet", false, "print only errors")
@@ -125,10 +130,15 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 	_ = out.printf("Updating %s %s:\n", u.shown, describeChange(u.from, u.to, u.answers))
 	printUpdate(out, u.plan)
 	conflicts := u.plan.Conflicts()
+	refused := len(conflicts) > 0 && ur.noConflicts
 	switch {
+	case ur.dryRun && refused:
+		// As the run would: a CI job can check with a dry run.
+		_ = out.printf("Nothing was written (--dry-run).\n")
+		return &ConflictError{Dir: u.shown, Paths: conflicts}
 	case ur.dryRun:
 		return out.printf("Nothing was written (--dry-run).\n")
-	case len(conflicts) > 0 && ur.noConflicts:
+	case refused:
 		return &ConflictError{Dir: u.shown, Paths: conflicts}
 	}
 	res, err := writer.Apply(ctx, env.Fs, ur.Project, generator.Plan{Files: u.plan.Writes(), Remove: u.plan.Removes()}, writer.Options{Existing: true})

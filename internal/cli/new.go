@@ -114,6 +114,7 @@ func newNewCommand(env *Env, runF func(context.Context, *newOptions) error) *cob
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
 	f.BoolVar(&o.quiet, "quiet", false, "print only errors")
 	f.BoolVar(&o.git, "git", true, "run git init in the new project, without a commit, when git is installed; --git=false turns it off")
+	completeReleases(cmd, "template-version")
 	markExclusive(cmd, "--yes takes the defaults, --no-input refuses to guess", "yes", "no-input")
 	return cmd
 }

@@ -9,12 +9,21 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/update"
 	"github.com/djscaffold/scaffold/templates"
 )
+
+// completeReleases offers the archived releases to a flag that names one.
+func completeReleases(cmd *cobra.Command, flag string) {
+	_ = cmd.RegisterFlagCompletionFunc(flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return releases.Versions(), cobra.ShellCompDirectiveNoFileComp
+	})
+}
 
 // pinned is a release of the builtin templates that a run renders in
 // place of the current ones; its zero value renders the current ones.

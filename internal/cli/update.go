@@ -103,6 +103,7 @@ func newUpdateCommand(env *Env, runF func(context.Context, *updateOptions) error
 	definePack(cmd, &ur.PackDir, "template pack `DIR` to update to, instead of the one .scaffold.yaml records")
 	f.StringArrayVar(&ur.Sets, "set", nil, "change an answer, as `KEY=VALUE`: a builtin one such as celery=true, or a template pack's; repeatable")
 	f.BoolVar(&ur.quiet, "quiet", false, "print only errors")
+	completeReleases(cmd, "to")
 	markExclusive(cmd, "--check writes nothing either", "dry-run", "check")
 	return cmd
 }

@@ -76,8 +76,8 @@ func (r *resolved) pinRecorded(req request) (pinned, error) {
 	case t.Path != "":
 		if r.Pack.Dir != "" && t.Version != r.Pack.Version {
 			return pinned{}, &config.Error{File: r.Recorded.Source, Line: r.Recorded.Line("template.version"),
-				Msg: fmt.Sprintf("template pack %s is at version %s, not the %s this file records, and scaffold renders a pack as it is; check the pack out at %s, or remove template.version to take the pack as it is",
-					r.Pack.Dir, r.Pack.Version, t.Version, t.Version)}
+				Msg: fmt.Sprintf("template pack %s is at version %s, not the %s this file records, and scaffold renders a pack as it is; check the pack out at %s, or pass --pack %s to render the pack as it is",
+					r.Pack.Dir, r.Pack.Version, t.Version, t.Version, r.Pack.Dir)}
 		}
 		return pinned{}, nil
 	case t.Name != templates.Name:

@@ -139,7 +139,7 @@ func TestSignalAtRandomMomentsUndoesEverything(t *testing.T) {
 		project := filepath.Join(dir, "p")
 		args := []string{"new", "p", "--yes", "--template", "pk"}
 		if force {
-			args = append(args, "--force")
+			args = append(args, "--force", "--discard-changes")
 			if _, err := os.Stat(project); err != nil {
 				cmd, _, stderr := scaffoldCmd(t, dir, path, args...)
 				if err := cmd.Wait(); err != nil {

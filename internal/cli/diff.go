@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
 	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/project"
@@ -38,6 +37,10 @@ Only the files scaffold generates are compared, so your own files never
 show up; .env and .env.db hold each project's own secrets and are not
 compared, and scaffold_version in .scaffold.yaml is not compared either, so
 a newer scaffold that renders the same files reports no difference.
+
+When something differs, the last line names scaffold update, which
+brings the project to its templates and keeps your changes (--dry-run
+first shows what it would do).
 
 Exit status: 0 when nothing differs, 1 when something does, 2 on a usage
 error such as a missing .scaffold.yaml. That makes it a golden-file check
@@ -87,7 +90,7 @@ func runDiff(ctx context.Context, env *Env, o *diffOptions) error {
 	if err := diff.Write(env.Stdout, changes); err != nil {
 		return err
 	}
-	return newDiffersError(dir, packDir, r.Options.Name, changes)
+	return newDiffersError(dir, packDir, changes)
 }
 
 // DiffersError reports that a project differs from what its templates
@@ -95,19 +98,18 @@ func runDiff(ctx context.Context, env *Env, o *diffOptions) error {
 type DiffersError struct {
 	Dir              string
 	Changed, Missing int
-	// Regenerate is the command that takes the templates' version, or "".
-	Regenerate string
+	// Update is the command that brings the project to its templates,
+	// keeping the user's changes: scaffold update, never a command that
+	// overwrites them.
+	Update string
 }
 
 func (e *DiffersError) Error() string {
-	msg := fmt.Sprintf("%s differs from what its templates generate: %d changed, %d missing on disk", e.Dir, e.Changed, e.Missing)
-	if e.Regenerate != "" {
-		msg += "; to take the templates' version, run: " + e.Regenerate
-	}
-	return msg
+	return fmt.Sprintf("%s differs from what its templates generate: %d changed, %d missing on disk; to bring it to its templates and keep your changes, see what would change with %s --dry-run, then run %s",
+		e.Dir, e.Changed, e.Missing, e.Update, e.Update)
 }
 
-func newDiffersError(dir, packDir, name string, changes []diff.Change) error {
+func newDiffersError(dir, packDir string, changes []diff.Change) error {
 	e := &DiffersError{Dir: dir}
 	for _, c := range changes {
 		if c.Kind == diff.Missing {
@@ -116,17 +118,13 @@ func newDiffersError(dir, packDir, name string, changes []diff.Change) error {
 			e.Changed++
 		}
 	}
-	// The command regenerates into -o PARENT/NAME, which is dir only when
-	// the folder still has the project's name.
-	if abs, err := filepath.Abs(dir); err == nil && filepath.Base(abs) == name {
-		parts := []string{"scaffold new --config", filepath.Join(dir, config.FileName), "--no-input --force"}
-		if parent := filepath.Join(dir, ".."); parent != "." {
-			parts = append(parts, "-o", parent)
-		}
-		if packDir != "" {
-			parts = append(parts, "--pack", packDir)
-		}
-		e.Regenerate = strings.Join(parts, " ")
+	parts := []string{"scaffold update"}
+	if filepath.Clean(dir) != "." {
+		parts = append(parts, dir)
 	}
+	if packDir != "" {
+		parts = append(parts, "--pack", packDir)
+	}
+	e.Update = strings.Join(parts, " ")
 	return e
 }

@@ -18,6 +18,9 @@ type newOptions struct {
 	request
 	yes, noInput  bool
 	dryRun, quiet bool
+	// discardChanges lets --force overwrite the files the user changed
+	// without asking.
+	discardChanges bool
 	// git runs git init; gitGiven says --git was given, not defaulted.
 	git, gitGiven bool
 }
@@ -32,6 +35,16 @@ flags, and the questions asked in a terminal. Without a terminal, or with
 DIR, its older name, still works). Its own questions are answered the same
 way, with --set KEY=VALUE as their flags and the answers file's extra:
 section; --no-input refuses to guess an answer that has no default.
+
+--template-version VERSION makes the project with an earlier release of
+the builtin templates, byte for byte as that release wrote it (scaffold
+templates list shows them); the template.version of a --config file does
+the same. scaffold update then brings the project forward.
+
+--force writes into a folder that holds files already, such as the
+project itself, and deletes nothing. Files you changed there (files: in
+its .scaffold.yaml tells) are overwritten only when you confirm it in a
+terminal, or with --discard-changes; scaffold update keeps them instead.
 
 NAME is the project folder. Python code uses its slug: lowercase, with
 dashes turned into underscores, so my-api is fine.
@@ -54,8 +67,12 @@ const newExample = `  # ask the questions in a terminal
   # see what would be written
   scaffold new myapi --yes --dry-run
 
-  # generate a project again from its answers file
+  # generate a project again from its answers file, at the template
+  # version it records
   scaffold new --config myapi/.scaffold.yaml --no-input -o regenerated
+
+  # make a project with an earlier release of the templates
+  scaffold new myapi --yes --template-version 1.0.0
 
   # use a template pack and answer one of its questions
   scaffold new myapi --pack ../acme-pack --set team=payments`
@@ -90,11 +107,14 @@ func newNewCommand(env *Env, runF func(context.Context, *newOptions) error) *cob
 	f.StringVarP(&o.AnswersFile, "config", "c", "", "answers `FILE` in the .scaffold.yaml format")
 	af.define(cmd)
 	definePack(cmd, &o.PackDir, "template pack `DIR` to render over the builtin templates")
+	f.StringVar(&o.Release, "template-version", "", "make the project with this release of the builtin templates, `VERSION`, as it was released (scaffold templates list); default: the current one")
 	f.StringArrayVar(&o.Sets, "set", nil, "answer a question by its key, as `KEY=VALUE`: a template pack's, or a builtin one such as celery=true; repeatable")
-	f.BoolVar(&o.Force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing")
+	f.BoolVar(&o.Force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing; files you changed are overwritten only when you confirm")
+	f.BoolVar(&o.discardChanges, "discard-changes", false, "with --force, overwrite the files you changed without asking; needed to overwrite them without a terminal")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
 	f.BoolVar(&o.quiet, "quiet", false, "print only errors")
 	f.BoolVar(&o.git, "git", true, "run git init in the new project, without a commit, when git is installed; --git=false turns it off")
+	completeReleases(cmd, "template-version")
 	markExclusive(cmd, "--yes takes the defaults, --no-input refuses to guess", "yes", "no-input")
 	return cmd
 }
@@ -119,6 +139,7 @@ func (o *newOptions) parse(cmd *cobra.Command, af answerFlags, args []string) er
 		o.Answers["name"] = names[0]
 	}
 	o.gitGiven = cmd.Flags().Changed("git")
+	o.ReleaseFlag = "--template-version"
 	return nil
 }
 
@@ -127,19 +148,34 @@ func (o *newOptions) parse(cmd *cobra.Command, af answerFlags, args []string) er
 type answerFlags map[string]any
 
 // define adds a flag for each builtin question that has one, in the order
-// the questions are asked.
-func (af answerFlags) define(cmd *cobra.Command) {
+// the questions are asked, with the question's default.
+func (af answerFlags) define(cmd *cobra.Command) { af.defineFlags(cmd, true) }
+
+// defineChanges is define for a command that changes the answers of a
+// project: a flag left unset keeps the recorded answer, so no flag shows
+// a new project's default.
+func (af answerFlags) defineChanges(cmd *cobra.Command) { af.defineFlags(cmd, false) }
+
+func (af answerFlags) defineFlags(cmd *cobra.Command, defaults bool) {
 	f := cmd.Flags()
+	keeps := ""
+	if !defaults {
+		keeps = "; unset, the recorded answer stays"
+	}
 	for _, q := range generator.Questions() {
+		def := q.Default
+		if !defaults {
+			def = nil
+		}
 		switch {
 		case q.Flag == "":
 			continue
 		case q.Kind == generator.KindBool:
-			def, _ := q.Default.(bool)
-			af[q.Flag] = f.Bool(q.Flag, def, q.Usage)
+			def, _ := def.(bool)
+			af[q.Flag] = f.Bool(q.Flag, def, q.Usage+keeps)
 		default:
-			def, _ := q.Default.(string)
-			af[q.Flag] = f.String(q.Flag, def, q.Usage)
+			def, _ := def.(string)
+			af[q.Flag] = f.String(q.Flag, def, q.Usage+keeps)
 		}
 		if q.NoFlag != "" {
 			af[q.NoFlag] = f.Bool(q.NoFlag, false, q.NoUsage)
@@ -199,6 +235,9 @@ func runNew(ctx context.Context, env *Env, o *newOptions) error {
 	}
 	if o.dryRun {
 		return out.dryRun(r.Dir, plan)
+	}
+	if err := confirmOverwrite(env, o, r.Dir, plan); err != nil {
+		return err
 	}
 	res, git, err := writeNew(ctx, env, o, tools, placeInGit, r.Dir, plan)
 	if err != nil {

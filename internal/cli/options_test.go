@@ -109,3 +109,23 @@ func TestUpdateDiffAddOptions(t *testing.T) {
 		t.Errorf("export options %+v", e)
 	}
 }
+
+// The versions and the guard of --force parse into the request.
+func TestVersionOptions(t *testing.T) {
+	var n *newOptions
+	cmd := newNewCommand(&Env{}, func(_ context.Context, o *newOptions) error { n = o; return nil })
+	if err := execute(t, cmd, "myapi", "--template-version", "1.0.0", "--force", "--discard-changes"); err != nil {
+		t.Fatal(err)
+	}
+	if n.Release != "1.0.0" || n.ReleaseFlag != "--template-version" || !n.Force || !n.discardChanges {
+		t.Errorf("new: Release %q (%s), Force %v, discardChanges %v", n.Release, n.ReleaseFlag, n.Force, n.discardChanges)
+	}
+	var u *updateOptions
+	cmd = newUpdateCommand(&Env{}, func(_ context.Context, o *updateOptions) error { u = o; return nil })
+	if err := execute(t, cmd, "myapi", "--to", "1.1.0", "--dry-run", "--no-conflicts", "--api-docs=false"); err != nil {
+		t.Fatal(err)
+	}
+	if u.Release != "1.1.0" || u.ReleaseFlag != "--to" || !u.dryRun || !u.noConflicts || u.Answers["api_docs"] != false || len(u.Answers) != 1 {
+		t.Errorf("update: Release %q (%s), dryRun %v, noConflicts %v, Answers %v", u.Release, u.ReleaseFlag, u.dryRun, u.noConflicts, u.Answers)
+	}
+}

@@ -48,6 +48,9 @@ type request struct {
 	// Fields type the example resource, as on the command line; none
 	// keeps those of the answers file, or the default ones.
 	Fields []string
+	// Release is a release of the builtin templates to render instead of
+	// the current ones, as ReleaseFlag (the flag that named it) says.
+	Release, ReleaseFlag string
 	// Ask asks for what nothing answered; otherwise a question without a
 	// default is an error. Confirm then shows every answer and asks to go
 	// on, when anything was asked.
@@ -88,6 +91,10 @@ func resolve(env *Env, req request) (resolved, error) {
 	if r.Pack, err = req.pack(env.Fs, r.Recorded); err != nil {
 		return r, err
 	}
+	pin, err := r.pinRelease(req)
+	if err != nil {
+		return r, err
+	}
 	r.Questions = slices.Concat(generator.Questions(), r.Pack.Questions)
 	if err := a.takePack(r.Pack, r.Recorded); err != nil {
 		return r, err
@@ -115,6 +122,7 @@ func resolve(env *Env, req request) (resolved, error) {
 	if r.Templates, err = r.Pack.TemplatesFor(r.Dir, r.Recorded); err != nil {
 		return r, err
 	}
+	pin.apply(&r)
 	if asked && req.Confirm {
 		return r, confirmAnswers(env, r)
 	}

@@ -90,7 +90,7 @@ func TestInterruptWhileWritingUndoesIt(t *testing.T) {
 				t.Fatal(r.stderr)
 			}
 			writeFile(t, fsys, "myapi/README.md", "mine\n")
-			args = append(args, "--force")
+			args = append(args, "--force", "--discard-changes")
 			want = "scaffold: interrupted; every file is as it was\n"
 		}
 		before := tree(t, fsys, ".")

@@ -2,13 +2,19 @@ package cli
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/pack"
+	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/writer"
+	"github.com/djscaffold/scaffold/templates"
 )
 
 func newTemplatesCommand(env *Env) *cobra.Command {
@@ -18,14 +24,69 @@ func newTemplatesCommand(env *Env) *cobra.Command {
 		Long: `Work with the builtin templates, for instance to start a template pack:
 a folder with a pack.yaml and a files/ folder that changes, adds or removes
 files of the generated project and asks its own questions.`,
-		Example: "  scaffold templates export acme-pack",
+		Example: "  scaffold templates list\n  scaffold templates export acme-pack",
 		Args:    usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(newExportCommand(env, nil))
+	cmd.AddCommand(newListCommand(env), newExportCommand(env, nil))
 	return cmd
+}
+
+// newListCommand is `scaffold templates list`: every release of the
+// builtin templates that this scaffold carries, the versions that
+// `new --template-version` and `update --to` take.
+func newListCommand(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the releases of the builtin templates, newest first, with what changed",
+		Long: `List every release of the builtin templates that this scaffold carries,
+newest first, with its date and what changed in it. The release that
+scaffold new writes is marked with *; scaffold new --template-version and
+scaffold update --to take any of them.`,
+		Example: "  scaffold templates list",
+		Args:    usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return listReleases(cmd.OutOrStdout())
+		},
+	}
+}
+
+// listReleases prints the releases newest first, as a changelog reads:
+// the release a project would be updated to comes first, and what changed
+// last is what a reader looks for.
+func listReleases(w io.Writer) error {
+	versions := releases.Versions()
+	var b strings.Builder
+	fmt.Fprintf(&b, "Releases of the builtin templates (%s), newest first; * marks the one scaffold new writes:\n", templates.Name)
+	for _, v := range slices.Backward(versions) {
+		date, err := releases.Date(v)
+		if err != nil {
+			return err
+		}
+		notes, err := releases.Notes(v)
+		if err != nil {
+			return err
+		}
+		mark := " "
+		if v == templates.Version {
+			mark = "*"
+		}
+		fmt.Fprintf(&b, "\n%s %s  released %s\n", mark, v, date)
+		for _, line := range strings.Split(strings.TrimRight(notes, "\n"), "\n") {
+			if line == "" {
+				b.WriteString("\n")
+				continue
+			}
+			b.WriteString("    " + line + "\n")
+		}
+	}
+	if !slices.Contains(versions, templates.Version) {
+		fmt.Fprintf(&b, "\nscaffold new writes %s, which is not released yet.\n", templates.Version)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // exportOptions are what `scaffold templates export` was asked to do.

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/spf13/afero"
 
+	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/templates"
 )
 
@@ -37,5 +39,29 @@ func TestTemplatesExportRoundTrip(t *testing.T) {
 		if viaPack[name] != data {
 			t.Errorf("%s differs:\n%s\nthen:\n%s", name, data, viaPack[name])
 		}
+	}
+}
+
+// Every archived release is listed once, newest first, with its date.
+func TestTemplatesListShowsEveryRelease(t *testing.T) {
+	r := run(t, harness{}, "templates", "list")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	last := -1
+	for _, v := range slices.Backward(releases.Versions()) {
+		date, err := releases.Date(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		line := "  " + v + "  released " + date + "\n"
+		if v == templates.Version {
+			line = "*" + line[1:]
+		}
+		at := strings.Index(r.stdout, line)
+		if at < 0 || at < last {
+			t.Errorf("release %s is not listed in order as %q:\n%s", v, line, r.stdout)
+		}
+		last = at
 	}
 }

@@ -19,6 +19,10 @@ type updateOptions struct {
 const updateLong = `Bring the project in PROJECT_DIR (default .) to this scaffold's templates,
 or to new answers, keeping every change you made. It works offline.
 
+The answer flags (--celery, --auth, ...) and --set change answers; an
+answer you do not give keeps the value that .scaffold.yaml records, never
+a new project's default.
+
 scaffold renders the project twice, in memory: as it was generated (the
 answers and the template version that .scaffold.yaml records) and as it
 would be generated now (with the answers changed by flags or --set). Then,
@@ -34,20 +38,29 @@ file by file:
     new render needs are appended, and a missing one gets the secrets that
     the others hold, such as the password of DATABASE_URL.
 
+--to VERSION brings the project to that release of the builtin templates
+instead of the current one (scaffold templates list shows them); a
+release older than the one the project records is refused: an update
+never downgrades.
+
 Nothing is written when any file cannot be updated; the answers file
 records the new answers and template version only when the update is
 applied. A project with uncommitted changes in git, or with conflict
 markers left from an earlier update, is refused.
 
 Exit status: 0 when the project is up to date or was updated, 1 when the
-update wrote conflicts to resolve (or, with --no-conflicts, would have),
-or with --check when the project lags its templates; 2 on a usage error.`
+update wrote conflicts to resolve (or, with --no-conflicts, would have;
+--dry-run --no-conflicts exits with 1 too), or with --check when the
+project lags its templates; 2 on a usage error.`
 
 const updateExample = `  # bring this project to the current templates
   scaffold update
 
   # see what an update would do
   scaffold update --dry-run
+
+  # bring the project to one release, not the latest
+  scaffold update --to 1.1.0
 
   # turn on Celery and switch to JWT a month in
   scaffold update --celery --auth jwt
@@ -73,6 +86,7 @@ func newUpdateCommand(env *Env, runF func(context.Context, *updateOptions) error
 				ur.Project = args[0]
 			}
 			ur.Answers = af.given(cmd.Flags())
+			ur.ReleaseFlag = "--to"
 			if runF != nil {
 				return runF(cmd.Context(), ur)
 			}
@@ -81,14 +95,16 @@ func newUpdateCommand(env *Env, runF func(context.Context, *updateOptions) error
 	}
 	f := cmd.Flags()
 	f.SortFlags = false
+	f.StringVar(&ur.Release, "to", "", "update to this release of the builtin templates, `VERSION` (scaffold templates list), instead of the current one; never an older one than the project records")
 	f.BoolVar(&ur.dryRun, "dry-run", false, "print what would change in each file, and write nothing")
 	f.BoolVar(&ur.check, "check", false, "write nothing; exit with 1 when the project lags its templates")
 	f.BoolVar(&ur.noConflicts, "no-conflicts", false, "write nothing, and exit with 1, when any file would get conflict markers")
 	f.BoolVar(&ur.allowDirty, "allow-dirty", false, "update a project whose git repository has uncommitted changes")
-	af.define(cmd)
+	af.defineChanges(cmd)
 	definePack(cmd, &ur.PackDir, "template pack `DIR` to update to, instead of the one .scaffold.yaml records")
 	f.StringArrayVar(&ur.Sets, "set", nil, "change an answer, as `KEY=VALUE`: a builtin one such as celery=true, or a template pack's; repeatable")
 	f.BoolVar(&ur.quiet, "quiet", false, "print only errors")
+	completeReleases(cmd, "to")
 	markExclusive(cmd, "--check writes nothing either", "dry-run", "check")
 	return cmd
 }
@@ -116,10 +132,15 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 	_ = out.printf("Updating %s %s:\n", u.shown, escape.Line(describeChange(u.from, u.to, u.answers)))
 	printUpdate(out, u.plan)
 	conflicts := u.plan.Conflicts()
+	refused := len(conflicts) > 0 && ur.noConflicts
 	switch {
+	case ur.dryRun && refused:
+		// As the run would: a CI job can check with a dry run.
+		_ = out.printf("Nothing was written (--dry-run).\n")
+		return &ConflictError{Dir: u.shown, Paths: conflicts}
 	case ur.dryRun:
 		return out.printf("Nothing was written (--dry-run).\n")
-	case len(conflicts) > 0 && ur.noConflicts:
+	case refused:
 		return &ConflictError{Dir: u.shown, Paths: conflicts}
 	}
 	res, err := writer.Apply(ctx, env.Fs, ur.Project, generator.Plan{Files: u.plan.Writes(), Remove: u.plan.Removes()}, writer.Options{Existing: true})

@@ -406,15 +406,17 @@ func TestUpdateFromTheFirstReleaseToCurrentTemplates(t *testing.T) {
 	}
 }
 
-// new --force over a project of the first release keeps its .env, and the
-// .env.db it adds holds the password of .env's DATABASE_URL.
+// new --force over a project of the first release, to the current
+// templates, keeps its .env, and the .env.db it adds holds the password of
+// .env's DATABASE_URL. (Without --template-version, the version that the
+// answers file records would be rendered.)
 func TestNewForceAddsSecretsThatAgree(t *testing.T) {
 	env, _ := mergingEnv(t, newFs(t))
 	o := generator.DefaultOptions()
 	o.Name = "myapi"
 	firstReleaseProject(t, env, "myapi", o)
 	secrets := readFile(t, env.Fs, "myapi/.env")
-	r := run(t, harness{env: env}, "new", "--config", "myapi/.scaffold.yaml", "--no-input", "--force")
+	r := run(t, harness{env: env}, "new", "--config", "myapi/.scaffold.yaml", "--no-input", "--force", "--template-version", templates.Version)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}

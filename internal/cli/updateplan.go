@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/project"
+	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/update"
 	"github.com/djscaffold/scaffold/internal/version"
 )
@@ -36,6 +38,9 @@ func planUpdate(ctx context.Context, env *Env, ur *updateOptions) (updateJob, er
 		return u, err
 	}
 	dir, recorded := ur.Project, theirs.Recorded
+	if err := refuseDowngrade(ur.request, recorded); err != nil {
+		return u, err
+	}
 	u.shown = escape.Path(dir)
 	if filepath.Clean(dir) == "." {
 		u.shown = theirs.Options.Name
@@ -143,6 +148,18 @@ func renames(req request) bool {
 		}
 	}
 	return false
+}
+
+// refuseDowngrade refuses `update --to` a release older than the one the
+// project records: the planners bring a project forward, and git undoes
+// an update.
+func refuseDowngrade(req request, recorded *config.File) error {
+	if req.Release == "" || recorded.Template.Path != "" ||
+		releases.CompareVersions(req.Release, recorded.Template.Version) >= 0 {
+		return nil
+	}
+	return usagef("%s %s is older than %s, which this project records; scaffold update never downgrades a project: to go back, undo the update that brought it with git",
+		req.ReleaseFlag, req.Release, describeRecorded(recorded))
 }
 
 // refuseMarkers refuses a project that still holds conflict markers: an

@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"testing/fstest"
+	"time"
 
 	"github.com/djscaffold/scaffold/templates"
 )
@@ -44,18 +45,39 @@ func Versions() []string { return versionsIn(templates.Releases()) }
 func Tree(version string) (fs.FS, error) { return treeIn(templates.Releases(), version) }
 
 // Notes returns what changed in a release, as its notes/VERSION.md says in
-// Markdown.
-func Notes(version string) (string, error) { return notesIn(templates.Releases(), version) }
+// Markdown, without the line that dates it.
+func Notes(version string) (string, error) {
+	_, notes, err := notesIn(templates.Releases(), version)
+	return notes, err
+}
 
-func notesIn(archive fs.FS, version string) (string, error) {
+// Date returns the day a release was cut, as YYYY-MM-DD: the first line of
+// its notes says "Released YYYY-MM-DD.".
+func Date(version string) (string, error) {
+	date, _, err := notesIn(templates.Releases(), version)
+	return date, err
+}
+
+// datePrefix and dateSuffix frame the first line of every release's notes.
+const datePrefix, dateSuffix = "Released ", "."
+
+// notesIn reads a release's notes file: its date line, then the notes.
+func notesIn(archive fs.FS, version string) (date, notes string, err error) {
 	if !validVersion(version) {
-		return "", fmt.Errorf("%w %q", ErrUnknownVersion, version)
+		return "", "", fmt.Errorf("%w %q", ErrUnknownVersion, version)
 	}
 	data, err := fs.ReadFile(archive, path.Join(notesDir, version+".md"))
 	if err != nil {
-		return "", fmt.Errorf("notes of template release %s: %w", version, err)
+		return "", "", fmt.Errorf("notes of template release %s: %w", version, err)
 	}
-	return string(data), nil
+	first, rest, _ := strings.Cut(string(data), "\n")
+	date, ok := strings.CutPrefix(first, datePrefix)
+	if date, ok2 := strings.CutSuffix(date, dateSuffix); ok && ok2 {
+		if _, err := time.Parse(time.DateOnly, date); err == nil {
+			return date, strings.TrimLeft(rest, "\n"), nil
+		}
+	}
+	return "", "", fmt.Errorf("notes of template release %s: the first line is not \"Released YYYY-MM-DD.\"", version)
 }
 
 func versionsIn(archive fs.FS) []string {

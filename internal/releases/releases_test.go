@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/djscaffold/scaffold/templates"
 )
@@ -127,6 +128,35 @@ func TestEveryReleaseHasNotes(t *testing.T) {
 		if v, ok := strings.CutSuffix(e.Name(), ".md"); !ok || !slices.Contains(versions, v) {
 			t.Errorf("notes/%s belongs to no release", e.Name())
 		}
+	}
+}
+
+// Every release says the day it was cut, on the first line of its notes.
+func TestEveryReleaseHasADate(t *testing.T) {
+	for _, v := range Versions() {
+		date, err := Date(v)
+		if err != nil {
+			t.Errorf("%v; start templates/releases/notes/%s.md with a line \"Released YYYY-MM-DD.\"", err, v)
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, date); err != nil {
+			t.Errorf("release %s: date %q: %v", v, date, err)
+		}
+	}
+	if date, _ := Date("1.0.0"); date != "2026-12-01" {
+		t.Errorf("release 1.0.0 is dated %q, want 2026-12-01", date)
+	}
+}
+
+func TestNotesRefuseAMissingDate(t *testing.T) {
+	archive := fstest.MapFS{"notes/1.0.0.md": {Data: []byte("- something\n")}}
+	if _, _, err := notesIn(archive, "1.0.0"); err == nil {
+		t.Error("notes without a date line are accepted")
+	}
+	archive["notes/1.0.0.md"] = &fstest.MapFile{Data: []byte("Released 2026-12-01.\n\n- something\n")}
+	date, notes, err := notesIn(archive, "1.0.0")
+	if err != nil || date != "2026-12-01" || notes != "- something\n" {
+		t.Errorf("notesIn = %q, %q, %v", date, notes, err)
 	}
 }
 

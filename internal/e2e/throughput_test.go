@@ -292,9 +292,12 @@ func benchProfileTable(rows []benchProfileRow, rounds int, label string) string 
 		dbs := "-"
 		if len(db) > 0 {
 			dbs = fmt.Sprintf("%.0f", benchMid(db))
+			if diff {
+				dbs = fmt.Sprintf("%+.0f", benchMid(db))
+			}
 		}
 		if diff {
-			return fmt.Sprintf("%+10.0f %+8s %+8d", benchMid(cpu), dbs, q)
+			return fmt.Sprintf("%+10.0f %8s %+8d", benchMid(cpu), dbs, q)
 		}
 		return fmt.Sprintf("%10.0f %8s %8d", benchMid(cpu), dbs, q)
 	}

@@ -220,7 +220,7 @@ def variants(view):
 
         return attr(view, "throttle_classes", [PerUser])
 
-    out.append(("with a per-user throttle (UserRateThrottle, default cache)", user_throttle))
+    out.append(("with a per-user throttle (database cache)", user_throttle))
     return out
 
 

@@ -85,7 +85,7 @@ func BenchmarkAPI(b *testing.B) {
 
 	var results []benchConfigResult
 	for _, c := range configs {
-		res := benchRunConfig(b, wrk, generated(c), base, c, seconds, rounds, watch)
+		res := benchRunConfig(b, wrk, generated(c), base, c, seconds, rounds)
 		results = append(results, res)
 		fmt.Println(res.line(watch))
 	}
@@ -349,7 +349,7 @@ func (r benchConfigResult) line(w *benchWatch) string {
 
 // benchRunConfig serves both projects with one server and authentication, and
 // runs the paired rounds.
-func benchRunConfig(t testing.TB, wrk string, gen *benchGenerated, base *benchBaselineProject, c benchConfig, seconds, rounds int, watch *benchWatch) benchConfigResult {
+func benchRunConfig(t testing.TB, wrk string, gen *benchGenerated, base *benchBaselineProject, c benchConfig, seconds, rounds int) benchConfigResult {
 	t.Helper()
 	o := gen.p.combo.opts
 	genSrv := gen.p.benchServer()

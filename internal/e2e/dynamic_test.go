@@ -191,7 +191,7 @@ func TestDynamic(t *testing.T) {
 
 // dynProject is one combination's generated project and the settings it runs with.
 type dynProject struct {
-	t       *testing.T
+	t       testing.TB
 	env     *dynEnv
 	combo   dynCombo
 	root    string // the combination's temporary folder
@@ -209,7 +209,7 @@ type dynProject struct {
 	timings []string
 }
 
-func dynNewProject(t *testing.T, env *dynEnv, c dynCombo, redisDB int) *dynProject {
+func dynNewProject(t testing.TB, env *dynEnv, c dynCombo, redisDB int) *dynProject {
 	root := t.TempDir()
 	py := env.python[c.opts.Django]
 	bin := filepath.Dir(py)
@@ -231,7 +231,7 @@ func dynNewProject(t *testing.T, env *dynEnv, c dynCombo, redisDB int) *dynProje
 	}
 }
 
-func dynRandom(t *testing.T, n int) string {
+func dynRandom(t testing.TB, n int) string {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
 		t.Fatal(err)

@@ -145,7 +145,7 @@ type dynProc struct {
 
 // dynStartProc starts argv in the background; t.Cleanup stops it and its children,
 // whether the test passes or not.
-func dynStartProc(t *testing.T, name, dir string, env, argv []string) (*dynProc, error) {
+func dynStartProc(t testing.TB, name, dir string, env, argv []string) (*dynProc, error) {
 	p := &dynProc{name: name, out: &dynOutput{}, done: make(chan struct{})}
 	p.cmd = exec.Command(argv[0], argv[1:]...)
 	p.cmd.Dir = dir

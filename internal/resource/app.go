@@ -33,7 +33,7 @@ type App struct {
 	// ListQueries and DetailQueries are the most queries a list page and a
 	// detail view take: one per table read, whatever the page size.
 	ListQueries, DetailQueries int
-	// Filters are the viewset's filterset_fields, one per field.
+	// Filters are the fields of the viewset's FilterSet, one per field.
 	Filters []Filter
 	// SearchFields and OrderingFields are the viewset's lists, laid out as
 	// statements; SearchFields is "" when no field is searchable.
@@ -97,7 +97,7 @@ type Relation struct {
 	Many   bool
 }
 
-// Filter is one field's lookups in filterset_fields.
+// Filter is one field's lookups in the viewset's FilterSet.
 type Filter struct {
 	Field   string
 	Lookups []string

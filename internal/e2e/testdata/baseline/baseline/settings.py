@@ -1,11 +1,13 @@
 """A minimal hand-written DRF project: what the generated API is measured against.
 
-Django's startproject settings, cut to an API: token authentication, a page of 20,
-persistent database connections. DATABASE_URL and DJANGO_SECRET_KEY come from the
-environment.
+Django's startproject settings, cut to an API: token authentication (JWT with
+BASELINE_AUTH=jwt), a page of 20, persistent database connections (none with
+BASELINE_CONN_MAX_AGE=0, as under ASGI). DATABASE_URL and DJANGO_SECRET_KEY come
+from the environment.
 """
 
 import os
+from datetime import timedelta
 
 import dj_database_url
 
@@ -36,7 +38,11 @@ MIDDLEWARE = [
 ROOT_URLCONF = "baseline.urls"
 WSGI_APPLICATION = "baseline.wsgi.application"
 
-DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ["DATABASE_URL"], conn_max_age=int(os.environ.get("BASELINE_CONN_MAX_AGE", "60"))
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -57,10 +63,15 @@ TEMPLATES = [
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework_simplejwt.authentication.JWTAuthentication"
+        if os.environ.get("BASELINE_AUTH") == "jwt"
+        else "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
 }
+
+# Long enough for a whole run of the benchmark.
+SIMPLE_JWT = {"ACCESS_TOKEN_LIFETIME": timedelta(hours=2)}

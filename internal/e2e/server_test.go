@@ -70,7 +70,8 @@ func (p *dynProject) startServer(more ...string) *dynServer {
 		// limit's window is an hour instead of a minute: on a busy machine 21
 		// password checks may take longer than a minute, and the oldest would
 		// leave the window before the 21st attempt.
-		extra = append(extra, "WEB_CONCURRENCY=2", "DJANGO_SIGN_IN_RATE=20/hour", fmt.Sprintf("DJANGO_REFRESH_RATE=%d/hour", dynRefreshLimit))
+		extra = append(extra, "WEB_CONCURRENCY=2", "DJANGO_SIGN_IN_RATE=20/hour", fmt.Sprintf("DJANGO_REFRESH_RATE=%d/hour", dynRefreshLimit),
+			fmt.Sprintf("DJANGO_SIGN_IN_ACCOUNT_RATE=%d/hour", dynAccountLimit))
 		extra = append(extra, more...)
 		env := p.imageEnv(extra)
 		argv[0] = p.resolveProgram(step, argv[0], env)

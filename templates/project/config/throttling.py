@@ -14,6 +14,8 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -76,19 +78,54 @@ class SignInRateThrottle(SimpleRateThrottle):
 
 
 class AccountSignInRateThrottle(SignInRateThrottle):
-    """Counts sign-in attempts per account, at DEFAULT_THROTTLE_RATES["sign_in_account"].
+    """Counts wrong passwords per account, at DEFAULT_THROTTLE_RATES["sign_in_account"].
 
-    The account is a keyed hash of the username the request names, so that the
-    cache holds no usernames; a request that names none is not counted here.
+    The account is a keyed hash of the username a request names, so that the cache
+    holds no usernames. Only wrong passwords count (count_failure, which Django's
+    user_login_failed signal calls): a user who signs in on many devices keeps the
+    budget. Once it is used up, even the right password waits, or guessing would go on.
     """
 
     scope = "sign_in_account"
 
     def get_cache_key(self, request, view) -> str | None:
-        username = submitted_username(request)
+        return self.account_key(submitted_username(request))
+
+    def account_key(self, username: str) -> str | None:
         if not username:
             return None
         return self.cache_format % {"scope": self.scope, "ident": username_hash(username)}
+
+    def allow_request(self, request, view) -> bool:
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        if len(self.recent(self.key)) < self.num_requests:
+            return True
+        log_event(
+            "sign_in_throttled",
+            request,
+            submitted_username(request),
+            level=logging.WARNING,
+            scope=self.scope,
+        )
+        return self.throttle_failure()
+
+    def recent(self, key: str) -> list[float]:
+        """The attempts inside the window, newest first, as DRF's throttles keep them."""
+        self.now = self.timer()
+        self.history = [t for t in self.cache.get(key, []) if t > self.now - self.duration]
+        return self.history
+
+    def count_failure(self, username: str) -> None:
+        key = self.account_key(username)
+        if key is not None:
+            self.cache.set(key, [self.timer(), *self.recent(key)], self.duration)
+
+
+@receiver(user_login_failed)
+def _count_wrong_password(sender, credentials=None, **kwargs) -> None:
+    AccountSignInRateThrottle().count_failure((credentials or {}).get("username") or "")
 
 
 class RefreshRateThrottle(SignInRateThrottle):
@@ -101,7 +138,8 @@ class RefreshRateThrottle(SignInRateThrottle):
     scope = "refresh"
 
 
-# Every sign-in route checks both budgets.
+# Every sign-in route checks both budgets. config/apps.py imports this module when
+# Django starts, which connects the signal receiver above.
 SIGN_IN_THROTTLES = [SignInRateThrottle, AccountSignInRateThrottle]
 
 

@@ -161,13 +161,13 @@ func TestUpdateAppendsToEnv(t *testing.T) {
 	if !ok {
 		t.Fatalf(".env was rewritten, not appended to:\n%s", after)
 	}
-	for _, want := range []string{"\n# Added by scaffold update for django-drf " + templates.Version + "\n", "\nCELERY_BROKER_URL=redis://redis:6379/0\n"} {
+	for _, want := range []string{"\n# Added by scaffold update for django-drf " + templates.Version + "\n", "\nCELERY_BROKER_URL=redis://:" + envValue(t, env.Fs, "myapi/.env", "REDIS_PASSWORD") + "@redis:6379/0\n"} {
 		if !strings.Contains(added, want) {
 			t.Errorf("appended %q, want it to hold %q", added, want)
 		}
 	}
 	for _, want := range []string{
-		"updated   .env: appended CELERY_BROKER_URL, CELERY_RESULT_BACKEND, DJANGO_CACHE_URL\n",
+		"updated   .env: appended REDIS_PASSWORD, CELERY_BROKER_URL, CELERY_RESULT_BACKEND, DJANGO_CACHE_URL\n",
 		"added     .env.db: with newly generated secrets\n",
 		"kept      .env: the new answers change DATABASE_URL; your values stay, so edit it as .env.example shows\n",
 	} {

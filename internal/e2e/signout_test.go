@@ -19,7 +19,7 @@ func (h *dynHTTP) checkSignOut() {
 		h.do(step, dynRequest{method: "POST", path: "/api/auth/sign-out/", auth: phone}, 204)
 		h.do(step, dynRequest{method: "GET", path: "/api/", auth: phone}, 401)
 		h.do(step, dynRequest{method: "GET", path: "/api/", auth: laptop}, 200)
-		p.changePassword(step)
+		p.changePassword()
 		h.do(step, dynRequest{method: "GET", path: "/api/", auth: laptop}, 401)
 		h.do(step, dynRequest{method: "GET", path: "/api/", auth: h.auth}, 401)
 		h.auth = h.tokenSignIn(step)
@@ -39,11 +39,11 @@ func (h *dynHTTP) checkSignOut() {
 		h.do(step, dynRequest{method: "POST", path: "/api/auth/sign-out/", auth: "-", body: map[string]string{"refresh": next}}, 200)
 		h.do(step, dynRequest{method: "POST", path: "/api/auth/token/refresh/", auth: "-", body: map[string]string{"refresh": next}}, 401)
 		kept := h.jwtSignIn(step)
-		p.changePassword(step)
+		p.changePassword()
 		h.do(step, dynRequest{method: "POST", path: "/api/auth/token/refresh/", auth: "-", body: map[string]string{"refresh": kept}}, 401)
 		h.jwtSignIn(step)
 	case "session":
-		p.changePassword(step)
+		p.changePassword()
 		// Django's sessions end with the password they were signed in with.
 		h.do(step, dynRequest{method: "GET", path: "/api/"}, 401)
 		h.signIn()
@@ -79,7 +79,7 @@ func (h *dynHTTP) jwtSignIn(step string) string {
 
 // changePassword gives the superuser a new password, as the admin or
 // manage.py changepassword does: through set_password and save.
-func (p *dynProject) changePassword(step string) {
+func (p *dynProject) changePassword() {
 	p.t.Helper()
 	next := dynRandom(p.t, 24)
 	code := fmt.Sprintf(`from django.contrib.auth import get_user_model
@@ -87,7 +87,7 @@ user = get_user_model().objects.get(username=%q)
 user.set_password(%q)
 user.save()
 `, p.user, next)
-	p.run(step, 2*time.Minute, nil, p.py, "manage.py", "shell", "-c", code)
+	p.run("7 password change", 2*time.Minute, nil, p.py, "manage.py", "shell", "-c", code)
 	p.pass = next
 }
 

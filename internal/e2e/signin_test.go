@@ -176,8 +176,8 @@ func (h *dynHTTP) checkSecurityLog(start int) {
 	h.p.t.Logf("%s: the security log has refused passwords, throttling and the X-Forwarded-For warning", h.p.combo.name)
 }
 
-// dynRequestLogPids lists the processes that logged refused requests, from the
-// generated project's JSON log lines.
+// dynRequestLogPids lists the processes that logged refused requests or wrong
+// passwords, from the generated project's JSON log lines.
 func dynRequestLogPids(log string) []int {
 	var pids []int
 	for _, line := range strings.Split(log, "\n") {
@@ -185,7 +185,7 @@ func dynRequestLogPids(log string) []int {
 			Logger string `json:"logger"`
 			Pid    int    `json:"pid"`
 		}
-		if json.Unmarshal([]byte(line), &entry) != nil || entry.Logger != "django.request" {
+		if json.Unmarshal([]byte(line), &entry) != nil || (entry.Logger != "django.request" && entry.Logger != "security") {
 			continue
 		}
 		if !slices.Contains(pids, entry.Pid) {

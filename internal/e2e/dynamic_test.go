@@ -285,7 +285,7 @@ func (p *dynProject) runAll() {
 	p.manage("3 check --deploy", "check", "--deploy", "--fail-level", "WARNING")
 	p.manage("4 makemigrations --check", "makemigrations", "--check", "--dry-run")
 	p.manage("4 migrate", "migrate", "--noinput")
-	p.run("5 pytest", 6*time.Minute, nil, append([]string{p.py, "-m", "pytest"}, dynPytestArgs...)...)
+	p.run("5 pytest", 10*time.Minute, nil, append([]string{p.py, "-m", "pytest"}, dynPytestArgs...)...)
 	if o.APIDocs {
 		p.manage("6 spectacular --validate", "spectacular", "--validate", "--fail-on-warn", "--file", filepath.Join(p.root, "schema.yml"))
 	}

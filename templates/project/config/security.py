@@ -20,7 +20,10 @@ def username_hash(username: object) -> str:
     """Tells one account's events from another's without naming it in the logs."""
     if not username:
         return "-"
-    return salted_hmac("config.security.username", str(username).casefold()).hexdigest()[:16]
+    digest = salted_hmac(
+        "config.security.username", str(username).casefold(), algorithm="sha256"
+    ).hexdigest()
+    return digest[:16]
 
 
 def client_address(request) -> str:

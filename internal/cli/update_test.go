@@ -86,7 +86,7 @@ func passwordsAgree(t *testing.T, fsys afero.Fs, dir string) {
 		t.Fatal(err)
 	}
 	want, _ := u.User.Password()
-	name := map[string]string{"postgres": "POSTGRES_PASSWORD", "mysql": "MARIADB_PASSWORD"}[u.Scheme]
+	name := map[string]string{"postgres": "APP_DB_PASSWORD", "mysql": "MARIADB_PASSWORD"}[u.Scheme]
 	if got := envValue(t, fsys, dir+"/.env.db", name); want == "" || got != want {
 		t.Errorf(".env.db: %s=%s; DATABASE_URL in .env has the password %q", name, got, want)
 	}
@@ -111,13 +111,13 @@ func TestUpdateAppendsToEnv(t *testing.T) {
 	if !ok {
 		t.Fatalf(".env was rewritten, not appended to:\n%s", after)
 	}
-	for _, want := range []string{"\n# Added by scaffold update for django-drf " + templates.Version + "\n", "\nCELERY_BROKER_URL=redis://redis:6379/0\n"} {
+	for _, want := range []string{"\n# Added by scaffold update for django-drf " + templates.Version + "\n", "\nCELERY_BROKER_URL=redis://:" + envValue(t, env.Fs, "myapi/.env", "REDIS_PASSWORD") + "@redis:6379/0\n"} {
 		if !strings.Contains(added, want) {
 			t.Errorf("appended %q, want it to hold %q", added, want)
 		}
 	}
 	for _, want := range []string{
-		"updated   .env: appended CELERY_BROKER_URL, CELERY_RESULT_BACKEND, DJANGO_CACHE_URL\n",
+		"updated   .env: appended REDIS_PASSWORD, CELERY_BROKER_URL, CELERY_RESULT_BACKEND, DJANGO_CACHE_URL\n",
 		"added     .env.db: with newly generated secrets\n",
 		"kept      .env: the new answers change DATABASE_URL; your values stay, so edit it as .env.example shows\n",
 	} {
@@ -142,19 +142,20 @@ func TestUpdateAppendsToEveryEnvFile(t *testing.T) {
 	newProject(t, env, "myapi", "--database", "mysql")
 	passwordsAgree(t, env.Fs, "myapi")
 	password := envValue(t, env.Fs, "myapi/.env.db", "MARIADB_PASSWORD")
+	admin := envValue(t, env.Fs, "myapi/.env.db", "MARIADB_ROOT_PASSWORD")
 	before := readFile(t, env.Fs, "myapi/.env.db")
 	r := updateIn(t, env, "myapi", "--database", "postgres")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	want := before + "\n# Added by scaffold update for django-drf " + templates.Version + "\nPOSTGRES_PASSWORD=" + password + "\n"
+	want := before + "\n# Added by scaffold update for django-drf " + templates.Version + "\nPOSTGRES_PASSWORD=" + admin + "\nAPP_DB_PASSWORD=" + password + "\n"
 	if got := readFile(t, env.Fs, "myapi/.env.db"); got != want {
 		t.Errorf(".env.db:\n%s\nwant:\n%s", got, want)
 	}
 	for _, want := range []string{
-		"updated   .env.db: appended POSTGRES_PASSWORD\n",
+		"updated   .env.db: appended POSTGRES_PASSWORD, APP_DB_PASSWORD\n",
 		"kept      .env: the new answers change DATABASE_URL; your values stay, so edit it as .env.example shows\n",
-		"kept      .env.db: MARIADB_PASSWORD is no longer used; remove it when you like\n",
+		"kept      .env.db: MARIADB_ROOT_PASSWORD, MARIADB_PASSWORD are no longer used; remove them when you like\n",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
@@ -378,7 +379,7 @@ func TestUpdateFromTheFirstReleaseToCurrentTemplates(t *testing.T) {
 				passwordsAgree(t, env.Fs, "myapi")
 				variable := map[string]string{"postgres": "POSTGRES_PASSWORD", "mysql": "MARIADB_PASSWORD"}[database]
 				for _, want := range []string{
-					"  added     .env.db: with the secrets that .env already holds\n",
+					"  added     .env.db: with the secrets that .env already holds, and newly generated ones\n",
 					"  kept      .env: " + variable + " is no longer used; remove it when you like\n",
 				} {
 					if !strings.Contains(r.stdout, want) {

@@ -938,6 +938,15 @@ func (s *dockerStack) production() error {
 	if err != nil {
 		return err
 	}
+	if err := s.hardening(id); err != nil {
+		return err
+	}
+	if err := s.databaseRole(); err != nil {
+		return err
+	}
+	if err := s.redisPassword(); err != nil {
+		return err
+	}
 	s.t.Logf("%s: production: web runs as uid %s without a bind mount; admin and static files answer 200; DEBUG off",
 		s.combo.name, strings.TrimSpace(uid))
 	return nil

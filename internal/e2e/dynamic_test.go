@@ -279,11 +279,16 @@ func (p *dynProject) runAll() {
 	p.run("2 ruff", 2*time.Minute, nil, append(append([]string{}, p.env.ruff...), p.dir)...)
 	p.readImage()
 	p.checkRequirements()
-	p.productionEnv()
+	sink, err := newMailSink()
+	if err != nil {
+		p.fail("3 mail sink", "%v", err)
+	}
+	defer sink.close()
+	p.productionEnv(dynMailSettings(sink)...)
 	p.manage("3 check --deploy", "check", "--deploy", "--fail-level", "WARNING")
 	p.manage("4 makemigrations --check", "makemigrations", "--check", "--dry-run")
 	p.manage("4 migrate", "migrate", "--noinput")
-	p.run("5 pytest", 6*time.Minute, nil, append([]string{p.py, "-m", "pytest"}, dynPytestArgs...)...)
+	p.run("5 pytest", 10*time.Minute, nil, append([]string{p.py, "-m", "pytest"}, dynPytestArgs...)...)
 	if o.APIDocs {
 		p.manage("6 spectacular --validate", "spectacular", "--validate", "--fail-on-warn", "--file", filepath.Join(p.root, "schema.yml"))
 	}
@@ -301,6 +306,9 @@ func (p *dynProject) runAll() {
 		p.checkCelery(worker)
 		p.workerHealthcheck(worker)
 	}
+	p.checkErrorMail(sink)
+	p.checkStatementTimeout()
+	p.checkKeyRotation(server)
 	p.t.Logf("%s passed in %.0fs: %s", p.combo.name, time.Since(p.started).Seconds(), strings.Join(p.timings, ", "))
 }
 
@@ -379,8 +387,8 @@ func (p *dynProject) commandModules() []string {
 }
 
 // productionEnv creates the combination's own database and sets the production
-// settings: DEBUG off, a strong key, only the public host name allowed.
-func (p *dynProject) productionEnv() {
+// settings: DEBUG off, a strong key, only the public host name allowed, and more.
+func (p *dynProject) productionEnv(more ...string) {
 	o := p.combo.opts
 	dbName := "e2e_" + strings.ReplaceAll(p.combo.name, "-", "_") + "_" + p.env.runID
 	var dbURL string
@@ -409,9 +417,13 @@ func (p *dynProject) productionEnv() {
 		"DJANGO_ALLOWED_HOSTS=" + dynPublicHost,
 		"DATABASE_URL=" + dbURL,
 	}
+	if o.Auth == "jwt" {
+		p.setEnv = append(p.setEnv, "DJANGO_JWT_SIGNING_KEY="+dynRandom(p.t, 48))
+	}
 	if o.CORS {
 		p.setEnv = append(p.setEnv, "CORS_ALLOWED_ORIGINS="+dynCORSOrigin)
 	}
+	p.setEnv = append(p.setEnv, more...)
 	if o.Celery {
 		p.setEnv = append(p.setEnv, "CELERY_BROKER_URL="+dynWithPath(p.env.redis, fmt.Sprint(p.redisDB)),
 			"DJANGO_CACHE_URL="+dynWithPath(p.env.redis, fmt.Sprint(p.redisDB+8)))

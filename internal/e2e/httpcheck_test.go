@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -20,6 +22,9 @@ type dynHTTP struct {
 	srv    *dynServer
 	client *http.Client
 	auth   string // Authorization header once signed in
+	// session is the Cookie header once signed in with a session, and csrf the
+	// token that requests which change data send with it.
+	session, csrf string
 }
 
 type dynRequest struct {
@@ -29,6 +34,7 @@ type dynRequest struct {
 	plain  bool   // a probe from inside the container: Host localhost, plain HTTP
 	auth   string // overrides the signed-in Authorization header; "-" sends none
 	header map[string]string
+	host   string // overrides the public host name
 }
 
 // do sends r and fails the step unless the status is one of want; the failure
@@ -55,7 +61,7 @@ func (h *dynHTTP) do(step string, r dynRequest, want ...int) (*http.Response, []
 	if r.plain {
 		req.Host = "localhost"
 	} else {
-		req.Host = dynPublicHost
+		req.Host = cmp.Or(r.host, dynPublicHost)
 		req.Header.Set("X-Forwarded-Proto", "https")
 	}
 	switch auth := r.auth; {
@@ -64,6 +70,14 @@ func (h *dynHTTP) do(step string, r dynRequest, want ...int) (*http.Response, []
 		req.Header.Set("Authorization", auth)
 	case h.auth != "":
 		req.Header.Set("Authorization", h.auth)
+	case h.session != "":
+		req.Header.Set("Cookie", h.session)
+		if !slices.Contains([]string{"GET", "HEAD", "OPTIONS"}, r.method) {
+			// As a page of the site sends it: Django checks the token and, over
+			// HTTPS, that the request comes from the site itself.
+			req.Header.Set("X-CSRFToken", h.csrf)
+			req.Header.Set("Referer", "https://"+dynPublicHost+"/")
+		}
 	}
 	for k, v := range r.header {
 		req.Header.Set(k, v)
@@ -180,6 +194,10 @@ func (p *dynProject) checkHTTP(srv *dynServer) {
 	p.timed("7 http", start)
 
 	start = time.Now()
+	h.checkSignOut()
+	p.timed("7 http sign-out", start)
+
+	start = time.Now()
 	h.checkSignInLimit()
 	p.timed("7 http sign-in limit", start)
 }
@@ -210,11 +228,65 @@ func (h *dynHTTP) signIn() {
 		}
 		h.auth = "Bearer " + access
 	case "session":
-		h.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.pass))
+		cookies, err := h.formSignIn("/api-auth/login/", p.user, p.pass)
+		if err != nil {
+			h.fail(step, "%v", err)
+		}
+		h.session, h.csrf = cookies.header, cookies.csrf
+		// The API takes no password, not even the right one: HTTP Basic is off.
+		h.do(step, dynRequest{method: "GET", path: "/api/", auth: "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.pass))}, 401)
 	}
 	wrong := map[string]string{"token": "Token not-a-real-token", "jwt": "Bearer not.a.jwt",
 		"session": "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":wrong"))}[p.combo.opts.Auth]
 	h.do(step, dynRequest{method: "GET", path: "/api/", auth: wrong}, 401)
+}
+
+// dynSession is what a browser keeps after signing in on a Django page.
+type dynSession struct {
+	header string // the Cookie header: every cookie the site set
+	csrf   string // the CSRF cookie's value
+}
+
+// formSignIn signs in on a Django sign-in page, as a browser does: it loads the
+// form, posts it with the CSRF token, and keeps the cookies of the answer.
+func (h *dynHTTP) formSignIn(path, user, pass string) (dynSession, error) {
+	c, err := newSignInClient(h.srv.base, "127.0.0.1")
+	if err != nil {
+		return dynSession{}, err
+	}
+	if err := c.fetchCSRF(path); err != nil {
+		return dynSession{}, err
+	}
+	form := url.Values{"username": {user}, "password": {pass}, "csrfmiddlewaretoken": {c.csrf}}
+	req, err := c.request("POST", path, strings.NewReader(form.Encode()))
+	if err != nil {
+		return dynSession{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://"+dynPublicHost)
+	req.Header.Set("Referer", "https://"+dynPublicHost+path)
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return dynSession{}, err
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		return dynSession{}, fmt.Errorf("POST %s with the right password: status %d, want 302\n%s", path, resp.StatusCode, dynShorten(body, 1000))
+	}
+	var s dynSession
+	var parts []string
+	for _, ck := range resp.Cookies() {
+		parts = append(parts, ck.Name+"="+ck.Value)
+		if strings.HasSuffix(ck.Name, "csrftoken") {
+			s.csrf = ck.Value
+		}
+	}
+	if len(parts) == 0 || s.csrf == "" {
+		return dynSession{}, fmt.Errorf("POST %s signed in without setting a session and a CSRF cookie: %v", path, resp.Header.Values("Set-Cookie"))
+	}
+	s.header = strings.Join(parts, "; ")
+	return s, nil
 }
 
 // crud creates, lists, retrieves, updates and deletes one object of the resource.
@@ -318,6 +390,7 @@ func (h *dynHTTP) checkProductionAnswers() {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
+	h.checkLimits()
 	if h.p.combo.opts.Django == "6.1" {
 		resp, _ := h.do(step, dynRequest{method: "GET", path: "/admin/login/", auth: "-", header: map[string]string{"Accept": "text/html"}}, 200)
 		policy := resp.Header.Get("Content-Security-Policy")

@@ -49,8 +49,8 @@ func dynFreePort() (int, error) {
 }
 
 // startServer runs the Dockerfile's ENTRYPOINT and CMD on a free local port and
-// waits until /health/ answers.
-func (p *dynProject) startServer() *dynServer {
+// waits until /health/ answers; more are settings added to its environment.
+func (p *dynProject) startServer(more ...string) *dynServer {
 	const step = "7 server start"
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
@@ -70,7 +70,9 @@ func (p *dynProject) startServer() *dynServer {
 		// limit's window is an hour instead of a minute: on a busy machine 21
 		// password checks may take longer than a minute, and the oldest would
 		// leave the window before the 21st attempt.
-		extra = append(extra, "WEB_CONCURRENCY=2", "DJANGO_SIGN_IN_RATE=20/hour")
+		extra = append(extra, "WEB_CONCURRENCY=2", "DJANGO_SIGN_IN_RATE=20/hour", fmt.Sprintf("DJANGO_REFRESH_RATE=%d/hour", dynRefreshLimit),
+			fmt.Sprintf("DJANGO_SIGN_IN_ACCOUNT_RATE=%d/hour", dynAccountLimit))
+		extra = append(extra, more...)
 		env := p.imageEnv(extra)
 		argv[0] = p.resolveProgram(step, argv[0], env)
 		srv := &dynServer{base: "http://" + addr, argv: argv, env: p.imageSetEnv(extra), fullEnv: env}

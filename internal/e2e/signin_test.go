@@ -2,7 +2,7 @@ package e2e
 
 import (
 	"bytes"
-	"encoding/base64"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,14 +19,25 @@ import (
 // per client and minute.
 const dynSignInLimit = 20
 
+// dynAccountLimit is the limit of wrong passwords per account that the suite's
+// server runs with (DJANGO_SIGN_IN_ACCOUNT_RATE).
+const dynAccountLimit = 5
+
+// dynRefreshLimit is the limit of JWT refreshes per client that the suite's
+// server runs with (DJANGO_REFRESH_RATE): a budget of their own.
+const dynRefreshLimit = 10
+
 // dynSignInRoute is one way to try a password.
 type dynSignInRoute struct {
 	name string
 	// form routes are Django pages: the suite fetches the form for its CSRF
 	// token first, as a browser does.
 	form bool
-	// try sends one attempt with a wrong password.
-	try func(c *dynSignInClient, xff string) (int, error)
+	// try sends attempt n with a wrong password; each names another account, so
+	// that only the limit per client applies.
+	try func(c *dynSignInClient, n int, xff string) (int, error)
+	// limit is the route's own budget, when it has one; dynSignInLimit otherwise.
+	limit int
 }
 
 // checkSignInLimit proves that every sign-in route allows dynSignInLimit
@@ -38,29 +49,24 @@ func (h *dynHTTP) checkSignInLimit() {
 	const step = "7 http sign-in limit"
 	p := h.p
 	routes := []dynSignInRoute{
-		{name: "POST /admin/login/", form: true, try: func(c *dynSignInClient, xff string) (int, error) {
-			return c.postForm("/admin/login/", xff)
+		{name: "POST /admin/login/", form: true, try: func(c *dynSignInClient, n int, xff string) (int, error) {
+			return c.postForm("/admin/login/", fmt.Sprintf("nobody-%s-%d", c.source, n), xff)
 		}},
-		{name: "POST /api-auth/login/", form: true, try: func(c *dynSignInClient, xff string) (int, error) {
-			return c.postForm("/api-auth/login/", xff)
+		{name: "POST /api-auth/login/", form: true, try: func(c *dynSignInClient, n int, xff string) (int, error) {
+			return c.postForm("/api-auth/login/", fmt.Sprintf("nobody-%s-%d", c.source, n), xff)
 		}},
 	}
-	wrong := map[string]string{"username": p.user, "password": "wrong"}
 	switch p.combo.opts.Auth {
 	case "token", "jwt":
-		routes = append(routes, dynSignInRoute{name: "POST /api/auth/token/", try: func(c *dynSignInClient, xff string) (int, error) {
+		routes = append(routes, dynSignInRoute{name: "POST /api/auth/token/", try: func(c *dynSignInClient, n int, xff string) (int, error) {
+			wrong := map[string]string{"username": fmt.Sprintf("nobody-%s-%d", c.source, n), "password": "wrong"}
 			return c.send("POST", "/api/auth/token/", wrong, "", xff)
 		}})
 		if p.combo.opts.Auth == "jwt" {
-			routes = append(routes, dynSignInRoute{name: "POST /api/auth/token/refresh/", try: func(c *dynSignInClient, xff string) (int, error) {
+			routes = append(routes, dynSignInRoute{name: "POST /api/auth/token/refresh/", try: func(c *dynSignInClient, n int, xff string) (int, error) {
 				return c.send("POST", "/api/auth/token/refresh/", map[string]string{"refresh": "not.a.jwt"}, "", xff)
-			}})
+			}, limit: dynRefreshLimit})
 		}
-	case "session":
-		basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":wrong"))
-		routes = append(routes, dynSignInRoute{name: "GET /api/ with a wrong Basic password", try: func(c *dynSignInClient, xff string) (int, error) {
-			return c.send("GET", "/api/", nil, basic, xff)
-		}})
 	}
 
 	logStart := len(h.srv.proc.out.String())
@@ -74,17 +80,18 @@ func (h *dynHTTP) checkSignInLimit() {
 				h.fail(step, "%s: %v", r.name, err)
 			}
 		}
+		limit := cmp.Or(r.limit, dynSignInLimit)
 		var codes []int
-		for n := 1; n <= dynSignInLimit+1; n++ {
+		for n := 1; n <= limit+1; n++ {
 			// A new claimed client each time: without trusted proxies it must not count.
-			code, err := r.try(c, fmt.Sprintf("198.51.100.%d", n))
+			code, err := r.try(c, n, fmt.Sprintf("198.51.100.%d", n))
 			if err != nil {
 				h.fail(step, "%s, attempt %d: %v", r.name, n, err)
 			}
 			codes = append(codes, code)
 		}
-		if slices.Contains(codes[:dynSignInLimit], http.StatusTooManyRequests) || codes[dynSignInLimit] != http.StatusTooManyRequests {
-			h.fail(step, "%s from %s: statuses %v; want %d attempts without 429, then 429", r.name, c.source, codes, dynSignInLimit)
+		if slices.Contains(codes[:limit], http.StatusTooManyRequests) || codes[limit] != http.StatusTooManyRequests {
+			h.fail(step, "%s from %s: statuses %v; want %d attempts without 429, then 429", r.name, c.source, codes, limit)
 		}
 	}
 	pids := dynRequestLogPids(h.srv.proc.out.String()[logStart:])
@@ -92,10 +99,85 @@ func (h *dynHTTP) checkSignInLimit() {
 		h.fail(step, "the failed attempts were logged by worker processes %v; want at least 2, to show that the limit holds across workers", pids)
 	}
 	p.t.Logf("%s: sign-in limit holds on %d routes across workers %v", p.combo.name, len(routes), pids)
+	h.checkAccountLimit(routes[0])
+	h.checkSecurityLog(logStart)
 }
 
-// dynRequestLogPids lists the processes that logged refused requests, from the
-// generated project's JSON log lines.
+// checkAccountLimit proves the limit per account: wrong passwords for one
+// account, each from another address, are refused once the account's budget is
+// used up.
+func (h *dynHTTP) checkAccountLimit(r dynSignInRoute) {
+	const step = "7 http account limit"
+	path := strings.TrimPrefix(r.name, "POST ")
+	victim := "e2e-victim-" + dynRandom(h.p.t, 6)
+	var codes []int
+	for n := 1; n <= dynAccountLimit+1; n++ {
+		c, err := newSignInClient(h.srv.base, fmt.Sprintf("127.0.1.%d", n))
+		if err != nil {
+			h.fail(step, "%v", err)
+		}
+		if err := c.fetchCSRF(path); err != nil {
+			h.fail(step, "%s: %v", r.name, err)
+		}
+		code, err := c.postForm(path, victim, "")
+		if err != nil {
+			h.fail(step, "%s, attempt %d: %v", r.name, n, err)
+		}
+		codes = append(codes, code)
+	}
+	if slices.Contains(codes[:dynAccountLimit], http.StatusTooManyRequests) || codes[dynAccountLimit] != http.StatusTooManyRequests {
+		h.fail(step, "%s for one account from %d addresses: statuses %v; want %d attempts without 429, then 429",
+			r.name, dynAccountLimit+1, codes, dynAccountLimit)
+	}
+	h.p.t.Logf("%s: the limit per account holds across %d addresses", h.p.combo.name, dynAccountLimit+1)
+}
+
+// checkSecurityLog looks for the security log's events in the server's JSON log
+// since start: sign-ins, refused passwords and throttling, each with a username
+// hash, the client's address and the request id, and the warning that
+// X-Forwarded-For arrives while no proxy is counted.
+func (h *dynHTTP) checkSecurityLog(start int) {
+	const step = "7 http security log"
+	want := map[string]bool{"sign_in_failed": false, "sign_in_throttled": false, "forwarded_for_ignored": false}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for _, line := range strings.Split(h.srv.proc.out.String()[start:], "\n") {
+			var e map[string]any
+			if json.Unmarshal([]byte(line), &e) != nil || e["logger"] != "security" {
+				continue
+			}
+			event, _ := e["event"].(string)
+			for _, field := range []string{"event", "user_hash", "client", "request_id"} {
+				if v, _ := e[field].(string); v == "" || (field != "user_hash" && v == "-") {
+					h.fail(step, "a security log line lacks %s: %s", field, line)
+				}
+			}
+			if strings.Contains(line, "nobody-") || strings.Contains(line, "e2e-victim") {
+				h.fail(step, "a security log line names the account instead of its hash: %s", line)
+			}
+			if _, ok := want[event]; ok {
+				want[event] = true
+			}
+		}
+		var missing []string
+		for event, seen := range want {
+			if !seen {
+				missing = append(missing, event)
+			}
+		}
+		if len(missing) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			h.fail(step, "the server's log has no security event %v", missing)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	h.p.t.Logf("%s: the security log has refused passwords, throttling and the X-Forwarded-For warning", h.p.combo.name)
+}
+
+// dynRequestLogPids lists the processes that logged refused requests or wrong
+// passwords, from the generated project's JSON log lines.
 func dynRequestLogPids(log string) []int {
 	var pids []int
 	for _, line := range strings.Split(log, "\n") {
@@ -103,7 +185,7 @@ func dynRequestLogPids(log string) []int {
 			Logger string `json:"logger"`
 			Pid    int    `json:"pid"`
 		}
-		if json.Unmarshal([]byte(line), &entry) != nil || entry.Logger != "django.request" {
+		if json.Unmarshal([]byte(line), &entry) != nil || (entry.Logger != "django.request" && entry.Logger != "security") {
 			continue
 		}
 		if !slices.Contains(pids, entry.Pid) {
@@ -203,8 +285,8 @@ func (c *dynSignInClient) fetchCSRF(path string) error {
 	}
 	code := resp.StatusCode
 	for _, ck := range resp.Cookies() {
-		if ck.Name == "csrftoken" {
-			c.cookie = "csrftoken=" + ck.Value
+		if strings.HasSuffix(ck.Name, "csrftoken") {
+			c.cookie = ck.Name + "=" + ck.Value
 		}
 	}
 	m := dynCSRFInput.FindSubmatch(body)
@@ -215,8 +297,8 @@ func (c *dynSignInClient) fetchCSRF(path string) error {
 	return nil
 }
 
-func (c *dynSignInClient) postForm(path, xff string) (int, error) {
-	form := url.Values{"username": {"nobody-" + c.source}, "password": {"wrong"}, "csrfmiddlewaretoken": {c.csrf}}
+func (c *dynSignInClient) postForm(path, username, xff string) (int, error) {
+	form := url.Values{"username": {username}, "password": {"wrong"}, "csrfmiddlewaretoken": {c.csrf}}
 	req, err := c.request("POST", path, strings.NewReader(form.Encode()))
 	if err != nil {
 		return 0, err
@@ -226,7 +308,9 @@ func (c *dynSignInClient) postForm(path, xff string) (int, error) {
 	// Django checks the origin of a form posted over HTTPS.
 	req.Header.Set("Origin", "https://"+dynPublicHost)
 	req.Header.Set("Referer", "https://"+dynPublicHost+path)
-	req.Header.Set("X-Forwarded-For", xff)
+	if xff != "" {
+		req.Header.Set("X-Forwarded-For", xff)
+	}
 	code, _, err := c.do(req)
 	return code, err
 }

@@ -436,13 +436,15 @@ func developmentProblems(p *types.Project) []string {
 }
 
 // productionProblems checks that the production run serves the built image
-// as is: no bind-mounted source, no file watching, DEBUG off.
+// as is: no bind-mounted source, no file watching, DEBUG off. The one bind
+// mount allowed is the database's read-only init scripts, which are no code of
+// the app's and run once, when its volume is created.
 func productionProblems(p *types.Project) []string {
 	var problems []string
 	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
 		s := p.Services[name]
 		for _, v := range s.Volumes {
-			if v.Type == types.VolumeTypeBind {
+			if v.Type == types.VolumeTypeBind && !(name == "db" && v.ReadOnly && v.Target == "/docker-entrypoint-initdb.d") {
 				problems = append(problems, fmt.Sprintf("%s bind-mounts %s in production", name, v.Source))
 			}
 		}

@@ -11,13 +11,24 @@ import (
 type Secrets struct {
 	DjangoSecretKey  string
 	DatabasePassword string
+	// DatabaseAdminPassword is the database server's superuser's, which only
+	// the db container reads (.env.db); the app connects with DatabasePassword.
+	DatabaseAdminPassword string
+	// JWTSigningKey signs JSON Web Tokens, apart from DjangoSecretKey, so that
+	// either can be rotated alone.
+	JWTSigningKey string
+	// RedisPassword guards the Redis server that holds the cache and the broker.
+	RedisPassword string
 }
 
 // IsZero reports whether no secret is set.
 func (s Secrets) IsZero() bool { return s == Secrets{} }
 
 // fields lists every secret, in a fixed order.
-func (s *Secrets) fields() []*string { return []*string{&s.DjangoSecretKey, &s.DatabasePassword} }
+// New secrets go at the end: a project's existing secrets keep their places.
+func (s *Secrets) fields() []*string {
+	return []*string{&s.DjangoSecretKey, &s.DatabasePassword, &s.DatabaseAdminPassword, &s.JWTSigningKey, &s.RedisPassword}
+}
 
 // Values lists the secrets that are set.
 func (s Secrets) Values() []string {
@@ -56,7 +67,21 @@ func newSecrets(rnd io.Reader) (Secrets, error) {
 	if err != nil {
 		return Secrets{}, err
 	}
-	return Secrets{DjangoSecretKey: key, DatabasePassword: pw}, nil
+	// Drawn after the first two, so that the same random bytes still give the
+	// same key and database password as before these existed.
+	admin, err := randomString(rnd, 32, passwordAlphabet)
+	if err != nil {
+		return Secrets{}, err
+	}
+	jwtKey, err := randomString(rnd, 64, secretKeyAlphabet)
+	if err != nil {
+		return Secrets{}, err
+	}
+	redis, err := randomString(rnd, 32, passwordAlphabet)
+	if err != nil {
+		return Secrets{}, err
+	}
+	return Secrets{DjangoSecretKey: key, DatabasePassword: pw, DatabaseAdminPassword: admin, JWTSigningKey: jwtKey, RedisPassword: redis}, nil
 }
 
 // randomString draws uniformly from alphabet, rejecting bytes that would bias it.

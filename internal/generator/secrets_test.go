@@ -25,7 +25,8 @@ func TestRenderUsesGivenSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Secrets{DjangoSecretKey: generated.Secrets.DjangoSecretKey, DatabasePassword: "mine"}
+	want := generated.Secrets
+	want.DatabasePassword = "mine"
 	if given.Secrets != want {
 		t.Errorf("Secrets = %+v, want %+v", given.Secrets, want)
 	}

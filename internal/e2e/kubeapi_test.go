@@ -65,6 +65,9 @@ func startKubeAPI(t *testing.T) *kubeAPI {
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 		"--service-account-key-file=" + pki.saKey, "--service-account-signing-key-file=" + pki.saKey,
 		"--service-cluster-ip-range=10.0.0.0/24",
+		// The kubernetes Service's endpoints may not be a loopback address; nothing
+		// here needs them.
+		"--endpoint-reconciler-type=none",
 		// No controller creates service accounts or their tokens here; PodSecurity,
 		// which this check is about, stays on with every other default plugin.
 		"--disable-admission-plugins=ServiceAccount"})

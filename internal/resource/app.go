@@ -21,8 +21,20 @@ type App struct {
 	// StrField is the field __str__ returns, or "" when no text field
 	// can name an object.
 	StrField string
-	// Migration is the whole initial migration.
-	Migration string
+	// Migration is the whole initial migration as release 1.2.0 and
+	// earlier wrote it, which their templates read; InitialMigration is
+	// the one of today, with the owner and the ordering indexes.
+	Migration, InitialMigration string
+	// Indexes is the model's Meta.indexes statement: the list's ordering,
+	// and an owner's list.
+	Indexes string
+
+	// Owner gives each object an owner, the user who created it, and
+	// OwnerField declares it; OwnerRelated is the way back from the user
+	// (user.notes); OwnerUsername the username of the owners that the
+	// factory makes, a number after it.
+	Owner                                   bool
+	OwnerField, OwnerRelated, OwnerUsername string
 
 	// SerializerFields is the serializer's fields = [...] statement.
 	SerializerFields string
@@ -66,6 +78,9 @@ type App struct {
 	// Protected are the fk fields to other resources, whose objects cannot
 	// be deleted while this resource points to them.
 	Protected []FieldData
+	// Owned are the names of the owned resources, by name, for the tests
+	// of relations to them.
+	Owned map[string]bool
 
 	fields  []Field
 	related map[string]string // field -> name of the way back
@@ -117,13 +132,15 @@ func Build(resources []Resource, database string) ([]*App, error) {
 		return nil, err
 	}
 	names := map[string]Names{}
+	owned := map[string]bool{}
 	for _, r := range resources {
-		names[r.Name] = NamesOf(r.Name)
+		names[r.Name] = r.Names()
+		owned[r.Name] = r.Owner
 	}
 	firstParty := func(module string) bool { _, ok := names[module]; return ok }
 	apps := make([]*App, len(resources))
 	for i, r := range resources {
-		a := &App{Names: names[r.Name], fields: r.Fields, related: map[string]string{}, targets: map[string]Names{}}
+		a := &App{Names: names[r.Name], Owner: r.Owner, Owned: owned, fields: r.Fields, related: map[string]string{}, targets: map[string]Names{}}
 		for _, f := range r.Fields {
 			if f.IsRelation() {
 				a.related[f.Name] = related[[2]string{r.Name, f.Name}]
@@ -131,6 +148,7 @@ func Build(resources []Resource, database string) ([]*App, error) {
 			}
 		}
 		a.build(firstParty)
+		a.buildOwnerAndIndexes()
 		apps[i] = a
 	}
 	return apps, nil
@@ -147,6 +165,11 @@ func (a *App) build(firstParty func(string) bool) {
 	var decls []string
 	var serializerFields, ordering, rawID []string
 	serializerFields = append(serializerFields, "id", "url")
+	if a.Owner {
+		modelImports.add("from django.conf import settings")
+		serializerFields = append(serializerFields, "owner")
+		rawID = append(rawID, "owner")
+	}
 	for _, f := range a.fields {
 		target := a.targets[f.Name]
 		modelTarget := target
@@ -362,6 +385,10 @@ func (a *App) factory() {
 	im := imports{"import factory": true, fromImport(a.Name+".models", a.Model): true}
 	var stdlibDatetime []string
 	var lines []string
+	if a.Owner {
+		im.add("from django.conf import settings")
+		lines = append(lines, "    owner = factory.SubFactory(OwnerFactory)")
+	}
 	var post []string
 	for _, f := range a.fields {
 		var value string

@@ -10,6 +10,13 @@ import (
 type Resource struct {
 	Name   string
 	Fields []Field
+	// Model is the model's class name; "" takes the English singular of
+	// the name (Singular). A recorded resource always has the one it was
+	// generated with (see LegacyModel).
+	Model string
+	// Owner gives each object an owner, the user who created it, who alone
+	// sees and changes it.
+	Owner bool
 }
 
 // DefaultSpecs are the fields of a resource that names none, such as the
@@ -66,12 +73,16 @@ type Names struct {
 	VerbosePlural string // blog posts
 }
 
-// NamesOf derives a resource's model and human names from its name.
+// NamesOf derives a resource's model and human names from its name, the
+// model taking the English singular of the name.
 func NamesOf(resource string) Names {
 	if resource == "" {
 		return Names{}
 	}
-	one := singular(resource)
+	return namesFrom(resource, Singular(resource))
+}
+
+func namesFrom(resource, one string) Names {
 	return Names{
 		Name:          resource,
 		Model:         camel(one),
@@ -80,11 +91,34 @@ func NamesOf(resource string) Names {
 	}
 }
 
+// Names are the resource's names: its model is Model when it names one.
+// A model that the name's singular gives, now or by the rule of release
+// 1.2.0 and earlier, keeps the human names that come with it; another
+// model is named in words as Django names it (BlogEntry: blog entry).
+func (r Resource) Names() Names {
+	n := NamesOf(r.Name)
+	if r.Model == "" || r.Model == n.Model {
+		return n
+	}
+	if legacy := namesFrom(r.Name, legacySingular(r.Name)); legacy.Model == r.Model {
+		return legacy
+	}
+	n.Model, n.Verbose = r.Model, camelToWords(r.Model)
+	return n
+}
+
 // Label is the model's label in lowercase, as migrations name it: books.book.
 func (n Names) Label() string { return n.Name + "." + strings.ToLower(n.Model) }
 
-// singular covers the regular English plurals that resource names use.
-func singular(word string) string {
+// LegacyModel is the model that scaffold 1.2.0 and earlier gave a resource,
+// which took off a plural's s by a few rules (news: New, people: People).
+// An answers file that records no model for a resource was written by
+// them, so its resources keep these models: a model renamed by an update
+// would need a migration that scaffold does not write.
+func LegacyModel(resource string) string { return camel(legacySingular(resource)) }
+
+// legacySingular is the singular of release 1.2.0 and earlier.
+func legacySingular(word string) string {
 	switch {
 	case strings.HasSuffix(word, "ies") && len(word) > 3:
 		return strings.TrimSuffix(word, "ies") + "y"
@@ -97,6 +131,25 @@ func singular(word string) string {
 		return strings.TrimSuffix(word, "s")
 	}
 	return word
+}
+
+// camelToWords names a class in lowercase words, as Django's verbose_name
+// does: BlogEntry is "blog entry", HTTPLog "http log".
+func camelToWords(class string) string {
+	var b strings.Builder
+	r := []rune(class)
+	for i, c := range r {
+		upper := c >= 'A' && c <= 'Z'
+		if upper && i > 0 {
+			prevLower := r[i-1] >= 'a' && r[i-1] <= 'z'
+			nextLower := i+1 < len(r) && r[i+1] >= 'a' && r[i+1] <= 'z'
+			if prevLower || nextLower {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteRune(c)
+	}
+	return strings.ToLower(strings.TrimSpace(b.String()))
 }
 
 func camel(snake string) string {
@@ -130,9 +183,14 @@ func Check(resources []Resource, database string) error {
 		if _, ok := byName[r.Name]; ok {
 			return &ResourceError{Name: r.Name, Reason: "the project has a resource of that name already; choose another name"}
 		}
-		model := NamesOf(r.Name).Model
+		if r.Model != "" {
+			if err := ValidateModel(r.Name, r.Model); err != nil {
+				return err
+			}
+		}
+		model := r.Names().Model
 		if other, ok := models[model]; ok {
-			return &ResourceError{Name: r.Name, Reason: fmt.Sprintf("its model would be %s, the model of %s already; choose another name", model, other)}
+			return &ResourceError{Name: r.Name, Reason: fmt.Sprintf("its model would be %s, the model of %s already; choose another name, or another model with --model", model, other)}
 		}
 		byName[r.Name] = i
 		models[model] = r.Name
@@ -151,7 +209,7 @@ func Check(resources []Resource, database string) error {
 			}
 			if f.Target == r.Name {
 				if !f.Null {
-					return &Error{Spec: f.String(), Reason: fmt.Sprintf("a relation from %s to itself must be optional, or no first %s could be created; add :null", r.Name, NamesOf(r.Name).Verbose)}
+					return &Error{Spec: f.String(), Reason: fmt.Sprintf("a relation from %s to itself must be optional, or no first %s could be created; add :null", r.Name, r.Names().Verbose)}
 				}
 				continue
 			}

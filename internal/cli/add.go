@@ -64,6 +64,8 @@ type addResourceOptions struct {
 	dir           string // --project
 	name          string
 	specs         []string // the FIELDs
+	model         string   // --model
+	owner         bool     // --owner
 	dryRun, quiet bool
 }
 
@@ -91,6 +93,8 @@ scaffold update renders it again. Nothing is written if anything is wrong.
   scaffold add resource books title:str author:fk:authors published:date \
       price:decimal:8,2 isbn:str:13:unique tags:json
   scaffold add resource tags label:slug:unique books:m2m:books:null
+  scaffold add resource notes title:str body:text:null --owner
+  scaffold add resource people name:str --model Person
   scaffold add resource notes --project ../myapi --dry-run`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -108,6 +112,8 @@ scaffold update renders it again. Nothing is written if anything is wrong.
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.dir, "project", "p", ".", "the project `DIR`, which holds .scaffold.yaml")
+	f.StringVar(&o.model, "model", "", "the model's class `NAME`; default: the English singular of the resource's name (people: Person)")
+	f.BoolVar(&o.owner, "owner", false, "give each object an owner, the user who created it, who alone sees, changes and deletes it")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the files that would be written, and write nothing")
 	f.BoolVar(&o.quiet, "quiet", false, "print only errors")
 	return cmd
@@ -129,7 +135,12 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 	if err := checkNewResource(env.Fs, proj, name); err != nil {
 		return err
 	}
-	plan, err := planAddResource(ctx, env.Fs, proj, resource.Resource{Name: name, Fields: fields})
+	if o.model != "" {
+		if err := resource.ValidateModel(name, o.model); err != nil {
+			return &UsageError{Err: err}
+		}
+	}
+	plan, err := planAddResource(ctx, env.Fs, proj, resource.Resource{Name: name, Fields: fields, Model: o.model, Owner: o.owner})
 	if err != nil {
 		return err
 	}

@@ -57,6 +57,9 @@ func interview(env *Env, a *answers, questions []generator.Question, req request
 		if a.answered(q) {
 			continue
 		}
+		if q.Key == "owner" && a.opts.Resource == "" {
+			continue // nothing to own
+		}
 		asked = true
 		var more func(string) error
 		if q.FileKey() == "answers.name" {

@@ -108,6 +108,7 @@ func newNewCommand(env *Env, runF func(context.Context, *newOptions) error) *cob
 	af.define(cmd)
 	definePack(cmd, &o.PackDir, "template pack `DIR` to render over the builtin templates")
 	f.StringVar(&o.Release, "template-version", "", "make the project with this release of the builtin templates, `VERSION`, as it was released (scaffold templates list); default: the current one")
+	f.StringVar(&o.Model, "model", "", "the example resource's model class `NAME`; default: the English singular of the resource's name")
 	f.StringArrayVar(&o.Sets, "set", nil, "answer a question by its key, as `KEY=VALUE`: a template pack's, or a builtin one such as celery=true; repeatable")
 	f.BoolVar(&o.Force, "force", false, "write into an existing folder, overwriting generated files and deleting nothing; files you changed are overwritten only when you confirm")
 	f.BoolVar(&o.discardChanges, "discard-changes", false, "with --force, overwrite the files you changed without asking; needed to overwrite them without a terminal")

@@ -48,6 +48,9 @@ type request struct {
 	// Fields type the example resource, as on the command line; none
 	// keeps those of the answers file, or the default ones.
 	Fields []string
+	// Model names the example resource's model (--model); empty keeps the
+	// answers file's, or takes the English singular of its name.
+	Model string
 	// Release is a release of the builtin templates to render instead of
 	// the current ones, as ReleaseFlag (the flag that named it) says.
 	Release, ReleaseFlag string
@@ -221,7 +224,13 @@ func (a *answers) takePack(p *pack.Pack, cfg *config.File) error {
 
 // takeCommandLine takes the flags' answers, the FIELDs and --set.
 func (a *answers) takeCommandLine(req request, p *pack.Pack) error {
+	if name, ok := req.Answers["resource"]; ok && name != a.opts.Resource {
+		a.opts.ResourceModel = "" // the answers file's model was another resource's
+	}
 	a.setFlags(req.Answers)
+	if req.Model != "" {
+		a.opts.ResourceModel = req.Model
+	}
 	if len(req.Fields) > 0 {
 		fields, err := resource.ParseFields(req.Fields)
 		if err != nil {
@@ -241,6 +250,9 @@ func (a *answers) check(questions []generator.Question) error {
 		if err := q.Validate(a.opts); err != nil {
 			return a.locate(q, err)
 		}
+	}
+	if a.opts.ResourceModel != "" && a.opts.Resource == "" {
+		return usagef("--model %s needs a resource; drop --no-resource or name one with --resource", a.opts.ResourceModel)
 	}
 	if len(a.opts.ResourceFields) > 0 && a.opts.Resource == "" {
 		return usagef("fields %s need a resource; drop --no-resource or name one with --resource", strings.Join(resource.Specs(a.opts.ResourceFields), " "))
@@ -363,6 +375,10 @@ func (a *answers) readResources(cfg *config.File) error {
 		}
 		a.opts.ResourceFields = fields
 	}
+	a.opts.ResourceModel = cfg.ResourceModel
+	if cfg.ResourceModel == "" && a.opts.Resource != "" {
+		a.opts.ResourceModel = resource.LegacyModel(a.opts.Resource)
+	}
 	for i, r := range cfg.Resources {
 		key := fmt.Sprintf("resources.%d", i)
 		if err := generator.ValidateResource(r.Name); err != nil {
@@ -372,7 +388,11 @@ func (a *answers) readResources(cfg *config.File) error {
 		if err != nil {
 			return bad(key+".fields", err)
 		}
-		a.opts.Resources = append(a.opts.Resources, resource.Resource{Name: r.Name, Fields: fields})
+		model := r.Model
+		if model == "" {
+			model = resource.LegacyModel(r.Name)
+		}
+		a.opts.Resources = append(a.opts.Resources, resource.Resource{Name: r.Name, Fields: fields, Model: model, Owner: r.Owner})
 	}
 	return nil
 }

@@ -39,6 +39,9 @@ type File struct {
 	// ResourceFields are the typed fields of the example resource
 	// (answers.resource), when it does not have the default ones.
 	ResourceFields []string `yaml:"resource_fields,omitempty"`
+	// ResourceModel is the example resource's model, when it is not the
+	// one that scaffold 1.2.0 and earlier gave it (resource.LegacyModel).
+	ResourceModel string `yaml:"resource_model,omitempty"`
 	// Resources are the API resources added after the example one, in the
 	// order they were added.
 	Resources []Resource `yaml:"resources,omitempty"`
@@ -58,6 +61,12 @@ type File struct {
 type Resource struct {
 	Name   string   `yaml:"name"`
 	Fields []string `yaml:"fields"`
+	// Model is the resource's model, when it is not the one that scaffold
+	// 1.2.0 and earlier gave it (resource.LegacyModel): a file without it
+	// keeps that one.
+	Model string `yaml:"model,omitempty"`
+	// Owner gives each object an owner (add resource --owner).
+	Owner bool `yaml:"owner,omitempty"`
 }
 
 // Template records which templates made the project.

@@ -24,8 +24,11 @@ func Record(o generator.Options, t Template, scaffoldVersion string) *File {
 	if o.Resource != "" && len(o.ResourceFields) > 0 {
 		f.ResourceFields = resource.Specs(o.ResourceFields)
 	}
+	if all := o.AllResources(); o.Resource != "" {
+		f.ResourceModel = recordedModel(all[0])
+	}
 	for _, r := range o.Resources {
-		f.Resources = append(f.Resources, Resource{Name: r.Name, Fields: resource.Specs(r.Fields)})
+		f.Resources = append(f.Resources, RecordedResource(r))
 	}
 	for _, key := range slices.Sorted(maps.Keys(o.Extra)) {
 		f.Extra = append(f.Extra, Answer{Key: key, Value: o.Extra[key]})
@@ -62,4 +65,20 @@ func Hashes(plan generator.Plan) map[string]string {
 		}
 	}
 	return out
+}
+
+// RecordedResource is how the answers file records a resource added after
+// the example one.
+func RecordedResource(r resource.Resource) Resource {
+	return Resource{Name: r.Name, Fields: resource.Specs(r.Fields), Model: recordedModel(r), Owner: r.Owner}
+}
+
+// recordedModel is the model that the answers file records for r: none
+// when it is the one that scaffold 1.2.0 and earlier gave it, which a file
+// without one keeps.
+func recordedModel(r resource.Resource) string {
+	if model := r.Names().Model; model != resource.LegacyModel(r.Name) {
+		return model
+	}
+	return ""
 }

@@ -19,6 +19,11 @@ type Options struct {
 	// ResourceFields are the example resource's typed fields; none gives it
 	// resource.DefaultFields.
 	ResourceFields []resource.Field
+	// ResourceModel is the example resource's model; "" takes the English
+	// singular of its name.
+	ResourceModel string
+	// ResourceOwner gives each object of the example resource an owner.
+	ResourceOwner bool
 	// Resources are the API resources added after the example one, in the
 	// order they were added.
 	Resources []resource.Resource
@@ -123,7 +128,7 @@ func (o Options) AllResources() []resource.Resource {
 		if len(fields) == 0 {
 			fields = resource.DefaultFields()
 		}
-		all = append(all, resource.Resource{Name: o.Resource, Fields: fields})
+		all = append(all, resource.Resource{Name: o.Resource, Fields: fields, Model: o.ResourceModel, Owner: o.ResourceOwner})
 	}
 	return append(all, o.Resources...)
 }

@@ -240,6 +240,16 @@ var questions = []Question{
 			}
 			return fmt.Sprintf("%s, at /api/%s/", o.Resource, o.Resource)
 		}},
+	{Key: "owner", Field: "ResourceOwner", Kind: KindBool, Default: false, Title: "Owner", Prompt: "Objects of the example resource owned by their creator?",
+		Help: "Each object gets an owner, the user who created it, who alone sees, changes and deletes it.",
+		Flag: "owner", Usage: "give each object of the example resource an owner, who alone reaches it",
+		check: func(o Options) error {
+			if o.ResourceOwner && o.Resource == "" {
+				return &OptionError{Option: "owner", Key: "owner", Value: "true",
+					Reason: "it owns the example resource's objects, and there is none; drop --owner or name one with --resource"}
+			}
+			return nil
+		}},
 	{Key: "api_docs", Field: "APIDocs", Kind: KindBool, Default: true, Title: "API docs", Prompt: "API docs (OpenAPI schema and Swagger UI)?",
 		Help: "An OpenAPI schema and a Swagger UI page, made by drf-spectacular.",
 		Flag: "api-docs", Usage: "OpenAPI schema and Swagger UI; --api-docs=false turns them off"},

@@ -109,7 +109,7 @@ func secretsOnDisk(fsys afero.Fs, dir string, plans ...generator.Plan) (generato
 // Everything else stays as recorded.
 func RecordResource(cfg *config.File, r resource.Resource, rendered generator.Plan) ([]byte, error) {
 	f := *cfg
-	f.Resources = append(slices.Clone(cfg.Resources), config.Resource{Name: r.Name, Fields: resource.Specs(r.Fields)})
+	f.Resources = append(slices.Clone(cfg.Resources), config.RecordedResource(r))
 	f.Files = config.Hashes(rendered)
 	return config.Marshal(&f)
 }

@@ -50,7 +50,7 @@ func (a *App) buildOwnerAndIndexes() {
 		indexes = append(indexes, call{name: "models.Index", args: []expr{kw{"fields", list(strs(fields)...)}}})
 	}
 	a.Indexes = statement("indexes", list(indexes...), 8, ProjectLineLength)
-	a.InitialMigration = a.migrationWith(true)
+	defer func() { a.InitialMigration = a.migrationWith(true) }()
 	if !a.Owner {
 		return
 	}

@@ -50,6 +50,15 @@ var goldenCases = []struct {
 			{Name: "tags", Fields: fields("label:slug:unique", "books:m2m:books")},
 		}
 	}},
+	{"sqlite-jwt-owned-resources", func(o *generator.Options) {
+		o.Database, o.Auth = "sqlite", "jwt"
+		o.Resource, o.ResourceOwner = "notes", true
+		o.ResourceFields = fields("title:str:120", "body:text:null")
+		o.Resources = []resource.Resource{
+			{Name: "people", Fields: fields("name:str", "note:fk:notes")},
+			{Name: "children", Model: "Kid", Owner: true, Fields: fields("name:str", "parent:fk:notes:null")},
+		}
+	}},
 	{"sqlite-token-celery-cors-uvicorn-django61", func(o *generator.Options) {
 		o.Python, o.Django, o.Database, o.Resource, o.Celery, o.CORS, o.Server, o.CI = "3.12", "6.1", "sqlite", "categories", true, true, "uvicorn", "none"
 	}},

@@ -86,8 +86,9 @@ func TestQuestionsAnsweredByFlagsOrConfigAreSkipped(t *testing.T) {
 	if r.code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", r.code, r.stderr)
 	}
-	// Without a resource, there are no fields to ask for either.
-	given := []string{"name", "python", "database", "resource", FieldsQuestion, "celery", "api_docs", "auth", "ci"}
+	// Without a resource, there are no fields to ask for either, and no
+	// owner of its objects.
+	given := []string{"name", "python", "database", "resource", FieldsQuestion, "owner", "celery", "api_docs", "auth", "ci"}
 	want := slices.DeleteFunc(append(builtinKeys(), "write"), func(k string) bool { return slices.Contains(given, k) })
 	if got := fake.Names(); !slices.Equal(got, want) {
 		t.Errorf("questions:\n got %q\nwant %q", got, want)

@@ -49,6 +49,7 @@ func dynCombos() []dynCombo {
 		combo("pg-token", func(o *generator.Options) {}),
 		combo("pg-jwt-uvicorn-celery", func(o *generator.Options) {
 			o.Django, o.Auth, o.Server, o.Celery, o.CORS, o.CI, o.Kubernetes = "6.1", "jwt", "uvicorn", true, true, "gitlab", true
+			o.ResourceOwner = true
 		}),
 		combo("mysql-session-celery", func(o *generator.Options) {
 			o.Python, o.Database, o.Auth, o.Celery, o.APIDocs, o.Resource, o.CI, o.Kubernetes = "3.12", "mysql", "session", true, false, "books", "none", true
@@ -58,6 +59,7 @@ func dynCombos() []dynCombo {
 		}),
 		combo("sqlite-session-uvicorn", func(o *generator.Options) {
 			o.Python, o.Django, o.Database, o.Auth, o.Server, o.Resource = "3.14", "6.1", "sqlite", "session", "uvicorn", "blog_posts"
+			o.ResourceOwner = true
 		}),
 		combo("sqlite-token-celery-bare", func(o *generator.Options) {
 			o.Django, o.Database, o.Celery, o.CORS, o.APIDocs, o.Resource, o.CI = "6.1", "sqlite", true, true, false, "", "gitlab"

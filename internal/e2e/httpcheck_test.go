@@ -168,11 +168,13 @@ func (p *dynProject) checkHTTP(srv *dynServer) {
 	root := h.json("7 http /api/", dynRequest{method: "GET", path: "/api/"}, 200)
 	if len(p.combo.added) > 0 || len(o.ResourceFields) > 0 {
 		h.typedCRUD(root)
+		h.checkOwnership()
 	} else if o.Resource != "" {
 		if _, ok := root[o.Resource]; !ok {
 			h.fail("7 http /api/", "the API root lists %v, not %q", dynKeys(root), o.Resource)
 		}
 		h.crud(collection)
+		h.checkOwnership()
 	}
 	if o.APIDocs {
 		h.checkDocs()
@@ -203,10 +205,13 @@ func (p *dynProject) checkHTTP(srv *dynServer) {
 }
 
 // signIn signs the superuser in through the endpoint of the combination's auth mode.
-func (h *dynHTTP) signIn() {
+func (h *dynHTTP) signIn() { h.signInAs(h.p.user, h.p.pass) }
+
+// signInAs signs in as the given user, the project's auth mode's way.
+func (h *dynHTTP) signInAs(user, pass string) {
 	const step = "7 http sign-in"
 	p := h.p
-	creds := map[string]string{"username": p.user, "password": p.pass}
+	creds := map[string]string{"username": user, "password": pass}
 	switch p.combo.opts.Auth {
 	case "token":
 		v := h.json(step, dynRequest{method: "POST", path: "/api/auth/token/", auth: "-", body: creds}, 200)
@@ -228,16 +233,16 @@ func (h *dynHTTP) signIn() {
 		}
 		h.auth = "Bearer " + access
 	case "session":
-		cookies, err := h.formSignIn("/api-auth/login/", p.user, p.pass)
+		cookies, err := h.formSignIn("/api-auth/login/", user, pass)
 		if err != nil {
 			h.fail(step, "%v", err)
 		}
 		h.session, h.csrf = cookies.header, cookies.csrf
 		// The API takes no password, not even the right one: HTTP Basic is off.
-		h.do(step, dynRequest{method: "GET", path: "/api/", auth: "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.pass))}, 401)
+		h.do(step, dynRequest{method: "GET", path: "/api/", auth: "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))}, 401)
 	}
 	wrong := map[string]string{"token": "Token not-a-real-token", "jwt": "Bearer not.a.jwt",
-		"session": "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":wrong"))}[p.combo.opts.Auth]
+		"session": "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":wrong"))}[p.combo.opts.Auth]
 	h.do(step, dynRequest{method: "GET", path: "/api/", auth: wrong}, 401)
 }
 

@@ -63,6 +63,7 @@ func dynFieldMatrix() []dynCombo {
 			}
 			c.added = append(c.added, resource.Resource{Name: r.name, Fields: fields})
 		}
+		withOwners(&c)
 		out = append(out, c)
 	}
 	return out
@@ -72,7 +73,7 @@ func dynFieldMatrix() []dynCombo {
 // adds, as a user would in the project folder.
 func (p *dynProject) addResources() {
 	for _, r := range p.combo.added {
-		args := append([]string{"add", "resource", r.Name, "--project", p.dir, "--quiet"}, resource.Specs(r.Fields)...)
+		args := append(append([]string{"add", "resource", r.Name, "--project", p.dir, "--quiet"}, addResourceFlags(r)...), resource.Specs(r.Fields)...)
 		var stdout, stderr bytes.Buffer
 		code := cli.Run(context.Background(), cli.Env{
 			Args: args, Stdout: &stdout, Stderr: &stderr,

@@ -4,6 +4,9 @@ import (
 	"maps"
 	"strings"
 	"testing"
+
+	"github.com/djscaffold/scaffold/internal/config"
+	"github.com/djscaffold/scaffold/templates"
 )
 
 // An owned resource and a model named by --model are recorded, so that the
@@ -120,5 +123,28 @@ func TestBadModelsAndOwnersAreUsageErrors(t *testing.T) {
 	r = run(t, harness{fs: newFs(t)}, "new", "myapi", "--yes", "--git=false", "--no-resource", "--model", "Thing")
 	if r.code != ExitUsage || !strings.Contains(r.stderr, "needs a resource") {
 		t.Errorf("--model without a resource: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// Resources that a release before the ordering index made get it in a
+// migration of their own; a hand-written answers file, and one of the
+// current templates, are of today.
+func TestMadeWithoutIndexes(t *testing.T) {
+	for _, tc := range []struct {
+		tmpl config.Template
+		want bool
+	}{
+		{config.Template{}, false},
+		{config.Template{Name: "django-drf", Version: "1.0.0"}, true},
+		{config.Template{Name: "django-drf", Version: "1.1.0"}, true},
+		{config.Template{Name: "django-drf", Version: templates.Version}, false},
+		{config.Template{Name: "django-drf", Version: "1.3.0"}, false},
+		{config.Template{Name: "acme", Version: "9.0.0", Path: "../acme"}, true},
+		{config.Template{Name: "acme", Version: "9.0.0", Path: "../acme", Builtin: "1.1.0"}, true},
+		{config.Template{Name: "acme", Version: "0.1.0", Path: "../acme", Builtin: "1.4.0"}, false},
+	} {
+		if got := madeWithoutIndexes(&config.File{Template: tc.tmpl}); got != tc.want {
+			t.Errorf("%+v: %v, want %v", tc.tmpl, got, tc.want)
+		}
 	}
 }

@@ -42,6 +42,9 @@ type File struct {
 	// ResourceModel is the example resource's model, when it is not the
 	// one that scaffold 1.2.0 and earlier gave it (resource.LegacyModel).
 	ResourceModel string `yaml:"resource_model,omitempty"`
+	// ResourceOrderingIndexIn0002 puts the example resource's ordering
+	// index in a migration of its own (resource.Resource.LateIndex).
+	ResourceOrderingIndexIn0002 bool `yaml:"resource_ordering_index_in_0002,omitempty"`
 	// Resources are the API resources added after the example one, in the
 	// order they were added.
 	Resources []Resource `yaml:"resources,omitempty"`
@@ -67,6 +70,10 @@ type Resource struct {
 	Model string `yaml:"model,omitempty"`
 	// Owner gives each object an owner (add resource --owner).
 	Owner bool `yaml:"owner,omitempty"`
+	// OrderingIndexIn0002 puts the ordering's index in a migration of its
+	// own, for a resource made before its model had one
+	// (resource.Resource.LateIndex).
+	OrderingIndexIn0002 bool `yaml:"ordering_index_in_0002,omitempty"`
 }
 
 // Template records which templates made the project.

@@ -26,6 +26,7 @@ func Record(o generator.Options, t Template, scaffoldVersion string) *File {
 	}
 	if all := o.AllResources(); o.Resource != "" {
 		f.ResourceModel = recordedModel(all[0])
+		f.ResourceOrderingIndexIn0002 = all[0].LateIndex
 	}
 	for _, r := range o.Resources {
 		f.Resources = append(f.Resources, RecordedResource(r))
@@ -70,7 +71,7 @@ func Hashes(plan generator.Plan) map[string]string {
 // RecordedResource is how the answers file records a resource added after
 // the example one.
 func RecordedResource(r resource.Resource) Resource {
-	return Resource{Name: r.Name, Fields: resource.Specs(r.Fields), Model: recordedModel(r), Owner: r.Owner}
+	return Resource{Name: r.Name, Fields: resource.Specs(r.Fields), Model: recordedModel(r), Owner: r.Owner, OrderingIndexIn0002: r.LateIndex}
 }
 
 // recordedModel is the model that the answers file records for r: none

@@ -24,6 +24,9 @@ type Options struct {
 	ResourceModel string
 	// ResourceOwner gives each object of the example resource an owner.
 	ResourceOwner bool
+	// ResourceLateIndex puts the example resource's ordering index in a
+	// migration of its own (resource.Resource.LateIndex).
+	ResourceLateIndex bool
 	// Resources are the API resources added after the example one, in the
 	// order they were added.
 	Resources []resource.Resource
@@ -128,7 +131,7 @@ func (o Options) AllResources() []resource.Resource {
 		if len(fields) == 0 {
 			fields = resource.DefaultFields()
 		}
-		all = append(all, resource.Resource{Name: o.Resource, Fields: fields, Model: o.ResourceModel, Owner: o.ResourceOwner})
+		all = append(all, resource.Resource{Name: o.Resource, Fields: fields, Model: o.ResourceModel, Owner: o.ResourceOwner, LateIndex: o.ResourceLateIndex})
 	}
 	return append(all, o.Resources...)
 }

@@ -28,6 +28,10 @@ type App struct {
 	// Indexes is the model's Meta.indexes statement: the list's ordering,
 	// and an owner's list.
 	Indexes string
+	// IndexMigration, for a resource made before its model had indexes,
+	// adds the ordering's index in a second migration; "" for the others,
+	// whose initial migration has it.
+	IndexMigration string
 
 	// Owner gives each object an owner, the user who created it, and
 	// OwnerField declares it; OwnerRelated is the way back from the user
@@ -82,8 +86,9 @@ type App struct {
 	// of relations to them.
 	Owned map[string]bool
 
-	fields  []Field
-	related map[string]string // field -> name of the way back
+	fields    []Field
+	lateIndex bool
+	related   map[string]string // field -> name of the way back
 	targets map[string]Names
 	search  []string
 }
@@ -140,7 +145,7 @@ func Build(resources []Resource, database string) ([]*App, error) {
 	firstParty := func(module string) bool { _, ok := names[module]; return ok }
 	apps := make([]*App, len(resources))
 	for i, r := range resources {
-		a := &App{Names: names[r.Name], Owner: r.Owner, Owned: owned, fields: r.Fields, related: map[string]string{}, targets: map[string]Names{}}
+		a := &App{Names: names[r.Name], Owner: r.Owner, Owned: owned, lateIndex: r.LateIndex, fields: r.Fields, related: map[string]string{}, targets: map[string]Names{}}
 		for _, f := range r.Fields {
 			if f.IsRelation() {
 				a.related[f.Name] = related[[2]string{r.Name, f.Name}]

@@ -1,6 +1,9 @@
 package resource
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSingular(t *testing.T) {
 	for plural, want := range map[string]string{
@@ -78,5 +81,42 @@ func TestValidateModel(t *testing.T) {
 	}
 	if err := Check([]Resource{{Name: "people", Fields: DefaultFields()}, {Name: "persons", Fields: DefaultFields()}}, Postgres); err == nil {
 		t.Error("two resources with the model Person: no error")
+	}
+}
+
+// A resource whose table an earlier release made gets the ordering index
+// in a second migration, as makemigrations writes it when Meta.indexes
+// gains the index; its initial migration stays as it was.
+func TestLateIndexComesInASecondMigration(t *testing.T) {
+	apps, err := Build([]Resource{{Name: "items", Fields: DefaultFields(), LateIndex: true}, {Name: "notes", Fields: DefaultFields()}}, SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, notes := apps[0], apps[1]
+	if items.InitialMigration != items.Migration {
+		t.Errorf("the initial migration changed:\n%s", items.InitialMigration)
+	}
+	want := `from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("items", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="item",
+            index=models.Index(
+                fields=["created_at", "id"], name="items_item_created_3006ef_idx"
+            ),
+        ),
+    ]
+`
+	if items.IndexMigration != want {
+		t.Errorf("index migration:\n%s\nwant\n%s", items.IndexMigration, want)
+	}
+	if notes.IndexMigration != "" || !strings.Contains(notes.InitialMigration, `name="notes_note_created_`) {
+		t.Errorf("a new resource's index belongs in its initial migration:\n%s", notes.InitialMigration)
 	}
 }

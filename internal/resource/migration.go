@@ -76,8 +76,8 @@ func (a *App) migrationWith(current bool) string {
 	b.WriteString("            ],\n")
 	b.WriteString("            options={\n")
 	b.WriteString(`                "ordering": ["-created_at", "-id"],` + "\n")
-	if current {
-		b.WriteString(strings.Join(a.migrationIndexes(), "\n") + "\n")
+	if lines := a.migrationIndexes(); current && len(lines) > 0 {
+		b.WriteString(strings.Join(lines, "\n") + "\n")
 	}
 	b.WriteString("            },\n        ),\n    ]\n")
 	return b.String()

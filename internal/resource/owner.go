@@ -51,6 +51,9 @@ func (a *App) buildOwnerAndIndexes() {
 	}
 	a.Indexes = statement("indexes", list(indexes...), 8, ProjectLineLength)
 	defer func() { a.InitialMigration = a.migrationWith(true) }()
+	if a.lateIndex {
+		a.IndexMigration = a.indexMigration()
+	}
 	if !a.Owner {
 		return
 	}
@@ -81,7 +84,14 @@ func (a *App) ownerMigrationField(im imports) expr {
 // (Index.set_name_with_model), laid out at the options' indentation.
 func (a *App) migrationIndexes() []string {
 	var items []expr
-	for _, fields := range a.orderingIndexes() {
+	initial := a.orderingIndexes()
+	if a.lateIndex {
+		initial = initial[1:] // in the second migration
+	}
+	if len(initial) == 0 {
+		return nil
+	}
+	for _, fields := range initial {
 		items = append(items, call{name: "models.Index", args: []expr{
 			kw{"fields", list(strs(fields)...)},
 			kw{"name", pyStr(a.indexName(fields))},
@@ -175,3 +185,25 @@ func ValidateModel(resource, model string) error {
 // importedNames are the capitalized names that a resource's modules import
 // or declare beside its model, which a model of the same name would hide.
 var importedNames = map[string]bool{"Decimal": true, "UTC": true, "ProtectedError": true, "Meta": true, "OwnerFactory": true}
+
+// indexMigration is the second migration of a resource whose initial
+// migration has no index, as makemigrations writes it when Meta.indexes
+// gains the ordering's index.
+func (a *App) indexMigration() string {
+	fields := a.orderingIndexes()[0]
+	op := call{name: "migrations.AddIndex", args: []expr{
+		kw{"model_name", pyStr(strings.ToLower(a.Model))},
+		kw{"index", call{name: "models.Index", args: []expr{
+			kw{"fields", list(strs(fields)...)},
+			kw{"name", pyStr(a.indexName(fields))},
+		}}},
+	}}
+	var b strings.Builder
+	b.WriteString("from django.db import migrations, models\n\n\n")
+	b.WriteString("class Migration(migrations.Migration):\n    dependencies = [\n")
+	b.WriteString("        " + tuple(pyStr(a.Name), pyStr("0001_initial")).flat() + ",\n    ]\n\n")
+	b.WriteString("    operations = [\n")
+	b.WriteString(strings.Join(layout(op, 8, "", ",", MigrationLineLength), "\n") + "\n")
+	b.WriteString("    ]\n")
+	return b.String()
+}

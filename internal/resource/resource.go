@@ -17,6 +17,11 @@ type Resource struct {
 	// Owner gives each object an owner, the user who created it, who alone
 	// sees and changes it.
 	Owner bool
+	// LateIndex puts the index of the list's ordering in a migration of its
+	// own, after the initial one: the resource's table was made by release
+	// 1.2.0 or earlier, whose initial migration had no index, and a
+	// database that applied it must still get one.
+	LateIndex bool
 }
 
 // DefaultSpecs are the fields of a resource that names none, such as the

@@ -89,8 +89,8 @@ type App struct {
 	fields    []Field
 	lateIndex bool
 	related   map[string]string // field -> name of the way back
-	targets map[string]Names
-	search  []string
+	targets   map[string]Names
+	search    []string
 }
 
 // FieldData is one typed field, as templates see it.

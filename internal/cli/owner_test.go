@@ -143,7 +143,7 @@ func TestMadeWithoutIndexes(t *testing.T) {
 		{config.Template{Name: "acme", Version: "9.0.0", Path: "../acme", Builtin: "1.1.0"}, true},
 		{config.Template{Name: "acme", Version: "0.1.0", Path: "../acme", Builtin: "1.4.0"}, false},
 	} {
-		if got := madeWithoutIndexes(&config.File{Template: tc.tmpl}); got != tc.want {
+		if got := tc.tmpl.MadeWithoutIndexes(); got != tc.want {
 			t.Errorf("%+v: %v, want %v", tc.tmpl, got, tc.want)
 		}
 	}

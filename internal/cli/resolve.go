@@ -14,11 +14,9 @@ import (
 	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/pack"
-	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/userfile"
 	"github.com/djscaffold/scaffold/internal/writer"
-	"github.com/djscaffold/scaffold/templates"
 )
 
 // request says where the answers of a run come from. resolve reads them in
@@ -382,7 +380,7 @@ func (a *answers) readResources(cfg *config.File) error {
 	if cfg.ResourceModel == "" && a.opts.Resource != "" {
 		a.opts.ResourceModel = resource.LegacyModel(a.opts.Resource)
 	}
-	unindexed := madeWithoutIndexes(cfg)
+	unindexed := cfg.Template.MadeWithoutIndexes()
 	a.opts.ResourceLateIndex = a.opts.Resource != "" && (cfg.ResourceOrderingIndexIn0002 || unindexed)
 	for i, r := range cfg.Resources {
 		key := fmt.Sprintf("resources.%d", i)
@@ -479,28 +477,3 @@ func (e *folderTakenError) Error() string {
 }
 
 func (e *folderTakenError) Unwrap() error { return writer.ErrTargetNotEmpty }
-
-// firstIndexedRelease is the first release of the builtin templates whose
-// resources have an index on their ordering in their initial migration.
-const firstIndexedRelease = "1.3.0"
-
-// madeWithoutIndexes tells an answers file of a project whose resources
-// were made by an earlier release, without the index of their ordering:
-// their databases applied an initial migration without it, so the index
-// comes in a migration of its own (resource.Resource.LateIndex). An
-// answers file that names no release, written by hand, is of today; so is
-// one of the current templates, which are firstIndexedRelease's once it is
-// released.
-func madeWithoutIndexes(cfg *config.File) bool {
-	builtin := cfg.Template.Version
-	if cfg.Template.Path != "" {
-		builtin = cfg.Template.Builtin
-		if builtin == "" {
-			builtin = "1.0.0" // a pack over the builtin templates before they were recorded
-		}
-	}
-	if builtin == "" || builtin == templates.Version {
-		return false
-	}
-	return releases.CompareVersions(builtin, firstIndexedRelease) < 0
-}

@@ -7,7 +7,9 @@ import (
 	"slices"
 
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/resource"
+	"github.com/djscaffold/scaffold/templates"
 )
 
 // Record returns the answers file of a project rendered with o from the
@@ -26,10 +28,13 @@ func Record(o generator.Options, t Template, scaffoldVersion string) *File {
 	}
 	if all := o.AllResources(); o.Resource != "" {
 		f.ResourceModel = recordedModel(all[0])
-		f.ResourceOrderingIndexIn0002 = all[0].LateIndex
+		f.ResourceOrderingIndexIn0002 = all[0].LateIndex && !t.MadeWithoutIndexes()
 	}
 	for _, r := range o.Resources {
-		f.Resources = append(f.Resources, RecordedResource(r))
+		rec := RecordedResource(r)
+		// An earlier release's answers file says so by its version.
+		rec.OrderingIndexIn0002 = rec.OrderingIndexIn0002 && !t.MadeWithoutIndexes()
+		f.Resources = append(f.Resources, rec)
 	}
 	for _, key := range slices.Sorted(maps.Keys(o.Extra)) {
 		f.Extra = append(f.Extra, Answer{Key: key, Value: o.Extra[key]})
@@ -82,4 +87,28 @@ func recordedModel(r resource.Resource) string {
 		return model
 	}
 	return ""
+}
+
+// firstIndexedRelease is the first release of the builtin templates whose
+// resources have an index on their ordering in their initial migration.
+const firstIndexedRelease = "1.3.0"
+
+// MadeWithoutIndexes tells the templates of a project whose resources were
+// made by an earlier release, without the index of their ordering: their
+// databases applied an initial migration without it, so the index comes in
+// a migration of its own (resource.Resource.LateIndex). An answers file
+// that names no release, written by hand, is of today; so are the current
+// templates, which are firstIndexedRelease's once it is released.
+func (t Template) MadeWithoutIndexes() bool {
+	builtin := t.Version
+	if t.Path != "" {
+		builtin = t.Builtin
+		if builtin == "" {
+			builtin = "1.0.0" // a pack over the builtin templates before they were recorded
+		}
+	}
+	if builtin == "" || builtin == templates.Version {
+		return false
+	}
+	return releases.CompareVersions(builtin, firstIndexedRelease) < 0
 }

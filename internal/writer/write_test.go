@@ -353,9 +353,9 @@ func TestStaleLockWithoutFileLocks(t *testing.T) {
 			// one took its place: a file system without file identities
 			// cannot show which file at a path a run put there.
 			"/p/.README.md" + backupMark + "0000000a": "old readme",
-			"/p/" + lockName:                          journal(pid),
-			"/p/mine.txt":                             "mine",
-			"/p/.new.txt" + tempMark + "0000000a":     "new",
+			"/p/" + lockName:                      journal(pid),
+			"/p/mine.txt":                         "mine",
+			"/p/.new.txt" + tempMark + "0000000a": "new",
 		} {
 			if err := afero.WriteFile(mem, name, []byte(data), 0o644); err != nil {
 				t.Fatal(err)

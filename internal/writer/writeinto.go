@@ -76,7 +76,9 @@ func linker(fsys afero.Fs) func(oldname, newname string) error {
 	switch l := fsys.(type) {
 	case *afero.OsFs:
 		return os.Link
-	case interface{ Link(oldname, newname string) error }:
+	case interface {
+		Link(oldname, newname string) error
+	}:
 		return l.Link
 	}
 	return nil

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+
+	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/writer"
+)
+
+// lockProject takes the lock of the project folder dir for the whole of a
+// run that writes it, before anything reads the project, and prints what
+// undoing a stopped run restored: the run then plans from the project as
+// it was before that run started, and no other run changes it until this
+// one's report. A folder that does not exist gets no lock; resolving it
+// says what is wrong. The caller releases the session.
+func lockProject(env *Env, dir string, out printer) (*writer.Session, error) {
+	s, err := writer.Lock(env.Fs, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out.notes(s.Notes)
+	return s, nil
+}
+
+// applyIn writes a plan into dir under the session's lock, or, without
+// one, takes the lock for the writing only.
+func applyIn(ctx context.Context, env *Env, s *writer.Session, dir string, plan generator.Plan, o writer.Options) (writer.Result, error) {
+	if s == nil {
+		return writer.Apply(ctx, env.Fs, dir, plan, o)
+	}
+	return s.Apply(ctx, plan, o)
+}
+
+// lockRun is lockProject for a run that may only read: a dry run takes no
+// lock, and refuses a project that another run holds or left half-written.
+func lockRun(env *Env, dir string, readOnly bool, out printer) (*writer.Session, error) {
+	if readOnly {
+		return nil, writer.CheckIdle(env.Fs, dir)
+	}
+	return lockProject(env, dir, out)
+}
+
+// unlock ends a run's session, with the note to print when its lock file
+// could not be removed.
+func unlock(s *writer.Session) []string {
+	if note := s.Release(); note != "" {
+		return []string{note}
+	}
+	return nil
+}

@@ -218,6 +218,34 @@ func TestKilledAtEveryRenameTheNextRunRestoresAndFinishes(t *testing.T) {
 	}
 }
 
+// A run killed while it undoes a killed run leaves the journal for the
+// next one, which finishes the undoing, then the command.
+func TestKilledWhileUndoingTheNextRunFinishes(t *testing.T) {
+	root := baseProject(t)
+	args := func(dir string) []string { return []string{"update", dir, "--celery", "--auth", "jwt"} }
+	whole := copyProject(t, root)
+	if o := scaffoldRun(t, whole, "", nil, args(whole)...); o.code != 0 {
+		t.Fatalf("uninterrupted: %d\n%s", o.code, o.out)
+	}
+	want := freshRender(t, whole)
+	for _, n := range []int{1, 2, 5} {
+		dir := copyProject(t, root)
+		if o := scaffoldRun(t, dir, "", []string{testhook.KillAtRename + "=30"}, args(dir)...); !o.killed {
+			t.Fatalf("not killed: %d\n%s", o.code, o.out)
+		}
+		if o := scaffoldRun(t, dir, "", []string{testhook.KillAtRename + "=" + strconv.Itoa(n)}, args(dir)...); !o.killed {
+			t.Fatalf("undoing rename %d: not killed: %d\n%s", n, o.code, o.out)
+		}
+		o := scaffoldRun(t, dir, "", nil, args(dir)...)
+		if o.code != 0 || !strings.Contains(o.out, "undid the changes") {
+			t.Fatalf("undoing rename %d: the next run: %d\n%s", n, o.code, o.out)
+		}
+		if got := projectTree(t, dir); got != want {
+			t.Errorf("undoing rename %d: the project differs from a fresh render:\n%s", n, treeDiff(got, want))
+		}
+	}
+}
+
 // A killed update leaves its journal in a project under git; the next
 // update undoes it before it checks for uncommitted changes, so that it
 // does not refuse the project, and the killed run's files never show.

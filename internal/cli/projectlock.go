@@ -6,6 +6,7 @@ import (
 	"io/fs"
 
 	"github.com/djscaffold/scaffold/internal/generator"
+	"github.com/djscaffold/scaffold/internal/userfile"
 	"github.com/djscaffold/scaffold/internal/writer"
 )
 
@@ -13,9 +14,12 @@ import (
 // run that writes it, before anything reads the project, and prints what
 // undoing a stopped run restored: the run then plans from the project as
 // it was before that run started, and no other run changes it until this
-// one's report. A folder that does not exist gets no lock; resolving it
+// one's report. What is not a folder or a link gets no lock: resolving it
 // says what is wrong. The caller releases the session.
 func lockProject(env *Env, dir string, out printer) (*writer.Session, error) {
+	if info, err := userfile.Lstat(env.Fs, dir); err != nil || !info.IsDir() && info.Mode()&fs.ModeSymlink == 0 {
+		return nil, nil
+	}
 	s, err := writer.Lock(env.Fs, dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

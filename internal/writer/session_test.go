@@ -74,7 +74,7 @@ func TestSessionUndoesAStoppedRunFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Release()
-	if len(s.Notes) != 1 || !strings.HasPrefix(s.Notes[0], "undid the changes of a scaffold run into "+dir+" that was stopped before it finished: put back ") {
+	if len(s.Notes) != 1 || !strings.HasPrefix(s.Notes[0], "undid the changes of a scaffold run into "+dir+" that was stopped before it finished: ") || !strings.HasSuffix(s.Notes[0], " are as they were") {
 		t.Errorf("notes %q", s.Notes)
 	}
 	s.Release()

@@ -272,28 +272,18 @@ func recoverStale(fsys afero.Fs, root, dir, lockPath, staging string, entries []
 	return []string{fmt.Sprintf("undid the changes of a scaffold run into %s that was stopped before it finished: %s", dir, restored(changes))}, nil
 }
 
-// restored says what undoing changes touched, for the user.
+// restored names the files whose changes were undone, for the user.
 func restored(changes []entry) string {
-	var put, removed []string
+	var paths []string
 	for _, e := range changes {
-		switch e.op {
-		case opReplace, opRemove:
-			put = append(put, e.path)
-		case opCreate:
-			removed = append(removed, e.path)
+		if e.op != opMkdir {
+			paths = append(paths, e.path)
 		}
 	}
-	var parts []string
-	if len(put) > 0 {
-		parts = append(parts, "put back "+listed(put))
-	}
-	if len(removed) > 0 {
-		parts = append(parts, "took back what it created of "+listed(removed))
-	}
-	if len(parts) == 0 {
+	if len(paths) == 0 {
 		return "it had changed no file"
 	}
-	return strings.Join(parts, "; ")
+	return listed(paths) + " are as they were"
 }
 
 // listed names up to 5 paths, and how many more there are.

@@ -369,6 +369,43 @@ func TestOverlappingRunsNeverBothSucceed(t *testing.T) {
 	}
 }
 
+// new --force reads its answers file before it knows the folder to lock:
+// when the project's own .scaffold.yaml is that file, and an update changes
+// it before new --force holds the lock, new --force fails instead of
+// writing the project over from the answers it read.
+func TestNewForceFromAnAnswersFileAnUpdateChanged(t *testing.T) {
+	root := baseProject(t)
+	dir := copyProject(t, root)
+	held := scaffoldProcess(t, dir, "", []string{testhook.StopAtRead + "=.scaffold-lock"},
+		"new", "-o", filepath.Dir(dir), "--config", filepath.Join(dir, ".scaffold.yaml"), "--no-input", "--force", "--git=false")
+	var heldOut bytes.Buffer
+	held.Stdout, held.Stderr = &heldOut, &heldOut
+	if err := held.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = held.Process.Kill() })
+	for deadline := time.Now().Add(30 * time.Second); !processStopped(held.Process.Pid); {
+		if time.Now().After(deadline) {
+			t.Fatalf("new --force never took the lock:\n%s", heldOut.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if o := scaffoldRun(t, dir, "", nil, "update", dir, "--celery"); o.code != 0 {
+		t.Fatalf("update: %d\n%s", o.code, o.out)
+	}
+	updated := projectTree(t, dir)
+	if err := held.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	o := waitRun(t, held, &heldOut)
+	if o.code != 1 || !strings.Contains(o.out, "changed while scaffold read it") {
+		t.Errorf("new --force: %d\n%s\nwant exit 1 and the answers file named", o.code, o.out)
+	}
+	if projectTree(t, dir) != updated {
+		t.Error("new --force wrote over the update")
+	}
+}
+
 // A named pipe where a run reads a project's file never blocks it: add
 // resource, which must change the file, fails at once naming it and writes
 // nothing; update leaves it alone, as it does a link, and new --force keeps

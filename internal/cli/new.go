@@ -213,6 +213,7 @@ func (af answerFlags) given(flags *pflag.FlagSet) map[string]any {
 func runNew(ctx context.Context, env *Env, o *newOptions) error {
 	o.Ask = env.Interactive && !o.yes && !o.noInput
 	o.Confirm = !o.dryRun
+	answersKept := keepAnswers(env, o.AnswersFile, o.Force && !o.dryRun)
 	r, err := resolve(env, o.request)
 	if err != nil {
 		return err
@@ -225,6 +226,9 @@ func runNew(ctx context.Context, env *Env, o *newOptions) error {
 			return err
 		}
 		defer session.Release()
+		if err := answersKept(); err != nil {
+			return err
+		}
 	}
 	// Cancelling stops the programs still running when the run ends early.
 	ctx, cancel := context.WithCancel(ctx)

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 
+	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/userfile"
 	"github.com/djscaffold/scaffold/internal/writer"
@@ -56,4 +59,23 @@ func unlock(s *writer.Session) []string {
 		return []string{note}
 	}
 	return nil
+}
+
+// keepAnswers reads the answers file a run that locks a project starts
+// from (--config), which it reads before it can know the project folder to
+// lock, as new --force does; the function it returns, called once the run holds the lock, fails
+// when the file changed meanwhile, as an update of the project whose own
+// .scaffold.yaml it is changes it: the run would write over that update.
+func keepAnswers(env *Env, name string, locks bool) (unchanged func() error) {
+	if name == "" || !locks {
+		return func() error { return nil }
+	}
+	before, err := userfile.Read(env.Fs, name, userfile.MaxYAML)
+	return func() error {
+		after, err2 := userfile.Read(env.Fs, name, userfile.MaxYAML)
+		if err != nil || err2 != nil || !bytes.Equal(before, after) {
+			return fmt.Errorf("%s changed while scaffold read it, as another scaffold run may have changed it; run again", escape.Path(name))
+		}
+		return nil
+	}
 }

@@ -61,11 +61,12 @@ func unlock(s *writer.Session) []string {
 	return nil
 }
 
-// keepAnswers reads the answers file a run that locks a project starts
-// from (--config), which it reads before it can know the project folder to
-// lock, as new --force does; the function it returns, called once the run holds the lock, fails
-// when the file changed meanwhile, as an update of the project whose own
-// .scaffold.yaml it is changes it: the run would write over that update.
+// keepAnswers reads the answers file (--config) of a run that locks a
+// project, which it reads before it can know the folder to lock, as new
+// --force does. The function it returns, called once the run holds the
+// lock, fails when the file changed meanwhile, as an update of the project
+// whose own .scaffold.yaml it is changes it: the run would write over that
+// update.
 func keepAnswers(env *Env, name string, locks bool) (unchanged func() error) {
 	if name == "" || !locks {
 		return func() error { return nil }

@@ -119,6 +119,12 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 	if err != nil {
 		return &UsageError{Err: err}
 	}
+	out := newPrinter(stdout, env.Color, o.quiet)
+	session, err := lockRun(env, dir, o.dryRun, out)
+	if err != nil {
+		return err
+	}
+	defer session.Release()
 	proj, err := resolve(env, request{Project: dir})
 	if err != nil {
 		return err
@@ -133,15 +139,14 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 	if err != nil {
 		return err
 	}
-	out := newPrinter(stdout, env.Color, o.quiet)
 	if o.dryRun {
 		return out.dryRun(dir, plan)
 	}
-	res, err := writer.Apply(ctx, env.Fs, dir, plan, writer.Options{Existing: true})
+	res, err := applyIn(ctx, env, session, dir, plan, writer.Options{Existing: true})
 	if err != nil {
 		return err
 	}
-	out.notes(res.Notes)
+	out.notes(append(res.Notes, unlock(session)...))
 	if err := out.done("Added resource %s at /api/%s/ to %s (%d files written).", name, name, escape.Path(dir), len(res.Written)); err != nil {
 		return err
 	}

@@ -155,3 +155,20 @@ func hint(err error, folder string, newProject bool) string {
 	}
 	return ""
 }
+
+// JournalError is a lock file whose journal scaffold will not follow, as
+// one planted in a project could be: it names a path through a link, or
+// something that no run of scaffold writes. Nothing was undone, and the
+// lock file stays for the user to look at.
+type JournalError struct {
+	Lock   string // the lock file
+	Dir    string
+	Reason string // such as `"lnk/x" passes through lnk, which is a symbolic link`
+}
+
+func (e *JournalError) Error() string {
+	return fmt.Sprintf("%s holds a journal that scaffold will not follow: %s; nothing was undone: "+
+		"if no scaffold run was stopped while writing %s, delete %s, then run again", e.Lock, e.Reason, e.Dir, e.Lock)
+}
+
+func (e *JournalError) Unwrap() error { return ErrUnsafeFile }

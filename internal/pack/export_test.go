@@ -93,7 +93,7 @@ func roundTrip(t *testing.T, export generator.Plan, builtin fs.FS) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := generator.TreeSource("templates/project", builtin)
+	src, err := generator.FolderSource("templates/project", builtin)
 	if err != nil {
 		t.Fatal(err)
 	}

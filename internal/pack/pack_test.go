@@ -137,8 +137,12 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	tmpl := p.Tree()
-	if r := p.Templates(); r.Name != "acme" || r.Version != "1.0.0" || r.Path != "acme" || r.Builtin != templates.Version || len(tmpl.Sources) != 2 {
+	if r := p.Templates(); r.Name != "acme" || r.Version != "1.0.0" || r.Path != "" || r.Builtin != templates.Version || len(tmpl.Sources) != 2 {
 		t.Fatalf("Templates = %+v, Tree = %+v", r, tmpl)
+	}
+	// template.path is relative to the project folder.
+	if r, err := p.TemplatesFor("out/myapi", nil); err != nil || r.Path != "../../acme" {
+		t.Errorf("TemplatesFor = %+v, %v; want the path ../../acme", r, err)
 	}
 	if src := tmpl.Sources[1]; src.Label != "acme/files" {
 		t.Errorf("pack source label = %q, want acme/files", src.Label)

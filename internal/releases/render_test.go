@@ -38,11 +38,11 @@ var releaseCases = []struct {
 // break `scaffold update` for every project generated with it.
 func TestEveryReleaseRendersAsReleased(t *testing.T) {
 	for _, version := range releases.Versions() {
-		tree, err := releases.Tree(version)
+		tree, err := releases.Files(version)
 		if err != nil {
 			t.Fatal(err)
 		}
-		src, err := generator.TreeSource("templates@"+version, tree)
+		src, err := generator.FolderSource("templates@"+version, tree)
 		if err != nil {
 			t.Fatal(err)
 		}

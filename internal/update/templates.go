@@ -66,11 +66,11 @@ func Agreement(p generator.Plan, hashes map[string]string) int {
 // Released returns the builtin templates of a released version, from the
 // archive of releases.
 func Released(version string) (generator.Tree, error) {
-	tree, err := releases.Tree(version)
+	tree, err := releases.Files(version)
 	if err != nil {
 		return generator.Tree{}, err
 	}
-	src, err := generator.TreeSource("templates@"+version, tree)
+	src, err := generator.FolderSource("templates@"+version, tree)
 	if err != nil {
 		return generator.Tree{}, fmt.Errorf("templates %s %s: %w", templates.Name, version, err)
 	}

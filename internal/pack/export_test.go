@@ -22,7 +22,7 @@ func TestExportCopiesEveryTemplate(t *testing.T) {
 	if !ok {
 		t.Fatal("the export has no pack.yaml")
 	}
-	p, err := Parse(FileName, y.Data)
+	p, err := parse(FileName, y.Data)
 	if err != nil {
 		t.Fatalf("exported pack.yaml does not parse: %v", err)
 	}

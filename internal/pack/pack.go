@@ -177,7 +177,7 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 	if err != nil {
 		return nil, &userfile.FileError{Action: "read template pack file", Path: file, Err: err}
 	}
-	p, err := Parse(file, data)
+	p, err := parse(file, data)
 	if err != nil {
 		return nil, err
 	}
@@ -239,8 +239,8 @@ type rawQuestion struct {
 // identifier is compiled on first use, by a pack that asks questions.
 var identifier = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`) })
 
-// Parse reads pack.yaml; file names it in messages.
-func Parse(file string, data []byte) (*Pack, error) {
+// parse reads pack.yaml; file names it in messages.
+func parse(file string, data []byte) (*Pack, error) {
 	var raw rawPack
 	lines, err := config.Decode(file, "pack.yaml", data, &raw)
 	if err != nil {

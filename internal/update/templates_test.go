@@ -24,13 +24,13 @@ func TestBuiltinOpensEveryRelease(t *testing.T) {
 }
 
 func TestBuiltinRefusesUnknownAndNewerVersions(t *testing.T) {
-	if _, err := Builtin("99.0.0"); !errors.Is(err, ErrNewerTemplates) {
+	if _, err := Builtins("99.0.0"); !errors.Is(err, ErrNewerTemplates) {
 		t.Errorf("99.0.0: err = %v, want ErrNewerTemplates", err)
 	}
-	if _, err := Builtin("0.0.1"); !errors.Is(err, releases.ErrUnknownVersion) {
+	if _, err := Builtins("0.0.1"); !errors.Is(err, releases.ErrUnknownVersion) {
 		t.Errorf("0.0.1: err = %v, want ErrUnknownVersion", err)
 	}
-	if _, err := Builtin("latest"); !errors.Is(err, releases.ErrUnknownVersion) {
+	if _, err := Builtins("latest"); !errors.Is(err, releases.ErrUnknownVersion) {
 		t.Errorf("latest: err = %v, want ErrUnknownVersion", err)
 	}
 }

@@ -126,7 +126,7 @@ func Scan(in Input) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if d.regular && HasConflictMarkers(d.data) {
+		if d.regular && hasConflictMarkers(d.data) {
 			found = append(found, name)
 		}
 	}

@@ -62,7 +62,7 @@ func finish(fsys afero.Fs, root string, entries []entry) []string {
 			}
 			p := sibling(root, e.path, name)
 			if err := removeRegular(fsys, p); err != nil {
-				notes = append(notes, fmt.Sprintf("could not delete %s (%s); delete it yourself", p, Reason(err)))
+				notes = append(notes, fmt.Sprintf("could not delete %s (%s); delete it yourself", p, reason(err)))
 			}
 		}
 	}

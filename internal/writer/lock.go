@@ -191,7 +191,7 @@ func (l *lock) release() (note string) {
 		_ = l.file.Close()
 	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "could not remove the lock file " + l.path + " (" + Reason(err) + "); delete it"
+		return "could not remove the lock file " + l.path + " (" + reason(err) + "); delete it"
 	}
 	return ""
 }

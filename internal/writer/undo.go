@@ -72,7 +72,7 @@ func finish(fsys afero.Fs, root string, entries []entry) []string {
 			}
 			p := sibling(root, e.path, name)
 			if err := removeRegular(fsys, p); err != nil {
-				notes = append(notes, fmt.Sprintf("could not delete %s (%s); delete it yourself", p, Reason(err)))
+				notes = append(notes, fmt.Sprintf("could not delete %s (%s); delete it yourself", p, reason(err)))
 			}
 		}
 	}
@@ -173,42 +173,24 @@ func removeTemp(fsys afero.Fs, root string, e entry) error {
 
 // removeRegular removes name if it is a regular file.
 func removeRegular(fsys afero.Fs, name string) error {
-	info, err := lstat(fsys, name)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	case err != nil:
-		return err
-	case !info.Mode().IsRegular():
-		return errors.New("it is no longer a regular file")
-	}
-	if err := fsys.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return nil
+	return removeIf(fsys, name, fs.FileMode.IsRegular, "it is no longer a regular file", func() error { return fsys.Remove(name) })
 }
 
 // removeEmptyFolder removes a folder the run created, unless it holds
 // something now. In-memory file systems remove full folders too, so
 // emptiness is checked first.
 func removeEmptyFolder(fsys afero.Fs, name string) error {
-	info, err := lstat(fsys, name)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	case err != nil:
-		return &userfile.FileError{Action: "remove folder", Path: name, Err: err}
-	case !info.IsDir():
-		return &userfile.FileError{Action: "remove folder", Path: name, Err: errors.New("it is no longer a folder, so it stays")}
-	}
-	names, err := readNames(fsys, name, 1)
+	err := removeIf(fsys, name, fs.FileMode.IsDir, "it is no longer a folder, so it stays", func() error {
+		names, err := readNames(fsys, name, 1)
+		switch {
+		case err != nil:
+			return err
+		case len(names) > 0:
+			return errors.New("another program put files in it, so it stays")
+		}
+		return fsys.Remove(name)
+	})
 	if err != nil {
-		return &userfile.FileError{Action: "remove folder", Path: name, Err: err}
-	}
-	if len(names) > 0 {
-		return &userfile.FileError{Action: "remove folder", Path: name, Err: errors.New("another program put files in it, so it stays")}
-	}
-	if err := fsys.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return &userfile.FileError{Action: "remove folder", Path: name, Err: err}
 	}
 	return nil
@@ -219,17 +201,27 @@ func removeStaging(fsys afero.Fs, name string) error {
 	if !strings.HasSuffix(name, stagingMark) {
 		return &userfile.FileError{Action: "remove", Path: name, Err: errBadJournal}
 	}
+	if err := removeIf(fsys, name, fs.FileMode.IsDir, "it is not a folder, so it stays", func() error { return fsys.RemoveAll(name) }); err != nil {
+		return &userfile.FileError{Action: "remove", Path: name, Err: err}
+	}
+	return nil
+}
+
+// removeIf removes name with remove when it is still of the kind the run
+// made (is says which; not says why it stays otherwise), and does nothing
+// when it is gone already.
+func removeIf(fsys afero.Fs, name string, is func(fs.FileMode) bool, not string, remove func() error) error {
 	info, err := lstat(fsys, name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
-		return &userfile.FileError{Action: "remove", Path: name, Err: err}
-	case !info.IsDir():
-		return &userfile.FileError{Action: "remove", Path: name, Err: errors.New("it is not a folder, so it stays")}
+		return err
+	case !is(info.Mode()):
+		return errors.New(not)
 	}
-	if err := fsys.RemoveAll(name); err != nil {
-		return &userfile.FileError{Action: "remove", Path: name, Err: err}
+	if err := remove(); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
 	return nil
 }

@@ -119,15 +119,15 @@ type restoreError struct {
 }
 
 func (e *restoreError) Error() string {
-	return fmt.Sprintf("cannot put back %s (%s); its original is %s", e.path, Reason(e.err), e.backup)
+	return fmt.Sprintf("cannot put back %s (%s); its original is %s", e.path, reason(e.err), e.backup)
 }
 
 func (e *restoreError) Unwrap() error { return e.err }
 
-// Reason is an error without the operation and paths that a *fs.PathError
+// reason is an error without the operation and paths that a *fs.PathError
 // or *os.LinkError repeats, as userfile.Reason; the lock's and journal's
 // messages use it.
-func Reason(err error) string { return userfile.Reason(err) }
+func reason(err error) string { return userfile.Reason(err) }
 
 // fileError tells a failed file operation of a run with what to do about
 // it. newProject says whether choosing another output folder is a way out,

@@ -312,7 +312,7 @@ func checkJournal(fsys afero.Fs, root, staging string, entries []entry) error {
 				break // nothing there to undo
 			}
 			if err != nil {
-				return fmt.Errorf("cannot check %s (%s)", at, Reason(err))
+				return fmt.Errorf("cannot check %s (%s)", at, reason(err))
 			}
 			if info.Mode()&fs.ModeSymlink != 0 {
 				return fmt.Errorf("%s passes through %s, which is a symbolic link", strconv.Quote(e.path), at)

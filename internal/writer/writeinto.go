@@ -180,7 +180,7 @@ func (w *inPlace) end() {
 		if err := w.lock.reset(); err != nil {
 			// The journal ends in commit or in changes undone: the next
 			// run finds nothing left to undo.
-			w.res.Notes = append(w.res.Notes, Reason(err))
+			w.res.Notes = append(w.res.Notes, reason(err))
 		}
 		return
 	}

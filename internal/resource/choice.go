@@ -56,7 +56,11 @@ func (f Field) Values() []string {
 // choiceDefault checks that a choice field's default is one of its values.
 func choiceDefault(f Field) (string, error) {
 	if !slices.Contains(f.Values(), f.Default) {
-		return "", fmt.Errorf("the default %q is not one of the choices %s", f.Default, strings.ReplaceAll(f.Choices, ",", ", "))
+		hint := ""
+		if strings.Contains(f.Default, ":") {
+			hint = "; default= comes last, after the other modifiers"
+		}
+		return "", fmt.Errorf("the default %q is not one of the choices %s%s", f.Default, strings.ReplaceAll(f.Choices, ",", ", "), hint)
 	}
 	return f.Default, nil
 }

@@ -1,5 +1,7 @@
 package resource
 
+import "strings"
+
 // Admin: the columns, filters, search and relation widgets of the
 // resource's ModelAdmin.
 
@@ -64,18 +66,18 @@ func (a *App) admin() {
 		}
 	}
 	display = append(display, "created_at", "updated_at")
-	a.AdminListDisplay = adminStatement("list_display", display)
-	a.AdminListFilter = adminStatement("list_filter", filter)
-	a.AdminSearchFields = adminStatement("search_fields", a.search)
-	a.AdminAutocompleteFields = adminStatement("autocomplete_fields", autocomplete)
-	a.AdminRawIDFields = adminStatement("raw_id_fields", rawID)
+	a.AdminOptions = adminStatements([2]any{"list_display", display}, [2]any{"list_filter", filter}, [2]any{"search_fields", a.search})
+	a.AdminRelations = adminStatements([2]any{"autocomplete_fields", autocomplete}, [2]any{"raw_id_fields", rawID})
 }
 
-// adminStatement is name = [...] in the ModelAdmin's body, or "" for no
-// names.
-func adminStatement(name string, names []string) string {
-	if len(names) == 0 {
-		return ""
+// adminStatements are `name = [...]` lines of the ModelAdmin's body, one
+// for each name and its list, but for empty lists.
+func adminStatements(options ...[2]any) string {
+	var lines []string
+	for _, o := range options {
+		if names := o[1].([]string); len(names) > 0 {
+			lines = append(lines, statement(o[0].(string), list(strs(names)...), 4, ProjectLineLength))
+		}
 	}
-	return statement(name, list(strs(names)...), 4, ProjectLineLength)
+	return strings.Join(lines, "\n")
 }

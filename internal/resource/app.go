@@ -12,6 +12,7 @@ import (
 // laid out at the indentation where the templates put them.
 type App struct {
 	Names
+	legacyFields
 	Fields []FieldData
 
 	// ModelImports is the import block of models.py.
@@ -45,16 +46,17 @@ type App struct {
 	// filter, search and sort.
 	ViewDoc string
 
-	// AdminListDisplay, AdminListFilter, AdminSearchFields,
-	// AdminAutocompleteFields and AdminRawIDFields are the admin's
-	// statements; all but the first may be "".
-	AdminListDisplay, AdminListFilter, AdminSearchFields, AdminAutocompleteFields, AdminRawIDFields string
+	// AdminOptions are the admin's list_display, list_filter and
+	// search_fields statements, and AdminRelations its autocomplete_fields
+	// and raw_id_fields statements, or "".
+	AdminOptions, AdminRelations string
 	// EnumNames name the schema's enums of the choice sets that this
 	// resource is the first to use (see enumNames).
 	EnumNames []EnumName
 
-	// FactoryImports and FactoryFields make the factory_boy factory.
-	FactoryImports, FactoryFields string
+	// FactoryHeader is the factory module's import block, FactoryBody the
+	// declarations of the factory_boy factory.
+	FactoryHeader, FactoryBody string
 	// FactoryHooks tells a factory with post-generation hooks, for m2m
 	// fields, which save what they set themselves.
 	FactoryHooks bool
@@ -228,8 +230,9 @@ func (a *App) build(firstParty func(string) bool) {
 	a.OrderingFields = statement("ordering_fields", list(strs(ordering)...), 4, ProjectLineLength)
 	a.ViewDoc = wrap(a.viewDoc(ordering), 4, 80)
 	a.admin()
-	a.factory()
+	a.FactoryHeader, a.FactoryBody, a.FactoryHooks = a.factory(a.factoryValue)
 	a.tests(ordering)
+	a.legacy()
 }
 
 func (a *App) pickTestFields() {
@@ -371,10 +374,11 @@ func wrap(text string, indent, width int) string {
 	return strings.Join(append(lines, line), "\n")
 }
 
-// factory makes the factory_boy factory of the resource: a distinct valid
-// value per object for every field, so that unique fields stay unique; a
-// fk gets an object of its own, an m2m the objects a test passes.
-func (a *App) factory() {
+// factory makes the factory_boy factory of the resource, with the values
+// that value declares: its import block, its declarations, and whether it
+// has post-generation hooks. An fk gets an object of its own, an m2m the
+// objects a test passes.
+func (a *App) factory(value func(Field, *factoryValues) string) (header, body string, hooks bool) {
 	fv := factoryValues{im: imports{"import factory": true, fromImport(a.Name+".models", a.Model): true}}
 	var lines []string
 	var post []string
@@ -389,15 +393,14 @@ func (a *App) factory() {
 		case f.Kind == FK && f.Target == a.Name:
 			// Optional, and a factory of its own kind would never end.
 		default:
-			lines = append(lines, fmt.Sprintf("    %s = %s", f.Name, a.factoryValue(f, &fv)))
+			lines = append(lines, fmt.Sprintf("    %s = %s", f.Name, value(f, &fv)))
 		}
 	}
 	if len(fv.datetime) > 0 {
 		fv.im.add(fromImport("datetime", fv.datetime...))
 	}
-	a.FactoryImports = importBlock(fv.im, func(module string) bool { return module == a.Name })
-	a.FactoryFields = strings.Join(append(lines, post...), "\n")
-	a.FactoryHooks = len(post) > 0
+	header = importBlock(fv.im, func(module string) bool { return module == a.Name })
+	return header, strings.Join(append(lines, post...), "\n"), len(post) > 0
 }
 
 func words(name string) string { return strings.ReplaceAll(name, "_", " ") }
@@ -419,8 +422,6 @@ func (f Field) pySample(variant int) string {
 		return pyFloat(v)
 	case map[string]any:
 		return fmt.Sprintf(`{"n": %d}`, v["n"])
-	case []any:
-		return fmt.Sprintf("[%d]", v[0])
 	}
 	return ""
 }
@@ -431,9 +432,6 @@ func (f Field) Sample(variant int) any {
 	n := int64(variant)
 	switch f.Kind {
 	case Str:
-		if s, ok := f.likeName(n); ok {
-			return s
-		}
 		s := fmt.Sprintf("%s %d", words(f.Name), n)
 		if len(s) > f.MaxLength {
 			s = strconv.FormatInt(n, 10)
@@ -471,9 +469,6 @@ func (f Field) Sample(variant int) any {
 	case Slug:
 		return fmt.Sprintf("%s-%d", strings.ReplaceAll(f.Name, "_", "-"), n)
 	case JSON:
-		if f.Default == "[]" {
-			return []any{n}
-		}
 		return map[string]any{"n": n}
 	case Choice:
 		values := f.Values()

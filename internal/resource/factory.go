@@ -102,17 +102,3 @@ func (f Field) namedFormat() (stringFormat, bool) {
 	}
 	return stringFormat{}, false
 }
-
-// likeName is the n-th value of a str field whose name says its form, as
-// its factory makes them.
-func (f Field) likeName(n int64) (string, bool) {
-	sf, ok := f.namedFormat()
-	if !ok {
-		return "", false
-	}
-	mod := int64(1)
-	for range sf.digits {
-		mod *= 10
-	}
-	return fmt.Sprintf(sf.format, n%mod), true
-}

@@ -230,7 +230,7 @@ func (a *App) build(firstParty func(string) bool) {
 	a.OrderingFields = statement("ordering_fields", list(strs(ordering)...), 4, ProjectLineLength)
 	a.ViewDoc = wrap(a.viewDoc(ordering), 4, 80)
 	a.admin()
-	a.FactoryHeader, a.FactoryBody, a.FactoryHooks = a.factory(a.factoryValue)
+	a.FactoryHeader, a.FactoryBody, a.FactoryHooks = a.factory(a.factoryValue, declareFactoryValue)
 	a.tests(ordering)
 	a.legacy()
 }
@@ -298,7 +298,7 @@ func (f Field) invalid() string {
 		return `"not a slug!"`
 	case Choice:
 		// A value has no space; this one is none of the choices.
-		return fmt.Sprintf(`"no such %s"`, words(f.Name))
+		return `"not a choice"`
 	case FK:
 		return `"http://testserver/api/no-such-link/"`
 	case M2M:
@@ -375,10 +375,10 @@ func wrap(text string, indent, width int) string {
 }
 
 // factory makes the factory_boy factory of the resource, with the values
-// that value declares: its import block, its declarations, and whether it
-// has post-generation hooks. An fk gets an object of its own, an m2m the
+// that value gives, as declare lays them out: its import block, its
+// declarations, and whether it has post-generation hooks. An fk gets an object of its own, an m2m the
 // objects a test passes.
-func (a *App) factory(value func(Field, *factoryValues) string) (header, body string, hooks bool) {
+func (a *App) factory(value func(Field, *factoryValues) string, declare func(name, value string) string) (header, body string, hooks bool) {
 	fv := factoryValues{im: imports{"import factory": true, fromImport(a.Name+".models", a.Model): true}}
 	var lines []string
 	var post []string
@@ -393,7 +393,7 @@ func (a *App) factory(value func(Field, *factoryValues) string) (header, body st
 		case f.Kind == FK && f.Target == a.Name:
 			// Optional, and a factory of its own kind would never end.
 		default:
-			lines = append(lines, fmt.Sprintf("    %s = %s", f.Name, value(f, &fv)))
+			lines = append(lines, declare(f.Name, value(f, &fv)))
 		}
 	}
 	if len(fv.datetime) > 0 {

@@ -129,7 +129,7 @@ func TestChoiceModelAndMigration(t *testing.T) {
 	if strings.Contains(a.OrderingFields, "status") {
 		t.Errorf("a choice field is sorted: %s", a.OrderingFields)
 	}
-	if len(a.Choices) != 2 || a.Choices[0].Invalid != `"no such status"` || a.Invalid == nil || a.Invalid.Name != "title" {
+	if len(a.Choices) != 2 || a.Choices[0].Invalid != `"not a choice"` || a.Invalid == nil || a.Invalid.Name != "title" {
 		t.Errorf("the invalid-value tests: choices %+v, invalid %+v", a.Choices, a.Invalid)
 	}
 	if got := a.Fields[1].Sample; got != `"draft"` || a.Fields[1].Other != `"in_review"` {

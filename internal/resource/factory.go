@@ -61,6 +61,15 @@ func (a *App) factoryValue(f Field, fv *factoryValues) string {
 	return "None"
 }
 
+// declareFactoryValue lays out `name = value` in the factory's class body
+// as Ruff does: every value is a call of one argument, such as
+// factory.Sequence(lambda n: ...), which a long line splits around.
+func declareFactoryValue(name, value string) string {
+	open := strings.Index(value, "(")
+	v := call{name: value[:open], args: []expr{atom(value[open+1 : len(value)-1])}}
+	return statement(name, v, 4, ProjectLineLength)
+}
+
 func dashed(name string) string { return strings.ReplaceAll(name, "_", "-") }
 
 // strSequence is a sequence of distinct strings that fit in the field: a

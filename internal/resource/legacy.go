@@ -37,7 +37,9 @@ func (a *App) legacy() {
 	if len(rawID) > 0 {
 		a.AdminRawIDFields = statement("raw_id_fields", list(strs(rawID)...), 4, ProjectLineLength)
 	}
-	a.FactoryImports, a.FactoryFields, _ = a.factory(a.legacyFactoryValue)
+	a.FactoryImports, a.FactoryFields, _ = a.factory(a.legacyFactoryValue, func(name, value string) string {
+		return fmt.Sprintf("    %s = %s", name, value)
+	})
 	for i := range a.Fields {
 		f := &a.Fields[i]
 		if a.Exact == nil && !f.Relation && slices.Contains(filterLookups[f.Kind], "exact") {

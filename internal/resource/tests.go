@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// bodyWidth is the width of a test function's body, indented once.
+const bodyWidth = ProjectLineLength - 4
+
 // FilterTest is the test of one field's filters in the resource's API
 // tests: Body is the test function's body, at its indentation.
 type FilterTest struct {
@@ -38,7 +41,7 @@ func (a *App) filterTest(f Field, lookups []string) string {
 		if lookup != "exact" {
 			param += "__" + lookup
 		}
-		checks = append(checks, fmt.Sprintf("assert listed(auth_client, %s=%s) == %s", param, value, want))
+		checks = append(checks, checkListed(param, value, want))
 	}
 	switch {
 	case f.Kind == M2M:
@@ -56,7 +59,9 @@ func (a *App) filterTest(f Field, lookups []string) string {
 		check("exact", "wanted."+name+".pk", "[wanted.pk]")
 	case slices.Contains(lookups, "gte"):
 		// Sorted, so that the check does not rely on the factory's order.
-		setup = []string{fmt.Sprintf("low, high = sorted(%s.create_batch(2), key=lambda obj: obj.%s)", factory, name)}
+		setup = []string{statement("low, high", call{name: "sorted", args: []expr{
+			atom(factory + ".create_batch(2)"), kw{"key", atom("lambda obj: obj." + name)},
+		}}, 0, bodyWidth)}
 		value := func(obj string) string {
 			if f.Kind == DateTime {
 				return obj + "." + name + ".isoformat()"
@@ -80,8 +85,12 @@ func (a *App) filterTest(f Field, lookups []string) string {
 			case "icontains":
 				check(l, "wanted."+name+".upper()", "[wanted.pk]")
 			case "in":
+				both := fmt.Sprintf(`both = f"{wanted.%s},{other.%s}"`, name, name)
+				if len(both) > bodyWidth {
+					both = fmt.Sprintf(`both = ",".join(obj.%s for obj in [wanted, other])`, name)
+				}
+				setup = append(setup, both)
 				// The list is newest first.
-				setup = append(setup, fmt.Sprintf(`both = f"{wanted.%s},{other.%s}"`, name, name))
 				check(l, "both", "[other.pk, wanted.pk]")
 			}
 		}
@@ -90,6 +99,17 @@ func (a *App) filterTest(f Field, lookups []string) string {
 		}
 	}
 	return indent(setup) + "\n\n" + indent(checks)
+}
+
+// checkListed asserts that the list shows want for param=value, on one
+// line if it fits, else with the list in a variable, laid out as Ruff
+// formats it.
+func checkListed(param, value, want string) string {
+	listed := call{name: "listed", args: []expr{atom("auth_client"), kw{param, atom(value)}}}
+	if line := "assert " + listed.flat() + " == " + want; len(line) <= bodyWidth {
+		return line
+	}
+	return statement("found", listed, 0, bodyWidth) + "\nassert found == " + want
 }
 
 // orderingTest tests every field the list sorts by, both ways.
@@ -104,6 +124,7 @@ def test_ordering(auth_client, field):
     assert listed(auth_client, ordering=f"-{field}") == ascending[::-1]`
 }
 
+// indent puts lines, each of which may hold several, into a function body.
 func indent(lines []string) string {
-	return "    " + strings.Join(lines, "\n    ")
+	return "    " + strings.ReplaceAll(strings.Join(lines, "\n"), "\n", "\n    ")
 }

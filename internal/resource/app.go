@@ -104,6 +104,10 @@ type FieldData struct {
 	Other    string // another valid value, different from Sample
 	Invalid  string // a value the API refuses, as a Python literal, or ""
 	Self     bool   // a relation to its own resource
+	// Choices are a choice field's values, and ChoicesClass the name of
+	// its TextChoices class in the model.
+	Choices      []string
+	ChoicesClass string
 }
 
 // Relation is an fk or m2m field.
@@ -178,6 +182,10 @@ func (a *App) build(firstParty func(string) bool) {
 			Name: f.Name, Kind: f.Kind, Spec: f.String(), Class: djangoClass[f.Kind], Required: f.Required(),
 			Unique: f.Unique, Relation: f.IsRelation(), Many: f.Kind == M2M, Target: target,
 			Sample: f.pySample(0), Other: f.pySample(1), Invalid: f.invalid(), Self: f.Target == a.Name && f.IsRelation(),
+			Choices: f.Values(),
+		}
+		if f.Kind == Choice {
+			fd.ChoicesClass = f.ChoicesClass()
 		}
 		a.Fields = append(a.Fields, fd)
 		if f.IsRelation() {

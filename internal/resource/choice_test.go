@@ -132,6 +132,9 @@ func TestChoiceModelAndMigration(t *testing.T) {
 	if len(a.Choices) != 2 || a.Choices[0].Invalid != `"not a choice"` || a.Invalid == nil || a.Invalid.Name != "title" {
 		t.Errorf("the invalid-value tests: choices %+v, invalid %+v", a.Choices, a.Invalid)
 	}
+	if fd := a.Fields[1]; strings.Join(fd.Choices, ",") != "draft,in_review,published" || fd.ChoicesClass != "Status" {
+		t.Errorf("templates see the choices %v of class %q", fd.Choices, fd.ChoicesClass)
+	}
 	if got := a.Fields[1].Sample; got != `"draft"` || a.Fields[1].Other != `"in_review"` {
 		t.Errorf("samples %s, %s", got, a.Fields[1].Other)
 	}

@@ -46,6 +46,9 @@ func ParseFields(specs []string) ([]Field, error) {
 			return nil, &Error{Spec: f.Name + "_id", Reason: fmt.Sprintf("the fk field %s keeps its key in a column named %s_id; choose another name", f.Name, f.Name)}
 		}
 	}
+	if err := checkChoiceClasses(fields); err != nil {
+		return nil, err
+	}
 	return fields, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/cli"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/prompt"
+	"github.com/djscaffold/scaffold/internal/testhook"
 )
 
 func main() {
@@ -28,7 +29,7 @@ func main() {
 		Args:        os.Args[1:],
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,
-		Fs:          afero.NewOsFs(),
+		Fs:          testhook.Fs(afero.NewOsFs(), os.Getenv), // unchanged outside tests
 		Interactive: interactive,
 		Color:       term.IsTerminal(int(os.Stdout.Fd())) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb",
 		Prompter:    prompter(ctx),

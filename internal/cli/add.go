@@ -48,6 +48,8 @@ modifiers, all separated by colons:
   email, url, slug   EmailField, URLField, SlugField
   uuid               UUIDField
   json               JSONField
+  choice:A,B,...     CharField with a TextChoices class of the values A, B, ...,
+                     lowercase identifiers such as draft or in_review
   fk:RESOURCE        ForeignKey to another resource, on_delete=PROTECT
   m2m:RESOURCE       ManyToManyField to another resource
 
@@ -55,7 +57,8 @@ modifiers, all separated by colons:
   null               optional: blank for text types, NULL for the others
   index              a database index
   default=VALUE      the default: text, a number, true or false, today (date),
-                     now (datetime), uuid4 (uuid), {} or [] (json)
+                     now (datetime), uuid4 (uuid), {} or [] (json), one of
+                     the values (choice); it comes last
 
 Without FIELDs the resource gets name:str:200 and description:text:null.`
 
@@ -93,6 +96,7 @@ scaffold update renders it again. Nothing is written if anything is wrong.
   scaffold add resource books title:str author:fk:authors published:date \
       price:decimal:8,2 isbn:str:13:unique tags:json
   scaffold add resource tags label:slug:unique books:m2m:books:null
+  scaffold add resource posts title:str status:choice:draft,published,archived:default=draft
   scaffold add resource notes title:str body:text:null --owner
   scaffold add resource people name:str --model Person
   scaffold add resource notes --project ../myapi --dry-run`,
@@ -125,6 +129,12 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 	if err != nil {
 		return &UsageError{Err: err}
 	}
+	out := newPrinter(stdout, env.Color, o.quiet)
+	session, err := lockRun(env, dir, o.dryRun, out)
+	if err != nil {
+		return err
+	}
+	defer session.Release()
 	proj, err := resolve(env, request{Project: dir})
 	if err != nil {
 		return err
@@ -144,15 +154,14 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 	if err != nil {
 		return err
 	}
-	out := newPrinter(stdout, env.Color, o.quiet)
 	if o.dryRun {
 		return out.dryRun(dir, plan)
 	}
-	res, err := writer.Apply(ctx, env.Fs, dir, plan, writer.Options{Existing: true})
+	res, err := applyIn(ctx, env, session, dir, plan, writer.Options{Existing: true})
 	if err != nil {
 		return err
 	}
-	out.notes(res.Notes)
+	out.notes(append(res.Notes, unlock(session)...))
 	if err := out.done("Added resource %s at /api/%s/ to %s (%d files written).", name, name, escape.Path(dir), len(res.Written)); err != nil {
 		return err
 	}

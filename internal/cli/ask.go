@@ -188,12 +188,17 @@ func confirmAnswers(env *Env, r resolved) error {
 	if err := out.summary(r.Questions, r.Options, r.Dir); err != nil {
 		return err
 	}
-	ok, err := env.Prompter.Confirm(prompt.Confirm{
+	return confirm(env, prompt.Confirm{
 		Name:    "write",
 		Message: "Write the project?",
 		Help:    fmt.Sprintf("Yes writes the files to %s; no leaves everything as it is.", escape.Path(r.Dir)),
 		Default: true,
 	})
+}
+
+// confirm asks c, and returns errDeclined when the answer is no.
+func confirm(env *Env, c prompt.Confirm) error {
+	ok, err := env.Prompter.Confirm(c)
 	switch {
 	case errors.Is(err, prompt.ErrInterrupted):
 		return &InterruptedError{Err: err}

@@ -119,7 +119,7 @@ func Run(ctx context.Context, env Env) (code int) {
 		}
 		fmt.Fprintf(env.Stderr, "scaffold: %s\n", escape.Line(oneLine(msg)))
 	}
-	code = ExitCode(err)
+	code = exitCode(err)
 	if stdout.err != nil {
 		fmt.Fprintf(env.Stderr, "scaffold: could not print to standard output (%s), so some of the report is missing; %s\n",
 			userfile.Reason(stdout.err), doneBefore(err))
@@ -130,10 +130,10 @@ func Run(ctx context.Context, env Env) (code int) {
 	return code
 }
 
-// ExitCode maps an error to the exit code scaffold reports for it, by its
+// exitCode maps an error to the exit code scaffold reports for it, by its
 // kind alone: a usage error or a bad file the user wrote exits 2, an
 // interruption 130 (143 for SIGTERM), and anything else 1.
-func ExitCode(err error) int {
+func exitCode(err error) int {
 	var (
 		usage       *UsageError
 		userFile    *config.Error

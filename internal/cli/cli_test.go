@@ -38,8 +38,8 @@ func TestExitCode(t *testing.T) {
 		// An error is told by its kind, never by its words.
 		{errors.New("invalid value: interrupted"), ExitFailure},
 	} {
-		if got := ExitCode(tc.err); got != tc.want {
-			t.Errorf("ExitCode(%v) = %d; want %d", tc.err, got, tc.want)
+		if got := exitCode(tc.err); got != tc.want {
+			t.Errorf("exitCode(%v) = %d; want %d", tc.err, got, tc.want)
 		}
 	}
 }

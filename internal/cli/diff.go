@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/diff"
 	"github.com/djscaffold/scaffold/internal/escape"
 	"github.com/djscaffold/scaffold/internal/project"
@@ -83,6 +85,12 @@ func runDiff(ctx context.Context, env *Env, o *diffOptions) error {
 	if err != nil {
 		return err
 	}
+	// Nor is an answers file that an earlier scaffold wrote without its
+	// format key.
+	changes = slices.DeleteFunc(changes, func(c diff.Change) bool {
+		return c.Path == config.FileName && c.Kind == diff.Changed && c.Other == "" &&
+			c.DiskMode&0o111 == c.Mode&0o111 && config.Same(c.Disk, c.Generated)
+	})
 	if len(changes) == 0 {
 		_, err := fmt.Fprintf(env.Stdout, "%s matches what its templates generate (%d files compared)\n", escape.Path(dir), diff.Compared(plan))
 		return err

@@ -21,11 +21,16 @@ func goldenProject(t *testing.T) afero.Fs {
 
 func TestDiffSame(t *testing.T) {
 	fsys := goldenProject(t)
-	// None of these are differences: user code, secrets, and the scaffold version alone.
+	// None of these are differences: user code, secrets, the scaffold
+	// version alone, and the format key that earlier scaffolds left out.
 	writeFile(t, fsys, "golden/mine.py", "print('mine')\n")
 	writeFile(t, fsys, "golden/.env", "DJANGO_SECRET_KEY=other\n")
 	cfg := readFile(t, fsys, "golden/.scaffold.yaml")
-	writeFile(t, fsys, "golden/.scaffold.yaml", strings.Replace(cfg, "scaffold_version: dev", "scaffold_version: v0.9.0", 1))
+	if !strings.Contains(cfg, "\nformat: 1\nscaffold_version: dev\n") {
+		t.Fatalf("the answers file does not say its format first:\n%s", cfg)
+	}
+	cfg = strings.Replace(cfg, "format: 1\nscaffold_version: dev", "scaffold_version: v0.9.0", 1)
+	writeFile(t, fsys, "golden/.scaffold.yaml", cfg)
 
 	r := run(t, harness{fs: fsys}, "diff", "golden")
 	if r.code != ExitOK || r.stderr != "" || !strings.HasPrefix(r.stdout, "golden matches what its templates generate (") {

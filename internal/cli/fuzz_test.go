@@ -16,7 +16,7 @@ func checkUserMistake(t *testing.T, err error) {
 	if err == nil {
 		return
 	}
-	if code := ExitCode(err); code != ExitUsage {
+	if code := exitCode(err); code != ExitUsage {
 		t.Fatalf("exit %d for %v; want %d", code, err, ExitUsage)
 	}
 	if msg := err.Error(); strings.Contains(msg, "\n") {

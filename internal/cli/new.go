@@ -214,11 +214,23 @@ func (af answerFlags) given(flags *pflag.FlagSet) map[string]any {
 func runNew(ctx context.Context, env *Env, o *newOptions) error {
 	o.Ask = env.Interactive && !o.yes && !o.noInput
 	o.Confirm = !o.dryRun
+	answersKept := keepAnswers(env, o.AnswersFile, o.Force && !o.dryRun)
 	r, err := resolve(env, o.request)
 	if err != nil {
 		return err
 	}
 	out := newPrinter(env.Stdout, env.Color, o.quiet)
+	var session *writer.Session
+	if o.Force && !o.dryRun {
+		// Before the project's secrets and files are read for the plan.
+		if session, err = lockProject(env, r.Dir, out); err != nil {
+			return err
+		}
+		defer session.Release()
+		if err := answersKept(); err != nil {
+			return err
+		}
+	}
 	// Cancelling stops the programs still running when the run ends early.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -240,7 +252,7 @@ func runNew(ctx context.Context, env *Env, o *newOptions) error {
 	if err := confirmOverwrite(env, o, r.Dir, plan); err != nil {
 		return err
 	}
-	res, git, err := writeNew(ctx, env, o, tools, placeInGit, r.Dir, plan)
+	res, git, err := writeNew(ctx, env, o, tools, placeInGit, session, r.Dir, plan)
 	if err != nil {
 		return err
 	}
@@ -273,7 +285,7 @@ func renderNew(ctx context.Context, env *Env, o *newOptions, r resolved) (genera
 // writeNew writes the project and runs git init in it. In a new project,
 // git init runs while the files are written and before the project
 // appears, so that an interrupt then still undoes everything.
-func writeNew(ctx context.Context, env *Env, o *newOptions, tools tools, placeInGit func() gitPlace, target string, plan generator.Plan) (writer.Result, gitInit, error) {
+func writeNew(ctx context.Context, env *Env, o *newOptions, tools tools, placeInGit func() gitPlace, session *writer.Session, target string, plan generator.Plan) (writer.Result, gitInit, error) {
 	var git gitInit
 	write := writer.Options{Existing: o.Force}
 	if o.git {
@@ -285,10 +297,11 @@ func writeNew(ctx context.Context, env *Env, o *newOptions, tools tools, placeIn
 			return nil
 		}
 	}
-	res, err := writer.Apply(ctx, env.Fs, target, plan, write)
+	res, err := applyIn(ctx, env, session, target, plan, write)
 	if err != nil {
 		return res, git, err
 	}
+	res.Notes = append(res.Notes, unlock(session)...)
 	_ = newPrinter(env.Stdout, env.Color, o.quiet).created(res)
 	if o.git && !res.Prepared {
 		git = tools.initGit(ctx, res.Dir, o.gitGiven, placeInGit())

@@ -6,7 +6,6 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -77,19 +76,10 @@ func confirmOverwrite(env *Env, o *newOptions, dir string, plan generator.Plan) 
 	if !o.Ask {
 		return &UsageError{Err: &DiscardError{Dir: dir, Paths: paths}}
 	}
-	ok, err := env.Prompter.Confirm(prompt.Confirm{
+	return confirm(env, prompt.Confirm{
 		Name:    "overwrite",
 		Message: fmt.Sprintf("Overwrite %d files you changed (%s)?", len(paths), listPaths(paths)),
 		Help:    fmt.Sprintf("Yes replaces them with what scaffold generates, and your changes to them are lost; no writes nothing. scaffold update %s keeps your changes.", escape.Path(dir)),
 		Default: false,
 	})
-	switch {
-	case errors.Is(err, prompt.ErrInterrupted):
-		return &InterruptedError{Err: err}
-	case err != nil:
-		return err
-	case !ok:
-		return errDeclined
-	}
-	return nil
 }

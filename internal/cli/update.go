@@ -113,11 +113,16 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 	if renames(ur.request) {
 		return usagef("an update cannot rename the project; rename its folder, and generate it anew with scaffold new to change its Python packages")
 	}
+	out := newPrinter(env.Stdout, env.Color, ur.quiet)
+	session, err := lockRun(env, ur.Project, ur.dryRun || ur.check, out)
+	if err != nil {
+		return err
+	}
+	defer session.Release()
 	u, err := planUpdate(ctx, env, ur)
 	if err != nil {
 		return err
 	}
-	out := newPrinter(env.Stdout, env.Color, ur.quiet)
 	lags := u.plan.Lags()
 	if u.why != "" && lags {
 		_ = out.note("%s; every file you changed gets conflict markers wherever it differs from the new render", u.why)
@@ -143,11 +148,11 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 	case refused:
 		return &ConflictError{Dir: u.shown, Paths: conflicts}
 	}
-	res, err := writer.Apply(ctx, env.Fs, ur.Project, generator.Plan{Files: u.plan.Writes(), Remove: u.plan.Removes()}, writer.Options{Existing: true})
+	res, err := applyIn(ctx, env, session, ur.Project, generator.Plan{Files: u.plan.Writes(), Remove: u.plan.Removes()}, writer.Options{Existing: true})
 	if err != nil {
 		return err
 	}
-	out.notes(res.Notes)
+	out.notes(append(res.Notes, unlock(session)...))
 	if u.packNote != "" {
 		_ = out.note("%s", u.packNote)
 	}

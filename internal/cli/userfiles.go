@@ -18,7 +18,7 @@ func packMistake(err error, p *pack.Pack) error {
 	if p == nil || p.Dir == "" || errors.Is(err, context.Canceled) {
 		return err
 	}
-	if _, ok := errors.AsType[*generator.TemplateError](err); ok || errors.Is(err, generator.ErrOutputTooLarge) {
+	if _, ok := errors.AsType[*generator.TreeError](err); ok || errors.Is(err, generator.ErrOutputTooLarge) {
 		return &packError{err}
 	}
 	return err

@@ -20,17 +20,15 @@ const FileName = ".scaffold.yaml"
 // Format is the version of the answers file's format that this scaffold
 // reads and writes, in the spirit of kubebuilder's PROJECT file: a
 // scaffold refuses a file of a newer format instead of misreading it.
-// Every scaffold so far, releases 1.0.0 and 1.1.0 included, writes format
-// 1, which has no format key: a file without one is format 1, and Marshal
-// leaves the key out for format 1, so that the files already written stay
-// as they are. A change to the format that older scaffolds must not read
-// raises Format, which Marshal then writes.
+// Marshal writes it as the file's first key. Earlier scaffolds wrote
+// format 1 without the key, so a file without one is format 1. A change
+// to the format that older scaffolds must not read raises Format.
 const Format = 1
 
 // File is the whole answers file.
 type File struct {
 	// Format is the file's format; Parse sets it to 1 when the file has
-	// no format key.
+	// no format key, as the files of older scaffolds have not.
 	Format          int      `yaml:"format,omitempty"`
 	ScaffoldVersion string   `yaml:"scaffold_version"`
 	Template        Template `yaml:"template"`
@@ -297,12 +295,6 @@ func Marshal(f *File) ([]byte, error) {
 	buf.WriteString("# Generate it again, from this folder: scaffold new -o .. --config .scaffold.yaml --no-input --force\n")
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if f.Format == 1 {
-		// Format 1 is written without its key, as it always was.
-		g := *f
-		g.Format = 0
-		f = &g
-	}
 	if err := enc.Encode(f); err != nil {
 		return nil, fmt.Errorf("encode %s: %w", FileName, err)
 	}
@@ -310,6 +302,22 @@ func Marshal(f *File) ([]byte, error) {
 		return nil, fmt.Errorf("encode %s: %w", FileName, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// Same reports whether two answers files record the same project, the
+// scaffold version that wrote them aside, and whether format 1 is written
+// or left out, as earlier scaffolds left it. A file that does not parse is
+// the same only as itself.
+func Same(a, b []byte) bool {
+	fa, errA := Parse(FileName, a)
+	fb, errB := Parse(FileName, b)
+	if errA != nil || errB != nil {
+		return bytes.Equal(a, b)
+	}
+	fa.ScaffoldVersion, fb.ScaffoldVersion = "", ""
+	ma, errA := Marshal(fa)
+	mb, errB := Marshal(fb)
+	return errA == nil && errB == nil && bytes.Equal(ma, mb)
 }
 
 func collectLines(n *yaml.Node, prefix string, lines map[string]int) {

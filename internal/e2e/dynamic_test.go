@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
@@ -15,9 +16,9 @@ import (
 
 	"github.com/spf13/afero"
 
-	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/pack"
+	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/resource"
 	"github.com/djscaffold/scaffold/internal/version"
 	"github.com/djscaffold/scaffold/internal/writer"
@@ -316,13 +317,13 @@ func (p *dynProject) runAll() {
 
 func (p *dynProject) generate() {
 	start := time.Now()
-	plan, err := generator.Render(p.combo.opts, generator.Builtin(), rand.Reader)
+	// With its answers file, which scaffold add resource reads.
+	b := pack.Builtin()
+	plan, err := project.Render(context.Background(), project.Spec{
+		Options: p.combo.opts, Tree: b.Tree(), Templates: b.Templates(), ScaffoldVersion: version.String(),
+	}, rand.Reader)
 	if err != nil {
 		p.fail("1 generate", "render: %v", err)
-	}
-	// scaffold add resource reads the answers file.
-	if err := config.Record(p.combo.opts, pack.Builtin().Templates(), version.String()).AddTo(&plan); err != nil {
-		p.fail("1 generate", "answers file: %v", err)
 	}
 	if _, err := writer.Write(afero.NewOsFs(), p.dir, plan, false); err != nil {
 		p.fail("1 generate", "write: %v", err)

@@ -17,6 +17,7 @@ import (
 	"github.com/djscaffold/scaffold/internal/config"
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/pack"
+	"github.com/djscaffold/scaffold/internal/project"
 	"github.com/djscaffold/scaffold/internal/releases"
 	"github.com/djscaffold/scaffold/internal/update"
 	"github.com/djscaffold/scaffold/internal/version"
@@ -120,12 +121,11 @@ func (p *dynProject) generateAndUpdate() {
 	o := generator.DefaultOptions()
 	o.Name = p.combo.opts.Name
 	u.from(&o)
-	plan, err := generator.Render(o, tree, rand.Reader)
+	plan, err := project.Render(context.Background(), project.Spec{
+		Options: o, Tree: tree, Templates: config.Template{Name: templates.Name, Version: first}, ScaffoldVersion: version.String(),
+	}, rand.Reader)
 	if err != nil {
 		p.fail("1 generate", "render with templates %s: %v", first, err)
-	}
-	if err := config.Record(o, config.Template{Name: templates.Name, Version: first}, version.String()).AddTo(&plan); err != nil {
-		p.fail("1 generate", "answers file: %v", err)
 	}
 	if _, err := writer.Write(afero.NewOsFs(), p.dir, plan, false); err != nil {
 		p.fail("1 generate", "write: %v", err)

@@ -326,11 +326,12 @@ func benchPartName(v string) string {
 	return v
 }
 
-// benchTokenScript prints an API token of the user (DRF's authtoken).
+// benchTokenScript prints a new sign-in token of the user: the generated
+// project's own hashed, per-device tokens (config.models.SignInToken).
 func benchTokenScript(user string) string {
 	return "from django.contrib.auth import get_user_model\n" +
-		"from rest_framework.authtoken.models import Token\n" +
-		"print(Token.objects.get_or_create(user=get_user_model().objects.get(username=" + strconv.Quote(user) + "))[0].key)\n"
+		"from config.models import SignInToken\n" +
+		"print(SignInToken.issue(get_user_model().objects.get(username=" + strconv.Quote(user) + "), \"bench\")[1])\n"
 }
 
 // benchConfigResult is the paired comparison of one server and authentication.

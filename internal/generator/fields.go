@@ -19,7 +19,7 @@ func checkFields(t *template.Template, text string, data Data) error {
 	}
 	c := fieldCheck{name: t.Name(), text: text}
 	if err := c.list(t.Tree.Root, dot{value: data, known: true}); err != nil {
-		return &TemplateError{File: t.Name(), Err: err}
+		return &TreeError{File: t.Name(), Err: err}
 	}
 	return nil
 }

@@ -44,7 +44,7 @@ func TestFieldCheck(t *testing.T) {
 			}
 			continue
 		}
-		if _, ok := errors.AsType[*TemplateError](err); !ok || !strings.Contains(err.Error(), tt.want) {
+		if _, ok := errors.AsType[*TreeError](err); !ok || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: %v; want a template error with %q", tt.text, err, tt.want)
 		}
 	}

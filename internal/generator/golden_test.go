@@ -46,8 +46,10 @@ var goldenCases = []struct {
 				"price:decimal:8,2:default=9.99", "rating:float:null", "in_print:bool", "published:date:default=today",
 				"stocked_at:datetime:default=now", "site:url:null", "code:uuid:unique:default=uuid4", "handle:slug:unique",
 				"meta:json:default={}", "pages:int:index", "sold:bigint:null", "sequel:fk:books:null",
-				"coauthors:m2m:authors:null")},
-			{Name: "tags", Fields: fields("label:slug:unique", "books:m2m:books")},
+				"coauthors:m2m:authors:null",
+				"status:choice:draft,published,archived:default=draft", "binding:choice:hardcover,paperback:null",
+				"summary:text:null", "contact:email:null", "isbn10:str:10:null", "notes:json:default=[]")},
+			{Name: "tags", Fields: fields("label:slug:unique", "books:m2m:books", "state:choice:archived,draft,published:index")},
 		}
 	}},
 	{"sqlite-jwt-owned-resources", func(o *generator.Options) {

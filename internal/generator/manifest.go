@@ -176,7 +176,7 @@ func (m *Manifest) includes(name string, data Data) (bool, error) {
 		}
 		var buf bytes.Buffer
 		if err := t.Execute(&buf, data); err != nil {
-			return false, &TemplateError{File: t.Name(), Err: err}
+			return false, &TreeError{File: t.Name(), Err: err}
 		}
 		if buf.Len() == 0 {
 			return false, nil
@@ -195,10 +195,11 @@ func (m *Manifest) resourcePath(name string) (parent, rest string, ok bool) {
 	return path.Dir(strings.TrimSuffix(m.perResource, "/")), rest, ok
 }
 
-// TreeSource returns the template tree in fsys as a Source. Its manifest is
-// read from the tree's manifest.yaml when there is one; a tree without one
-// renders its names as they are, templated segments included.
-func TreeSource(label string, fsys fs.FS) (Source, error) {
+// FolderSource returns the folder of templates fsys as a Source, a layer
+// of a Tree. Its manifest is read from the folder's manifest.yaml when
+// there is one; a folder without one renders its names as they are,
+// templated segments included.
+func FolderSource(label string, fsys fs.FS) (Source, error) {
 	src := Source{Label: label, FS: fsys}
 	data, err := fs.ReadFile(fsys, ManifestFile)
 	if errors.Is(err, fs.ErrNotExist) {

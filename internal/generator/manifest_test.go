@@ -42,7 +42,7 @@ func TestManifestConditionsAndResources(t *testing.T) {
   resource/tasks.py: and .Celery (ne .App.Name "skip")
 per_resource: resource/
 `, "config/celery.py.tmpl", "config/settings.py.tmpl", ".github/workflows/ci.yml", "resource/models.py.tmpl", "resource/tasks.py.tmpl", "README.md.tmpl")
-	src, err := TreeSource("tree", tree)
+	src, err := FolderSource("tree", tree)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ per_resource: resource/
 }
 
 func TestTreeWithoutManifestKeepsTemplatedNames(t *testing.T) {
-	src, err := TreeSource("tree", fstest.MapFS{
+	src, err := FolderSource("tree", fstest.MapFS{
 		"resource/x.py":                     {Data: []byte("x\n")},
 		"{{if .Celery}}celery.py{{end}}":    {Data: []byte("x\n")},
 		"{{.App.Name}}/models.py.tmpl":      {Data: []byte("x\n")},
@@ -85,7 +85,7 @@ func TestTreeWithoutManifestKeepsTemplatedNames(t *testing.T) {
 		"{{if .GitHubCI}}.github{{end}}/ci": {Data: []byte("x\n")},
 	})
 	if err != nil || src.Manifest != nil {
-		t.Fatalf("TreeSource = %+v, %v; want no manifest", src, err)
+		t.Fatalf("FolderSource = %+v, %v; want no manifest", src, err)
 	}
 	plan, err := Render(testOptions(), Tree{Sources: []Source{src}}, fixedRand())
 	if err != nil {
@@ -116,24 +116,24 @@ func TestManifestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		tree := manifestTree(tt.manifest, "a.py", "config/settings.py")
-		_, err := TreeSource("tree", tree)
+		_, err := FolderSource("tree", tree)
 		me, ok := errors.AsType[*ManifestError](err)
 		if !ok || me.Key != tt.key || me.File != "tree/manifest.yaml" || !strings.Contains(me.Msg, tt.want) {
 			t.Errorf("%q: error %v; want a ManifestError for %s saying %q", tt.manifest, err, tt.key, tt.want)
 		}
 	}
-	if _, err := TreeSource("tree", manifestTree("condition: {}\n")); err == nil || !strings.Contains(err.Error(), "tree/manifest.yaml") {
+	if _, err := FolderSource("tree", manifestTree("condition: {}\n")); err == nil || !strings.Contains(err.Error(), "tree/manifest.yaml") {
 		t.Errorf("an unknown key: %v; want an error naming the file", err)
 	}
 }
 
 func TestManifestConditionThatFailsNamesTheEntry(t *testing.T) {
-	src, err := TreeSource("tree", manifestTree("conditions:\n  a.py: .Extra.pager\n", "a.py"))
+	src, err := FolderSource("tree", manifestTree("conditions:\n  a.py: .Extra.pager\n", "a.py"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = Render(testOptions(), Tree{Sources: []Source{src}}, fixedRand())
-	if _, ok := errors.AsType[*TemplateError](err); !ok || !strings.Contains(err.Error(), `tree/manifest.yaml (conditions.a.py):1: no answer "pager" in .Extra`) {
+	if _, ok := errors.AsType[*TreeError](err); !ok || !strings.Contains(err.Error(), `tree/manifest.yaml (conditions.a.py):1: no answer "pager" in .Extra`) {
 		t.Errorf("Render = %v; want a template error naming the manifest entry", err)
 	}
 }

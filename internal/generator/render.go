@@ -64,7 +64,7 @@ type Source struct {
 
 // Builtin returns the templates embedded in the binary.
 func Builtin() Tree {
-	src, err := TreeSource("templates/project", templates.Project())
+	src, err := FolderSource("templates/project", templates.Project())
 	if err != nil {
 		panic(err) // unreachable: tests check the embedded manifest
 	}
@@ -117,15 +117,17 @@ func (p Plan) Lookup(name string) (File, bool) {
 	return p.Files[i], true
 }
 
-// TemplateError is a template that does not parse or execute.
-type TemplateError struct {
+// TreeError is a mistake in a file of the tree, its author's to fix: a
+// template that does not parse or execute, a manifest condition that
+// fails, or a rendered path that is unsafe or clashes with another.
+type TreeError struct {
 	File string // label and path, e.g. templates/project/Dockerfile.tmpl
 	Err  error
 }
 
-func (e *TemplateError) Error() string { return e.Err.Error() }
+func (e *TreeError) Error() string { return e.Err.Error() }
 
-func (e *TemplateError) Unwrap() error { return e.Err }
+func (e *TreeError) Unwrap() error { return e.Err }
 
 // ErrUnsafePath means a rendered path would land outside the project, or in
 // its .git folder.
@@ -176,7 +178,7 @@ func checkClashes(files []File, from map[string]string) error {
 	for _, f := range files {
 		for dir := path.Dir(f.Path); dir != "."; dir = path.Dir(dir) {
 			if isFile[dir] {
-				return &TemplateError{File: from[dir], Err: fmt.Errorf("%s: %w: it writes the file %s where %s needs a folder; rename or remove one of them",
+				return &TreeError{File: from[dir], Err: fmt.Errorf("%s: %w: it writes the file %s where %s needs a folder; rename or remove one of them",
 					from[dir], ErrPathClash, dir, from[f.Path])}
 			}
 		}
@@ -238,7 +240,7 @@ func (tf *treeFile) load() error {
 	if strings.HasSuffix(tf.name, TemplateSuffix) {
 		tf.text = string(content)
 		if tf.tmpl, err = tf.run.parse(tf.label, tf.text); err != nil {
-			return &TemplateError{File: tf.label, Err: err}
+			return &TreeError{File: tf.label, Err: err}
 		}
 	}
 	tf.content, tf.loaded = content, true
@@ -271,7 +273,7 @@ func (tf *treeFile) render(out string, data Data, files map[string]File, from ma
 		// buffer from nothing would copy it several times over.
 		buf.Grow(len(tf.content) + len(tf.content)/4)
 		if err := tf.tmpl.Execute(buf, data); err != nil {
-			return &TemplateError{File: tf.label, Err: err}
+			return &TreeError{File: tf.label, Err: err}
 		}
 		content = normalizeText(buf.Bytes())
 	}
@@ -315,7 +317,7 @@ func renderPath(label, name string, data Data) (string, error) {
 		rendered = strings.Join(segments, "/")
 	}
 	unsafe := func(why string) error {
-		return &TemplateError{File: label, Err: fmt.Errorf("%s: %w: rendered path %q %s", label, ErrUnsafePath, rendered, why)}
+		return &TreeError{File: label, Err: fmt.Errorf("%s: %w: rendered path %q %s", label, ErrUnsafePath, rendered, why)}
 	}
 	if strings.HasPrefix(rendered, "/") || strings.Contains(rendered, `\`) || path.IsAbs(rendered) {
 		return "", unsafe("is absolute")
@@ -337,14 +339,14 @@ func renderPath(label, name string, data Data) (string, error) {
 func execute(name, text string, data Data) ([]byte, error) {
 	t, err := parse(name, text)
 	if err != nil {
-		return nil, &TemplateError{File: name, Err: err}
+		return nil, &TreeError{File: name, Err: err}
 	}
 	if err := checkFields(t, text, data); err != nil {
 		return nil, err
 	}
 	buf := &output{label: name}
 	if err := t.Execute(buf, data); err != nil {
-		return nil, &TemplateError{File: name, Err: err}
+		return nil, &TreeError{File: name, Err: err}
 	}
 	return buf.Bytes(), nil
 }

@@ -142,9 +142,9 @@ func TestRenderErrorsNameTheFile(t *testing.T) {
 			}
 			continue
 		}
-		var te *TemplateError
+		var te *TreeError
 		if !errors.As(err, &te) || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("Render = %v, want a *TemplateError mentioning %q", err, tt.want)
+			t.Errorf("Render = %v, want a *TreeError mentioning %q", err, tt.want)
 		}
 		if tt.is != nil && !errors.Is(err, tt.is) {
 			t.Errorf("Render = %v, want errors.Is %v", err, tt.is)
@@ -163,9 +163,9 @@ func TestRenderRefusesAFileWhereAFolderGoes(t *testing.T) {
 	} {
 		tmpl := Tree{Sources: []Source{{Label: "builtin", FS: base}, {Label: "pack", FS: pack}}}
 		_, err := Render(o, tmpl, fixedRand())
-		var te *TemplateError
+		var te *TreeError
 		if !errors.Is(err, ErrPathClash) || !errors.As(err, &te) {
-			t.Errorf("Render = %v, want a *TemplateError for ErrPathClash", err)
+			t.Errorf("Render = %v, want a *TreeError for ErrPathClash", err)
 			continue
 		}
 		if msg := err.Error(); !strings.Contains(msg, "pack/") || !strings.Contains(msg, "builtin/config/settings.py.tmpl") {

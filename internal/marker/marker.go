@@ -31,6 +31,7 @@ var hints = map[string]string{
 	"api-imports":    "on its own line right above the block of `from APP.urls import router as APP_router` and `from config.throttling import ...` imports",
 	"api-routes":     "on its own line right below the `router.registry.extend(...)` lines",
 	"endpoints":      "on its own line right below the last row of the resources table under ## Endpoints",
+	"enum-names":     `as the last line inside "ENUM_NAME_OVERRIDES": {...} in SPECTACULAR_SETTINGS`,
 }
 
 // MissingError is a marker that the file on disk no longer has, or a file

@@ -23,7 +23,7 @@ func Export() (generator.Plan, error) {
 }
 
 func exportTree(tree fs.FS, name, version string) (generator.Plan, error) {
-	src, err := generator.TreeSource("", tree)
+	src, err := generator.FolderSource("", tree)
 	if err != nil {
 		return generator.Plan{}, err
 	}

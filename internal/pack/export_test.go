@@ -22,7 +22,7 @@ func TestExportCopiesEveryTemplate(t *testing.T) {
 	if !ok {
 		t.Fatal("the export has no pack.yaml")
 	}
-	p, err := Parse(FileName, y.Data)
+	p, err := parse(FileName, y.Data)
 	if err != nil {
 		t.Fatalf("exported pack.yaml does not parse: %v", err)
 	}
@@ -93,7 +93,7 @@ func roundTrip(t *testing.T, export generator.Plan, builtin fs.FS) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := generator.TreeSource("templates/project", builtin)
+	src, err := generator.FolderSource("templates/project", builtin)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,19 +74,21 @@ func (p *Pack) TreeOver(builtin generator.Tree) generator.Tree {
 }
 
 // Templates is what an answers file records of the pack's Tree: its name
-// and version, and for a pack its folder, as given, and the version of the
-// builtin templates under it.
+// and version, and for a pack the version of the builtin templates under
+// it. The pack's folder, template.path, depends on where the project is:
+// TemplatesFor records it.
 func (p *Pack) Templates() config.Template {
 	if p.Dir == "" {
 		return config.Template{Name: p.Name, Version: p.Version}
 	}
-	return config.Template{Name: p.Name, Version: p.Version, Path: p.Dir, Builtin: templates.Version}
+	return config.Template{Name: p.Name, Version: p.Version, Builtin: templates.Version}
 }
 
-// TemplatesFor is Templates for a project in projectDir. A pack given by a
-// relative path is recorded relative to the project folder, the way
-// config.File.PackDir reads it back; the project's own answers file,
-// recorded, keeps the path as it is written when it names this pack.
+// TemplatesFor is Templates for a project in projectDir, with the pack's
+// folder as template.path means it: relative to the project folder, the
+// way config.File.PackDir reads it back, unless the pack was given by an
+// absolute path. The project's own answers file, recorded, keeps the path
+// as it is written when it names this pack.
 func (p *Pack) TemplatesFor(projectDir string, recorded *config.File) (config.Template, error) {
 	t := p.Templates()
 	switch {
@@ -97,6 +99,7 @@ func (p *Pack) TemplatesFor(projectDir string, recorded *config.File) (config.Te
 		t.Path = recorded.Template.Path
 		return t, nil
 	case filepath.IsAbs(p.Dir):
+		t.Path = p.Dir
 		return t, nil
 	}
 	// Rel needs both paths to start from the same folder: from ../out/pk,
@@ -174,7 +177,7 @@ func Load(fsys afero.Fs, dir string) (*Pack, error) {
 	if err != nil {
 		return nil, &userfile.FileError{Action: "read template pack file", Path: file, Err: err}
 	}
-	p, err := Parse(file, data)
+	p, err := parse(file, data)
 	if err != nil {
 		return nil, err
 	}
@@ -236,8 +239,8 @@ type rawQuestion struct {
 // identifier is compiled on first use, by a pack that asks questions.
 var identifier = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`) })
 
-// Parse reads pack.yaml; file names it in messages.
-func Parse(file string, data []byte) (*Pack, error) {
+// parse reads pack.yaml; file names it in messages.
+func parse(file string, data []byte) (*Pack, error) {
 	var raw rawPack
 	lines, err := config.Decode(file, "pack.yaml", data, &raw)
 	if err != nil {

@@ -47,7 +47,7 @@ func TestParseSchema(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("acme/pack.yaml", []byte(tt.yaml))
+			_, err := parse("acme/pack.yaml", []byte(tt.yaml))
 			var ce *config.Error
 			if !errors.As(err, &ce) {
 				t.Fatalf("Parse error = %v, want a *config.Error", err)
@@ -64,14 +64,14 @@ func TestParseSchema(t *testing.T) {
 
 func TestParseRemovesBuiltinOutputs(t *testing.T) {
 	for _, name := range []string{".gitlab-ci.yml", ".github/workflows/ci.yml", "config/celery.py", "items/models.py", "blog_posts/tests/test_api.py", "docker/mariadb/grant-test-database.sql", "manage.py"} {
-		if _, err := Parse("acme/pack.yaml", []byte("name: acme\nversion: 1.0.0\nremove: ["+name+"]\n")); err != nil {
+		if _, err := parse("acme/pack.yaml", []byte("name: acme\nversion: 1.0.0\nremove: ["+name+"]\n")); err != nil {
 			t.Errorf("remove %s: %v", name, err)
 		}
 	}
 }
 
 func TestParseQuestions(t *testing.T) {
-	p, err := Parse("pack.yaml", []byte(`name: acme
+	p, err := parse("pack.yaml", []byte(`name: acme
 version: "1.10"
 questions:
   - name: team
@@ -108,7 +108,7 @@ remove: [.gitlab-ci.yml]
 }
 
 func TestPackQuestionsAnswerExtra(t *testing.T) {
-	p, err := Parse("pack.yaml", []byte("name: acme\nversion: 1.0.0\nquestions:\n  - name: pager\n    type: bool\n  - name: tier\n    type: choice\n    choices: [gold, silver]\n"))
+	p, err := parse("pack.yaml", []byte("name: acme\nversion: 1.0.0\nquestions:\n  - name: pager\n    type: bool\n  - name: tier\n    type: choice\n    choices: [gold, silver]\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,8 +137,12 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	tmpl := p.Tree()
-	if r := p.Templates(); r.Name != "acme" || r.Version != "1.0.0" || r.Path != "acme" || r.Builtin != templates.Version || len(tmpl.Sources) != 2 {
+	if r := p.Templates(); r.Name != "acme" || r.Version != "1.0.0" || r.Path != "" || r.Builtin != templates.Version || len(tmpl.Sources) != 2 {
 		t.Fatalf("Templates = %+v, Tree = %+v", r, tmpl)
+	}
+	// template.path is relative to the project folder.
+	if r, err := p.TemplatesFor("out/myapi", nil); err != nil || r.Path != "../../acme" {
+		t.Errorf("TemplatesFor = %+v, %v; want the path ../../acme", r, err)
 	}
 	if src := tmpl.Sources[1]; src.Label != "acme/files" {
 		t.Errorf("pack source label = %q, want acme/files", src.Label)

@@ -94,7 +94,7 @@ func TestRenderRefusesUnsafePaths(t *testing.T) {
 			write(t, fsys, "acme/pack.yaml", "name: acme\nversion: 1.0.0\n")
 			write(t, fsys, "acme/files/"+tt.file, "x\n")
 			_, err := render(t, fsys, "acme", map[string]any{"dir": tt.dir, "team": "t"})
-			var te *generator.TemplateError
+			var te *generator.TreeError
 			if !errors.Is(err, generator.ErrUnsafePath) || !errors.As(err, &te) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Render error = %v, want ErrUnsafePath naming the file: %s", err, tt.want)
 			}
@@ -120,9 +120,9 @@ func TestRenderReportsFileAndLine(t *testing.T) {
 			write(t, fsys, "acme/pack.yaml", "name: acme\nversion: 1.0.0\n")
 			write(t, fsys, "acme/files/"+tt.file, tt.data)
 			_, err := render(t, fsys, "acme", map[string]any{"team": "t"})
-			var te *generator.TemplateError
+			var te *generator.TreeError
 			if !errors.As(err, &te) || !tt.want.MatchString(err.Error()) {
-				t.Errorf("Render error = %v, want a TemplateError matching %s", err, tt.want)
+				t.Errorf("Render error = %v, want a TreeError matching %s", err, tt.want)
 			}
 		})
 	}

@@ -41,8 +41,9 @@ const (
 // Versions lists the released template versions, oldest first.
 func Versions() []string { return versionsIn(templates.Releases()) }
 
-// Tree returns the template tree of a released version, as it was released.
-func Tree(version string) (fs.FS, error) { return treeIn(templates.Releases(), version) }
+// Files returns the templates of a released version, as it was released:
+// one folder, which generator.FolderSource makes a layer of a tree.
+func Files(version string) (fs.FS, error) { return treeIn(templates.Releases(), version) }
 
 // Notes returns what changed in a release, as its notes/VERSION.md says in
 // Markdown, without the line that dates it.

@@ -20,7 +20,7 @@ import (
 // version is released, projects record it and rely on rendering it again,
 // so changed templates need a new version.
 func TestCurrentTemplatesAreReleased(t *testing.T) {
-	released, err := Tree(templates.Version)
+	released, err := Files(templates.Version)
 	if err != nil {
 		t.Fatalf("%v; archive the templates with: go run ./internal/releases/release", err)
 	}
@@ -92,7 +92,7 @@ func TestArchiveIsWhole(t *testing.T) {
 		for _, e := range entries {
 			used[e.sum] = true
 		}
-		if _, err := Tree(v); err != nil {
+		if _, err := Files(v); err != nil {
 			t.Errorf("release %s does not open: %v", v, err)
 		}
 	}
@@ -162,8 +162,8 @@ func TestNotesRefuseAMissingDate(t *testing.T) {
 
 func TestTreeRefusesUnknownVersions(t *testing.T) {
 	for _, v := range []string{"0.9.0", "1.0", "../1.0.0", "", "01.0.0"} {
-		if _, err := Tree(v); !errors.Is(err, ErrUnknownVersion) {
-			t.Errorf("Tree(%q) = %v, want ErrUnknownVersion", v, err)
+		if _, err := Files(v); !errors.Is(err, ErrUnknownVersion) {
+			t.Errorf("Files(%q) = %v, want ErrUnknownVersion", v, err)
 		}
 	}
 }

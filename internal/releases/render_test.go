@@ -10,9 +10,10 @@ import (
 	"github.com/djscaffold/scaffold/internal/generator"
 	"github.com/djscaffold/scaffold/internal/golden"
 	"github.com/djscaffold/scaffold/internal/releases"
+	"github.com/djscaffold/scaffold/internal/update"
 )
 
-var update = flag.Bool("update", false, "write the golden projects of releases that have none yet")
+var writeGolden = flag.Bool("update", false, "write the golden projects of releases that have none yet")
 
 // releaseCases together use every value of every option of release 1.0.0.
 var releaseCases = []struct {
@@ -38,15 +39,10 @@ var releaseCases = []struct {
 // break `scaffold update` for every project generated with it.
 func TestEveryReleaseRendersAsReleased(t *testing.T) {
 	for _, version := range releases.Versions() {
-		tree, err := releases.Tree(version)
+		tmpl, err := update.Released(version)
 		if err != nil {
 			t.Fatal(err)
 		}
-		src, err := generator.TreeSource("templates@"+version, tree)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tmpl := generator.Tree{Sources: []generator.Source{src}}
 		for _, tc := range releaseCases {
 			t.Run(version+"/"+tc.name, func(t *testing.T) {
 				o := generator.DefaultOptions()
@@ -59,7 +55,7 @@ func TestEveryReleaseRendersAsReleased(t *testing.T) {
 				path := filepath.Join("../../testdata/releases", version, tc.name+".txtar")
 				_, statErr := os.Stat(path)
 				got := golden.Archive(tc.name, templateOutput(plan))
-				golden.Check(t, path, got, *update && os.IsNotExist(statErr), "go test ./internal/releases -update")
+				golden.Check(t, path, got, *writeGolden && os.IsNotExist(statErr), "go test ./internal/releases -update")
 			})
 		}
 	}

@@ -12,10 +12,14 @@ import (
 // laid out at the indentation where the templates put them.
 type App struct {
 	Names
+	legacyFields
 	Fields []FieldData
 
 	// ModelImports is the import block of models.py.
 	ModelImports string
+	// ModelChoices declares the TextChoices classes of the choice fields
+	// at the top of the model's class body, or is "".
+	ModelChoices string
 	// ModelFields declares the typed fields in the model's class body.
 	ModelFields string
 	// StrField is the field __str__ returns, or "" when no text field
@@ -58,23 +62,32 @@ type App struct {
 	// filter, search and sort.
 	ViewDoc string
 
-	// AdminListDisplay, AdminSearchFields and AdminRawIDFields are the
-	// admin's statements; the last two may be "".
-	AdminListDisplay, AdminSearchFields, AdminRawIDFields string
+	// AdminOptions are the admin's list_display, list_filter and
+	// search_fields statements, and AdminRelations its autocomplete_fields
+	// and raw_id_fields statements, or "".
+	AdminOptions, AdminRelations string
+	// EnumNames name the schema's enums of the choice sets that this
+	// resource is the first to use (see enumNames).
+	EnumNames []EnumName
 
-	// FactoryImports and FactoryFields make the factory_boy factory.
-	FactoryImports, FactoryFields string
+	// FactoryHeader is the factory module's import block, FactoryBody the
+	// declarations of the factory_boy factory.
+	FactoryHeader, FactoryBody string
 	// FactoryHooks tells a factory with post-generation hooks, for m2m
 	// fields, which save what they set themselves.
 	FactoryHooks bool
 
 	// Fields the tests single out; each is nil when no field qualifies.
 	Required *FieldData // the first field a client must send
-	Invalid  *FieldData // the first field with a value the API refuses
+	Invalid  *FieldData // the first field but a choice with a value the API refuses
 	Unique   *FieldData // the first unique field
-	Exact    *FieldData // the first field filtered by exact value
-	Sorted   *FieldData // the first field the list sorts by
 	Changed  *FieldData // the first field a test can change (not a relation)
+	// Choices are the choice fields, each with a test of a value outside.
+	Choices []FieldData
+	// FilterTests test every filter of the list, one field each, and
+	// OrderingTest every field the list sorts by.
+	FilterTests  []FilterTest
+	OrderingTest string
 	// TestImports are the project's own imports of the API tests.
 	TestImports string
 	// Targets are the other resources this one points to, in name order.
@@ -91,6 +104,9 @@ type App struct {
 	related   map[string]string // field -> name of the way back
 	targets   map[string]Names
 	search    []string
+	// searchable tells the resources whose admin has search_fields, which
+	// the admin's autocomplete of a relation to them needs.
+	searchable map[string]bool
 }
 
 // FieldData is one typed field, as templates see it.
@@ -108,6 +124,10 @@ type FieldData struct {
 	Other    string // another valid value, different from Sample
 	Invalid  string // a value the API refuses, as a Python literal, or ""
 	Self     bool   // a relation to its own resource
+	// Choices are a choice field's values, and ChoicesClass the name of
+	// its TextChoices class in the model.
+	Choices      []string
+	ChoicesClass string
 }
 
 // Relation is an fk or m2m field.
@@ -138,24 +158,30 @@ func Build(resources []Resource, database string) ([]*App, error) {
 	}
 	names := map[string]Names{}
 	owned := map[string]bool{}
+	searchable := map[string]bool{}
 	for _, r := range resources {
 		names[r.Name] = r.Names()
 		owned[r.Name] = r.Owner
+		searchable[r.Name] = slices.ContainsFunc(r.Fields, func(f Field) bool { return searchableKinds[f.Kind] })
 	}
 	firstParty := func(module string) bool { _, ok := names[module]; return ok }
 	apps := make([]*App, len(resources))
 	for i, r := range resources {
-		a := &App{Names: names[r.Name], Owner: r.Owner, Owned: owned, lateIndex: r.LateIndex, fields: r.Fields, related: map[string]string{}, targets: map[string]Names{}}
+		a := &App{
+			Names: names[r.Name], Owner: r.Owner, Owned: owned, lateIndex: r.LateIndex, fields: r.Fields,
+			related: map[string]string{}, targets: map[string]Names{}, searchable: searchable,
+		}
 		for _, f := range r.Fields {
 			if f.IsRelation() {
 				a.related[f.Name] = related[[2]string{r.Name, f.Name}]
 				a.targets[f.Name] = names[f.Target]
 			}
 		}
-		a.build(firstParty)
 		a.buildOwnerAndIndexes()
+		a.build(firstParty)
 		apps[i] = a
 	}
+	enumNames(apps)
 	return apps, nil
 }
 
@@ -168,12 +194,11 @@ func (a *App) targetNames(f Field) Names {
 func (a *App) build(firstParty func(string) bool) {
 	modelImports := imports{"from django.db import models": true}
 	var decls []string
-	var serializerFields, ordering, rawID []string
+	var serializerFields, ordering, choices []string
 	serializerFields = append(serializerFields, "id", "url")
 	if a.Owner {
 		modelImports.add("from django.conf import settings")
 		serializerFields = append(serializerFields, "owner")
-		rawID = append(rawID, "owner")
 	}
 	for _, f := range a.fields {
 		target := a.targets[f.Name]
@@ -187,16 +212,22 @@ func (a *App) build(firstParty func(string) bool) {
 			Name: f.Name, Kind: f.Kind, Spec: f.String(), Class: djangoClass[f.Kind], Required: f.Required(),
 			Unique: f.Unique, Relation: f.IsRelation(), Many: f.Kind == M2M, Target: target,
 			Sample: f.pySample(0), Other: f.pySample(1), Invalid: f.invalid(), Self: f.Target == a.Name && f.IsRelation(),
+			Choices: f.Values(),
+		}
+		if f.Kind == Choice {
+			fd.ChoicesClass = f.ChoicesClass()
 		}
 		a.Fields = append(a.Fields, fd)
 		if f.IsRelation() {
 			a.Relations = append(a.Relations, Relation{Name: f.Name, Target: target, Many: f.Kind == M2M})
-			rawID = append(rawID, f.Name)
+		}
+		if f.Kind == Choice {
+			choices = append(choices, f.choicesClass())
 		}
 		if lookups := filterLookups[f.Kind]; len(lookups) > 0 {
 			a.Filters = append(a.Filters, Filter{Field: f.Name, Lookups: lookups})
 		}
-		if searchable[f.Kind] {
+		if searchableKinds[f.Kind] {
 			a.search = append(a.search, f.Name)
 		}
 		if sortable[f.Kind] {
@@ -212,9 +243,25 @@ func (a *App) build(firstParty func(string) bool) {
 	serializerFields = append(serializerFields, "created_at", "updated_at")
 
 	a.ModelImports = importBlock(modelImports, firstParty)
+	a.ModelChoices = strings.Join(choices, "\n\n")
 	a.ModelFields = strings.Join(decls, "\n")
 	a.Migration = a.migration()
 	a.SerializerFields = statement("fields", list(strs(serializerFields)...), 8, ProjectLineLength)
+	a.queryset()
+	if len(a.search) > 0 {
+		a.SearchFields = statement("search_fields", list(strs(a.search)...), 4, ProjectLineLength)
+	}
+	a.OrderingFields = statement("ordering_fields", list(strs(ordering)...), 4, ProjectLineLength)
+	a.ViewDoc = wrap(a.viewDoc(ordering), 4, 80)
+	a.admin()
+	a.FactoryHeader, a.FactoryBody, a.FactoryHooks = a.factory(a.factoryValue, declareFactoryValue, true)
+	a.tests(ordering)
+	a.legacy()
+}
+
+// queryset is the viewset's queryset, and the queries that its list and
+// detail views take.
+func (a *App) queryset() {
 	a.Queryset = a.Model + ".objects.all()"
 	var many []string
 	for _, r := range a.Relations {
@@ -230,24 +277,6 @@ func (a *App) build(firstParty func(string) bool) {
 	// A page is a COUNT and a SELECT, a detail view one SELECT, and each
 	// prefetch one more query; links by fk read only the id already loaded.
 	a.ListQueries, a.DetailQueries = 2+len(many), 1+len(many)
-	if len(a.search) > 0 {
-		a.SearchFields = statement("search_fields", list(strs(a.search)...), 4, ProjectLineLength)
-		a.AdminSearchFields = a.SearchFields
-	}
-	a.OrderingFields = statement("ordering_fields", list(strs(ordering)...), 4, ProjectLineLength)
-	a.ViewDoc = wrap(a.viewDoc(ordering), 4, 80)
-
-	display := "__str__"
-	if a.StrField != "" {
-		display = a.StrField
-	}
-	a.AdminListDisplay = statement("list_display", list(strs([]string{display, "created_at", "updated_at"})...), 4, ProjectLineLength)
-	if len(rawID) > 0 {
-		// A select box of every related object would not scale; the admin
-		// asks for ids instead, with a lookup window.
-		a.AdminRawIDFields = statement("raw_id_fields", list(strs(rawID)...), 4, ProjectLineLength)
-	}
-	a.factory()
 }
 
 func (a *App) pickTestFields() {
@@ -260,13 +289,14 @@ func (a *App) pickTestFields() {
 		return nil
 	}
 	a.Required = first(func(f FieldData) bool { return f.Required })
-	a.Invalid = first(func(f FieldData) bool { return f.Invalid != "" })
+	a.Invalid = first(func(f FieldData) bool { return f.Invalid != "" && f.Kind != Choice })
 	a.Unique = first(func(f FieldData) bool { return f.Unique })
-	a.Exact = first(func(f FieldData) bool {
-		return !f.Relation && slices.Contains(filterLookups[f.Kind], "exact")
-	})
-	a.Sorted = first(func(f FieldData) bool { return sortable[f.Kind] })
 	a.Changed = first(func(f FieldData) bool { return !f.Relation })
+	for _, f := range a.Fields {
+		if f.Kind == Choice {
+			a.Choices = append(a.Choices, f)
+		}
+	}
 	seen := map[string]bool{}
 	for _, f := range a.Fields {
 		if f.Relation && !f.Self && !seen[f.Target.Name] {
@@ -310,6 +340,9 @@ func (f Field) invalid() string {
 		return `"not-a-uuid"`
 	case Slug:
 		return `"not a slug!"`
+	case Choice:
+		// A value has no space; this one is none of the choices.
+		return `"not a choice"`
 	case FK:
 		return `"http://testserver/api/no-such-link/"`
 	case M2M:
@@ -324,13 +357,15 @@ var filterLookups = map[Kind][]string{
 	Str: {"exact", "icontains"}, Email: {"exact", "icontains"}, Slug: {"exact"}, URL: {"exact"},
 	Int: {"exact", "gte", "lte"}, BigInt: {"exact", "gte", "lte"}, Decimal: {"exact", "gte", "lte"},
 	Float: {"gte", "lte"}, Bool: {"exact"}, Date: {"exact", "gte", "lte"}, DateTime: {"gte", "lte"},
-	UUID: {"exact"}, FK: {"exact"}, M2M: {"exact"},
+	UUID: {"exact"}, Choice: {"exact", "in"}, FK: {"exact"}, M2M: {"exact"},
 }
 
-// searchable types are matched by ?search=; sortable ones by ?ordering=.
+// searchableKinds are matched by ?search=; sortable ones by ?ordering=. A
+// choice field is not sorted: the alphabetical order of its values means
+// nothing.
 var (
-	searchable = map[Kind]bool{Str: true, Text: true, Email: true, Slug: true}
-	sortable   = map[Kind]bool{Str: true, Email: true, Slug: true, Int: true, BigInt: true, Decimal: true, Float: true, Date: true, DateTime: true}
+	searchableKinds = map[Kind]bool{Str: true, Text: true, Email: true, Slug: true}
+	sortable        = map[Kind]bool{Str: true, Email: true, Slug: true, Int: true, BigInt: true, Decimal: true, Float: true, Date: true, DateTime: true}
 )
 
 func (a *App) viewDoc(ordering []string) string {
@@ -383,84 +418,7 @@ func wrap(text string, indent, width int) string {
 	return strings.Join(append(lines, line), "\n")
 }
 
-// factory makes the factory_boy factory of the resource: a distinct valid
-// value per object for every field, so that unique fields stay unique; a
-// fk gets an object of its own, an m2m the objects a test passes.
-func (a *App) factory() {
-	im := imports{"import factory": true, fromImport(a.Name+".models", a.Model): true}
-	var stdlibDatetime []string
-	var lines []string
-	if a.Owner {
-		im.add("from django.conf import settings")
-		lines = append(lines, "    owner = factory.SubFactory(OwnerFactory)")
-	}
-	var post []string
-	for _, f := range a.fields {
-		var value string
-		switch f.Kind {
-		case Str:
-			value = seqString(f.Name, f.MaxLength)
-		case Text:
-			value = fmt.Sprintf(`factory.Sequence(lambda n: f"%s {n}")`, words(f.Name))
-		case Slug:
-			value = fmt.Sprintf(`factory.Sequence(lambda n: f"%s-{n}")`, strings.ReplaceAll(f.Name, "_", "-"))
-		case Email:
-			value = `factory.Sequence(lambda n: f"user{n}@example.com")`
-		case URL:
-			value = `factory.Sequence(lambda n: f"https://example.com/{n}")`
-		case Int, BigInt:
-			value = "factory.Sequence(lambda n: n)"
-		case Decimal:
-			im.add("from decimal import Decimal")
-			value = fmt.Sprintf("factory.Sequence(lambda n: Decimal(n %% 10**%d).scaleb(-%d))", f.MaxDigits, f.DecimalPlaces)
-		case Float:
-			value = "factory.Sequence(lambda n: n / 4)"
-		case Bool:
-			value = "factory.Sequence(lambda n: n % 2 == 0)"
-		case Date:
-			stdlibDatetime = append(stdlibDatetime, "date", "timedelta")
-			value = "factory.Sequence(lambda n: date(2024, 1, 1) + timedelta(days=n))"
-		case DateTime:
-			stdlibDatetime = append(stdlibDatetime, "UTC", "datetime", "timedelta")
-			value = "factory.Sequence(lambda n: datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=n))"
-		case UUID:
-			im.add("import uuid")
-			value = "factory.LazyFunction(uuid.uuid4)"
-		case JSON:
-			value = `factory.Sequence(lambda n: {"n": n})`
-		case FK:
-			if f.Target == a.Name {
-				continue // optional, and a factory of its own kind would never end
-			}
-			t := a.targets[f.Name]
-			value = fmt.Sprintf(`factory.SubFactory("%s.tests.factories.%sFactory")`, t.Name, t.Model)
-		case M2M:
-			post = append(post, "",
-				"    @factory.post_generation",
-				fmt.Sprintf("    def %s(self, create, extracted, **kwargs):", f.Name),
-				"        if create and extracted:",
-				fmt.Sprintf("            self.%s.set(extracted)", f.Name))
-			continue
-		}
-		lines = append(lines, fmt.Sprintf("    %s = %s", f.Name, value))
-	}
-	if len(stdlibDatetime) > 0 {
-		im.add(fromImport("datetime", stdlibDatetime...))
-	}
-	a.FactoryImports = importBlock(im, func(module string) bool { return module == a.Name })
-	a.FactoryFields = strings.Join(append(lines, post...), "\n")
-	a.FactoryHooks = len(post) > 0
-}
-
 func words(name string) string { return strings.ReplaceAll(name, "_", " ") }
-
-// seqString is a sequence of distinct strings that fit in length.
-func seqString(name string, length int) string {
-	if len(words(name))+8 <= length {
-		return fmt.Sprintf(`factory.Sequence(lambda n: f"%s {n}")`, words(name))
-	}
-	return fmt.Sprintf(`factory.Sequence(lambda n: str(n %% 10**%d))`, min(length, 18))
-}
 
 // pySample is a valid value of the field as a Python literal, for tests
 // that send it to the API; variant 0 and 1 differ. Relations have none:
@@ -527,6 +485,9 @@ func (f Field) Sample(variant int) any {
 		return fmt.Sprintf("%s-%d", strings.ReplaceAll(f.Name, "_", "-"), n)
 	case JSON:
 		return map[string]any{"n": n}
+	case Choice:
+		values := f.Values()
+		return values[int(n)%len(values)]
 	}
 	return nil
 }

@@ -35,6 +35,8 @@ func canonicalDefault(f Field) (string, error) {
 		return dateDefault(f.Default)
 	case DateTime, UUID, JSON:
 		return keywordDefault(f)
+	case Choice:
+		return choiceDefault(f)
 	}
 	return "", fmt.Errorf("a %s field takes no default", f.Kind)
 }

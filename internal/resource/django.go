@@ -14,7 +14,7 @@ var djangoClass = map[Kind]string{
 	Str: "CharField", Text: "TextField", Int: "IntegerField", BigInt: "BigIntegerField",
 	Decimal: "DecimalField", Float: "FloatField", Bool: "BooleanField", Date: "DateField",
 	DateTime: "DateTimeField", Email: "EmailField", URL: "URLField", UUID: "UUIDField",
-	Slug: "SlugField", JSON: "JSONField", FK: "ForeignKey", M2M: "ManyToManyField",
+	Slug: "SlugField", JSON: "JSONField", Choice: "CharField", FK: "ForeignKey", M2M: "ManyToManyField",
 }
 
 // DjangoClass names the model field class of a type, such as CharField.
@@ -52,6 +52,8 @@ func (f Field) modelDefault(im imports) expr {
 	switch f.Kind {
 	case Str, Text, Email, URL, Slug:
 		return pyStr(d)
+	case Choice:
+		return atom(f.ChoicesClass() + "." + member(d))
 	case Decimal:
 		im.add("from decimal import Decimal")
 		return call{name: "Decimal", args: []expr{pyStr(d)}}
@@ -83,6 +85,9 @@ func (f Field) modelDefault(im imports) expr {
 func (f Field) migrationDefault(im imports) expr {
 	d := f.Default
 	switch f.Kind {
+	case Choice:
+		// The migration writer serializes a choices member as its value.
+		return pyStr(d)
 	case Date:
 		im.add("import datetime")
 		if d == "today" {
@@ -120,6 +125,9 @@ func (f Field) modelField(related string, target Names, im imports) string {
 	switch f.Kind {
 	case Str:
 		args = append(args, kw{"max_length", atom(strconv.Itoa(f.MaxLength))})
+	case Choice:
+		// Django 5.0 and later take the choices class itself.
+		args = append(args, kw{"max_length", atom(strconv.Itoa(f.choiceLength()))}, kw{"choices", atom(f.ChoicesClass())})
 	case Decimal:
 		args = append(args, kw{"max_digits", atom(strconv.Itoa(f.MaxDigits))}, kw{"decimal_places", atom(strconv.Itoa(f.DecimalPlaces))})
 	case FK, M2M:
@@ -171,6 +179,9 @@ func (f Field) migrationField(related string, target Names, im imports) expr {
 		// EmailField keeps its default length in migrations, so that a
 		// future default can change it.
 		kwargs["max_length"] = atom("254")
+	case Choice:
+		kwargs["max_length"] = atom(strconv.Itoa(f.choiceLength()))
+		kwargs["choices"] = f.migrationChoices()
 	case Decimal:
 		kwargs["max_digits"] = atom(strconv.Itoa(f.MaxDigits))
 		kwargs["decimal_places"] = atom(strconv.Itoa(f.DecimalPlaces))

@@ -35,12 +35,13 @@ const (
 	UUID     Kind = "uuid"
 	Slug     Kind = "slug"
 	JSON     Kind = "json"
+	Choice   Kind = "choice"
 	FK       Kind = "fk"
 	M2M      Kind = "m2m"
 )
 
 // kinds lists every field type.
-var kinds = []Kind{Str, Text, Int, BigInt, Decimal, Float, Bool, Date, DateTime, Email, URL, UUID, Slug, JSON, FK, M2M}
+var kinds = []Kind{Str, Text, Int, BigInt, Decimal, Float, Bool, Date, DateTime, Email, URL, UUID, Slug, JSON, Choice, FK, M2M}
 
 // modifiers lists the modifiers a field may carry after its type.
 var modifiers = []string{"unique", "null", "index", "default=VALUE"}
@@ -66,6 +67,9 @@ type Field struct {
 	MaxLength int
 	// MaxDigits and DecimalPlaces size a decimal field.
 	MaxDigits, DecimalPlaces int
+	// Choices are the values of a choice field, comma-separated in the
+	// order given (a string, so that fields stay comparable); see Values.
+	Choices string
 	// Target is the resource an fk or m2m field points to.
 	Target string
 	Unique bool
@@ -102,7 +106,7 @@ func (e *ResourceError) Error() string {
 }
 
 // Syntax is the field syntax in one line, for help texts and errors.
-const Syntax = "NAME:TYPE[:ARG][:MODIFIER...], such as title:str, price:decimal:8,2 or author:fk:authors"
+const Syntax = "NAME:TYPE[:ARG][:MODIFIER...], such as title:str, price:decimal:8,2, status:choice:draft,published or author:fk:authors"
 
 // The patterns are compiled on first use: most runs never check a field,
 // and compiling them is most of this package's start-up.
@@ -255,6 +259,14 @@ func (f *Field) parseArgument(rest []string) ([]string, error) {
 			return nil, err
 		}
 		return rest[1:], nil
+	case Choice:
+		if len(rest) == 0 || rest[0] == "" || isModifier(rest[0]) {
+			return nil, badField("a choice field needs its values, such as %s:choice:draft,published", f.Name)
+		}
+		if err := f.parseChoices(rest[0]); err != nil {
+			return nil, err
+		}
+		return rest[1:], nil
 	case FK, M2M:
 		if len(rest) == 0 || rest[0] == "" || isModifier(rest[0]) {
 			return nil, badField("an %s field needs the resource it points to, such as %s:%s:authors", f.Kind, f.Name, f.Kind)
@@ -356,6 +368,8 @@ func (f *Field) check() error {
 		return fmt.Errorf("a %s field cannot be indexed: MariaDB and MySQL cannot index it; use str for short indexed values", f.Kind)
 	case f.Unique && f.Kind == Bool:
 		return fmt.Errorf("a bool field cannot be unique: it has only two values")
+	case f.Unique && f.Kind == Choice:
+		return fmt.Errorf("a choice field cannot be unique: it has only as many values as its choices")
 	case f.Unique && f.Kind == FK:
 		return fmt.Errorf("an fk field cannot be unique (that would be a one-to-one relation); drop unique")
 	case f.Index && (f.Kind == FK || f.Kind == Slug):
@@ -387,6 +401,8 @@ func (f Field) String() string {
 		}
 	case Decimal:
 		parts = append(parts, fmt.Sprintf("%d,%d", f.MaxDigits, f.DecimalPlaces))
+	case Choice:
+		parts = append(parts, f.Choices)
 	case FK, M2M:
 		parts = append(parts, f.Target)
 	}
@@ -412,7 +428,7 @@ func (f Field) IsRelation() bool { return f.Kind == FK || f.Kind == M2M }
 // means blank rather than NULL.
 func (f Field) isString() bool {
 	switch f.Kind {
-	case Str, Text, Email, URL, Slug:
+	case Str, Text, Email, URL, Slug, Choice:
 		return true
 	}
 	return false

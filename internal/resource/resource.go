@@ -58,6 +58,9 @@ func ParseFields(specs []string) ([]Field, error) {
 			return nil, &Error{Spec: f.Name + "_id", Reason: fmt.Sprintf("the fk field %s keeps its key in a column named %s_id; choose another name", f.Name, f.Name)}
 		}
 	}
+	if err := checkChoiceClasses(fields); err != nil {
+		return nil, err
+	}
 	return fields, nil
 }
 
@@ -247,17 +250,17 @@ func checkOnDatabase(f Field, database string) error {
 
 // maxColumns is the most columns a table holds on each database, as its
 // documentation states: SQLite's SQLITE_MAX_COLUMN as built by default,
-// PostgreSQL's MaxHeapAttributeNumber, MySQL's and MariaDB's server limit.
-// MySQL's InnoDB tables hold 1017 and its rows 65,535 bytes, which a
-// table of wide str fields meets long before; that limit is the server's
-// to report.
+// PostgreSQL's MaxHeapAttributeNumber, and for MySQL and MariaDB the
+// limit of InnoDB, the engine of every table Django creates there (the
+// server's own 4096 is never reached). A row of at most 65,535 bytes,
+// which a table of wide str fields meets first, is the server's to report.
 var maxColumns = map[string]struct {
 	n  int
 	db string
 }{
 	SQLite:   {2000, "SQLite"},
 	Postgres: {1600, "PostgreSQL"},
-	MySQL:    {4096, "MySQL and MariaDB"},
+	MySQL:    {1017, "MySQL and MariaDB (InnoDB)"},
 }
 
 // implicitColumns are the columns every resource's table has: id,

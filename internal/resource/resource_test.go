@@ -207,7 +207,7 @@ func TestCheckColumnLimits(t *testing.T) {
 		database string
 		limit    int
 		named    string
-	}{{SQLite, 2000, "SQLite's limit of 2000"}, {Postgres, 1600, "PostgreSQL's limit of 1600"}, {MySQL, 4096, "MySQL and MariaDB's limit of 4096"}} {
+	}{{SQLite, 2000, "SQLite's limit of 2000"}, {Postgres, 1600, "PostgreSQL's limit of 1600"}, {MySQL, 1017, "MySQL and MariaDB (InnoDB)'s limit of 1017"}} {
 		if err := Check([]Resource{withFields(tt.limit - 3)}, tt.database); err != nil {
 			t.Errorf("%s: a table of exactly %d columns: %v", tt.database, tt.limit, err)
 		}

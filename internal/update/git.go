@@ -47,6 +47,9 @@ func Uncommitted(ctx context.Context, git Git, fsys afero.Fs, dir string) (paths
 		if len(e) < 4 {
 			continue
 		}
+		if path.Base(e[3:]) == lockFile && e[:2] == "??" {
+			continue // the lock of the run that asks
+		}
 		paths = append(paths, e[3:])
 		if e[0] == 'R' || e[0] == 'C' {
 			i++
@@ -54,6 +57,10 @@ func Uncommitted(ctx context.Context, git Git, fsys afero.Fs, dir string) (paths
 	}
 	return paths, true, nil
 }
+
+// lockFile is the lock that a run writing the project holds while it
+// plans (internal/writer), untracked as long as it lives.
+const lockFile = ".scaffold-lock"
 
 // findGitDir looks for .git in dir and the folders above it.
 func findGitDir(fsys afero.Fs, dir string) (string, bool) {

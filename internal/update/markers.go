@@ -78,10 +78,10 @@ func countConflicts(b []byte) int {
 	return n
 }
 
-// HasConflictMarkers reports whether b holds a whole conflict block: a line
+// hasConflictMarkers reports whether b holds a whole conflict block: a line
 // opening it, a separator and a line closing it, in that order. A lone
 // "=======" line, such as a heading's underline, is not one.
-func HasConflictMarkers(b []byte) bool {
+func hasConflictMarkers(b []byte) bool {
 	return countConflicts(b) > 0
 }
 

@@ -175,8 +175,8 @@ func TestHasConflictMarkers(t *testing.T) {
 		{"inside a line", "s = '<<<<<<< a'\n=======\n'>>>>>>> b'\n", false},
 		{"none", "print('hello')\n", false},
 	} {
-		if got := HasConflictMarkers([]byte(tc.text)); got != tc.want {
-			t.Errorf("%s: HasConflictMarkers = %v, want %v", tc.name, got, tc.want)
+		if got := hasConflictMarkers([]byte(tc.text)); got != tc.want {
+			t.Errorf("%s: hasConflictMarkers = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

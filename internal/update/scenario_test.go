@@ -72,7 +72,7 @@ func nextTemplates(t *testing.T) generator.Tree {
 	// A file the templates drop, and one they add.
 	delete(tree, "conftest.py")
 	tree["config/checks.py.tmpl"] = &fstest.MapFile{Data: []byte("\"\"\"System checks of {{.Name}}.\"\"\"\n"), Mode: 0o644}
-	src, err := generator.TreeSource("templates@next", tree)
+	src, err := generator.FolderSource("templates@next", tree)
 	if err != nil {
 		t.Fatal(err)
 	}

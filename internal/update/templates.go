@@ -14,18 +14,6 @@ import (
 // this scaffold's: an older binary cannot rebuild them, nor update to them.
 var ErrNewerTemplates = errors.New("newer than this scaffold's templates")
 
-// Builtin returns the builtin templates of a version, as its release
-// rendered them: the base of every project generated with it. This
-// scaffold's own version is its own tree, which a test holds equal to the
-// release, and which a build between two releases has not released yet.
-func Builtin(version string) (generator.Tree, error) {
-	trees, err := Builtins(version)
-	if err != nil {
-		return generator.Tree{}, err
-	}
-	return trees[0], nil
-}
-
 // Builtins returns the trees that may have generated a project with the
 // builtin templates of a version, the likelier first: the release, and for
 // this scaffold's own version its own tree too, which differs from the
@@ -66,11 +54,11 @@ func Agreement(p generator.Plan, hashes map[string]string) int {
 // Released returns the builtin templates of a released version, from the
 // archive of releases.
 func Released(version string) (generator.Tree, error) {
-	tree, err := releases.Tree(version)
+	tree, err := releases.Files(version)
 	if err != nil {
 		return generator.Tree{}, err
 	}
-	src, err := generator.TreeSource("templates@"+version, tree)
+	src, err := generator.FolderSource("templates@"+version, tree)
 	if err != nil {
 		return generator.Tree{}, fmt.Errorf("templates %s %s: %w", templates.Name, version, err)
 	}

@@ -11,27 +11,23 @@ import (
 	"github.com/djscaffold/scaffold/templates"
 )
 
-func TestBuiltinOpensEveryRelease(t *testing.T) {
+// Every archived release opens as the tree it was released as; a version
+// that is no release, or newer than this scaffold's, is refused.
+func TestBuiltinsOpensEveryReleaseAndNoOther(t *testing.T) {
 	for _, v := range releases.Versions() {
-		tmpl, err := Released(v)
+		trees, err := Builtins(v)
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
-		if len(tmpl.Sources) != 1 || tmpl.Sources[0].Label != "templates@"+v {
-			t.Errorf("%s: got %+v", v, tmpl.Sources)
+		last := trees[len(trees)-1]
+		if len(last.Sources) != 1 || last.Sources[0].Label != "templates@"+v {
+			t.Errorf("%s: got %+v", v, last.Sources)
 		}
 	}
-}
-
-func TestBuiltinRefusesUnknownAndNewerVersions(t *testing.T) {
-	if _, err := Builtin("99.0.0"); !errors.Is(err, ErrNewerTemplates) {
-		t.Errorf("99.0.0: err = %v, want ErrNewerTemplates", err)
-	}
-	if _, err := Builtin("0.0.1"); !errors.Is(err, releases.ErrUnknownVersion) {
-		t.Errorf("0.0.1: err = %v, want ErrUnknownVersion", err)
-	}
-	if _, err := Builtin("latest"); !errors.Is(err, releases.ErrUnknownVersion) {
-		t.Errorf("latest: err = %v, want ErrUnknownVersion", err)
+	for v, want := range map[string]error{"99.0.0": ErrNewerTemplates, "0.0.1": releases.ErrUnknownVersion, "latest": releases.ErrUnknownVersion} {
+		if _, err := Builtins(v); !errors.Is(err, want) {
+			t.Errorf("%s: err = %v, want %v", v, err, want)
+		}
 	}
 }
 

@@ -126,7 +126,7 @@ func Scan(in Input) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if d.regular && HasConflictMarkers(d.data) {
+		if d.regular && hasConflictMarkers(d.data) {
 			found = append(found, name)
 		}
 	}
@@ -439,20 +439,8 @@ func (in Input) answers(lags bool) (Change, error) {
 	if err != nil {
 		return c, err
 	}
-	if lags || !ours.regular || !sameAnswers(ours.data, theirs.Data) {
+	if lags || !ours.regular || !config.Same(ours.data, theirs.Data) {
 		c.Kind, c.Data, c.Mode = Updated, theirs.Data, theirs.Mode
 	}
 	return c, nil
-}
-
-func sameAnswers(a, b []byte) bool {
-	fa, errA := config.Parse(config.FileName, a)
-	fb, errB := config.Parse(config.FileName, b)
-	if errA != nil || errB != nil {
-		return bytes.Equal(a, b)
-	}
-	fa.ScaffoldVersion, fb.ScaffoldVersion = "", ""
-	ma, errA := config.Marshal(fa)
-	mb, errB := config.Marshal(fb)
-	return errA == nil && errB == nil && bytes.Equal(ma, mb)
 }

@@ -246,7 +246,7 @@ func TestComputeWithoutBaseUsesHashes(t *testing.T) {
 		t.Errorf("kinds:\n got %v\nwant %v", got, want)
 	}
 	c := change(t, p, "edited")
-	if !strings.Contains(c.Reason, "base is unknown") || !HasConflictMarkers(c.Data) || strings.Contains(string(c.Data), "merged(") {
+	if !strings.Contains(c.Reason, "base is unknown") || !hasConflictMarkers(c.Data) || strings.Contains(string(c.Data), "merged(") {
 		t.Errorf("edited: want a two-way conflict that says the base is unknown, got %q: %q", c.Reason, c.Data)
 	}
 }

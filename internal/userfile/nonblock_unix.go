@@ -6,3 +6,6 @@ import "syscall"
 
 // nonBlock keeps opening a named pipe from waiting for a writer.
 const nonBlock = syscall.O_NONBLOCK
+
+// noFollow makes opening a symbolic link fail.
+const noFollow = syscall.O_NOFOLLOW

@@ -65,7 +65,7 @@ func (p Project) Read(rel string, limit int64) ([]byte, error) {
 	if err := Check(p.Path(rel), info, limit); err != nil {
 		return nil, err
 	}
-	return readOpen(p.Fs, p.Path(rel), limit)
+	return readOpen(p.Fs, p.Path(rel), limit, noFollow)
 }
 
 // Binary reports whether data is not text, by git's own test: a NUL byte

@@ -52,7 +52,7 @@ func Read(fsys afero.Fs, name string, limit int64) ([]byte, error) {
 	if err := Check(name, info, limit); err != nil {
 		return nil, err
 	}
-	return readOpen(fsys, name, limit)
+	return readOpen(fsys, name, limit, 0)
 }
 
 // ReadNoLink reads name, refusing it when it is a symbolic link, as for a
@@ -65,7 +65,7 @@ func ReadNoLink(fsys afero.Fs, name string, limit int64) ([]byte, error) {
 	if err := Check(name, info, limit); err != nil {
 		return nil, err
 	}
-	return readOpen(fsys, name, limit)
+	return readOpen(fsys, name, limit, noFollow)
 }
 
 // Check refuses what info says scaffold must not read.
@@ -89,9 +89,10 @@ func tooLarge(name string, limit int64) error {
 }
 
 // readOpen opens without blocking, in case a named pipe took the file's
-// place since it was checked, and checks again what it opened.
-func readOpen(fsys afero.Fs, name string, limit int64) ([]byte, error) {
-	f, err := fsys.OpenFile(name, os.O_RDONLY|nonBlock, 0)
+// place since it was checked, and checks again what it opened; flags adds
+// noFollow for a file that must be no link, in case one took its place.
+func readOpen(fsys afero.Fs, name string, limit int64, flags int) ([]byte, error) {
+	f, err := fsys.OpenFile(name, os.O_RDONLY|nonBlock|flags, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -119,6 +119,15 @@ func (f *faultFs) RemoveAll(name string) error {
 	return f.Fs.RemoveAll(name)
 }
 
+// Link makes hard links as the real file system does; breakRenames breaks
+// them too, since they put files in place as renames do.
+func (f *faultFs) Link(oldname, newname string) error {
+	if err := f.change("rename", oldname, false); err != nil {
+		return err
+	}
+	return os.Link(oldname, newname)
+}
+
 func (f *faultFs) LstatIfPossible(name string) (os.FileInfo, bool, error) {
 	return f.Fs.(afero.Lstater).LstatIfPossible(name)
 }

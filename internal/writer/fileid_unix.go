@@ -51,3 +51,7 @@ func tryLock(f afero.File) (held bool, err error) {
 func processGone(pid int) bool {
 	return pid > 0 && errors.Is(unix.Kill(pid, 0), unix.ESRCH)
 }
+
+// noFollow opens a file only if it is no link, and a named pipe without
+// waiting for its writer.
+const noFollow = unix.O_NOFOLLOW | unix.O_NONBLOCK

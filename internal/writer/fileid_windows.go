@@ -58,3 +58,7 @@ func processGone(pid int) bool {
 	const stillActive = 259
 	return code != stillActive
 }
+
+// noFollow is 0 where opening cannot refuse a link; the file is checked
+// before it is opened instead.
+const noFollow = 0

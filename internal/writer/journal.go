@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"strconv"
 	"strings"
 
@@ -103,28 +104,62 @@ func parseJournal(data []byte) (journalHeader, []entry, error) {
 		return h, nil, nil
 	}
 	head := string(lines[0])
+	badHead := fmt.Errorf("%w: its first line names no run of scaffold", errBadJournal)
 	rest, ok := strings.CutPrefix(head, journalMagic+" ")
 	if !ok {
-		return h, nil, errBadJournal
+		return h, nil, badHead
 	}
 	if _, err := fmt.Sscanf(rest, "pid=%d", &h.pid); err != nil {
-		return h, nil, errBadJournal
+		return h, nil, badHead
 	}
 	if _, host, ok := strings.Cut(rest, " host="); ok {
 		var err error
 		if h.host, err = strconv.Unquote(host); err != nil {
-			return h, nil, errBadJournal
+			return h, nil, badHead
 		}
 	}
 	var entries []entry
-	for _, l := range lines[1:] {
+	suffix := ""
+	for i, l := range lines[1:] {
 		e, err := parseEntry(string(l))
 		if err != nil {
-			return h, nil, err
+			return h, nil, fmt.Errorf("%w: line %d is not one scaffold writes", err, i+2)
+		}
+		// A run names every temporary and backup file after its path and
+		// one suffix of its own: nothing else is the run's to remove.
+		for _, n := range [][2]string{{e.temp, tempMark}, {e.backup, backupMark}} {
+			if n[0] == "" {
+				continue
+			}
+			s, ok := ownSuffix(e.path, n[0], n[1])
+			if !ok || suffix != "" && s != suffix {
+				return h, nil, fmt.Errorf("%w: line %d names %s, which is no temporary or backup file of this run", errBadJournal, i+2, strconv.Quote(n[0]))
+			}
+			suffix = s
 		}
 		entries = append(entries, e)
 	}
 	return h, entries, nil
+}
+
+// ownSuffix returns the run's suffix of name, which must be exactly the
+// temporary or backup file (by mark) that a run names for rel.
+func ownSuffix(rel, name, mark string) (string, bool) {
+	s, ok := strings.CutPrefix(name, "."+short(path.Base(rel))+mark)
+	return s, ok && isSuffix(s)
+}
+
+// isSuffix reports whether s is a suffix runSuffix makes: 8 hex digits.
+func isSuffix(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return false
+		}
+	}
+	return true
 }
 
 func parseEntry(l string) (entry, error) {

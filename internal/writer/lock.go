@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/spf13/afero"
@@ -32,6 +33,8 @@ type lock struct {
 	path string
 	dir  string // the folder the lock is for, for messages
 	file afero.File
+	// ended is set once the lock is released or dropped.
+	ended bool
 }
 
 // acquireLock creates the lock file at path. When a stopped run left one
@@ -79,7 +82,9 @@ func takeOver(fsys afero.Fs, path, dir string) (*lock, []entry, error) {
 	case !info.Mode().IsRegular():
 		return nil, nil, &UnsafeFileError{Path: path, Reason: "is not a regular file", Fix: "it is where scaffold keeps its lock: move it away, then run again"}
 	}
-	f, err := fsys.OpenFile(path, os.O_RDWR, 0)
+	// Never through a link, and without waiting for a named pipe's writer,
+	// in case one took the file's place since it was checked.
+	f, err := fsys.OpenFile(path, os.O_RDWR|noFollow, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
@@ -113,6 +118,11 @@ func takeOver(fsys afero.Fs, path, dir string) (*lock, []entry, error) {
 		return nil, nil, &BusyError{Dir: dir, Lock: path, Unsure: true}
 	}
 	h, entries, err := parseJournal(data)
+	if err != nil && lockErr == nil {
+		// Held, so no run is writing it: it is no journal of ours.
+		_ = f.Close()
+		return nil, nil, &JournalError{Lock: path, Dir: dir, Reason: strings.TrimPrefix(err.Error(), errBadJournal.Error()+": ")}
+	}
 	if err != nil {
 		_ = f.Close()
 		return nil, nil, &BusyError{Dir: dir, Lock: path, Unsure: true}
@@ -161,6 +171,10 @@ func (l *lock) write(line string) error {
 // that run holds it open, Windows refuses to remove it here, so the lock
 // is never removed under another run.
 func (l *lock) release() (note string) {
+	if l.ended {
+		return ""
+	}
+	l.ended = true
 	_ = l.write(string(opDone) + "\n")
 	var err error
 	if runtime.GOOS == "windows" {
@@ -177,7 +191,7 @@ func (l *lock) release() (note string) {
 		_ = l.file.Close()
 	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "could not remove the lock file " + l.path + " (" + Reason(err) + "); delete it"
+		return "could not remove the lock file " + l.path + " (" + reason(err) + "); delete it"
 	}
 	return ""
 }
@@ -185,7 +199,10 @@ func (l *lock) release() (note string) {
 // drop ends a run whose changes could not all be undone: the lock file and
 // its journal stay, for the next run to finish the undoing.
 func (l *lock) drop() {
-	_ = l.file.Close()
+	if !l.ended {
+		l.ended = true
+		_ = l.file.Close()
+	}
 }
 
 // sameFile reports whether two infos are of the same file. Where a file

@@ -23,10 +23,11 @@ func stage(ctx context.Context, fsys afero.Fs, dir string, p generator.Plan, o O
 	if err != nil {
 		return err
 	}
-	l, stale, err := acquireLock(fsys, filepath.Join(parent, "."+base+lockSuffix), dir, true)
+	lockPath := filepath.Join(parent, "."+base+lockSuffix)
+	l, stale, err := acquireLock(fsys, lockPath, dir, true)
 	if err == nil && stale != nil {
 		var notes []string
-		if notes, err = recoverStale(fsys, parent, dir, stale); err != nil {
+		if notes, err = recoverStale(fsys, parent, dir, lockPath, "."+base+stagingMark, stale); err != nil {
 			l.drop()
 		} else if err = l.reset(); err != nil {
 			l.drop()

@@ -340,8 +340,8 @@ func TestStaleLockWithoutFileLocks(t *testing.T) {
 	host, _ := os.Hostname()
 	journal := func(pid int) string {
 		return journalHeader{pid: pid, host: host}.line() +
-			entry{op: opReplace, path: "README.md", temp: ".README.md" + tempMark + "1", backup: ".README.md" + backupMark + "1"}.line() +
-			entry{op: opCreate, path: "new.txt", temp: ".new.txt" + tempMark + "1"}.line()
+			entry{op: opReplace, path: "README.md", temp: ".README.md" + tempMark + "0000000a", backup: ".README.md" + backupMark + "0000000a"}.line() +
+			entry{op: opCreate, path: "new.txt", temp: ".new.txt" + tempMark + "0000000a"}.line()
 	}
 	setup := func(pid int) afero.Fs {
 		mem := afero.NewMemMapFs()
@@ -349,12 +349,13 @@ func TestStaleLockWithoutFileLocks(t *testing.T) {
 			t.Fatal(err)
 		}
 		for name, data := range map[string]string{
-			"/p/README.md":                     "half-written new readme",
-			"/p/.README.md" + backupMark + "1": "old readme",
-			"/p/new.txt":                       "new",
-			"/p/" + lockName:                   journal(pid),
-			"/p/mine.txt":                      "mine",
-			"/p/.new.txt" + tempMark + "1":     "new",
+			// Stopped with README.md moved to its backup, before the new
+			// one took its place: a file system without file identities
+			// cannot show which file at a path a run put there.
+			"/p/.README.md" + backupMark + "0000000a": "old readme",
+			"/p/" + lockName:                      journal(pid),
+			"/p/mine.txt":                         "mine",
+			"/p/.new.txt" + tempMark + "0000000a": "new",
 		} {
 			if err := afero.WriteFile(mem, name, []byte(data), 0o644); err != nil {
 				t.Fatal(err)

@@ -119,15 +119,15 @@ type restoreError struct {
 }
 
 func (e *restoreError) Error() string {
-	return fmt.Sprintf("cannot put back %s (%s); its original is %s", e.path, Reason(e.err), e.backup)
+	return fmt.Sprintf("cannot put back %s (%s); its original is %s", e.path, reason(e.err), e.backup)
 }
 
 func (e *restoreError) Unwrap() error { return e.err }
 
-// Reason is an error without the operation and paths that a *fs.PathError
+// reason is an error without the operation and paths that a *fs.PathError
 // or *os.LinkError repeats, as userfile.Reason; the lock's and journal's
 // messages use it.
-func Reason(err error) string { return userfile.Reason(err) }
+func reason(err error) string { return userfile.Reason(err) }
 
 // fileError tells a failed file operation of a run with what to do about
 // it. newProject says whether choosing another output folder is a way out,
@@ -155,3 +155,20 @@ func hint(err error, folder string, newProject bool) string {
 	}
 	return ""
 }
+
+// JournalError is a lock file whose journal scaffold will not follow, as
+// one planted in a project could be: it names a path through a link, or
+// something that no run of scaffold writes. Nothing was undone, and the
+// lock file stays for the user to look at.
+type JournalError struct {
+	Lock   string // the lock file
+	Dir    string
+	Reason string // such as `"lnk/x" passes through lnk, which is a symbolic link`
+}
+
+func (e *JournalError) Error() string {
+	return fmt.Sprintf("%s holds a journal that scaffold will not follow: %s; nothing was undone: "+
+		"if no scaffold run was stopped while writing %s, delete %s, then run again", e.Lock, e.Reason, e.Dir, e.Lock)
+}
+
+func (e *JournalError) Unwrap() error { return ErrUnsafeFile }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -54,6 +55,35 @@ func writeInto(ctx context.Context, fsys afero.Fs, dir string, p generator.Plan,
 	return w.run(p)
 }
 
+// place puts a run's temporary file at its path. Where the file system has
+// hard links, it links it there, so that until the run ends the file at
+// the path is provably the run's own, the same file as one that carries
+// the run's temporary name: after a crash, the next run removes a file
+// only on that proof (placed). Elsewhere it renames it.
+func place(fsys afero.Fs, temp, target string) error {
+	if link := linker(fsys); link != nil {
+		err := link(temp, target)
+		if err == nil || errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		// No hard links on this file system.
+	}
+	return fsys.Rename(temp, target)
+}
+
+// linker returns how fsys makes a hard link, or nil.
+func linker(fsys afero.Fs) func(oldname, newname string) error {
+	switch l := fsys.(type) {
+	case *afero.OsFs:
+		return os.Link
+	case interface {
+		Link(oldname, newname string) error
+	}:
+		return l.Link
+	}
+	return nil
+}
+
 // clearStagingLock removes the lock file that a run killed right after it
 // created dir may have left beside it.
 func clearStagingLock(fsys afero.Fs, dir string, res *Result) {
@@ -66,7 +96,7 @@ func clearStagingLock(fsys afero.Fs, dir string, res *Result) {
 	if err != nil {
 		return
 	}
-	notes, err := recoverStale(fsys, parent, dir, stale)
+	notes, err := recoverStale(fsys, parent, dir, name, "."+short(filepath.Base(dir))+stagingMark, stale)
 	if err != nil {
 		l.drop()
 		return
@@ -82,7 +112,7 @@ func takeLock(fsys afero.Fs, lockPath, dir string, res *Result) (*lock, error) {
 		return nil, err
 	}
 	if stale != nil {
-		notes, err := recoverStale(fsys, dir, dir, stale)
+		notes, err := recoverStale(fsys, dir, dir, lockPath, "", stale)
 		if err != nil {
 			l.drop()
 			return nil, err
@@ -105,6 +135,7 @@ type inPlace struct {
 	suffix string
 	done   []entry // the changes made so far, in order
 	res    *Result
+	held   bool // a Session holds the lock, and releases it
 }
 
 func (w *inPlace) run(p generator.Plan) error {
@@ -138,10 +169,24 @@ func (w *inPlace) run(p generator.Plan) error {
 	// The changes are final from here on; what fails now is only noted.
 	w.res.Notes = append(w.res.Notes, finish(w.fs, w.dir, w.done)...)
 	w.removeEmptied()
+	w.end()
+	return nil
+}
+
+// end ends a run whose changes are final or undone: it releases the lock,
+// or, when a Session holds it, starts its journal anew.
+func (w *inPlace) end() {
+	if w.held {
+		if err := w.lock.reset(); err != nil {
+			// The journal ends in commit or in changes undone: the next
+			// run finds nothing left to undo.
+			w.res.Notes = append(w.res.Notes, reason(err))
+		}
+		return
+	}
 	if note := w.lock.release(); note != "" {
 		w.res.Notes = append(w.res.Notes, note)
 	}
-	return nil
 }
 
 func (w *inPlace) interrupted() error {
@@ -158,7 +203,7 @@ func (w *inPlace) fail(cause error) error {
 		w.lock.drop()
 		return &UndoError{Err: cause, Failures: errs, Dir: w.dir}
 	}
-	w.lock.release()
+	w.end()
 	return &UndoneError{Err: cause}
 }
 
@@ -274,7 +319,7 @@ func (w *inPlace) change(e entry, f generator.File) error {
 			return fileError("replace", target, err, false)
 		}
 	}
-	if err := w.fs.Rename(sibling(w.dir, e.path, e.temp), target); err != nil {
+	if err := place(w.fs, sibling(w.dir, e.path, e.temp), target); err != nil {
 		return fileError("write", target, err, false)
 	}
 	if made, err := lstat(w.fs, target); err == nil {

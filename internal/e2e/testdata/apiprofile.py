@@ -187,7 +187,7 @@ def variants(view):
                 model = meta.model
                 fields = [f for f in meta.fields if f != "url"]
 
-        out.append(("without the url of each object (reverse)", lambda ctx: attr(view, "serializer_class", Plain)))
+        out.append(("without the url of each object", lambda ctx: attr(view, "serializer_class", Plain)))
     if view.filter_backends:
         out.append(("without filters, search and ordering", lambda ctx: attr(view, "filter_backends", [])))
     if getattr(view, "filterset_fields", None) and not getattr(view, "filterset_class", None):

@@ -100,9 +100,15 @@ func (h *dynHTTP) checkOwnership() {
 			}
 		}
 
-		// An owner in the body is ignored: the object is the sender's.
+		// An owner in the body is ignored: the object is the sender's. Its
+		// unique fields take other values than the admin's object has.
 		forged := maps.Clone(body)
 		forged["owner"] = adminID
+		for _, f := range r.Fields {
+			if f.Unique && !f.IsRelation() {
+				forged[f.Name] = f.Sample(1)
+			}
+		}
 		theirs := other.json(step, dynRequest{method: "POST", path: collection, body: forged}, 201)
 		if theirs["owner"] == adminID || theirs["owner"] == nil {
 			other.fail(step, "POST %s with the admin's owner %v: the object's owner is %v, want the sender", collection, adminID, theirs["owner"])

@@ -444,7 +444,10 @@ func productionProblems(p *types.Project) []string {
 	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
 		s := p.Services[name]
 		for _, v := range s.Volumes {
-			if v.Type == types.VolumeTypeBind && !(name == "db" && v.ReadOnly && v.Target == "/docker-entrypoint-initdb.d") {
+			// The database's init scripts and the proxy's configuration are read-only
+			// settings of images that are not the app's; no code of the app is mounted.
+			if v.Type == types.VolumeTypeBind && !(v.ReadOnly && (name == "db" && v.Target == "/docker-entrypoint-initdb.d" ||
+				name == "proxy" && v.Target == "/etc/caddy/Caddyfile")) {
 				problems = append(problems, fmt.Sprintf("%s bind-mounts %s in production", name, v.Source))
 			}
 		}

@@ -380,6 +380,7 @@ func (s *dockerStack) generate() error {
 		"PIP_INDEX_URL": s.env.index + "/py" + s.combo.opts.Python + "/simple/",
 		// The HTTP checks speak as clients of a deployed API do, by its public name.
 		"DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1," + dynPublicHost,
+		"PROXY_MAX_BODY_SIZE":  dockerProxyBodyLimit,
 	}
 	if err := dockerSetEnv(filepath.Join(s.dir, ".env"), settings); err != nil {
 		return err
@@ -923,7 +924,21 @@ func (s *dockerStack) production() error {
 	if strings.TrimSpace(uid) == "0" {
 		return errors.New("web runs as root in production")
 	}
-	err = s.httpCheck("production http", func(h *dynHTTP) {
+	// Clients reach production through its TLS proxy only.
+	px, err := s.proxy()
+	if err != nil {
+		return err
+	}
+	// The api step made the superuser in a shared database; SQLite's production file
+	// is a database of its own, and a breakage skips that step.
+	if _, err := s.compose(3*time.Minute, "exec", "-T",
+		"-e", "DJANGO_SUPERUSER_USERNAME="+s.user, "-e", "DJANGO_SUPERUSER_PASSWORD="+s.pass,
+		"-e", "DJANGO_SUPERUSER_EMAIL=e2e-admin@example.com",
+		"web", "python", "manage.py", "createsuperuser", "--noinput"); err != nil && !strings.Contains(err.Error(), "already taken") {
+		return err
+	}
+	o := s.combo.opts
+	err = s.proxyCheck(px, "production http", func(h *dynHTTP) {
 		_, page := h.do("admin", dynRequest{method: "GET", path: "/admin/login/", auth: "-", header: map[string]string{"Accept": "text/html"}}, 200)
 		m := dynStaticRef.FindSubmatch(page)
 		if m == nil {
@@ -934,11 +949,34 @@ func (s *dockerStack) production() error {
 		if strings.Contains(string(body), "DEBUG = True") || strings.Contains(string(body), "URLconf") {
 			h.fail("DEBUG off", "a missing page shows Django's debug page: DEBUG is on\n%s", dynShorten(body, 1000))
 		}
+		// The API, driven through the proxy. Session sign-in is the browser's, below.
+		if o.Auth != "session" {
+			h.signIn()
+			if o.Resource != "" {
+				h.crud("/api/" + o.Resource + "/")
+			}
+		}
 	})
 	if err != nil {
 		return err
 	}
-	if err := s.hardening(id); err != nil {
+	if err := s.proxyBehaviour(px); err != nil {
+		return err
+	}
+	if err := s.forwardedFor(px); err != nil {
+		return err
+	}
+	if err := s.hardening("web", id); err != nil {
+		return err
+	}
+	proxyID, err := s.compose(time.Minute, "ps", "--quiet", "proxy")
+	if err != nil {
+		return err
+	}
+	if err := s.hardening("proxy", strings.TrimSpace(proxyID)); err != nil {
+		return err
+	}
+	if err := s.containerSecrets(); err != nil {
 		return err
 	}
 	if err := s.databaseRole(); err != nil {
@@ -947,7 +985,10 @@ func (s *dockerStack) production() error {
 	if err := s.redisPassword(); err != nil {
 		return err
 	}
-	s.t.Logf("%s: production: web runs as uid %s without a bind mount; admin and static files answer 200; DEBUG off",
+	if err := s.browser(px); err != nil {
+		return err
+	}
+	s.t.Logf("%s: production: web runs as uid %s without a bind mount; through the TLS proxy, admin and static files answer 200 and DEBUG is off",
 		s.combo.name, strings.TrimSpace(uid))
 	return nil
 }

@@ -28,7 +28,7 @@ type dynHTTP struct {
 	host string
 	// proxied: a real TLS proxy is in front, which sets the forwarded headers.
 	proxied bool
-	auth   string // Authorization header once signed in
+	auth    string // Authorization header once signed in
 	// session is the Cookie header once signed in with a session, and csrf the
 	// token that requests which change data send with it.
 	session, csrf string

@@ -392,44 +392,47 @@ func (s *dockerStack) generate() error {
 	return s.writeOverride()
 }
 
-// writeOverride writes the test-only compose file, outside the project: builds use
-// the host's network (pip reaches the index on 127.0.0.1), and web is published on a
-// free port of 127.0.0.1 instead of the project's own, which another program on this
-// machine may hold.
+// writeOverride writes the test-only compose files, outside the project, one for
+// each way to run it: builds use the host's network (pip reaches the index on
+// 127.0.0.1), and every published port (web's in development, the proxy's in
+// production) goes to a free port of 127.0.0.1 instead of the project's own, which
+// another program on this machine may hold. A service only one way has (the proxy)
+// is named only in that way's file.
 func (s *dockerStack) writeOverride() error {
-	builds, ports := map[string]bool{}, map[string][]uint32{}
 	for _, prod := range []bool{false, true} {
 		proj, err := loadCompose(s.t, s.dir, s.projectFiles(prod)...)
 		if err != nil {
 			return fmt.Errorf("load %s: %w", strings.Join(s.projectFiles(prod), " + "), err)
 		}
-		for name, svc := range proj.Services {
-			builds[name] = builds[name] || svc.Build != nil
+		var b strings.Builder
+		b.WriteString("services:\n")
+		for _, name := range slices.Sorted(maps.Keys(proj.Services)) {
+			svc := proj.Services[name]
+			if svc.Build == nil && len(svc.Ports) == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, "  %s:\n", name)
+			if svc.Build != nil {
+				b.WriteString("    build:\n      network: host\n")
+			}
+			var targets []uint32
 			for _, p := range svc.Ports {
-				if !slices.Contains(ports[name], p.Target) {
-					ports[name] = append(ports[name], p.Target)
+				if !slices.Contains(targets, p.Target) {
+					targets = append(targets, p.Target)
+				}
+			}
+			if len(targets) > 0 {
+				b.WriteString("    ports: !override\n")
+				for _, p := range targets {
+					fmt.Fprintf(&b, "      - \"127.0.0.1::%d\"\n", p)
 				}
 			}
 		}
-	}
-	var b strings.Builder
-	b.WriteString("services:\n")
-	for _, name := range slices.Sorted(maps.Keys(builds)) {
-		if !builds[name] && len(ports[name]) == 0 {
-			continue
-		}
-		fmt.Fprintf(&b, "  %s:\n", name)
-		if builds[name] {
-			b.WriteString("    build:\n      network: host\n")
-		}
-		if len(ports[name]) > 0 {
-			b.WriteString("    ports: !override\n")
-			for _, p := range ports[name] {
-				fmt.Fprintf(&b, "      - \"127.0.0.1::%d\"\n", p)
-			}
+		if err := os.WriteFile(s.overrideFor(prod), []byte(b.String()), 0o644); err != nil {
+			return err
 		}
 	}
-	return os.WriteFile(s.override(), []byte(b.String()), 0o644)
+	return nil
 }
 
 // projectFiles are the project's compose files as its README runs them: for
@@ -448,7 +451,14 @@ func (s *dockerStack) projectFiles(prod bool) []string {
 	return files
 }
 
-func (s *dockerStack) override() string { return filepath.Join(s.root, "e2e.override.yml") }
+func (s *dockerStack) override() string { return s.overrideFor(s.prod) }
+
+func (s *dockerStack) overrideFor(prod bool) string {
+	if prod {
+		return filepath.Join(s.root, "e2e.override.prod.yml")
+	}
+	return filepath.Join(s.root, "e2e.override.yml")
+}
 
 // compose runs docker compose on the project with the files in use.
 func (s *dockerStack) compose(timeout time.Duration, args ...string) (string, error) {

@@ -144,14 +144,25 @@ func (s *dockerStack) proxyBehaviour(px *dockerProxy) error {
 		if resp.Header.Get("Strict-Transport-Security") == "" {
 			h.fail(step, "GET /api/ over HTTPS with a client's X-Forwarded-Proto: http has no Strict-Transport-Security: Django took the request for plain HTTP")
 		}
-		// A form of 2 MB, which Django would read (its own limit is 2.5 MB) and refuse
-		// with 403 for its missing CSRF token, over the proxy's limit, which the
-		// stage sets to 1MB (PROXY_MAX_BODY_SIZE): the proxy refuses it.
-		big := "username=" + strings.Repeat("x", 2<<20)
+		// A form of 2 MB, which Django reads whole for its CSRF token once the request
+		// has the CSRF cookie (its own limit is 2.5 MB), over the proxy's limit, which
+		// the stage sets to 1MB (PROXY_MAX_BODY_SIZE): the proxy must stop it.
+		page, _ := h.do(step, dynRequest{method: "GET", path: "/admin/login/", auth: "-", header: map[string]string{"Accept": "text/html"}}, 200)
+		var cookie string
+		for _, ck := range page.Cookies() {
+			if strings.HasSuffix(ck.Name, "csrftoken") {
+				cookie = ck.Name + "=" + ck.Value
+			}
+		}
+		if cookie == "" {
+			h.fail(step, "GET /admin/login/ set no CSRF cookie: %v", page.Header.Values("Set-Cookie"))
+		}
+		big := "username=" + strings.Repeat("x", 2<<20) + "&csrfmiddlewaretoken=x"
 		req, _ = http.NewRequest("POST", px.base+"/admin/login/", strings.NewReader(big))
 		req.Host = px.host
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Origin", "https://"+px.host)
+		req.Header.Set("Cookie", cookie)
 		resp, err = px.client.Do(req)
 		if err != nil {
 			h.fail(step, "POST of a 2 MB form through the proxy: %v", err)

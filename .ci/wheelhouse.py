@@ -531,15 +531,17 @@ class Builder:
         entries = {"drf_spectacular_sidecar/__init__.py": (b"", 0o100644)}
         # Swagger UI's files as the sidecar ships them, source maps included: the
         # scripts and styles name them, and collectstatic's manifest refuses a
-        # reference to a file that is missing.
-        for f in ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js",
-                  "favicon-32x32.png", "oauth2-redirect.html",
-                  "swagger-ui.css.map", "swagger-ui-bundle.js.map", "swagger-ui-standalone-preset.js.map"):
+        # reference to a file that is missing. Without --swagger-ui, the files that
+        # drf-spectacular links are there, empty.
+        linked = ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js",
+                  "favicon-32x32.png", "oauth2-redirect.html")
+        for f in linked + ("oauth2-redirect.js", "LICENSE", "swagger-ui.css.map",
+                           "swagger-ui-bundle.js.map", "swagger-ui-standalone-preset.js.map"):
             src = os.path.join(self.swagger_ui, f) if self.swagger_ui else None
             if src and os.path.exists(src):
                 with open(src, "rb") as fh:
                     entries[static + "swagger-ui-dist/" + f] = (fh.read(), 0o100644)
-            elif not f.endswith(".map"):
+            elif f in linked:
                 entries[static + "swagger-ui-dist/" + f] = (b"", 0o100644)
         entries[static + "redoc/bundles/redoc.standalone.js"] = (b"", 0o100644)
         entries[f"{info_dir}/METADATA"] = (f"Metadata-Version: 2.1\nName: drf-spectacular-sidecar\nVersion: {version}\nRequires-Dist: Django\n".encode(), 0o100644)

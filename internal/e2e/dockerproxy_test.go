@@ -177,7 +177,7 @@ func (s *dockerStack) proxyBehaviour(px *dockerProxy) error {
 		default:
 			h.fail(step, "POST of a 2 MB form through the proxy, whose limit is %s: status %d, want 413", dockerProxyBodyLimit, resp.StatusCode)
 		}
-		h.p.t.Logf("%s: the proxy redirects HTTP to HTTPS, Django takes its X-Forwarded-Proto over the client's, 2 MB over its limit get 413", s.combo.name)
+		h.p.t.Logf("%s: the proxy redirects HTTP to HTTPS, Django takes its X-Forwarded-Proto over the client's, a body over the proxy's limit stops there", s.combo.name)
 	})
 }
 

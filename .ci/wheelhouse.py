@@ -27,9 +27,10 @@ DIR/substitutes.txt:
                   moved out of uvicorn)
   ruff            Debian's ruff binary if the world has it, else an empty wheel
   drf-spectacular-sidecar
-                  the Django app with empty files under the names drf-spectacular
-                  links (Swagger UI and ReDoc are not in Debian): pages render,
-                  their scripts do nothing
+                  the Django app with Swagger UI's real files from npm's
+                  swagger-ui-dist (--swagger-ui DIR, the package's folder), as the
+                  sidecar ships them, and an empty ReDoc file (not in Debian, nor
+                  used by the generated projects)
 """
 
 import argparse
@@ -158,6 +159,7 @@ class Builder:
         self.worlds = [World(*w.split("=", 1)) for w in args.world]
         self.compiled = next(w for w in self.worlds if w.name == args.compiled_world)
         self.debs = args.debs
+        self.swagger_ui = args.swagger_ui
         self.env = {"python_version": self.py, "python_full_version": self.py + ".0",
                     "implementation_name": "cpython", "platform_python_implementation": "CPython",
                     "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
@@ -527,13 +529,25 @@ class Builder:
         info_dir = f"drf_spectacular_sidecar-{version}.dist-info"
         static = "drf_spectacular_sidecar/static/drf_spectacular_sidecar/"
         entries = {"drf_spectacular_sidecar/__init__.py": (b"", 0o100644)}
-        for f in ("swagger-ui-dist/swagger-ui.css", "swagger-ui-dist/swagger-ui-bundle.js",
-                  "swagger-ui-dist/swagger-ui-standalone-preset.js", "swagger-ui-dist/favicon-32x32.png",
-                  "swagger-ui-dist/oauth2-redirect.html", "redoc/bundles/redoc.standalone.js"):
-            entries[static + f] = (b"", 0o100644)
+        # Swagger UI's files as the sidecar ships them, source maps included: the
+        # scripts and styles name them, and collectstatic's manifest refuses a
+        # reference to a file that is missing. Without --swagger-ui, the files that
+        # drf-spectacular links are there, empty.
+        linked = ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js",
+                  "favicon-32x32.png", "oauth2-redirect.html")
+        for f in linked + ("oauth2-redirect.js", "LICENSE", "swagger-ui.css.map",
+                           "swagger-ui-bundle.js.map", "swagger-ui-standalone-preset.js.map"):
+            src = os.path.join(self.swagger_ui, f) if self.swagger_ui else None
+            if src and os.path.exists(src):
+                with open(src, "rb") as fh:
+                    entries[static + "swagger-ui-dist/" + f] = (fh.read(), 0o100644)
+            elif f in linked:
+                entries[static + "swagger-ui-dist/" + f] = (b"", 0o100644)
+        entries[static + "redoc/bundles/redoc.standalone.js"] = (b"", 0o100644)
         entries[f"{info_dir}/METADATA"] = (f"Metadata-Version: 2.1\nName: drf-spectacular-sidecar\nVersion: {version}\nRequires-Dist: Django\n".encode(), 0o100644)
         entries[f"{info_dir}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: scaffold-ci-wheelhouse\nRoot-Is-Purelib: true\nTag: py3-none-any\n", 0o100644)
-        why = "the app with empty Swagger UI and ReDoc files (no Debian package)"
+        why = ("the app with Swagger UI's files from npm's swagger-ui-dist and an empty ReDoc file (no Debian package)"
+               if self.swagger_ui else "the app with empty Swagger UI and ReDoc files (no Debian package)")
         self.write_wheel("drf-spectacular-sidecar", "drf_spectacular_sidecar", version, "py3-none-any", info_dir, entries, why)
         self.substitutes.append(f"drf-spectacular-sidecar {version}: {why}")
         self.done["drf-spectacular-sidecar"] = version
@@ -566,6 +580,7 @@ def main():
     ap.add_argument("--compiled-world", required=True)
     ap.add_argument("--world", action="append", required=True)
     ap.add_argument("--debs", required=True, help="folder for downloaded .deb files")
+    ap.add_argument("--swagger-ui", help="npm's swagger-ui-dist, unpacked: its package folder")
     ap.add_argument("requirements", nargs="+")
     args = ap.parse_args()
     tmp_out = args.out + ".new"

@@ -16,12 +16,19 @@ import (
 	"time"
 )
 
-// dynHTTP drives a running server the way clients behind a TLS-terminating proxy do.
+// dynHTTP drives a running server the way clients behind a TLS-terminating proxy do:
+// either it plays that proxy itself, sending X-Forwarded-Proto and X-Forwarded-For
+// to a server on 127.0.0.1, or (proxied) a real proxy is in front of the server and
+// the requests go to it over HTTPS as they are.
 type dynHTTP struct {
 	p      *dynProject
 	srv    *dynServer
 	client *http.Client
-	auth   string // Authorization header once signed in
+	// host is the public host name the requests ask for; dynPublicHost when empty.
+	host string
+	// proxied: a real TLS proxy is in front, which sets the forwarded headers.
+	proxied bool
+	auth    string // Authorization header once signed in
 	// session is the Cookie header once signed in with a session, and csrf the
 	// token that requests which change data send with it.
 	session, csrf string
@@ -58,11 +65,15 @@ func (h *dynHTTP) do(step string, r dynRequest, want ...int) (*http.Response, []
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if r.plain {
+	switch {
+	case r.plain:
 		req.Host = "localhost"
-	} else {
-		req.Host = cmp.Or(r.host, dynPublicHost)
+	case h.proxied:
+		req.Host = cmp.Or(r.host, h.publicHost())
+	default:
+		req.Host = cmp.Or(r.host, h.publicHost())
 		req.Header.Set("X-Forwarded-Proto", "https")
+		req.Header.Set("X-Forwarded-For", "127.0.0.1")
 	}
 	switch auth := r.auth; {
 	case auth == "-":
@@ -76,7 +87,7 @@ func (h *dynHTTP) do(step string, r dynRequest, want ...int) (*http.Response, []
 			// As a page of the site sends it: Django checks the token and, over
 			// HTTPS, that the request comes from the site itself.
 			req.Header.Set("X-CSRFToken", h.csrf)
-			req.Header.Set("Referer", "https://"+dynPublicHost+"/")
+			req.Header.Set("Referer", "https://"+h.publicHost()+"/")
 		}
 	}
 	for k, v := range r.header {
@@ -89,8 +100,11 @@ func (h *dynHTTP) do(step string, r dynRequest, want ...int) (*http.Response, []
 		resp.Body.Close()
 	}
 	exchange := fmt.Sprintf("%s %s (Host: %s, X-Forwarded-Proto: https)", r.method, r.path, req.Host)
-	if r.plain {
+	switch {
+	case r.plain:
 		exchange = fmt.Sprintf("%s %s (Host: %s, plain HTTP)", r.method, r.path, req.Host)
+	case h.proxied:
+		exchange = fmt.Sprintf("%s %s%s (Host: %s, through the TLS proxy)", r.method, h.srv.base, r.path, req.Host)
 	}
 	if sent != nil {
 		exchange += " " + string(sent)
@@ -103,6 +117,9 @@ func (h *dynHTTP) do(step string, r dynRequest, want ...int) (*http.Response, []
 	}
 	return resp, got
 }
+
+// publicHost is the host name the requests ask for.
+func (h *dynHTTP) publicHost() string { return cmp.Or(h.host, dynPublicHost) }
 
 func (h *dynHTTP) fail(step, format string, args ...any) {
 	h.p.t.Helper()

@@ -232,6 +232,12 @@ func (in Input) sides(name string) (sides, error) {
 		s.base, s.inBase = in.Base.Lookup(name)
 	}
 	s.hash, s.hashed = in.Hashes[name]
+	if in.Hashes != nil && !s.hashed {
+		// files: records every file the templates wrote. A file the base
+		// renders and it lacks was never written: the answers were edited
+		// by hand since, so the base renders what the project never had.
+		s.inBase = false
+	}
 	s.baseOK = s.inBase && (!s.hashed || config.Hash(s.base.Data) == s.hash)
 	s.generated = s.inBase || s.hashed
 	var err error

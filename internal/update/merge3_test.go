@@ -51,14 +51,7 @@ func itoa(n int) string { return fmt.Sprintf("%02d", n) }
 // the new settings; refined, only the line both changed is in conflict.
 func TestMergeStylesOnSettings(t *testing.T) {
 	git := systemGit(t)
-	read := func(name string) []byte {
-		b, err := os.ReadFile(filepath.Join("testdata", "settings", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	ours, base, theirs := read("ours.py"), read("base.py"), read("theirs.py")
+	ours, base, theirs := readSettings(t)
 	dir := t.TempDir()
 	for name, data := range map[string][]byte{"ours": ours, "base": base, "theirs": theirs} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
@@ -91,4 +84,17 @@ func TestMergeStylesOnSettings(t *testing.T) {
 			t.Errorf("the merge lost %q outside the conflicts", kept)
 		}
 	}
+}
+
+// readSettings reads the three versions of the lived-in settings.py.
+func readSettings(t *testing.T) (ours, base, theirs []byte) {
+	t.Helper()
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata", "settings", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	return read("ours.py"), read("base.py"), read("theirs.py")
 }

@@ -328,7 +328,17 @@ func (s sides) twoWay(in Input) Change {
 func (s sides) merge(ctx context.Context, in Input) (Change, error) {
 	c := Change{Path: s.name}
 	mode := s.mode()
-	m, err := in.Merger.Merge(ctx, s.ours.data, s.base.Data, s.theirs.Data, in.Labels)
+	// The merge runs in LF; a file the user keeps in CRLF gets its line
+	// endings back, so that one ending runs through the whole file.
+	ours, crlf := s.ours.data, usesCRLF(s.ours.data) && !usesCRLF(s.theirs.Data)
+	if crlf {
+		ours = bytes.ReplaceAll(ours, []byte("\r\n"), []byte("\n"))
+	}
+	ours, theirs := mergeLists(s.name, ours, s.base.Data, s.theirs.Data)
+	m, err := in.Merger.Merge(ctx, ours, s.base.Data, theirs, in.Labels)
+	if err == nil && crlf {
+		m.Data = bytes.ReplaceAll(m.Data, []byte("\n"), []byte("\r\n"))
+	}
 	switch {
 	case errors.Is(err, ErrBinary):
 		c.Kind, c.Binary = Conflict, true
@@ -346,6 +356,12 @@ func (s sides) merge(ctx context.Context, in Input) (Change, error) {
 		c.Kind, c.Data, c.Mode = Merged, m.Data, mode
 	}
 	return c, nil
+}
+
+// usesCRLF reports whether every line of a text ends with CRLF.
+func usesCRLF(b []byte) bool {
+	crlf := bytes.Count(b, []byte("\r\n"))
+	return crlf > 0 && crlf == bytes.Count(b, []byte("\n"))
 }
 
 // sameFile compares text and the executable bit, the one permission that

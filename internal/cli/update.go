@@ -13,7 +13,7 @@ import (
 // updateOptions are what `scaffold update` was asked to do.
 type updateOptions struct {
 	request
-	dryRun, check, noConflicts, allowDirty, quiet bool
+	dryRun, check, noConflicts, allowDirty, allowRemove, quiet bool
 }
 
 const updateLong = `Bring the project in PROJECT_DIR (default .) to this scaffold's templates,
@@ -100,6 +100,7 @@ func newUpdateCommand(env *Env, runF func(context.Context, *updateOptions) error
 	f.BoolVar(&ur.check, "check", false, "write nothing; exit with 1 when the project lags its templates")
 	f.BoolVar(&ur.noConflicts, "no-conflicts", false, "write nothing, and exit with 1, when any file would get conflict markers")
 	f.BoolVar(&ur.allowDirty, "allow-dirty", false, "update a project whose git repository has uncommitted changes")
+	f.BoolVar(&ur.allowRemove, "allow-remove", false, "let new answers remove an app with its migrations, or leave behind files you changed; database tables are never touched")
 	af.defineChanges(cmd)
 	definePack(cmd, &ur.PackDir, "template pack `DIR` to update to, instead of the one .scaffold.yaml records")
 	f.StringArrayVar(&ur.Sets, "set", nil, "change an answer, as `KEY=VALUE`: a builtin one such as celery=true, or a template pack's; repeatable")
@@ -131,28 +132,54 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 	}
 	_ = out.printf("Updating %s %s:\n", u.shown, escape.Line(describeChange(u.from, u.to, u.answers)))
 	printUpdate(out, u.plan)
+	broken, err := u.plan.BrokenImports(u.in)
+	if err != nil {
+		return err
+	}
+	losses, apps := u.plan.Losses()
+	next, err := u.plan.NextSteps(u.in)
+	if err != nil {
+		return err
+	}
+	// Each refusal is the run's as much as the dry run's, so that a CI
+	// job can check with a dry run.
 	conflicts := u.plan.Conflicts()
-	refused := len(conflicts) > 0 && ur.noConflicts
+	var refusal error
 	switch {
-	case ur.dryRun && refused:
-		// As the run would: a CI job can check with a dry run.
+	case len(broken) > 0:
+		refusal = &BrokenImportError{Dir: u.shown, Imports: broken}
+	case len(losses) > 0 && !ur.allowRemove:
+		refusal = &RemoveError{Dir: u.shown, Losses: losses, Apps: apps}
+	case len(conflicts) > 0 && ur.noConflicts:
+		refusal = &ConflictError{Dir: u.shown, Paths: conflicts}
+	}
+	switch {
+	case ur.dryRun && refusal != nil:
+		printLosses(out, apps, false)
 		_ = out.printf("Nothing was written (--dry-run).\n")
-		return &ConflictError{Dir: u.shown, Paths: conflicts}
+		return refusal
 	case ur.dryRun:
+		printLosses(out, apps, true)
+		printNextSteps(out, next, u.in.Theirs, true)
 		return out.printf("Nothing was written (--dry-run).\n")
-	case refused:
-		return &ConflictError{Dir: u.shown, Paths: conflicts}
+	case refusal != nil:
+		printLosses(out, apps, false)
+		return refusal
 	}
 	res, err := writer.Apply(ctx, env.Fs, ur.Project, generator.Plan{Files: u.plan.Writes(), Remove: u.plan.Removes()}, writer.Options{Existing: true})
 	if err != nil {
 		return err
 	}
 	out.notes(res.Notes)
+	printLosses(out, apps, true)
 	if u.packNote != "" {
 		_ = out.note("%s", u.packNote)
 	}
 	if len(conflicts) > 0 {
+		printNextSteps(out, next, u.in.Theirs, false)
 		return &ConflictError{Dir: u.shown, Paths: conflicts, Written: true}
 	}
-	return out.done("Updated %s to %s: %s", u.shown, u.to, u.plan.Summary())
+	err = out.done("Updated %s to %s: %s", u.shown, u.to, u.plan.Summary())
+	printNextSteps(out, next, u.in.Theirs, false)
+	return err
 }

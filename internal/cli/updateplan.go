@@ -26,6 +26,7 @@ type updateJob struct {
 	answers         []string // the answers it changes, as changedAnswers says
 	why             string   // why the base is unknown; "" when it is known
 	packNote        string   // what recordPack has to say
+	in              update.Input
 }
 
 // planUpdate resolves the project as it is recorded and as it is asked
@@ -89,9 +90,11 @@ func planUpdate(ctx context.Context, env *Env, ur *updateOptions) (updateJob, er
 			Base:   u.from,
 			Theirs: u.to + " (scaffold update)",
 		},
-		Templates: u.to,
-		Merger:    update.GitMerger{Git: git},
+		Templates:      u.to,
+		Merger:         update.GitMerger{Git: git},
+		AnswersChanged: len(u.answers) > 0,
 	}
+	u.in = in
 	if err := refuseMarkers(in); err != nil {
 		return u, err
 	}

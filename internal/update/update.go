@@ -46,6 +46,10 @@ type Input struct {
 	// as "django-drf 1.1.0".
 	Templates string
 	Merger    Merger
+	// AnswersChanged says that the update changes answers, so that the
+	// report says files are removed by the new answers, not by the
+	// templates.
+	AnswersChanged bool
 }
 
 // ErrBadHashes means .scaffold.yaml lists a file outside the project.
@@ -54,7 +58,7 @@ var ErrBadHashes = errors.New("not a path inside the project")
 // Compute works out the whole update in memory and reads only the files the
 // renders generate, or generated, from the project.
 func Compute(ctx context.Context, in Input) (Plan, error) {
-	var p Plan
+	p := Plan{answersChanged: in.AnswersChanged}
 	paths, err := in.paths()
 	if err != nil {
 		return Plan{}, err
@@ -289,7 +293,7 @@ func (s sides) unchangedByOne() (Change, bool) {
 	case !userChanged:
 		return s.take(Updated, s.theirs), true
 	case !s.inTheirs:
-		c.Kind, c.Reason = Kept, "you changed it; the templates no longer generate it"
+		c.Kind, c.Reason, c.orphan = Kept, "you changed it; the templates no longer generate it", true
 	case bytes.Equal(s.ours.data, s.theirs.Data):
 		// The same text, whatever the executable bit: the user's mode wins.
 	case s.baseOK && bytes.Equal(s.theirs.Data, s.base.Data) && executable(s.theirs.Mode) == executable(s.base.Mode):

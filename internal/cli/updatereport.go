@@ -50,6 +50,20 @@ func changedAnswers(recorded *config.File, r resolved) []string {
 	return out
 }
 
+// editedAnswers lists the answers edited by hand in the answers file
+// since the files were written, as "celery false → true (edited in
+// .scaffold.yaml)".
+func editedAnswers(written, recorded generator.Options) []string {
+	var out []string
+	for _, q := range generator.Questions() {
+		was, now := q.Get(written), q.Get(recorded)
+		if fmt.Sprint(was) != fmt.Sprint(now) {
+			out = append(out, fmt.Sprintf("%s %s → %s, edited in %s", q.Key, showAnswer(was), showAnswer(now), config.FileName))
+		}
+	}
+	return out
+}
+
 func showAnswer(v any) string {
 	if s, ok := v.(string); ok && s == "" {
 		return `""`

@@ -198,7 +198,6 @@ func findWrittenAnswers(ctx context.Context, base *baseRender, tree generator.Tr
 	return found, ok
 }
 
-
 // sides lists the renders an update compares, the new one first.
 func sides(next generator.Plan, was *generator.Plan) []generator.Plan {
 	if was == nil {

@@ -21,7 +21,8 @@ or to new answers, keeping every change you made. It works offline.
 
 The answer flags (--celery, --auth, ...) and --set change answers; an
 answer you do not give keeps the value that .scaffold.yaml records, never
-a new project's default.
+a new project's default. Answers edited in .scaffold.yaml by hand count
+too: a file they generate that was never written is added.
 
 scaffold renders the project twice, in memory: as it was generated (the
 answers and the template version that .scaffold.yaml records) and as it
@@ -32,7 +33,10 @@ file by file:
     templates no longer generate it;
   a file you changed is kept, and the templates' changes to it are merged
     in with git merge-file; where both changed the same lines, the file gets
-    <<<<<<< ======= >>>>>>> conflict markers;
+    <<<<<<< ||||||| ======= >>>>>>> conflict markers, with the base (what
+    scaffold generated before) after |||||||; INSTALLED_APPS, MIDDLEWARE,
+    urlpatterns, router registrations and requirements*.txt merge entry by
+    entry; a file in CRLF stays in CRLF;
   a file you deleted stays deleted; your own files are never touched;
   the secrets files, .env and .env.db, are never rewritten: variables the
     new render needs are appended, and a missing one gets the secrets that
@@ -43,6 +47,12 @@ instead of the current one (scaffold templates list shows them); a
 release older than the one the project records is refused: an update
 never downgrades.
 
+New answers that remove an app (its apps.py and migrations), or leave
+behind files you changed, are refused unless --allow-remove is given;
+database tables are never touched. The report ends with the next steps:
+conflicts to resolve, variables to set, images to rebuild, migrations to
+apply.
+
 Nothing is written when any file cannot be updated; the answers file
 records the new answers and template version only when the update is
 applied. A project with uncommitted changes in git, or with conflict
@@ -50,8 +60,9 @@ markers left from an earlier update, is refused.
 
 Exit status: 0 when the project is up to date or was updated, 1 when the
 update wrote conflicts to resolve (or, with --no-conflicts, would have;
---dry-run --no-conflicts exits with 1 too), or with --check when the
-project lags its templates; 2 on a usage error.`
+--dry-run --no-conflicts exits with 1 too), when it removes an app without
+--allow-remove, or with --check when the project lags its templates; 2 on
+a usage error.`
 
 const updateExample = `  # bring this project to the current templates
   scaffold update
@@ -65,6 +76,9 @@ const updateExample = `  # bring this project to the current templates
   # turn on Celery and switch to JWT a month in
   scaffold update --celery --auth jwt
   scaffold update --set celery=true
+
+  # rename the example resource: its app goes, its tables stay
+  scaffold update --resource products --allow-remove
 
   # a scheduled CI job: fail when the project lags its templates
   scaffold update --check`

@@ -22,13 +22,15 @@ type Loss struct {
 
 // Losses lists what the plan takes away that needs the user's consent:
 // the files of each app it removes (an app whose apps.py goes), its
-// migrations among them, and every file the user changed that the
-// templates no longer generate. Apps lists the apps removed, by package.
+// migrations among them, and, when answers change, every file the user
+// changed that the new answers no longer generate (a new template release
+// that drops one only keeps it, as it always did). Apps lists the apps
+// removed, by package.
 // A migration removed from an app that stays, such as the sign-in
 // tokens' when auth changes, is the new answers' own business.
 func (p Plan) Losses() (losses []Loss, apps []string) {
 	for _, c := range p.Changes {
-		if c.Kind != Removed && !c.orphan {
+		if c.Kind != Removed && !(c.orphan && p.answersChanged) {
 			continue
 		}
 		if dir, base := path.Split(c.Path); base == "apps.py" && dir != "" {
@@ -38,7 +40,7 @@ func (p Plan) Losses() (losses []Loss, apps []string) {
 	for _, c := range p.Changes {
 		switch {
 		case c.Secrets:
-		case c.orphan:
+		case c.orphan && p.answersChanged:
 			losses = append(losses, Loss{Path: c.Path, Changed: true})
 		case c.Kind == Removed && slices.ContainsFunc(apps, func(a string) bool { return strings.HasPrefix(c.Path, a+"/") }):
 			losses = append(losses, Loss{Path: c.Path})

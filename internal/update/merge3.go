@@ -46,6 +46,10 @@ func pairUp(base, other []string, i1, i2, j1, j2 int) []hunk {
 	if i1 == i2 && j1 == j2 {
 		return nil
 	}
+	if (i2-i1)*(j2-j1) > maxPairs {
+		// Too large to pair line by line in good time: one change.
+		return []hunk{{from: i1, to: i2, lines: other[j1:j2]}}
+	}
 	bi, bj, best := -1, -1, 0.0
 	for i := i1; i < i2; i++ {
 		for j := j1; j < j2; j++ {
@@ -63,6 +67,10 @@ func pairUp(base, other []string, i1, i2, j1, j2 int) []hunk {
 	}
 	return append(out, pairUp(base, other, bi+1, i2, bj+1, j2)...)
 }
+
+// maxPairs bounds the pairs of lines pairUp compares in one replacement,
+// as a conflict block may be a whole file.
+const maxPairs = 4096
 
 // alikeCutoff is difflib's own for lines that are "close enough".
 const alikeCutoff = 0.75

@@ -98,3 +98,40 @@ func readSettings(t *testing.T) (ours, base, theirs []byte) {
 	}
 	return read("ours.py"), read("base.py"), read("theirs.py")
 }
+
+func TestMerge3(t *testing.T) {
+	lines := func(s string) []string { return splitLines([]byte(s)) }
+	for _, tc := range []struct {
+		name, ours, base, theirs, want string
+	}{
+		{"touching changes both apply", "a\nB\nc\n", "a\nb\nc\n", "a\nb\nnew\nc\n", "a\nB\nnew\nc\n"},
+		{"the same change once", "a\nX\nc\n", "a\nb\nc\n", "a\nX\nc\n", "a\nX\nc\n"},
+		{"a setting changed in place pairs with itself", "A = 1\nB = 0\n", "A = 0\nB = 0\n", "A = 0\nB = 3\nC = 4\n", "A = 1\nB = 3\nC = 4\n"},
+		{"the same line both ways", "a\nmine\n", "a\nb\n", "a\nnew\n", "a\n<mine|b|new>\n"},
+		{"two inserts at one place", "a\nmine\nb\n", "a\nb\n", "a\nnew\nb\n", "a\n<mine||new>\nb\n"},
+	} {
+		var got strings.Builder
+		for _, c := range merge3(lines(tc.ours), lines(tc.base), lines(tc.theirs)) {
+			if c.conflict {
+				got.WriteString("<" + strings.TrimSuffix(strings.Join(c.ours, ""), "\n") + "|" + strings.TrimSuffix(strings.Join(c.base, ""), "\n") + "|" + strings.TrimSuffix(strings.Join(c.theirs, ""), "\n") + ">\n")
+			} else {
+				got.WriteString(strings.Join(c.lines, ""))
+			}
+		}
+		if got.String() != tc.want {
+			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got.String(), tc.want)
+		}
+	}
+}
+
+func TestRefineKeepsOtherBlocksAndText(t *testing.T) {
+	in := "x\n<<<<<<< a\nmine\n||||||| b\nold\n=======\nnew\n>>>>>>> c\ny\n"
+	if got := string(refine([]byte(in), testLabels)); !strings.Contains(got, "x\n<<<<<<< myapi (yours)\nmine\n||||||| django-drf 1.0.0\nold\n=======\nnew\n>>>>>>> django-drf 1.1.0 (scaffold update)\ny\n") {
+		t.Errorf("got\n%s", got)
+	}
+	// A block in another style is left alone.
+	two := "<<<<<<< a\nmine\n=======\nnew\n>>>>>>> c\n"
+	if got := string(refine([]byte(two), testLabels)); got != two {
+		t.Errorf("got\n%s", got)
+	}
+}

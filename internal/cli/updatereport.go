@@ -169,7 +169,14 @@ func printNextSteps(out printer, n update.Next, theirs generator.Plan, dryRun bo
 		_ = out.printf("  resolve the conflicts in %s; this lists the markers left:\n    git grep -n -e '^<<<<<<< ' -e '^>>>>>>> '\n", listPaths(n.Conflicts))
 	}
 	if len(n.EnvMissing) > 0 {
-		_ = out.printf("  set in .env what .env.example now has and .env lacks: %s\n", escape.Line(strings.Join(n.EnvMissing, ", ")))
+		// Most are optional, commented out in .env.example: a long list
+		// names the first, and .env.example has the rest.
+		const most = 8
+		names := strings.Join(n.EnvMissing[:min(len(n.EnvMissing), most)], ", ")
+		if len(n.EnvMissing) > most {
+			names += fmt.Sprintf(" and %d more", len(n.EnvMissing)-most)
+		}
+		_ = out.printf("  set in .env what .env.example now has and .env lacks, where you need it: %s\n", escape.Line(names))
 	}
 	if len(n.Rebuild) > 0 {
 		_ = out.printf("  rebuild the images, as %s changed:\n    docker compose up --build\n", listPaths(n.Rebuild))

@@ -55,6 +55,7 @@ from packaging.version import Version
 
 # PyPI distribution -> Debian binary package, where the usual python3-<name> is wrong.
 DEBIAN_NAMES = {
+    "argon2-cffi": "python3-argon2",
     "django-filter": "python3-django-filters",
     "drf-spectacular": "python3-djangorestframework-spectacular",
     "mysqlclient": "python3-mysqldb",
@@ -65,6 +66,10 @@ DEBIAN_NAMES = {
     "prompt-toolkit": "python3-prompt-toolkit",
     "faker": "python3-fake-factory",
 }
+# Distributions that Debian splits in two: the compiled part, from the compiled world
+# at the same version, joins the wheel (cffi's _cffi_backend, which every cffi
+# extension loads).
+COMPANIONS = {"python3-cffi": "python3-cffi-backend"}
 # Compiled parts that their package only uses when they load.
 # coverage: its C tracer (without it, coverage measures with Python's own hooks).
 OPTIONAL_COMPILED = {"pyyaml", "billiard", "charset-normalizer", "markupsafe", "msgpack", "wrapt", "coverage"}
@@ -272,7 +277,7 @@ class Builder:
         with tempfile.TemporaryDirectory() as tmp:
             root = os.path.join(tmp, "root")
             os.mkdir(root)
-            for pkg, w, r in self.with_assets(world, rec):
+            for pkg, w, r in self.with_assets(world, rec) + self.companions(rec):
                 deb = self.fetch(w, pkg, r["Version"])
                 subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
             return self.make_wheel(name, world, rec, root)
@@ -291,6 +296,16 @@ class Builder:
                     out.append((dep, w, r))
                     break
         return out
+
+    def companions(self, rec):
+        if rec["Package"] not in COMPANIONS:
+            return []
+        pkg = COMPANIONS[rec["Package"]]
+        r = self.compiled.show(pkg)
+        if r is None or r["Version"] != rec["Version"]:
+            sys.exit(f"wheelhouse: {rec['Package']} {rec['Version']} needs {pkg} at the same version from "
+                     f"{self.compiled.name}, which has {r['Version'] if r else 'none'}")
+        return [(pkg, self.compiled, r)]
 
     def fetch(self, world, pkg, version):
         os.makedirs(self.debs, exist_ok=True)
@@ -397,7 +412,11 @@ class Builder:
             dep = group.split("|")[0].strip().split(" ")[0].split(":")[0]
             if not dep.startswith("python3-") or dep in ("python3-pkg-resources", "python3-distutils"):
                 continue
+            # Debian's pycparser names the ply it was built with (python3-ply-lex-3.10,
+            # virtual packages of python3-ply).
+            dep = re.sub(r"^python3-ply-(lex|yacc)-.*$", "python3-ply", dep)
             added.append(reverse.get(dep, dep[len("python3-"):]))
+        added = list(dict.fromkeys(added))
         if not added:
             return meta_text, reqs
         self.notes.append(f"{name}: requirements from Debian's Depends, which its metadata lacks: {', '.join(added)}")

@@ -1,11 +1,13 @@
 package e2e
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"os"
@@ -287,7 +289,10 @@ type dockerStack struct {
 	prod    bool // the production override is in use
 	// prodImage is web's production image, once built.
 	prodImage string
-	started   time.Time
+	// indexToken is the password in the package index's URL, which reaches pip as
+	// a BuildKit secret and which no image may keep.
+	indexToken string
+	started    time.Time
 }
 
 func dockerNewStack(t *testing.T, env *dockerEnv, c dockerCombo, r *dockerResult) *dockerStack {
@@ -299,6 +304,8 @@ func dockerNewStack(t *testing.T, env *dockerEnv, c dockerCombo, r *dockerResult
 		user:    "e2e-admin",
 		pass:    dynRandom(t, 24),
 		started: time.Now(),
+		// The index takes any credentials; these stand for a company mirror's.
+		indexToken: "e2e-index-" + dynRandom(t, 24),
 	}
 	t.Cleanup(s.teardown)
 	return s
@@ -377,9 +384,8 @@ func (s *dockerStack) generate() error {
 		}
 	}
 	settings := map[string]string{
-		"UID":           fmt.Sprint(s.env.uid),
-		"GID":           fmt.Sprint(s.env.gid),
-		"PIP_INDEX_URL": s.env.index + "/py" + s.combo.opts.Python + "/simple/",
+		"UID": fmt.Sprint(s.env.uid),
+		"GID": fmt.Sprint(s.env.gid),
 		// The HTTP checks speak as clients of a deployed API do, by its public name.
 		"DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1," + dynPublicHost,
 		"PROXY_MAX_BODY_SIZE":  dockerProxyBodyLimit,
@@ -474,12 +480,74 @@ func (s *dockerStack) compose(timeout time.Duration, args ...string) (string, er
 }
 
 func (s *dockerStack) docker(timeout time.Duration, argv ...string) (string, error) {
-	env := append(os.Environ(), "COMPOSE_BAKE=false", "BUILDKIT_PROGRESS=plain")
+	// The package index comes from the shell, as the project's README asks: Compose
+	// hands it to the build as a BuildKit secret.
+	env := append(os.Environ(), "COMPOSE_BAKE=false", "BUILDKIT_PROGRESS=plain", "PIP_INDEX_URL="+s.indexURL())
 	out, err := dynRunCommand(s.dir, env, argv, timeout)
 	if err != nil {
 		return out, fmt.Errorf("%v\n$ %s\n%s", err, dynCommandLine(s.dir, nil, argv), dynTail(out, dynTailLines))
 	}
 	return out, nil
+}
+
+// indexURL is the package index for the combination's Python, with credentials.
+func (s *dockerStack) indexURL() string {
+	return strings.Replace(s.env.index, "://", "://scaffold-e2e:"+s.indexToken+"@", 1) + "/py" + s.combo.opts.Python + "/simple/"
+}
+
+// checkIndexSecret proves that the package index's credentials, which pip used
+// to build the image, are nowhere in it: not in its layers, its configuration or
+// its history.
+func (s *dockerStack) checkIndexSecret(image string) error {
+	out, err := s.docker(time.Minute, "docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", image)
+	if err != nil {
+		return err
+	}
+	if strings.Contains(out, s.indexToken) {
+		return fmt.Errorf("%s: the package index's credentials are in the image's history:\n%s", image, out)
+	}
+	archive := filepath.Join(s.root, "image.tar")
+	defer os.Remove(archive)
+	if _, err := s.docker(5*time.Minute, "docker", "image", "save", "--output", archive, image); err != nil {
+		return err
+	}
+	found, err := dockerFileContains(archive, []byte(s.indexToken))
+	if err != nil {
+		return err
+	}
+	if found {
+		return fmt.Errorf("%s: the package index's credentials are in the image (docker image save)", image)
+	}
+	s.t.Logf("%s: %s keeps nothing of the package index's credentials (history, configuration, layers)", s.combo.name, image)
+	return nil
+}
+
+// dockerFileContains reads the file in blocks, each searched with the end of the
+// one before, so that a match across two blocks counts.
+func dockerFileContains(path string, needle []byte) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+	var tail []byte
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			chunk := append(tail, buf[:n]...)
+			if bytes.Contains(chunk, needle) {
+				return true, nil
+			}
+			tail = append([]byte{}, chunk[max(0, len(chunk)-len(needle)+1):]...)
+		}
+		if errors.Is(err, io.EOF) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
 }
 
 func (s *dockerStack) build() error {
@@ -501,6 +569,9 @@ func (s *dockerStack) build() error {
 		return err
 	}
 	s.res.size = size
+	if err := s.checkIndexSecret(s.project + "-web"); err != nil {
+		return err
+	}
 	cache := "cold"
 	if s.combo.warm {
 		cache = "warm"
@@ -908,6 +979,9 @@ func (s *dockerStack) production() error {
 		return err
 	}
 	s.prodImage = image
+	if err := s.checkIndexSecret(image); err != nil {
+		return err
+	}
 	if err := s.up(); err != nil {
 		return err
 	}

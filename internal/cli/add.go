@@ -30,7 +30,7 @@ func newAddCommand(env *Env) *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(newAddResourceCommand(env, nil))
+	cmd.AddCommand(newAddResourceCommand(env, nil), newAddFieldCommand(env, nil))
 	return cmd
 }
 
@@ -123,7 +123,7 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 	if err != nil {
 		return err
 	}
-	if err := checkTemplateVersion(proj); err != nil {
+	if err := checkTemplateVersion(proj, "add the resource"); err != nil {
 		return err
 	}
 	if err := checkNewResource(env.Fs, proj, name); err != nil {
@@ -151,13 +151,13 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 // checkTemplateVersion refuses a project whose templates are another
 // version than the ones this scaffold renders: what add resource records
 // must render again to the same files.
-func checkTemplateVersion(p resolved) error {
+func checkTemplateVersion(p resolved, then string) error {
 	recorded, current := p.Recorded.Template.Version, p.Templates.Version
 	if recorded == current {
 		return nil
 	}
-	return usagef("%s was generated from %s %s, and this scaffold has %s; run scaffold update in it first, then add the resource",
-		p.Dir, p.Templates.Name, recorded, current)
+	return usagef("%s was generated from %s %s, and this scaffold has %s; run scaffold update in it first, then %s",
+		p.Dir, p.Templates.Name, recorded, current, then)
 }
 
 // checkNewResource refuses a resource name the project cannot take.

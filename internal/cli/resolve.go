@@ -363,6 +363,11 @@ func (a *answers) readResources(cfg *config.File) error {
 		}
 		a.opts.ResourceFields = fields
 	}
+	added, aerr := readAdded(cfg.ResourceAdded, func(i int) string { return fmt.Sprintf("resource_added.%d", i) })
+	if aerr != nil {
+		return bad(aerr.key, aerr.err)
+	}
+	a.opts.ResourceAdded = added
 	for i, r := range cfg.Resources {
 		key := fmt.Sprintf("resources.%d", i)
 		if err := generator.ValidateResource(r.Name); err != nil {
@@ -372,7 +377,11 @@ func (a *answers) readResources(cfg *config.File) error {
 		if err != nil {
 			return bad(key+".fields", err)
 		}
-		a.opts.Resources = append(a.opts.Resources, resource.Resource{Name: r.Name, Fields: fields})
+		added, aerr := readAdded(r.Added, func(j int) string { return fmt.Sprintf("%s.added.%d", key, j) })
+		if aerr != nil {
+			return bad(aerr.key, aerr.err)
+		}
+		a.opts.Resources = append(a.opts.Resources, resource.Resource{Name: r.Name, Fields: fields, Added: added})
 	}
 	return nil
 }
@@ -452,3 +461,26 @@ func (e *folderTakenError) Error() string {
 }
 
 func (e *folderTakenError) Unwrap() error { return writer.ErrTargetNotEmpty }
+
+// keyedError is a mistake at a key of the answers file.
+type keyedError struct {
+	key string
+	err error
+}
+
+// readAdded reads the batches of fields added later to a resource; key
+// names each batch's key in the answers file, for messages.
+func readAdded(specs [][]string, key func(int) string) ([][]resource.Field, *keyedError) {
+	var out [][]resource.Field
+	for i, batch := range specs {
+		fields, err := resource.ParseFields(batch)
+		if err == nil && len(fields) == 0 {
+			err = errors.New("a batch of added fields is empty; remove it")
+		}
+		if err != nil {
+			return nil, &keyedError{key(i), err}
+		}
+		out = append(out, fields)
+	}
+	return out, nil
+}

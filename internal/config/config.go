@@ -39,6 +39,10 @@ type File struct {
 	// ResourceFields are the typed fields of the example resource
 	// (answers.resource), when it does not have the default ones.
 	ResourceFields []string `yaml:"resource_fields,omitempty"`
+	// ResourceAdded are the fields added later to the example resource,
+	// one list for each `scaffold add field`, which has a migration of its
+	// own.
+	ResourceAdded [][]string `yaml:"resource_added,omitempty"`
 	// Resources are the API resources added after the example one, in the
 	// order they were added.
 	Resources []Resource `yaml:"resources,omitempty"`
@@ -58,6 +62,9 @@ type File struct {
 type Resource struct {
 	Name   string   `yaml:"name"`
 	Fields []string `yaml:"fields"`
+	// Added are the fields added later, one list for each `scaffold add
+	// field`, which has a migration of its own.
+	Added [][]string `yaml:"added,omitempty"`
 }
 
 // Template records which templates made the project.

@@ -24,8 +24,11 @@ func Record(o generator.Options, t Template, scaffoldVersion string) *File {
 	if o.Resource != "" && len(o.ResourceFields) > 0 {
 		f.ResourceFields = resource.Specs(o.ResourceFields)
 	}
+	if o.Resource != "" {
+		f.ResourceAdded = AddedSpecs(o.ResourceAdded)
+	}
 	for _, r := range o.Resources {
-		f.Resources = append(f.Resources, Resource{Name: r.Name, Fields: resource.Specs(r.Fields)})
+		f.Resources = append(f.Resources, RecordOf(r))
 	}
 	for _, key := range slices.Sorted(maps.Keys(o.Extra)) {
 		f.Extra = append(f.Extra, Answer{Key: key, Value: o.Extra[key]})
@@ -60,6 +63,21 @@ func Hashes(plan generator.Plan) map[string]string {
 		if f.Path != FileName && !f.Keep {
 			out[f.Path] = Hash(f.Data)
 		}
+	}
+	return out
+}
+
+// RecordOf is how the answers file records a resource added after the
+// example one.
+func RecordOf(r resource.Resource) Resource {
+	return Resource{Name: r.Name, Fields: resource.Specs(r.Fields), Added: AddedSpecs(r.Added)}
+}
+
+// AddedSpecs spells the batches of fields added later to a resource.
+func AddedSpecs(added [][]resource.Field) [][]string {
+	var out [][]string
+	for _, batch := range added {
+		out = append(out, resource.Specs(batch))
 	}
 	return out
 }

@@ -203,8 +203,17 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 			return tf.render(out, data, files, from)
 		}
 		for i, app := range data.resources() {
-			if err := tf.render(path.Join(parent, app.Name, rest), run.resourceData(data, i), files, from); err != nil {
-				return err
+			d := run.resourceData(data, i)
+			if !perStep(rest) {
+				if err := tf.render(path.Join(parent, app.Name, rest), d, files, from); err != nil {
+					return err
+				}
+				continue
+			}
+			for _, step := range app.Steps {
+				if err := tf.render(path.Join(parent, app.Name, rest), d.forStep(step), files, from); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -23,6 +23,9 @@ type App struct {
 	StrField string
 	// Migration is the whole initial migration.
 	Migration string
+	// Steps are the migrations after the initial one, which add the
+	// fields added later, one for each `scaffold add field`.
+	Steps []Step
 
 	// SerializerFields is the serializer's fields = [...] statement.
 	SerializerFields string
@@ -68,6 +71,8 @@ type App struct {
 	Protected []FieldData
 
 	fields  []Field
+	initial int               // how many of fields the initial migration creates
+	added   [][]Field         // the fields added later, one batch per migration
 	related map[string]string // field -> name of the way back
 	targets map[string]Names
 	search  []string
@@ -123,8 +128,8 @@ func Build(resources []Resource, database string) ([]*App, error) {
 	firstParty := func(module string) bool { _, ok := names[module]; return ok }
 	apps := make([]*App, len(resources))
 	for i, r := range resources {
-		a := &App{Names: names[r.Name], fields: r.Fields, related: map[string]string{}, targets: map[string]Names{}}
-		for _, f := range r.Fields {
+		a := &App{Names: names[r.Name], fields: r.AllFields(), initial: len(r.Fields), added: r.Added, related: map[string]string{}, targets: map[string]Names{}}
+		for _, f := range a.fields {
 			if f.IsRelation() {
 				a.related[f.Name] = related[[2]string{r.Name, f.Name}]
 				a.targets[f.Name] = names[f.Target]
@@ -186,6 +191,7 @@ func (a *App) build(firstParty func(string) bool) {
 	a.ModelImports = importBlock(modelImports, firstParty)
 	a.ModelFields = strings.Join(decls, "\n")
 	a.Migration = a.migration()
+	a.Steps = a.steps()
 	a.SerializerFields = statement("fields", list(strs(serializerFields)...), 8, ProjectLineLength)
 	a.Queryset = a.Model + ".objects.all()"
 	var many []string

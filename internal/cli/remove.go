@@ -35,7 +35,7 @@ func newRemoveCommand(env *Env) *cobra.Command {
 // removeResourceOptions are what `scaffold remove resource` was asked to do.
 type removeResourceOptions struct {
 	dir                  string // --project
-	name                 string
+	names                []string
 	force, dryRun, quiet bool
 }
 
@@ -45,13 +45,14 @@ type removeResourceOptions struct {
 func newRemoveResourceCommand(env *Env, runF func(context.Context, *removeResourceOptions) error) *cobra.Command {
 	o := &removeResourceOptions{}
 	cmd := &cobra.Command{
-		Use:   "resource NAME",
+		Use:   "resource NAME...",
 		Short: "Remove an API resource from a generated project",
 		Long: `Remove the API resource NAME from the project in --project DIR (default .),
 the inverse of scaffold add resource: the files of its app NAME/ that you did
 not change are removed, and its lines at the scaffold: markers of
 config/settings.py, config/urls.py and README.md go too. .scaffold.yaml no
-longer records it, and the name can be added again.
+longer records it, and the name can be added again. Two resources that point
+to each other are removed together: scaffold remove resource authors books.
 
 Files of the app that you changed stay, and are listed; --force removes them
 too. A resource that another one points to, by fk or m2m, is refused: remove
@@ -65,13 +66,13 @@ while the app is still installed:
   docker compose exec web python manage.py migrate tags zero
   scaffold remove resource tags`,
 		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usagef("give the one resource NAME to remove; run: scaffold remove resource NAME (see scaffold remove resource --help)")
+			if len(args) == 0 {
+				return usagef("missing the resource NAME; run: scaffold remove resource NAME (see scaffold remove resource --help)")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.name = args[0]
+			o.names = args
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -94,7 +95,7 @@ func runRemoveResource(ctx context.Context, env *Env, stdout io.Writer, o *remov
 	if err := checkTemplateVersion(proj, "remove the resource"); err != nil {
 		return err
 	}
-	plan, kept, err := planRemoveResource(ctx, env, proj, o.name, o.force)
+	plan, kept, err := planRemoveResource(ctx, env, proj, o.names, o.force)
 	if err != nil {
 		return err
 	}
@@ -107,27 +108,30 @@ func runRemoveResource(ctx context.Context, env *Env, stdout io.Writer, o *remov
 		return err
 	}
 	out.notes(res.Notes)
-	if err := out.done("Removed resource %s from %s (%d files removed, %d written).", o.name, escape.Path(o.dir), len(res.Removed), len(res.Written)); err != nil {
+	if err := out.done("Removed %s from %s (%d files removed, %d written).", resourceList(o.names), escape.Path(o.dir), len(res.Removed), len(res.Written)); err != nil {
 		return err
 	}
 	if err := out.keptFiles(o.dir, kept); err != nil {
 		return err
 	}
-	return out.printf("The database keeps the tables of %s; to drop them, bring the app back (git restore), run\n  docker compose exec web python manage.py migrate %s zero\nthen remove the resource again.\n", o.name, o.name)
+	return out.printf("The database keeps the tables of %s; to drop them, bring the app back (git restore), run\n%s\nthen remove it again.\n", strings.Join(o.names, ", "), migrateZero(o.names))
 }
 
 // planRemoveResource is what removing the resource name does: the files
 // to remove, the files that change at their markers, the answers file
 // without the resource, and the files of the app that the user changed,
 // which stay unless force.
-func planRemoveResource(ctx context.Context, env *Env, p resolved, name string, force bool) (generator.Plan, []string, error) {
-	if _, err := findResource(p.Options, name); err != nil {
+func planRemoveResource(ctx context.Context, env *Env, p resolved, names []string, force bool) (generator.Plan, []string, error) {
+	after := p.Options
+	for _, name := range names {
+		if _, err := findResource(after, name); err != nil {
+			return generator.Plan{}, nil, err
+		}
+		after = withoutResource(after, name)
+	}
+	if err := checkUnreferenced(after, names); err != nil {
 		return generator.Plan{}, nil, err
 	}
-	if err := checkUnreferenced(p.Options, name); err != nil {
-		return generator.Plan{}, nil, err
-	}
-	after := withoutResource(p.Options, name)
 	if err := after.Validate(); err != nil {
 		return generator.Plan{}, nil, &UsageError{Err: err}
 	}
@@ -157,20 +161,35 @@ func planRemoveResource(ctx context.Context, env *Env, p resolved, name string, 
 	return generator.Plan{Files: files, Remove: r.Remove}, r.Kept, nil
 }
 
-// checkUnreferenced refuses to remove a resource that another one points to.
-func checkUnreferenced(o generator.Options, name string) error {
+// checkUnreferenced refuses to remove resources that one left, in o,
+// points to.
+func checkUnreferenced(o generator.Options, names []string) error {
 	for _, r := range o.AllResources() {
-		if r.Name == name {
-			continue
-		}
 		for _, f := range r.AllFields() {
-			if f.IsRelation() && f.Target == name {
-				return &UsageError{Err: &resource.ResourceError{Name: name, Reason: fmt.Sprintf(
-					"%s.%s points to it (%s); remove the resource %s first", r.Name, f.Name, f.String(), r.Name)}}
+			if f.IsRelation() && slices.Contains(names, f.Target) {
+				return &UsageError{Err: &resource.ResourceError{Name: f.Target, Reason: fmt.Sprintf(
+					"%s.%s points to it (%s); remove the resource %s first, or with it: scaffold remove resource %s %s", r.Name, f.Name, f.String(), r.Name, strings.Join(names, " "), r.Name)}}
 			}
 		}
 	}
 	return nil
+}
+
+// resourceList names removed resources in a report.
+func resourceList(names []string) string {
+	if len(names) == 1 {
+		return "resource " + names[0]
+	}
+	return "resources " + strings.Join(names, ", ")
+}
+
+// migrateZero is the command that drops the tables of the resources.
+func migrateZero(names []string) string {
+	var b strings.Builder
+	for _, n := range names {
+		b.WriteString("  docker compose exec web python manage.py migrate " + n + " zero\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // withoutResource returns o without the resource name.
@@ -213,5 +232,5 @@ func (p printer) dryRunRemove(o *removeResourceOptions, plan generator.Plan, kep
 	if err := p.keptFiles(o.dir, kept); err != nil {
 		return err
 	}
-	return p.printf("The database keeps the tables of %s; to drop them, run first\n  docker compose exec web python manage.py migrate %s zero\nNothing was written (--dry-run).\n", o.name, o.name)
+	return p.printf("The database keeps the tables of %s; to drop them, run first\n%s\nNothing was written (--dry-run).\n", strings.Join(o.names, ", "), migrateZero(o.names))
 }

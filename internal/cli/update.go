@@ -119,6 +119,9 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 	}
 	out := newPrinter(env.Stdout, env.Color, ur.quiet)
 	lags := u.plan.Lags()
+	for _, name := range u.gone {
+		_ = out.note("the files of resource %s are gone, so the update leaves %s/ alone; run scaffold remove resource %s to take it out of .scaffold.yaml, settings, URLs and README", name, name, name)
+	}
 	if u.why != "" && lags {
 		_ = out.note("%s; every file you changed gets conflict markers wherever it differs from the new render", u.why)
 	}

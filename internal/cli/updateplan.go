@@ -26,6 +26,7 @@ type updateJob struct {
 	answers         []string // the answers it changes, as changedAnswers says
 	why             string   // why the base is unknown; "" when it is known
 	packNote        string   // what recordPack has to say
+	gone            []string // resources whose folders the user deleted
 }
 
 // planUpdate resolves the project as it is recorded and as it is asked
@@ -101,6 +102,7 @@ func planUpdate(ctx context.Context, env *Env, ur *updateOptions) (updateJob, er
 		}
 	}
 	u.plan, err = update.Compute(ctx, in)
+	u.plan, u.gone = update.WithoutGone(u.plan, resourceNames(theirs.Options))
 	return u, err
 }
 
@@ -187,4 +189,13 @@ func refuseUncommitted(ctx context.Context, env *Env, git update.Git, dir string
 	}
 	return fmt.Errorf("%s has uncommitted changes (%s); commit or stash them first, so that git diff shows what the update changes, or pass --allow-dirty",
 		escape.Path(dir), listPaths(paths))
+}
+
+// resourceNames lists the project's resources, each the folder of its app.
+func resourceNames(o generator.Options) []string {
+	var names []string
+	for _, r := range o.AllResources() {
+		names = append(names, r.Name)
+	}
+	return names
 }

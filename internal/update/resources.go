@@ -202,3 +202,37 @@ func RemoveResource(ctx context.Context, in Input, force bool) (Removal, error) 
 	}
 	return r, nil
 }
+
+// WithoutGone takes out of an update's plan the resources whose app
+// folders the user deleted by hand: each of names (a resource's folder in
+// the project) whose every generated file is deleted. Their files would
+// otherwise be reported deleted at every update, and a file that the
+// templates add to the app would bring back a part of it. It returns the
+// plan without their changes, and their names; `scaffold remove resource`
+// is how such a resource leaves the project.
+func WithoutGone(p Plan, names []string) (Plan, []string) {
+	var gone []string
+	for _, name := range names {
+		prefix := name + "/"
+		deleted, other := 0, 0
+		for _, c := range p.Changes {
+			switch {
+			case !strings.HasPrefix(c.Path, prefix):
+			case c.Kind == Deleted:
+				deleted++
+			case c.Kind != Added:
+				other++
+			}
+		}
+		if deleted > 0 && other == 0 {
+			gone = append(gone, name)
+		}
+	}
+	if len(gone) == 0 {
+		return p, nil
+	}
+	p.Changes = slices.DeleteFunc(slices.Clone(p.Changes), func(c Change) bool {
+		return slices.ContainsFunc(gone, func(name string) bool { return strings.HasPrefix(c.Path, name+"/") })
+	})
+	return p, gone
+}

@@ -149,6 +149,18 @@ func withResource(o generator.Options, r resource.Resource) generator.Options {
 	return o
 }
 
+// nextOrder is the order of a batch of fields added now: after every
+// other.
+func nextOrder(o generator.Options) int {
+	next := 0
+	for _, r := range o.AllResources() {
+		for _, b := range r.Added {
+			next = max(next, b.Order+1)
+		}
+	}
+	return next
+}
+
 // planAddField is what adding fields to the resource name writes: the
 // resource's files that change, its new migration, and the answers file
 // that records the fields.
@@ -160,7 +172,7 @@ func planAddField(ctx context.Context, env *Env, p resolved, name string, fields
 	if err := resource.CheckAdded(r, fields); err != nil {
 		return generator.Plan{}, &UsageError{Err: err}
 	}
-	r.Added = append(slices.Clone(r.Added), fields)
+	r.Added = append(slices.Clone(r.Added), resource.Batch{Fields: fields, Order: nextOrder(p.Options)})
 	after := withResource(p.Options, r)
 	if err := after.Validate(); err != nil {
 		return generator.Plan{}, &UsageError{Err: err}

@@ -363,11 +363,6 @@ func (a *answers) readResources(cfg *config.File) error {
 		}
 		a.opts.ResourceFields = fields
 	}
-	added, aerr := readAdded(cfg.ResourceAdded, func(i int) string { return fmt.Sprintf("resource_added.%d", i) })
-	if aerr != nil {
-		return bad(aerr.key, aerr.err)
-	}
-	a.opts.ResourceAdded = added
 	for i, r := range cfg.Resources {
 		key := fmt.Sprintf("resources.%d", i)
 		if err := generator.ValidateResource(r.Name); err != nil {
@@ -377,13 +372,9 @@ func (a *answers) readResources(cfg *config.File) error {
 		if err != nil {
 			return bad(key+".fields", err)
 		}
-		added, aerr := readAdded(r.Added, func(j int) string { return fmt.Sprintf("%s.added.%d", key, j) })
-		if aerr != nil {
-			return bad(aerr.key, aerr.err)
-		}
-		a.opts.Resources = append(a.opts.Resources, resource.Resource{Name: r.Name, Fields: fields, Added: added})
+		a.opts.Resources = append(a.opts.Resources, resource.Resource{Name: r.Name, Fields: fields})
 	}
-	return nil
+	return a.readAdded(cfg, bad)
 }
 
 // setFlags takes the answers of the command line.
@@ -462,25 +453,27 @@ func (e *folderTakenError) Error() string {
 
 func (e *folderTakenError) Unwrap() error { return writer.ErrTargetNotEmpty }
 
-// keyedError is a mistake at a key of the answers file.
-type keyedError struct {
-	key string
-	err error
-}
-
-// readAdded reads the batches of fields added later to a resource; key
-// names each batch's key in the answers file, for messages.
-func readAdded(specs [][]string, key func(int) string) ([][]resource.Field, *keyedError) {
-	var out [][]resource.Field
-	for i, batch := range specs {
-		fields, err := resource.ParseFields(batch)
+// readAdded takes the fields added later to the resources, each batch to
+// its resource, in the order they were added.
+func (a *answers) readAdded(cfg *config.File, bad func(string, error) error) error {
+	for i, added := range cfg.Added {
+		key := fmt.Sprintf("added.%d", i)
+		fields, err := resource.ParseFields(added.Fields)
 		if err == nil && len(fields) == 0 {
-			err = errors.New("a batch of added fields is empty; remove it")
+			err = errors.New("no fields; remove the entry")
 		}
 		if err != nil {
-			return nil, &keyedError{key(i), err}
+			return bad(key+".fields", err)
 		}
-		out = append(out, fields)
+		batch := resource.Batch{Fields: fields, Order: i}
+		switch j := slices.IndexFunc(a.opts.Resources, func(r resource.Resource) bool { return r.Name == added.Resource }); {
+		case added.Resource != "" && added.Resource == a.opts.Resource:
+			a.opts.ResourceAdded = append(a.opts.ResourceAdded, batch)
+		case j >= 0:
+			a.opts.Resources[j].Added = append(a.opts.Resources[j].Added, batch)
+		default:
+			return bad(key+".resource", fmt.Errorf("%q is not a resource of this project; remove the entry", added.Resource))
+		}
 	}
-	return out, nil
+	return nil
 }

@@ -24,12 +24,10 @@ func Record(o generator.Options, t Template, scaffoldVersion string) *File {
 	if o.Resource != "" && len(o.ResourceFields) > 0 {
 		f.ResourceFields = resource.Specs(o.ResourceFields)
 	}
-	if o.Resource != "" {
-		f.ResourceAdded = AddedSpecs(o.ResourceAdded)
-	}
 	for _, r := range o.Resources {
 		f.Resources = append(f.Resources, RecordOf(r))
 	}
+	f.Added = AddedOf(o.AllResources())
 	for _, key := range slices.Sorted(maps.Keys(o.Extra)) {
 		f.Extra = append(f.Extra, Answer{Key: key, Value: o.Extra[key]})
 	}
@@ -70,14 +68,26 @@ func Hashes(plan generator.Plan) map[string]string {
 // RecordOf is how the answers file records a resource added after the
 // example one.
 func RecordOf(r resource.Resource) Resource {
-	return Resource{Name: r.Name, Fields: resource.Specs(r.Fields), Added: AddedSpecs(r.Added)}
+	return Resource{Name: r.Name, Fields: resource.Specs(r.Fields)}
 }
 
-// AddedSpecs spells the batches of fields added later to a resource.
-func AddedSpecs(added [][]resource.Field) [][]string {
-	var out [][]string
-	for _, batch := range added {
-		out = append(out, resource.Specs(batch))
+// AddedOf lists the fields added later to the resources, in the order
+// they were added.
+func AddedOf(resources []resource.Resource) []Added {
+	type batch struct {
+		name string
+		resource.Batch
+	}
+	var all []batch
+	for _, r := range resources {
+		for _, b := range r.Added {
+			all = append(all, batch{r.Name, b})
+		}
+	}
+	slices.SortStableFunc(all, func(x, y batch) int { return x.Order - y.Order })
+	var out []Added
+	for _, b := range all {
+		out = append(out, Added{Resource: b.name, Fields: resource.Specs(b.Fields)})
 	}
 	return out
 }

@@ -4,7 +4,6 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/djscaffold/scaffold/internal/marker"
 	"github.com/djscaffold/scaffold/internal/resource"
@@ -88,14 +87,6 @@ func (d Data) forResource(app App) Data {
 	out := maps.Clone(d)
 	out["App"] = app
 	return out
-}
-
-// perStep tells a file of the per-resource folder whose path names .Step,
-// such as migrations/{{.Step.Name}}.py: it is generated once for each
-// migration after a resource's initial one, with .Step describing it, and
-// not at all for a resource that has none.
-func perStep(name string) bool {
-	return strings.Contains(name, "{{") && strings.Contains(name, ".Step")
 }
 
 // forStep is the data of a per-step file of the per-resource folder.

@@ -21,7 +21,7 @@ type Options struct {
 	ResourceFields []resource.Field
 	// ResourceAdded are the fields added later to the example resource,
 	// one batch per migration.
-	ResourceAdded [][]resource.Field
+	ResourceAdded []resource.Batch
 	// Resources are the API resources added after the example one, in the
 	// order they were added.
 	Resources []resource.Resource

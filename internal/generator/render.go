@@ -204,14 +204,16 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 		}
 		for i, app := range data.resources() {
 			d := run.resourceData(data, i)
-			if !perStep(rest) {
+			if _, ok := m.stepPath(out, ""); !ok {
 				if err := tf.render(path.Join(parent, app.Name, rest), d, files, from); err != nil {
 					return err
 				}
 				continue
 			}
 			for _, step := range app.Steps {
-				if err := tf.render(path.Join(parent, app.Name, rest), d.forStep(step), files, from); err != nil {
+				named, _ := m.stepPath(out, step.Name)
+				_, stepRest, _ := m.resourcePath(named)
+				if err := tf.render(path.Join(parent, app.Name, stepRest), d.forStep(step), files, from); err != nil {
 					return err
 				}
 			}

@@ -121,7 +121,7 @@ func RecordResource(cfg *config.File, r resource.Resource, rendered generator.Pl
 func RecordResources(cfg *config.File, o generator.Options, rendered generator.Plan) ([]byte, error) {
 	f := *cfg
 	rec := config.Record(o, cfg.Template, cfg.ScaffoldVersion)
-	f.ResourceFields, f.ResourceAdded, f.Resources = rec.ResourceFields, rec.ResourceAdded, rec.Resources
+	f.ResourceFields, f.Resources, f.Added = rec.ResourceFields, rec.Resources, rec.Added
 	f.Answers = slices.Clone(cfg.Answers)
 	for i, a := range f.Answers {
 		if a.Key == resourceKey {

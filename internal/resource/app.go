@@ -71,8 +71,11 @@ type App struct {
 	Protected []FieldData
 
 	fields  []Field
-	initial int               // how many of fields the initial migration creates
-	added   [][]Field         // the fields added later, one batch per migration
+	initial int     // how many of fields the initial migration creates
+	added   []Batch // the fields added later, one batch per migration
+	// leaf names the last migration of a resource before the batch of
+	// the given order was added.
+	leaf    func(resource string, order int) string
 	related map[string]string // field -> name of the way back
 	targets map[string]Names
 	search  []string
@@ -126,9 +129,11 @@ func Build(resources []Resource, database string) ([]*App, error) {
 		names[r.Name] = NamesOf(r.Name)
 	}
 	firstParty := func(module string) bool { _, ok := names[module]; return ok }
+	leaves := stepsOf(resources)
 	apps := make([]*App, len(resources))
 	for i, r := range resources {
-		a := &App{Names: names[r.Name], fields: r.AllFields(), initial: len(r.Fields), added: r.Added, related: map[string]string{}, targets: map[string]Names{}}
+		a := &App{Names: names[r.Name], fields: r.AllFields(), initial: len(r.Fields), added: r.Added, leaf: leaves.before,
+			related: map[string]string{}, targets: map[string]Names{}}
 		for _, f := range a.fields {
 			if f.IsRelation() {
 				a.related[f.Name] = related[[2]string{r.Name, f.Name}]

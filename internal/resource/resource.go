@@ -13,7 +13,16 @@ type Resource struct {
 	Fields []Field
 	// Added are the fields added after the resource, by `scaffold add
 	// field`, one batch per migration, in the order they were added.
-	Added [][]Field
+	Added []Batch
+}
+
+// Batch is the fields that one `scaffold add field` added to a resource.
+type Batch struct {
+	Fields []Field
+	// Order is the batch's place among the batches of every resource of
+	// the project, which tells which migrations of the resources it points
+	// to existed when it was added.
+	Order int
 }
 
 // AllFields lists the resource's fields: the first ones, then those added
@@ -21,7 +30,7 @@ type Resource struct {
 func (r Resource) AllFields() []Field {
 	all := slices.Clone(r.Fields)
 	for _, batch := range r.Added {
-		all = append(all, batch...)
+		all = append(all, batch.Fields...)
 	}
 	return all
 }
@@ -267,7 +276,10 @@ func relatedNames(resources []Resource) (map[[2]string]string, error) {
 		// Fields added later count apart from the first ones, batch by
 		// batch, so that a relation added later never renames the way back
 		// of one that a migration already holds.
-		groups := append([][]Field{r.Fields}, r.Added...)
+		groups := [][]Field{r.Fields}
+		for _, b := range r.Added {
+			groups = append(groups, b.Fields)
+		}
 		perTarget := map[[2]string]int{}
 		for g, group := range groups {
 			for _, f := range group {

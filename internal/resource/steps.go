@@ -20,6 +20,53 @@ type Step struct {
 // migration after its operations and ends the name in "_and_more".
 const maxStepName = 52
 
+// stepName is the name makemigrations gives the migration of a batch:
+// its number, then its operations, one per field in name order.
+func stepName(number int, model string, batch []Field) string {
+	fragments := make([]string, len(batch))
+	for i, f := range sortedFields(batch) {
+		fragments[i] = strings.ToLower(model) + "_" + f.Name
+	}
+	return fmt.Sprintf("%04d_%s", number, suggestName(fragments))
+}
+
+func sortedFields(batch []Field) []Field {
+	return slices.SortedFunc(slices.Values(batch), func(x, y Field) int { return strings.Compare(x.Name, y.Name) })
+}
+
+// stepIndex knows the migrations of every resource of a project, for the
+// dependencies of a migration on another resource's.
+type stepIndex map[string][]orderedStep
+
+type orderedStep struct {
+	order int
+	name  string
+}
+
+func stepsOf(resources []Resource) stepIndex {
+	idx := stepIndex{}
+	for _, r := range resources {
+		model := NamesOf(r.Name).Model
+		for i, b := range r.Added {
+			idx[r.Name] = append(idx[r.Name], orderedStep{b.Order, stepName(i+2, model, b.Fields)})
+		}
+	}
+	return idx
+}
+
+// before names the last migration of resource that existed when the batch
+// of the given order was added, which makemigrations makes the migration
+// of a relation to it depend on.
+func (idx stepIndex) before(resource string, order int) string {
+	leaf := "0001_initial"
+	for _, s := range idx[resource] {
+		if s.order < order {
+			leaf = s.name
+		}
+	}
+	return leaf
+}
+
 // steps are the migrations that add the fields added later, numbered
 // after the initial one.
 func (a *App) steps() []Step {
@@ -36,29 +83,22 @@ func (a *App) steps() []Step {
 // step is one migration of AddField operations, as makemigrations writes
 // it with Black installed: its operations in the order of the fields'
 // names, its dependencies sorted.
-func (a *App) step(number int, prev string, batch []Field) Step {
+func (a *App) step(number int, prev string, batch Batch) Step {
 	im := imports{"from django.db import migrations, models": true}
 	deps := map[string]bool{tuple(pyStr(a.Name), pyStr(prev)).flat(): true}
-	fields := slices.SortedFunc(slices.Values(batch), func(x, y Field) int { return strings.Compare(x.Name, y.Name) })
 	model := strings.ToLower(a.Model)
 	var ops strings.Builder
-	var fragments []string
-	for _, f := range fields {
+	for _, f := range sortedFields(batch.Fields) {
 		field := f.migrationField(a.related[f.Name], a.targetNames(f), im).(seq).items[1]
 		if f.IsRelation() && f.Target != a.Name {
-			// The target's initial migration creates its model, which is all
-			// a relation needs; naming it keeps this migration the same
-			// however many the target gets later.
-			deps[tuple(pyStr(f.Target), pyStr("0001_initial")).flat()] = true
+			deps[tuple(pyStr(f.Target), pyStr(a.leaf(f.Target, batch.Order))).flat()] = true
 		}
 		ops.WriteString("        migrations.AddField(\n")
 		ops.WriteString("            model_name=" + string(pyStr(model)) + ",\n")
 		ops.WriteString("            name=" + string(pyStr(f.Name)) + ",\n")
 		ops.WriteString(strings.Join(layout(kw{"field", field}, 12, "", ",", MigrationLineLength), "\n") + "\n")
 		ops.WriteString("        ),\n")
-		fragments = append(fragments, model+"_"+f.Name)
 	}
-	name := fmt.Sprintf("%04d_%s", number, suggestName(fragments))
 
 	var b strings.Builder
 	b.WriteString(migrationImports(im) + "\n")
@@ -71,7 +111,7 @@ func (a *App) step(number int, prev string, batch []Field) Step {
 	b.WriteString("\n    operations = [\n")
 	b.WriteString(ops.String())
 	b.WriteString("    ]\n")
-	return Step{Name: name, Code: b.String()}
+	return Step{Name: stepName(number, a.Model, batch.Fields), Code: b.String()}
 }
 
 // suggestName joins the operations' name fragments as Django's

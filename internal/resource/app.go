@@ -251,12 +251,14 @@ func (a *App) pickTestFields() {
 	a.Sorted = first(func(f FieldData) bool { return sortable[f.Kind] })
 	a.Changed = first(func(f FieldData) bool { return !f.Relation })
 	seen := map[string]bool{}
-	for _, f := range a.Fields {
+	for i, f := range a.Fields {
 		if f.Relation && !f.Self && !seen[f.Target.Name] {
 			seen[f.Target.Name] = true
 			a.Targets = append(a.Targets, f.Target)
 		}
-		if f.Kind == FK && !f.Self {
+		// An fk added later is left empty by the factory (factory), so
+		// there is no object in use to protect.
+		if f.Kind == FK && !f.Self && i < a.initial {
 			a.Protected = append(a.Protected, f)
 		}
 	}
@@ -374,7 +376,7 @@ func (a *App) factory() {
 	var stdlibDatetime []string
 	var lines []string
 	var post []string
-	for _, f := range a.fields {
+	for i, f := range a.fields {
 		var value string
 		switch f.Kind {
 		case Str:
@@ -410,6 +412,12 @@ func (a *App) factory() {
 		case FK:
 			if f.Target == a.Name {
 				continue // optional, and a factory of its own kind would never end
+			}
+			if i >= a.initial {
+				// Added later, so optional, and maybe the way two
+				// resources point to each other: factories that made each
+				// other's objects would never end.
+				continue
 			}
 			t := a.targets[f.Name]
 			value = fmt.Sprintf(`factory.SubFactory("%s.tests.factories.%sFactory")`, t.Name, t.Model)

@@ -57,7 +57,10 @@ modifiers, all separated by colons:
   default=VALUE      the default: text, a number, true or false, today (date),
                      now (datetime), uuid4 (uuid), {} or [] (json)
 
-Without FIELDs the resource gets name:str:200 and description:text:null.`
+` + defaultFieldsHelp
+
+// defaultFieldsHelp tells the fields of a resource added without any.
+const defaultFieldsHelp = `Without FIELDs the resource gets name:str:200 and description:text:null.`
 
 // addResourceOptions are what `scaffold add resource` was asked to do.
 type addResourceOptions struct {

@@ -51,7 +51,7 @@ A file you changed since scaffold wrote it takes the new lines by a merge
 written and the file is named. .scaffold.yaml records the fields, so that
 scaffold update renders them again. Nothing is written if anything is wrong.
 
-` + fieldHelp,
+` + strings.TrimSuffix(fieldHelp, "\n\n"+defaultFieldsHelp),
 		Example: `  scaffold add field books isbn:str:13:null cover:url:null
   scaffold add field books in_print:bool stock:int:default=0
   # authors and books point to each other: books has author:fk:authors

@@ -192,7 +192,7 @@ func planAddField(ctx context.Context, env *Env, p resolved, name string, fields
 	in := update.Input{
 		Fs: env.Fs, Dir: p.Dir, Base: &oldPlan, Theirs: newPlan,
 		Labels: update.Labels{Ours: p.Options.Name + " (yours)", Base: "as scaffold wrote it", Theirs: "scaffold add field"},
-		Merger: update.GitMerger{Git: gitOf(env)},
+		Merger: mergerOf(env),
 	}
 	files, err := update.AddFields(ctx, in, migrations)
 	if err != nil {
@@ -233,4 +233,13 @@ func refusedUsage(err error) error {
 		return &UsageError{Err: err}
 	}
 	return err
+}
+
+// mergerOf merges with the machine's git, if it has one: only a file the
+// user changed needs it.
+func mergerOf(env *Env) update.GitMerger {
+	if env.LookPath == nil {
+		return update.GitMerger{}
+	}
+	return update.GitMerger{Git: gitOf(env)}
 }

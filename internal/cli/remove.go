@@ -146,7 +146,7 @@ func planRemoveResource(ctx context.Context, env *Env, p resolved, names []strin
 	in := update.Input{
 		Fs: env.Fs, Dir: p.Dir, Base: &withPlan, Theirs: withoutPlan,
 		Labels: update.Labels{Ours: p.Options.Name + " (yours)", Base: "as scaffold wrote it", Theirs: "scaffold remove resource"},
-		Merger: update.GitMerger{Git: gitOf(env)},
+		Merger: mergerOf(env),
 	}
 	r, err := update.RemoveResource(ctx, in, force)
 	if err != nil {

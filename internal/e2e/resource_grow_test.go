@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"math/rand/v2"
+	"os/exec"
 	"strings"
 
 	"github.com/spf13/afero"
@@ -39,6 +40,7 @@ func (p *dynProject) growResources() {
 		code := cli.Run(context.Background(), cli.Env{
 			Args: args, Stdout: &stdout, Stderr: &stderr,
 			Fs: afero.NewOsFs(), Rand: rand.NewChaCha8([32]byte{}),
+			LookPath: exec.LookPath, Exec: cli.SystemExec,
 		})
 		if code != 0 {
 			p.fail("1 grow resources", "exit %d: %s%s\n$ scaffold %s", code, stdout.String(), stderr.String(), strings.Join(args, " "))

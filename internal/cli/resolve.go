@@ -374,7 +374,7 @@ func (a *answers) readResources(cfg *config.File) error {
 		}
 		a.opts.Resources = append(a.opts.Resources, resource.Resource{Name: r.Name, Fields: fields})
 	}
-	return nil
+	return a.readAdded(cfg, bad)
 }
 
 // setFlags takes the answers of the command line.
@@ -452,3 +452,28 @@ func (e *folderTakenError) Error() string {
 }
 
 func (e *folderTakenError) Unwrap() error { return writer.ErrTargetNotEmpty }
+
+// readAdded takes the fields added later to the resources, each batch to
+// its resource, in the order they were added.
+func (a *answers) readAdded(cfg *config.File, bad func(string, error) error) error {
+	for i, added := range cfg.Added {
+		key := fmt.Sprintf("added.%d", i)
+		fields, err := resource.ParseFields(added.Fields)
+		if err == nil && len(fields) == 0 {
+			err = errors.New("no fields; remove the entry")
+		}
+		if err != nil {
+			return bad(key+".fields", err)
+		}
+		batch := resource.Batch{Fields: fields, Order: i}
+		switch j := slices.IndexFunc(a.opts.Resources, func(r resource.Resource) bool { return r.Name == added.Resource }); {
+		case added.Resource != "" && added.Resource == a.opts.Resource:
+			a.opts.ResourceAdded = append(a.opts.ResourceAdded, batch)
+		case j >= 0:
+			a.opts.Resources[j].Added = append(a.opts.Resources[j].Added, batch)
+		default:
+			return bad(key+".resource", fmt.Errorf("%q is not a resource of this project; remove the entry", added.Resource))
+		}
+	}
+	return nil
+}

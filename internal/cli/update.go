@@ -139,9 +139,7 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 		return err
 	}
 	lags := u.plan.Lags()
-	if u.why != "" && lags {
-		_ = out.note("%s; every file you changed gets conflict markers wherever it differs from the new render", u.why)
-	}
+	printPlanNotes(out, u, lags)
 	switch {
 	case ur.check && lags:
 		printUpdate(out, u.plan)
@@ -201,4 +199,15 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 	err = out.done("Updated %s to %s: %s", u.shown, u.to, u.plan.Summary())
 	printNextSteps(out, next, u.in.Theirs, false)
 	return err
+}
+
+// printPlanNotes says what the plan leaves alone or cannot know: resources
+// whose files the user deleted, and an unknown base.
+func printPlanNotes(out printer, u updateJob, lags bool) {
+	for _, name := range u.gone {
+		_ = out.note("the files of resource %s are gone, so the update leaves %s/ alone; run scaffold remove resource %s to take it out of .scaffold.yaml, settings, URLs and README", name, name, name)
+	}
+	if u.why != "" && lags {
+		_ = out.note("%s; every file you changed gets conflict markers wherever it differs from the new render", u.why)
+	}
 }

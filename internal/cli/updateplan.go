@@ -27,6 +27,7 @@ type updateJob struct {
 	why             string   // why the base is unknown; "" when it is known
 	packNote        string   // what recordPack has to say
 	in              update.Input
+	gone            []string // resources whose folders the user deleted
 }
 
 // planUpdate resolves the project as it is recorded and as it is asked
@@ -107,6 +108,7 @@ func planUpdate(ctx context.Context, env *Env, ur *updateOptions) (updateJob, er
 		}
 	}
 	u.plan, err = update.Compute(ctx, in)
+	u.plan, u.gone = update.WithoutGone(u.plan, resourceNames(theirs.Options))
 	return u, err
 }
 
@@ -257,4 +259,13 @@ func refuseUncommitted(ctx context.Context, env *Env, git update.Git, dir string
 	}
 	return fmt.Errorf("%s has uncommitted changes (%s); commit or stash them first, so that git diff shows what the update changes, or pass --allow-dirty",
 		escape.Path(dir), listPaths(paths))
+}
+
+// resourceNames lists the project's resources, each the folder of its app.
+func resourceNames(o generator.Options) []string {
+	var names []string
+	for _, r := range o.AllResources() {
+		names = append(names, r.Name)
+	}
+	return names
 }

@@ -40,6 +40,10 @@ type File struct {
 	// Resources are the API resources added after the example one, in the
 	// order they were added.
 	Resources []Resource `yaml:"resources,omitempty"`
+	// Added are the fields added later to the resources, one entry for
+	// each `scaffold add field`, which has a migration of its own, in the
+	// order they were added.
+	Added []Added `yaml:"added,omitempty"`
 	// Extra answers a template pack's own questions.
 	Extra Answers `yaml:"extra,omitempty"`
 	// Files holds the SHA-256 (hex) of every generated file as scaffold
@@ -56,6 +60,12 @@ type File struct {
 type Resource struct {
 	Name   string   `yaml:"name"`
 	Fields []string `yaml:"fields"`
+}
+
+// Added are fields added to a resource by one `scaffold add field`.
+type Added struct {
+	Resource string   `yaml:"resource"`
+	Fields   []string `yaml:"fields"`
 }
 
 // Template records which templates made the project.

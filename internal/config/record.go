@@ -25,8 +25,9 @@ func Record(o generator.Options, t Template, scaffoldVersion string) *File {
 		f.ResourceFields = resource.Specs(o.ResourceFields)
 	}
 	for _, r := range o.Resources {
-		f.Resources = append(f.Resources, Resource{Name: r.Name, Fields: resource.Specs(r.Fields)})
+		f.Resources = append(f.Resources, RecordOf(r))
 	}
+	f.Added = AddedOf(o.AllResources())
 	for _, key := range slices.Sorted(maps.Keys(o.Extra)) {
 		f.Extra = append(f.Extra, Answer{Key: key, Value: o.Extra[key]})
 	}
@@ -60,6 +61,33 @@ func Hashes(plan generator.Plan) map[string]string {
 		if f.Path != FileName && !f.Keep {
 			out[f.Path] = Hash(f.Data)
 		}
+	}
+	return out
+}
+
+// RecordOf is how the answers file records a resource added after the
+// example one.
+func RecordOf(r resource.Resource) Resource {
+	return Resource{Name: r.Name, Fields: resource.Specs(r.Fields)}
+}
+
+// AddedOf lists the fields added later to the resources, in the order
+// they were added.
+func AddedOf(resources []resource.Resource) []Added {
+	type batch struct {
+		name string
+		resource.Batch
+	}
+	var all []batch
+	for _, r := range resources {
+		for _, b := range r.Added {
+			all = append(all, batch{r.Name, b})
+		}
+	}
+	slices.SortStableFunc(all, func(x, y batch) int { return x.Order - y.Order })
+	var out []Added
+	for _, b := range all {
+		out = append(out, Added{Resource: b.name, Fields: resource.Specs(b.Fields)})
 	}
 	return out
 }

@@ -19,6 +19,9 @@ type Options struct {
 	// ResourceFields are the example resource's typed fields; none gives it
 	// resource.DefaultFields.
 	ResourceFields []resource.Field
+	// ResourceAdded are the fields added later to the example resource,
+	// one batch per migration.
+	ResourceAdded []resource.Batch
 	// Resources are the API resources added after the example one, in the
 	// order they were added.
 	Resources []resource.Resource
@@ -71,6 +74,7 @@ func (o Owner) IDs() (uid, gid int) {
 func (o Options) Clone() Options {
 	o.more, o.Extra = maps.Clone(o.more), maps.Clone(o.Extra)
 	o.ResourceFields, o.Resources = slices.Clone(o.ResourceFields), slices.Clone(o.Resources)
+	o.ResourceAdded = slices.Clone(o.ResourceAdded)
 	return o
 }
 
@@ -123,7 +127,7 @@ func (o Options) AllResources() []resource.Resource {
 		if len(fields) == 0 {
 			fields = resource.DefaultFields()
 		}
-		all = append(all, resource.Resource{Name: o.Resource, Fields: fields})
+		all = append(all, resource.Resource{Name: o.Resource, Fields: fields, Added: o.ResourceAdded})
 	}
 	return append(all, o.Resources...)
 }

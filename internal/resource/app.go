@@ -27,6 +27,9 @@ type App struct {
 	StrField string
 	// Migration is the whole initial migration.
 	Migration string
+	// Steps are the migrations after the initial one, which add the
+	// fields added later, one for each `scaffold add field`.
+	Steps []Step
 
 	// SerializerFields is the serializer's fields = [...] statement.
 	SerializerFields string
@@ -81,6 +84,11 @@ type App struct {
 	Protected []FieldData
 
 	fields  []Field
+	initial int     // how many of fields the initial migration creates
+	added   []Batch // the fields added later, one batch per migration
+	// leaf names the last migration of a resource before the batch of
+	// the given order was added.
+	leaf    func(resource string, order int) string
 	related map[string]string // field -> name of the way back
 	targets map[string]Names
 	search  []string
@@ -143,10 +151,12 @@ func Build(resources []Resource, database string) ([]*App, error) {
 		searchable[r.Name] = slices.ContainsFunc(r.Fields, func(f Field) bool { return searchableKinds[f.Kind] })
 	}
 	firstParty := func(module string) bool { _, ok := names[module]; return ok }
+	leaves := stepsOf(resources)
 	apps := make([]*App, len(resources))
 	for i, r := range resources {
-		a := &App{Names: names[r.Name], fields: r.Fields, related: map[string]string{}, targets: map[string]Names{}, searchable: searchable}
-		for _, f := range r.Fields {
+		a := &App{Names: names[r.Name], fields: r.AllFields(), initial: len(r.Fields), added: r.Added, leaf: leaves.before,
+			related: map[string]string{}, targets: map[string]Names{}, searchable: searchable}
+		for _, f := range a.fields {
 			if f.IsRelation() {
 				a.related[f.Name] = related[[2]string{r.Name, f.Name}]
 				a.targets[f.Name] = names[f.Target]
@@ -216,6 +226,7 @@ func (a *App) build(firstParty func(string) bool) {
 	a.ModelChoices = strings.Join(choices, "\n\n")
 	a.ModelFields = strings.Join(decls, "\n")
 	a.Migration = a.migration()
+	a.Steps = a.steps()
 	a.SerializerFields = statement("fields", list(strs(serializerFields)...), 8, ProjectLineLength)
 	a.Queryset = a.Model + ".objects.all()"
 	var many []string
@@ -262,12 +273,14 @@ func (a *App) pickTestFields() {
 		}
 	}
 	seen := map[string]bool{}
-	for _, f := range a.Fields {
+	for i, f := range a.Fields {
 		if f.Relation && !f.Self && !seen[f.Target.Name] {
 			seen[f.Target.Name] = true
 			a.Targets = append(a.Targets, f.Target)
 		}
-		if f.Kind == FK && !f.Self {
+		// An fk added later is left empty by the factory (factory), so
+		// there is no object in use to protect.
+		if f.Kind == FK && !f.Self && i < a.initial {
 			a.Protected = append(a.Protected, f)
 		}
 	}
@@ -364,24 +377,6 @@ func joinLast(items []string, last string) string {
 	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
 }
 
-// wrap fills text into lines of at most width columns at the indentation.
-func wrap(text string, indent, width int) string {
-	pad := strings.Repeat(" ", indent)
-	var lines []string
-	line := pad
-	for _, word := range strings.Fields(text) {
-		if line != pad && len(line)+1+len(word) > width {
-			lines = append(lines, line)
-			line = pad
-		}
-		if line != pad {
-			line += " "
-		}
-		line += word
-	}
-	return strings.Join(append(lines, line), "\n")
-}
-
 // factory makes the factory_boy factory of the resource, with the values
 // that value gives, as declare lays them out: its import block, its
 // declarations, and whether it has post-generation hooks. An fk gets an object of its own, an m2m the
@@ -390,7 +385,7 @@ func (a *App) factory(value func(Field, *factoryValues) string, declare func(nam
 	fv := factoryValues{im: imports{"import factory": true, fromImport(a.Name+".models", a.Model): true}}
 	var lines []string
 	var post []string
-	for _, f := range a.fields {
+	for i, f := range a.fields {
 		switch {
 		case f.Kind == M2M:
 			post = append(post, "",
@@ -400,6 +395,10 @@ func (a *App) factory(value func(Field, *factoryValues) string, declare func(nam
 				fmt.Sprintf("            self.%s.set(extracted)", f.Name))
 		case f.Kind == FK && f.Target == a.Name:
 			// Optional, and a factory of its own kind would never end.
+		case f.Kind == FK && i >= a.initial:
+			// Added later, so optional, and maybe the way two resources point
+			// to each other: factories that made each other's objects would
+			// never end.
 		default:
 			lines = append(lines, declare(f.Name, value(f, &fv)))
 		}

@@ -27,9 +27,10 @@ DIR/substitutes.txt:
                   moved out of uvicorn)
   ruff            Debian's ruff binary if the world has it, else an empty wheel
   drf-spectacular-sidecar
-                  the Django app with empty files under the names drf-spectacular
-                  links (Swagger UI and ReDoc are not in Debian): pages render,
-                  their scripts do nothing
+                  the Django app with Swagger UI's real files from npm's
+                  swagger-ui-dist (--swagger-ui DIR, the package's folder), as the
+                  sidecar ships them, and an empty ReDoc file (not in Debian, nor
+                  used by the generated projects)
 """
 
 import argparse
@@ -54,6 +55,7 @@ from packaging.version import Version
 
 # PyPI distribution -> Debian binary package, where the usual python3-<name> is wrong.
 DEBIAN_NAMES = {
+    "argon2-cffi": "python3-argon2",
     "django-filter": "python3-django-filters",
     "drf-spectacular": "python3-djangorestframework-spectacular",
     "mysqlclient": "python3-mysqldb",
@@ -64,6 +66,10 @@ DEBIAN_NAMES = {
     "prompt-toolkit": "python3-prompt-toolkit",
     "faker": "python3-fake-factory",
 }
+# Distributions that Debian splits in two: the compiled part, from the compiled world
+# at the same version, joins the wheel (cffi's _cffi_backend, which every cffi
+# extension loads).
+COMPANIONS = {"python3-cffi": "python3-cffi-backend"}
 # Compiled parts that their package only uses when they load.
 # coverage: its C tracer (without it, coverage measures with Python's own hooks).
 OPTIONAL_COMPILED = {"pyyaml", "billiard", "charset-normalizer", "markupsafe", "msgpack", "wrapt", "coverage"}
@@ -158,6 +164,7 @@ class Builder:
         self.worlds = [World(*w.split("=", 1)) for w in args.world]
         self.compiled = next(w for w in self.worlds if w.name == args.compiled_world)
         self.debs = args.debs
+        self.swagger_ui = args.swagger_ui
         self.env = {"python_version": self.py, "python_full_version": self.py + ".0",
                     "implementation_name": "cpython", "platform_python_implementation": "CPython",
                     "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
@@ -270,7 +277,7 @@ class Builder:
         with tempfile.TemporaryDirectory() as tmp:
             root = os.path.join(tmp, "root")
             os.mkdir(root)
-            for pkg, w, r in self.with_assets(world, rec):
+            for pkg, w, r in self.with_assets(world, rec) + self.companions(rec):
                 deb = self.fetch(w, pkg, r["Version"])
                 subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
             return self.make_wheel(name, world, rec, root)
@@ -289,6 +296,16 @@ class Builder:
                     out.append((dep, w, r))
                     break
         return out
+
+    def companions(self, rec):
+        if rec["Package"] not in COMPANIONS:
+            return []
+        pkg = COMPANIONS[rec["Package"]]
+        r = self.compiled.show(pkg)
+        if r is None or r["Version"] != rec["Version"]:
+            sys.exit(f"wheelhouse: {rec['Package']} {rec['Version']} needs {pkg} at the same version from "
+                     f"{self.compiled.name}, which has {r['Version'] if r else 'none'}")
+        return [(pkg, self.compiled, r)]
 
     def fetch(self, world, pkg, version):
         os.makedirs(self.debs, exist_ok=True)
@@ -395,7 +412,11 @@ class Builder:
             dep = group.split("|")[0].strip().split(" ")[0].split(":")[0]
             if not dep.startswith("python3-") or dep in ("python3-pkg-resources", "python3-distutils"):
                 continue
+            # Debian's pycparser names the ply it was built with (python3-ply-lex-3.10,
+            # virtual packages of python3-ply).
+            dep = re.sub(r"^python3-ply-(lex|yacc)-.*$", "python3-ply", dep)
             added.append(reverse.get(dep, dep[len("python3-"):]))
+        added = list(dict.fromkeys(added))
         if not added:
             return meta_text, reqs
         self.notes.append(f"{name}: requirements from Debian's Depends, which its metadata lacks: {', '.join(added)}")
@@ -527,13 +548,25 @@ class Builder:
         info_dir = f"drf_spectacular_sidecar-{version}.dist-info"
         static = "drf_spectacular_sidecar/static/drf_spectacular_sidecar/"
         entries = {"drf_spectacular_sidecar/__init__.py": (b"", 0o100644)}
-        for f in ("swagger-ui-dist/swagger-ui.css", "swagger-ui-dist/swagger-ui-bundle.js",
-                  "swagger-ui-dist/swagger-ui-standalone-preset.js", "swagger-ui-dist/favicon-32x32.png",
-                  "swagger-ui-dist/oauth2-redirect.html", "redoc/bundles/redoc.standalone.js"):
-            entries[static + f] = (b"", 0o100644)
+        # Swagger UI's files as the sidecar ships them, source maps included: the
+        # scripts and styles name them, and collectstatic's manifest refuses a
+        # reference to a file that is missing. Without --swagger-ui, the files that
+        # drf-spectacular links are there, empty.
+        linked = ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js",
+                  "favicon-32x32.png", "oauth2-redirect.html")
+        for f in linked + ("oauth2-redirect.js", "LICENSE", "swagger-ui.css.map",
+                           "swagger-ui-bundle.js.map", "swagger-ui-standalone-preset.js.map"):
+            src = os.path.join(self.swagger_ui, f) if self.swagger_ui else None
+            if src and os.path.exists(src):
+                with open(src, "rb") as fh:
+                    entries[static + "swagger-ui-dist/" + f] = (fh.read(), 0o100644)
+            elif f in linked:
+                entries[static + "swagger-ui-dist/" + f] = (b"", 0o100644)
+        entries[static + "redoc/bundles/redoc.standalone.js"] = (b"", 0o100644)
         entries[f"{info_dir}/METADATA"] = (f"Metadata-Version: 2.1\nName: drf-spectacular-sidecar\nVersion: {version}\nRequires-Dist: Django\n".encode(), 0o100644)
         entries[f"{info_dir}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: scaffold-ci-wheelhouse\nRoot-Is-Purelib: true\nTag: py3-none-any\n", 0o100644)
-        why = "the app with empty Swagger UI and ReDoc files (no Debian package)"
+        why = ("the app with Swagger UI's files from npm's swagger-ui-dist and an empty ReDoc file (no Debian package)"
+               if self.swagger_ui else "the app with empty Swagger UI and ReDoc files (no Debian package)")
         self.write_wheel("drf-spectacular-sidecar", "drf_spectacular_sidecar", version, "py3-none-any", info_dir, entries, why)
         self.substitutes.append(f"drf-spectacular-sidecar {version}: {why}")
         self.done["drf-spectacular-sidecar"] = version
@@ -566,6 +599,7 @@ def main():
     ap.add_argument("--compiled-world", required=True)
     ap.add_argument("--world", action="append", required=True)
     ap.add_argument("--debs", required=True, help="folder for downloaded .deb files")
+    ap.add_argument("--swagger-ui", help="npm's swagger-ui-dist, unpacked: its package folder")
     ap.add_argument("requirements", nargs="+")
     args = ap.parse_args()
     tmp_out = args.out + ".new"

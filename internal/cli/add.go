@@ -30,7 +30,7 @@ func newAddCommand(env *Env) *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(newAddResourceCommand(env, nil))
+	cmd.AddCommand(newAddResourceCommand(env, nil), newAddFieldCommand(env, nil))
 	return cmd
 }
 
@@ -60,7 +60,10 @@ modifiers, all separated by colons:
                      now (datetime), uuid4 (uuid), {} or [] (json), one of
                      the values (choice); it comes last
 
-Without FIELDs the resource gets name:str:200 and description:text:null.`
+` + defaultFieldsHelp
+
+// defaultFieldsHelp tells the fields of a resource added without any.
+const defaultFieldsHelp = `Without FIELDs the resource gets name:str:200 and description:text:null.`
 
 // addResourceOptions are what `scaffold add resource` was asked to do.
 type addResourceOptions struct {
@@ -139,7 +142,7 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 	if err != nil {
 		return err
 	}
-	if err := checkTemplateVersion(proj); err != nil {
+	if err := checkTemplateVersion(proj, "add the resource"); err != nil {
 		return err
 	}
 	if err := checkNewResource(env.Fs, proj, name); err != nil {
@@ -171,13 +174,13 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 // checkTemplateVersion refuses a project whose templates are another
 // version than the ones this scaffold renders: what add resource records
 // must render again to the same files.
-func checkTemplateVersion(p resolved) error {
+func checkTemplateVersion(p resolved, then string) error {
 	recorded, current := p.Recorded.Template.Version, p.Templates.Version
 	if recorded == current {
 		return nil
 	}
-	return usagef("%s was generated from %s %s, and this scaffold has %s; run scaffold update in it first, then add the resource",
-		p.Dir, p.Templates.Name, recorded, current)
+	return usagef("%s was generated from %s %s, and this scaffold has %s; run scaffold update in it first, then %s",
+		p.Dir, p.Templates.Name, recorded, current, then)
 }
 
 // checkNewResource refuses a resource name the project cannot take.

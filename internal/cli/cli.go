@@ -181,7 +181,7 @@ tests and CI. It works offline, and the same answers always give the same files.
 	root.Version = version.String()
 	root.SetVersionTemplate("scaffold {{.Version}}\n")
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newNewCommand(env, nil), newAddCommand(env), newTemplatesCommand(env), newDiffCommand(env, nil), newUpdateCommand(env, nil), newDoctorCommand(env), newVersionCommand(), newCompletionCommand())
+	root.AddCommand(newNewCommand(env, nil), newAddCommand(env), newRemoveCommand(env), newTemplatesCommand(env), newDiffCommand(env, nil), newUpdateCommand(env, nil), newDoctorCommand(env), newVersionCommand(), newCompletionCommand())
 	return root
 }
 

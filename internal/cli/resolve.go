@@ -164,32 +164,6 @@ func (req request) dirOf(name string) string {
 	return filepath.Join(req.Parent, name)
 }
 
-// checkFolder refuses the folder of a new project that the writer would
-// refuse, so that a dry run refuses what the run would.
-func (req request) checkFolder(fsys afero.Fs, dir string) error {
-	if req.Project != "" {
-		return nil
-	}
-	if err := checkCaseTwin(fsys, dir); err != nil {
-		return err
-	}
-	return writer.CheckTarget(fsys, dir, req.Force)
-}
-
-// checkCaseTwin refuses a new project whose folder differs only by case
-// from one beside it: on macOS and Windows they would be one folder.
-func checkCaseTwin(fsys afero.Fs, dir string) error {
-	twin, err := writer.CaseTwin(fsys, filepath.Dir(dir), filepath.Base(dir))
-	if err != nil {
-		return fmt.Errorf("check %s: %w", filepath.Dir(dir), err)
-	}
-	if twin != "" {
-		return usagef("%s differs only by case from %s beside it, which is the same folder on macOS and Windows; choose another name",
-			dir, filepath.Join(filepath.Dir(dir), twin))
-	}
-	return nil
-}
-
 // takeAnswersFile takes the builtin answers and the resources of the
 // answers file; a project's own must name the project.
 func (a *answers) takeAnswersFile(req request, cfg *config.File) error {
@@ -399,7 +373,7 @@ func (a *answers) readResources(cfg *config.File) error {
 			Name: r.Name, Fields: fields, Model: model, Owner: r.Owner, LateIndex: r.OrderingIndexIn0002 || unindexed,
 		})
 	}
-	return nil
+	return a.readAdded(cfg, bad)
 }
 
 // setFlags takes the answers of the command line.
@@ -477,3 +451,28 @@ func (e *folderTakenError) Error() string {
 }
 
 func (e *folderTakenError) Unwrap() error { return writer.ErrTargetNotEmpty }
+
+// readAdded takes the fields added later to the resources, each batch to
+// its resource, in the order they were added.
+func (a *answers) readAdded(cfg *config.File, bad func(string, error) error) error {
+	for i, added := range cfg.Added {
+		key := fmt.Sprintf("added.%d", i)
+		fields, err := resource.ParseFields(added.Fields)
+		if err == nil && len(fields) == 0 {
+			err = errors.New("no fields; remove the entry")
+		}
+		if err != nil {
+			return bad(key+".fields", err)
+		}
+		batch := resource.Batch{Fields: fields, Order: i}
+		switch j := slices.IndexFunc(a.opts.Resources, func(r resource.Resource) bool { return r.Name == added.Resource }); {
+		case added.Resource != "" && added.Resource == a.opts.Resource:
+			a.opts.ResourceAdded = append(a.opts.ResourceAdded, batch)
+		case j >= 0:
+			a.opts.Resources[j].Added = append(a.opts.Resources[j].Added, batch)
+		default:
+			return bad(key+".resource", fmt.Errorf("%q is not a resource of this project; remove the entry", added.Resource))
+		}
+	}
+	return nil
+}

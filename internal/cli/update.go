@@ -13,7 +13,7 @@ import (
 // updateOptions are what `scaffold update` was asked to do.
 type updateOptions struct {
 	request
-	dryRun, check, noConflicts, allowDirty, quiet bool
+	dryRun, check, noConflicts, allowDirty, allowRemove, quiet bool
 }
 
 const updateLong = `Bring the project in PROJECT_DIR (default .) to this scaffold's templates,
@@ -21,7 +21,8 @@ or to new answers, keeping every change you made. It works offline.
 
 The answer flags (--celery, --auth, ...) and --set change answers; an
 answer you do not give keeps the value that .scaffold.yaml records, never
-a new project's default.
+a new project's default. Answers edited in .scaffold.yaml by hand count
+too: a file they generate that was never written is added.
 
 scaffold renders the project twice, in memory: as it was generated (the
 answers and the template version that .scaffold.yaml records) and as it
@@ -32,7 +33,10 @@ file by file:
     templates no longer generate it;
   a file you changed is kept, and the templates' changes to it are merged
     in with git merge-file; where both changed the same lines, the file gets
-    <<<<<<< ======= >>>>>>> conflict markers;
+    <<<<<<< ||||||| ======= >>>>>>> conflict markers, with the base (what
+    scaffold generated before) after |||||||; INSTALLED_APPS, MIDDLEWARE,
+    urlpatterns, router registrations and requirements*.txt merge entry by
+    entry; a file in CRLF stays in CRLF;
   a file you deleted stays deleted; your own files are never touched;
   the secrets files, .env and .env.db, are never rewritten: variables the
     new render needs are appended, and a missing one gets the secrets that
@@ -43,6 +47,12 @@ instead of the current one (scaffold templates list shows them); a
 release older than the one the project records is refused: an update
 never downgrades.
 
+New answers that remove an app (its apps.py and migrations), or leave
+behind files you changed, are refused unless --allow-remove is given;
+database tables are never touched. The report ends with the next steps:
+conflicts to resolve, variables to set, images to rebuild, migrations to
+apply.
+
 Nothing is written when any file cannot be updated; the answers file
 records the new answers and template version only when the update is
 applied. A project with uncommitted changes in git, or with conflict
@@ -50,8 +60,9 @@ markers left from an earlier update, is refused.
 
 Exit status: 0 when the project is up to date or was updated, 1 when the
 update wrote conflicts to resolve (or, with --no-conflicts, would have;
---dry-run --no-conflicts exits with 1 too), or with --check when the
-project lags its templates; 2 on a usage error.`
+--dry-run --no-conflicts exits with 1 too), when it removes an app without
+--allow-remove, or with --check when the project lags its templates; 2 on
+a usage error.`
 
 const updateExample = `  # bring this project to the current templates
   scaffold update
@@ -65,6 +76,9 @@ const updateExample = `  # bring this project to the current templates
   # turn on Celery and switch to JWT a month in
   scaffold update --celery --auth jwt
   scaffold update --set celery=true
+
+  # rename the example resource: its app goes, its tables stay
+  scaffold update --resource products --allow-remove
 
   # a scheduled CI job: fail when the project lags its templates
   scaffold update --check`
@@ -100,6 +114,7 @@ func newUpdateCommand(env *Env, runF func(context.Context, *updateOptions) error
 	f.BoolVar(&ur.check, "check", false, "write nothing; exit with 1 when the project lags its templates")
 	f.BoolVar(&ur.noConflicts, "no-conflicts", false, "write nothing, and exit with 1, when any file would get conflict markers")
 	f.BoolVar(&ur.allowDirty, "allow-dirty", false, "update a project whose git repository has uncommitted changes")
+	f.BoolVar(&ur.allowRemove, "allow-remove", false, "let new answers remove an app with its migrations, or leave behind files you changed; database tables are never touched")
 	af.defineChanges(cmd)
 	definePack(cmd, &ur.PackDir, "template pack `DIR` to update to, instead of the one .scaffold.yaml records")
 	f.StringArrayVar(&ur.Sets, "set", nil, "change an answer, as `KEY=VALUE`: a builtin one such as celery=true, or a template pack's; repeatable")
@@ -124,9 +139,7 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 		return err
 	}
 	lags := u.plan.Lags()
-	if u.why != "" && lags {
-		_ = out.note("%s; every file you changed gets conflict markers wherever it differs from the new render", u.why)
-	}
+	printPlanNotes(out, u, lags)
 	switch {
 	case ur.check && lags:
 		printUpdate(out, u.plan)
@@ -136,28 +149,65 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 	}
 	_ = out.printf("Updating %s %s:\n", u.shown, escape.Line(describeChange(u.from, u.to, u.answers)))
 	printUpdate(out, u.plan)
+	broken, err := u.plan.BrokenImports(u.in)
+	if err != nil {
+		return err
+	}
+	losses, apps := u.plan.Losses()
+	next, err := u.plan.NextSteps(u.in)
+	if err != nil {
+		return err
+	}
+	// Each refusal is the run's as much as the dry run's, so that a CI
+	// job can check with a dry run.
 	conflicts := u.plan.Conflicts()
-	refused := len(conflicts) > 0 && ur.noConflicts
+	var refusal error
 	switch {
-	case ur.dryRun && refused:
-		// As the run would: a CI job can check with a dry run.
+	case len(broken) > 0:
+		refusal = &BrokenImportError{Dir: u.shown, Imports: broken}
+	case len(losses) > 0 && !ur.allowRemove:
+		refusal = &RemoveError{Dir: u.shown, Losses: losses, Apps: apps}
+	case len(conflicts) > 0 && ur.noConflicts:
+		refusal = &ConflictError{Dir: u.shown, Paths: conflicts}
+	}
+	switch {
+	case ur.dryRun && refusal != nil:
+		printLosses(out, apps, false)
 		_ = out.printf("Nothing was written (--dry-run).\n")
-		return &ConflictError{Dir: u.shown, Paths: conflicts}
+		return refusal
 	case ur.dryRun:
+		printLosses(out, apps, true)
+		printNextSteps(out, next, u.in.Theirs, true)
 		return out.printf("Nothing was written (--dry-run).\n")
-	case refused:
-		return &ConflictError{Dir: u.shown, Paths: conflicts}
+	case refusal != nil:
+		printLosses(out, apps, false)
+		return refusal
 	}
 	res, err := applyIn(ctx, env, session, ur.Project, generator.Plan{Files: u.plan.Writes(), Remove: u.plan.Removes()}, writer.Options{Existing: true})
 	if err != nil {
 		return err
 	}
 	out.notes(append(res.Notes, unlock(session)...))
+	printLosses(out, apps, true)
 	if u.packNote != "" {
 		_ = out.note("%s", u.packNote)
 	}
 	if len(conflicts) > 0 {
+		printNextSteps(out, next, u.in.Theirs, false)
 		return &ConflictError{Dir: u.shown, Paths: conflicts, Written: true}
 	}
-	return out.done("Updated %s to %s: %s", u.shown, u.to, u.plan.Summary())
+	err = out.done("Updated %s to %s: %s", u.shown, u.to, u.plan.Summary())
+	printNextSteps(out, next, u.in.Theirs, false)
+	return err
+}
+
+// printPlanNotes says what the plan leaves alone or cannot know: resources
+// whose files the user deleted, and an unknown base.
+func printPlanNotes(out printer, u updateJob, lags bool) {
+	for _, name := range u.gone {
+		_ = out.note("the files of resource %s are gone, so the update leaves %s/ alone; run scaffold remove resource %s to take it out of .scaffold.yaml, settings, URLs and README", name, name, name)
+	}
+	if u.why != "" && lags {
+		_ = out.note("%s; every file you changed gets conflict markers wherever it differs from the new render", u.why)
+	}
 }

@@ -23,6 +23,9 @@ type baseRender struct {
 	opts  generator.Options
 	why   string
 	label string // the recorded templates, as describeRecorded names them
+	// written are the answers the files were written with, when they are
+	// not the recorded ones: answers edited by hand since; nil otherwise.
+	written *generator.Options
 }
 
 // rebuildBase finds the templates that generated the project, offline: a

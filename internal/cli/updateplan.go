@@ -26,6 +26,8 @@ type updateJob struct {
 	answers         []string // the answers it changes, as changedAnswers says
 	why             string   // why the base is unknown; "" when it is known
 	packNote        string   // what recordPack has to say
+	in              update.Input
+	gone            []string // resources whose folders the user deleted
 }
 
 // planUpdate resolves the project as it is recorded and as it is asked
@@ -82,6 +84,9 @@ func planUpdate(ctx context.Context, env *Env, ur *updateOptions) (updateJob, er
 	if was == nil {
 		u.why = base.why
 	}
+	if base.written != nil {
+		u.answers = append(editedAnswers(*base.written, base.opts), u.answers...)
+	}
 	in := update.Input{
 		Fs: env.Fs, Dir: dir, Base: was, Theirs: next, Hashes: recorded.Files,
 		Labels: update.Labels{
@@ -89,9 +94,11 @@ func planUpdate(ctx context.Context, env *Env, ur *updateOptions) (updateJob, er
 			Base:   u.from,
 			Theirs: u.to + " (scaffold update)",
 		},
-		Templates: u.to,
-		Merger:    update.GitMerger{Git: git},
+		Templates:      u.to,
+		Merger:         update.GitMerger{Git: git},
+		AnswersChanged: len(u.answers) > 0,
 	}
+	u.in = in
 	if err := refuseMarkers(in); err != nil {
 		return u, err
 	}
@@ -101,6 +108,7 @@ func planUpdate(ctx context.Context, env *Env, ur *updateOptions) (updateJob, er
 		}
 	}
 	u.plan, err = update.Compute(ctx, in)
+	u.plan, u.gone = update.WithoutGone(u.plan, resourceNames(theirs.Options))
 	return u, err
 }
 
@@ -113,6 +121,7 @@ func renderSides(ctx context.Context, theirs project.Spec, base *baseRender, has
 	if err != nil {
 		return next, nil, err
 	}
+	var best generator.Tree
 	for _, tree := range base.trees {
 		plan, err := generator.RenderContext(ctx, base.opts, tree, replay.Again())
 		switch {
@@ -122,10 +131,73 @@ func renderSides(ctx context.Context, theirs project.Spec, base *baseRender, has
 			base.why = fmt.Sprintf("this scaffold cannot render %s as it did (%s)", base.label, oneLine(err.Error()))
 		case err != nil:
 		case was == nil || update.Agreement(plan, hashes) > update.Agreement(*was, hashes):
+			was, best = &plan, tree
+		}
+	}
+	if was != nil && hashes != nil && update.Disagreement(*was, hashes) > 0 {
+		if plan, ok := findWrittenAnswers(ctx, base, best, hashes, replay, update.Disagreement(*was, hashes)); ok {
 			was = &plan
+		}
+		if ctx.Err() != nil {
+			return next, nil, interrupted(ctx)
 		}
 	}
 	return next, was, nil
+}
+
+// findWrittenAnswers looks for the answers the project's files were
+// written with, when the recorded ones do not render them: answers edited
+// by hand in .scaffold.yaml, the copier habit. It changes one answer of a
+// true-or-false or choice question at a time, keeps the change that brings
+// the render closest to files:, and stops when none does; base.written
+// then holds those answers. ok is false when no change helps.
+func findWrittenAnswers(ctx context.Context, base *baseRender, tree generator.Tree, hashes map[string]string, replay *update.Replay, best int) (generator.Plan, bool) {
+	const rounds = 3 // answers edited at once, at most
+	opts := base.opts
+	var found generator.Plan
+	ok := false
+	for range rounds {
+		improved := false
+		cur := opts
+		for _, q := range generator.Questions() {
+			var values []any
+			switch q.Kind {
+			case generator.KindBool:
+				values = []any{true, false}
+			case generator.KindChoice:
+				for _, v := range q.Values {
+					values = append(values, v)
+				}
+			}
+			for _, v := range values {
+				if fmt.Sprint(q.Get(cur)) == fmt.Sprint(v) {
+					continue
+				}
+				try := cur
+				q.Set(&try, v) // a builtin answer: a field of its own, no shared map
+				if q.Validate(try) != nil {
+					continue
+				}
+				plan, err := generator.RenderContext(ctx, try, tree, replay.Again())
+				if ctx.Err() != nil {
+					return found, false
+				}
+				if err != nil {
+					continue
+				}
+				if d := update.Disagreement(plan, hashes); d < best {
+					best, found, opts, ok, improved = d, plan, try, true, true
+				}
+			}
+		}
+		if !improved || best == 0 {
+			break
+		}
+	}
+	if ok {
+		base.written = &opts
+	}
+	return found, ok
 }
 
 // sides lists the renders an update compares, the new one first.
@@ -187,4 +259,13 @@ func refuseUncommitted(ctx context.Context, env *Env, git update.Git, dir string
 	}
 	return fmt.Errorf("%s has uncommitted changes (%s); commit or stash them first, so that git diff shows what the update changes, or pass --allow-dirty",
 		escape.Path(dir), listPaths(paths))
+}
+
+// resourceNames lists the project's resources, each the folder of its app.
+func resourceNames(o generator.Options) []string {
+	var names []string
+	for _, r := range o.AllResources() {
+		names = append(names, r.Name)
+	}
+	return names
 }

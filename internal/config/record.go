@@ -31,11 +31,12 @@ func Record(o generator.Options, t Template, scaffoldVersion string) *File {
 		f.ResourceOrderingIndexIn0002 = all[0].LateIndex && !t.MadeWithoutIndexes()
 	}
 	for _, r := range o.Resources {
-		rec := RecordedResource(r)
+		rec := RecordOf(r)
 		// An earlier release's answers file says so by its version.
 		rec.OrderingIndexIn0002 = rec.OrderingIndexIn0002 && !t.MadeWithoutIndexes()
 		f.Resources = append(f.Resources, rec)
 	}
+	f.Added = AddedOf(o.AllResources())
 	for _, key := range slices.Sorted(maps.Keys(o.Extra)) {
 		f.Extra = append(f.Extra, Answer{Key: key, Value: o.Extra[key]})
 	}
@@ -73,10 +74,31 @@ func Hashes(plan generator.Plan) map[string]string {
 	return out
 }
 
-// RecordedResource is how the answers file records a resource added after
-// the example one.
-func RecordedResource(r resource.Resource) Resource {
+// RecordOf is how the answers file records a resource added after the
+// example one.
+func RecordOf(r resource.Resource) Resource {
 	return Resource{Name: r.Name, Fields: resource.Specs(r.Fields), Model: recordedModel(r), Owner: r.Owner, OrderingIndexIn0002: r.LateIndex}
+}
+
+// AddedOf lists the fields added later to the resources, in the order
+// they were added.
+func AddedOf(resources []resource.Resource) []Added {
+	type batch struct {
+		name string
+		resource.Batch
+	}
+	var all []batch
+	for _, r := range resources {
+		for _, b := range r.Added {
+			all = append(all, batch{r.Name, b})
+		}
+	}
+	slices.SortStableFunc(all, func(x, y batch) int { return x.Order - y.Order })
+	var out []Added
+	for _, b := range all {
+		out = append(out, Added{Resource: b.name, Fields: resource.Specs(b.Fields)})
+	}
+	return out
 }
 
 // recordedModel is the model that the answers file records for r: none

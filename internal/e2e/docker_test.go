@@ -1,11 +1,13 @@
 package e2e
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"os"
@@ -92,8 +94,10 @@ type dockerCombo struct {
 
 // dockerImageBudget is what every runtime image may add to its base image: its
 // virtual environment, code and static files, and the shared libraries its
-// database driver needs.
-const dockerImageBudget = 80_000_000
+// database driver needs. Swagger UI's real files take about 19 MB of it: 5 MB in
+// the sidecar package, 14 MB of collected static files (each file also under its
+// hashed name, and gzipped).
+const dockerImageBudget = 100_000_000
 
 func dockerCombos(pythons []string) []dockerCombo {
 	combo := func(name string, set func(o *generator.Options)) dockerCombo {
@@ -285,7 +289,10 @@ type dockerStack struct {
 	prod    bool // the production override is in use
 	// prodImage is web's production image, once built.
 	prodImage string
-	started   time.Time
+	// indexToken is the password in the package index's URL, which reaches pip as
+	// a BuildKit secret and which no image may keep.
+	indexToken string
+	started    time.Time
 }
 
 func dockerNewStack(t *testing.T, env *dockerEnv, c dockerCombo, r *dockerResult) *dockerStack {
@@ -297,6 +304,8 @@ func dockerNewStack(t *testing.T, env *dockerEnv, c dockerCombo, r *dockerResult
 		user:    "e2e-admin",
 		pass:    dynRandom(t, 24),
 		started: time.Now(),
+		// The index takes any credentials; these stand for a company mirror's.
+		indexToken: "e2e-index-" + dynRandom(t, 24),
 	}
 	t.Cleanup(s.teardown)
 	return s
@@ -375,11 +384,11 @@ func (s *dockerStack) generate() error {
 		}
 	}
 	settings := map[string]string{
-		"UID":           fmt.Sprint(s.env.uid),
-		"GID":           fmt.Sprint(s.env.gid),
-		"PIP_INDEX_URL": s.env.index + "/py" + s.combo.opts.Python + "/simple/",
+		"UID": fmt.Sprint(s.env.uid),
+		"GID": fmt.Sprint(s.env.gid),
 		// The HTTP checks speak as clients of a deployed API do, by its public name.
 		"DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1," + dynPublicHost,
+		"PROXY_MAX_BODY_SIZE":  dockerProxyBodyLimit,
 	}
 	if err := dockerSetEnv(filepath.Join(s.dir, ".env"), settings); err != nil {
 		return err
@@ -391,44 +400,47 @@ func (s *dockerStack) generate() error {
 	return s.writeOverride()
 }
 
-// writeOverride writes the test-only compose file, outside the project: builds use
-// the host's network (pip reaches the index on 127.0.0.1), and web is published on a
-// free port of 127.0.0.1 instead of the project's own, which another program on this
-// machine may hold.
+// writeOverride writes the test-only compose files, outside the project, one for
+// each way to run it: builds use the host's network (pip reaches the index on
+// 127.0.0.1), and every published port (web's in development, the proxy's in
+// production) goes to a free port of 127.0.0.1 instead of the project's own, which
+// another program on this machine may hold. A service only one way has (the proxy)
+// is named only in that way's file.
 func (s *dockerStack) writeOverride() error {
-	builds, ports := map[string]bool{}, map[string][]uint32{}
 	for _, prod := range []bool{false, true} {
 		proj, err := loadCompose(s.t, s.dir, s.projectFiles(prod)...)
 		if err != nil {
 			return fmt.Errorf("load %s: %w", strings.Join(s.projectFiles(prod), " + "), err)
 		}
-		for name, svc := range proj.Services {
-			builds[name] = builds[name] || svc.Build != nil
+		var b strings.Builder
+		b.WriteString("services:\n")
+		for _, name := range slices.Sorted(maps.Keys(proj.Services)) {
+			svc := proj.Services[name]
+			if svc.Build == nil && len(svc.Ports) == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, "  %s:\n", name)
+			if svc.Build != nil {
+				b.WriteString("    build:\n      network: host\n")
+			}
+			var targets []uint32
 			for _, p := range svc.Ports {
-				if !slices.Contains(ports[name], p.Target) {
-					ports[name] = append(ports[name], p.Target)
+				if !slices.Contains(targets, p.Target) {
+					targets = append(targets, p.Target)
+				}
+			}
+			if len(targets) > 0 {
+				b.WriteString("    ports: !override\n")
+				for _, p := range targets {
+					fmt.Fprintf(&b, "      - \"127.0.0.1::%d\"\n", p)
 				}
 			}
 		}
-	}
-	var b strings.Builder
-	b.WriteString("services:\n")
-	for _, name := range slices.Sorted(maps.Keys(builds)) {
-		if !builds[name] && len(ports[name]) == 0 {
-			continue
-		}
-		fmt.Fprintf(&b, "  %s:\n", name)
-		if builds[name] {
-			b.WriteString("    build:\n      network: host\n")
-		}
-		if len(ports[name]) > 0 {
-			b.WriteString("    ports: !override\n")
-			for _, p := range ports[name] {
-				fmt.Fprintf(&b, "      - \"127.0.0.1::%d\"\n", p)
-			}
+		if err := os.WriteFile(s.overrideFor(prod), []byte(b.String()), 0o644); err != nil {
+			return err
 		}
 	}
-	return os.WriteFile(s.override(), []byte(b.String()), 0o644)
+	return nil
 }
 
 // projectFiles are the project's compose files as its README runs them: for
@@ -447,7 +459,14 @@ func (s *dockerStack) projectFiles(prod bool) []string {
 	return files
 }
 
-func (s *dockerStack) override() string { return filepath.Join(s.root, "e2e.override.yml") }
+func (s *dockerStack) override() string { return s.overrideFor(s.prod) }
+
+func (s *dockerStack) overrideFor(prod bool) string {
+	if prod {
+		return filepath.Join(s.root, "e2e.override.prod.yml")
+	}
+	return filepath.Join(s.root, "e2e.override.yml")
+}
 
 // compose runs docker compose on the project with the files in use.
 func (s *dockerStack) compose(timeout time.Duration, args ...string) (string, error) {
@@ -461,12 +480,74 @@ func (s *dockerStack) compose(timeout time.Duration, args ...string) (string, er
 }
 
 func (s *dockerStack) docker(timeout time.Duration, argv ...string) (string, error) {
-	env := append(os.Environ(), "COMPOSE_BAKE=false", "BUILDKIT_PROGRESS=plain")
+	// The package index comes from the shell, as the project's README asks: Compose
+	// hands it to the build as a BuildKit secret.
+	env := append(os.Environ(), "COMPOSE_BAKE=false", "BUILDKIT_PROGRESS=plain", "PIP_INDEX_URL="+s.indexURL())
 	out, err := dynRunCommand(s.dir, env, argv, timeout)
 	if err != nil {
 		return out, fmt.Errorf("%v\n$ %s\n%s", err, dynCommandLine(s.dir, nil, argv), dynTail(out, dynTailLines))
 	}
 	return out, nil
+}
+
+// indexURL is the package index for the combination's Python, with credentials.
+func (s *dockerStack) indexURL() string {
+	return strings.Replace(s.env.index, "://", "://scaffold-e2e:"+s.indexToken+"@", 1) + "/py" + s.combo.opts.Python + "/simple/"
+}
+
+// checkIndexSecret proves that the package index's credentials, which pip used
+// to build the image, are nowhere in it: not in its layers, its configuration or
+// its history.
+func (s *dockerStack) checkIndexSecret(image string) error {
+	out, err := s.docker(time.Minute, "docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", image)
+	if err != nil {
+		return err
+	}
+	if strings.Contains(out, s.indexToken) {
+		return fmt.Errorf("%s: the package index's credentials are in the image's history:\n%s", image, out)
+	}
+	archive := filepath.Join(s.root, "image.tar")
+	defer os.Remove(archive)
+	if _, err := s.docker(5*time.Minute, "docker", "image", "save", "--output", archive, image); err != nil {
+		return err
+	}
+	found, err := dockerFileContains(archive, []byte(s.indexToken))
+	if err != nil {
+		return err
+	}
+	if found {
+		return fmt.Errorf("%s: the package index's credentials are in the image (docker image save)", image)
+	}
+	s.t.Logf("%s: %s keeps nothing of the package index's credentials (history, configuration, layers)", s.combo.name, image)
+	return nil
+}
+
+// dockerFileContains reads the file in blocks, each searched with the end of the
+// one before, so that a match across two blocks counts.
+func dockerFileContains(path string, needle []byte) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+	var tail []byte
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			chunk := append(tail, buf[:n]...)
+			if bytes.Contains(chunk, needle) {
+				return true, nil
+			}
+			tail = append([]byte{}, chunk[max(0, len(chunk)-len(needle)+1):]...)
+		}
+		if errors.Is(err, io.EOF) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
 }
 
 func (s *dockerStack) build() error {
@@ -488,6 +569,9 @@ func (s *dockerStack) build() error {
 		return err
 	}
 	s.res.size = size
+	if err := s.checkIndexSecret(s.project + "-web"); err != nil {
+		return err
+	}
 	cache := "cold"
 	if s.combo.warm {
 		cache = "warm"
@@ -895,6 +979,9 @@ func (s *dockerStack) production() error {
 		return err
 	}
 	s.prodImage = image
+	if err := s.checkIndexSecret(image); err != nil {
+		return err
+	}
 	if err := s.up(); err != nil {
 		return err
 	}
@@ -923,7 +1010,21 @@ func (s *dockerStack) production() error {
 	if strings.TrimSpace(uid) == "0" {
 		return errors.New("web runs as root in production")
 	}
-	err = s.httpCheck("production http", func(h *dynHTTP) {
+	// Clients reach production through its TLS proxy only.
+	px, err := s.proxy()
+	if err != nil {
+		return err
+	}
+	// The api step made the superuser in a shared database; SQLite's production file
+	// is a database of its own, and a breakage skips that step.
+	if _, err := s.compose(3*time.Minute, "exec", "-T",
+		"-e", "DJANGO_SUPERUSER_USERNAME="+s.user, "-e", "DJANGO_SUPERUSER_PASSWORD="+s.pass,
+		"-e", "DJANGO_SUPERUSER_EMAIL=e2e-admin@example.com",
+		"web", "python", "manage.py", "createsuperuser", "--noinput"); err != nil && !strings.Contains(err.Error(), "already taken") {
+		return err
+	}
+	o := s.combo.opts
+	err = s.proxyCheck(px, "production http", func(h *dynHTTP) {
 		_, page := h.do("admin", dynRequest{method: "GET", path: "/admin/login/", auth: "-", header: map[string]string{"Accept": "text/html"}}, 200)
 		m := dynStaticRef.FindSubmatch(page)
 		if m == nil {
@@ -934,11 +1035,34 @@ func (s *dockerStack) production() error {
 		if strings.Contains(string(body), "DEBUG = True") || strings.Contains(string(body), "URLconf") {
 			h.fail("DEBUG off", "a missing page shows Django's debug page: DEBUG is on\n%s", dynShorten(body, 1000))
 		}
+		// The API, driven through the proxy. Session sign-in is the browser's, below.
+		if o.Auth != "session" {
+			h.signIn()
+			if o.Resource != "" {
+				h.crud("/api/" + o.Resource + "/")
+			}
+		}
 	})
 	if err != nil {
 		return err
 	}
-	if err := s.hardening(id); err != nil {
+	if err := s.proxyBehaviour(px); err != nil {
+		return err
+	}
+	if err := s.forwardedFor(px); err != nil {
+		return err
+	}
+	if err := s.hardening("web", id); err != nil {
+		return err
+	}
+	proxyID, err := s.compose(time.Minute, "ps", "--quiet", "proxy")
+	if err != nil {
+		return err
+	}
+	if err := s.hardening("proxy", strings.TrimSpace(proxyID)); err != nil {
+		return err
+	}
+	if err := s.containerSecrets(); err != nil {
 		return err
 	}
 	if err := s.databaseRole(); err != nil {
@@ -947,7 +1071,10 @@ func (s *dockerStack) production() error {
 	if err := s.redisPassword(); err != nil {
 		return err
 	}
-	s.t.Logf("%s: production: web runs as uid %s without a bind mount; admin and static files answer 200; DEBUG off",
+	if err := s.browser(px); err != nil {
+		return err
+	}
+	s.t.Logf("%s: production: web runs as uid %s without a bind mount; through the TLS proxy, admin and static files answer 200 and DEBUG is off",
 		s.combo.name, strings.TrimSpace(uid))
 	return nil
 }

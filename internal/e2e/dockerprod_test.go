@@ -86,9 +86,9 @@ func (s *dockerStack) redisPassword() error {
 }
 
 // hardening checks, with docker inspect, what the production compose file asks
-// of the web container: no capabilities, no new privileges, a read-only root,
-// limits on memory and processes, a rotated log.
-func (s *dockerStack) hardening(id string) error {
+// of a container (web's, the proxy's): no capabilities, no new privileges, a
+// read-only root, limits on memory and processes, a rotated log.
+func (s *dockerStack) hardening(service, id string) error {
 	out, err := s.docker(time.Minute, "docker", "inspect", "--format", "{{json .HostConfig}}", id)
 	if err != nil {
 		return err
@@ -127,9 +127,9 @@ func (s *dockerStack) hardening(id string) error {
 		problems = append(problems, fmt.Sprintf("log %s %v does not rotate", hc.LogConfig.Type, hc.LogConfig.Config))
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("the production web container: %s", strings.Join(problems, "; "))
+		return fmt.Errorf("the production %s container: %s", service, strings.Join(problems, "; "))
 	}
-	s.t.Logf("%s: production web: capabilities %v dropped, no new privileges, read-only root, %d MB and %d processes at most, log rotated at %s",
-		s.combo.name, hc.CapDrop, hc.Memory>>20, *hc.PidsLimit, hc.LogConfig.Config["max-size"])
+	s.t.Logf("%s: production %s: capabilities %v dropped, no new privileges, read-only root, %d MB and %d processes at most, log rotated at %s",
+		s.combo.name, service, hc.CapDrop, hc.Memory>>20, *hc.PidsLimit, hc.LogConfig.Config["max-size"])
 	return nil
 }

@@ -32,6 +32,8 @@ type dynCombo struct {
 	added []resource.Resource
 	// update, when set, makes the project with scaffold update rather than new.
 	update *dynUpdate
+	// grow runs scaffold add field and remove resource after add resource.
+	grow bool
 }
 
 // dynCombos covers every database, auth mode and server, Celery, the API docs and

@@ -70,8 +70,29 @@ func dynUpdateCombos() []dynCombo {
 				p.userApp("notes")
 			},
 		}),
+		// The copier habit: Celery turned on by editing the answers file,
+		// then a plain update, in a lived-in project whose own app sits
+		// right beside items, where the templates' list ends.
+		combo("upd-celery-by-hand", func(o *generator.Options) {
+			o.Celery = true
+		}, dynUpdate{
+			from: func(o *generator.Options) {},
+			edit: func(p *dynProject) {
+				p.edit(config.FileName, "  celery: false\n", "  celery: true\n")
+				p.edit("config/settings.py", `TIME_ZONE = "UTC"`, `TIME_ZONE = "Europe/Paris"`)
+				p.userAppBesideItems("notes")
+				p.edit("items/models.py", "    description = models.TextField(blank=True)\n",
+					"    description = models.TextField(blank=True)\n    price = models.DecimalField(max_digits=10, decimal_places=2, default=0)\n")
+				p.write("items/migrations/0002_item_price.py", priceMigration)
+			},
+		}),
 	}
 }
+
+// dynUpdateRedisDB are the Redis databases of the update combinations, in
+// their order: TestDynamic's Celery projects use 2, 3 and 6, and each
+// project's cache the database 8 above its broker's.
+var dynUpdateRedisDB = []int{4, 5, 7}
 
 const priceMigration = `from django.db import migrations, models
 
@@ -100,9 +121,8 @@ func TestDynamicUpdate(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			// Redis has databases 0 to 15: a project's broker is redisDB and
-			// its cache redisDB+8. TestDynamic's Celery projects use 2, 3
-			// and 6.
-			p := dynNewProject(t, env, c, 4+i)
+			// its cache redisDB+8.
+			p := dynNewProject(t, env, c, dynUpdateRedisDB[i])
 			p.runAll()
 		})
 	}
@@ -200,4 +220,14 @@ func (p *dynProject) userApp(name string) {
 	p.write(name+"/__init__.py", "")
 	p.write(name+"/apps.py", "from django.apps import AppConfig\n\n\nclass "+strings.ToUpper(name[:1])+name[1:]+"Config(AppConfig):\n    name = \""+name+"\"\n")
 	p.edit("config/settings.py", "INSTALLED_APPS = [\n", "INSTALLED_APPS = [\n    \""+name+"\",\n")
+}
+
+// userAppBesideItems adds a Django app of the user's own right after
+// items in INSTALLED_APPS, where the templates add theirs: the update
+// merges the list entry by entry.
+func (p *dynProject) userAppBesideItems(name string) {
+	p.t.Helper()
+	p.write(name+"/__init__.py", "")
+	p.write(name+"/apps.py", "from django.apps import AppConfig\n\n\nclass "+strings.ToUpper(name[:1])+name[1:]+"Config(AppConfig):\n    name = \""+name+"\"\n")
+	p.edit("config/settings.py", "    \"items\",\n", "    \"items\",\n    \""+name+"\",\n")
 }

@@ -60,7 +60,7 @@ func dynFieldMatrix() []dynCombo {
 			panic(err)
 		}
 		o.ResourceFields = fields
-		c := dynCombo{name: o.Name, opts: o}
+		c := dynCombo{name: o.Name, opts: o, grow: true}
 		for _, r := range dynMatrixSpecs {
 			fields, err := resource.ParseFields(r.specs)
 			if err != nil {
@@ -89,6 +89,9 @@ func (p *dynProject) addResources() {
 		}
 	}
 	p.combo.opts.Resources = p.combo.added
+	if p.combo.grow {
+		p.growResources()
+	}
 }
 
 // typedCRUD creates an object of every resource over HTTP, with a value of

@@ -39,6 +39,11 @@ func (p *dynProject) imageSetEnv(extra []string) []string {
 	return append(env, extra...)
 }
 
+// dynBehindProxy is what a server behind one TLS-terminating proxy is told: the
+// suite's clients play that proxy on 127.0.0.1, sending X-Forwarded-Proto and
+// appending the address they connect from to X-Forwarded-For.
+var dynBehindProxy = []string{"DJANGO_NUM_PROXIES=1", "FORWARDED_ALLOW_IPS=127.0.0.0/8"}
+
 func dynFreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -72,6 +77,7 @@ func (p *dynProject) startServer(more ...string) *dynServer {
 		// leave the window before the 21st attempt.
 		extra = append(extra, "WEB_CONCURRENCY=2", "DJANGO_SIGN_IN_RATE=20/hour", fmt.Sprintf("DJANGO_REFRESH_RATE=%d/hour", dynRefreshLimit),
 			fmt.Sprintf("DJANGO_SIGN_IN_ACCOUNT_RATE=%d/hour", dynAccountLimit))
+		extra = append(extra, dynBehindProxy...)
 		extra = append(extra, more...)
 		env := p.imageEnv(extra)
 		argv[0] = p.resolveProgram(step, argv[0], env)

@@ -261,6 +261,7 @@ func composeProblems(t testing.TB, dir string) []string {
 		switch stack[len(stack)-1] {
 		case composeProdFile:
 			msgs = append(msgs, productionProblems(p)...)
+			msgs = append(msgs, productionEnvironmentProblems(dir, p)...)
 		case composeOverrideFile:
 			msgs = append(msgs, developmentProblems(p)...)
 		}
@@ -444,7 +445,10 @@ func productionProblems(p *types.Project) []string {
 	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
 		s := p.Services[name]
 		for _, v := range s.Volumes {
-			if v.Type == types.VolumeTypeBind && !(name == "db" && v.ReadOnly && v.Target == "/docker-entrypoint-initdb.d") {
+			// The database's init scripts and the proxy's configuration are read-only
+			// settings of images that are not the app's; no code of the app is mounted.
+			if v.Type == types.VolumeTypeBind && !(v.ReadOnly && (name == "db" && v.Target == "/docker-entrypoint-initdb.d" ||
+				name == "proxy" && v.Target == "/etc/caddy/Caddyfile")) {
 				problems = append(problems, fmt.Sprintf("%s bind-mounts %s in production", name, v.Source))
 			}
 		}
@@ -458,6 +462,46 @@ func productionProblems(p *types.Project) []string {
 		}
 	}
 	return problems
+}
+
+// appEnvRead finds the environment variables that the app's Python reads by name.
+var appEnvRead = regexp.MustCompile(`(?:os\.environ\.get|os\.getenv|env_[a-z]+)\(\s*"([A-Z][A-Z0-9_]*)"|os\.environ\[\s*"([A-Z][A-Z0-9_]*)"`)
+
+// imageEnvironment are the variables that the image or the code itself sets.
+var imageEnvironment = []string{"DJANGO_SETTINGS_MODULE", "PORT", "DJANGO_MEDIA_ROOT"}
+
+// productionEnvironmentProblems reports a variable that the app's settings or
+// gunicorn's read but that web does not get in production, where no service gets
+// the whole .env: a setting in .env that never reaches the app would be ignored
+// without a word.
+func productionEnvironmentProblems(dir string, p *types.Project) []string {
+	web, ok := p.Services["web"]
+	if !ok {
+		return nil
+	}
+	if len(web.EnvFiles) > 0 {
+		return []string{"web reads env_file in production; list the variables it uses instead"}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "config", "*.py"))
+	files = append(files, filepath.Join(dir, "gunicorn.conf.py"))
+	var missing []string
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, m := range appEnvRead.FindAllSubmatch(src, -1) {
+			name := string(m[1]) + string(m[2])
+			if _, ok := web.Environment[name]; !ok && !slices.Contains(imageEnvironment, name) && !slices.Contains(missing, name) {
+				missing = append(missing, name)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	slices.Sort(missing)
+	return []string{fmt.Sprintf("web does not get %s in production, which the app reads: add them to its environment list", strings.Join(missing, ", "))}
 }
 
 func hasHealthcheck(s types.ServiceConfig) bool {

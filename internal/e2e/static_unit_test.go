@@ -24,8 +24,9 @@ db.sqlite3
 `
 
 // staticComposeBase is validCompose as the generated base file has it: the
-// database's password in its own env file, the server published on 127.0.0.1.
-var staticComposeBase = strings.NewReplacer(
+// database's password in its own env file, the server published on 127.0.0.1, and
+// the app's .env given by the development override only.
+var staticComposeBase = strings.ReplaceAll(strings.NewReplacer(
 	"      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}\n", "",
 	"    env_file: .env\n    depends_on:\n      db:\n        condition: service_healthy\n      migrate:", "    env_file: .env\n    volumes:\n      - media:/media\n    depends_on:\n      db:\n        condition: service_healthy\n      migrate:",
 	"volumes:\n  postgres-data:\n", "volumes:\n  postgres-data:\n  media:\n",
@@ -33,10 +34,11 @@ var staticComposeBase = strings.NewReplacer(
 	"    develop:\n      watch:\n        - action: sync\n          path: .\n          target: /app\n          ignore:\n            - .venv/\n        - action: rebuild\n          path: requirements.txt\n", "",
 	"    volumes:\n      - postgres-data", "    env_file: .env.db\n    volumes:\n      - postgres-data",
 	`"8000:8000"`, `"127.0.0.1:8000:8000"`,
-).Replace(validCompose)
+).Replace(validCompose), "    env_file: .env\n", "")
 
 const staticComposeOverride = `services:
   web:
+    env_file: .env
     develop:
       watch:
         - action: rebuild
@@ -45,6 +47,7 @@ const staticComposeOverride = `services:
       - .:/app:z
     command: ["python", "manage.py", "runserver", "0.0.0.0:8000"]
   migrate:
+    env_file: .env
     volumes:
       - .:/app:z
 `
@@ -53,10 +56,12 @@ const staticComposeProd = `services:
   web:
     environment:
       DJANGO_DEBUG: "False"
+      DJANGO_SECRET_KEY:
     command: ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"]
   migrate:
     environment:
       DJANGO_DEBUG: "False"
+      DJANGO_SECRET_KEY:
 `
 
 func goodProject() map[string]string {
@@ -254,6 +259,20 @@ func TestStaticProblems(t *testing.T) {
 				f["docker-compose.prod.yml"] = staticComposeProd + "  worker:\n    depends_on: [redis]\n    image: x\n"
 			},
 			want: "docker-compose.yml + docker-compose.prod.yml: service \"worker\" depends on undefined service \"redis\"",
+		},
+		{
+			name: "production web lacks a setting the app reads",
+			change: func(f map[string]string) {
+				f["config/settings.py"] += "LEVEL = os.environ.get(\n    \"DJANGO_LOG_LEVEL\", \"INFO\"\n)\n"
+			},
+			want: "docker-compose.yml + docker-compose.prod.yml: web does not get DJANGO_LOG_LEVEL in production",
+		},
+		{
+			name: "production web gets the whole .env",
+			change: func(f map[string]string) {
+				f["docker-compose.prod.yml"] = strings.Replace(staticComposeProd, "  web:\n", "  web:\n    env_file: .env\n", 1)
+			},
+			want: "docker-compose.yml + docker-compose.prod.yml: web reads env_file in production",
 		},
 	}
 	for _, tt := range tests {

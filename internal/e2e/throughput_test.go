@@ -166,7 +166,7 @@ func benchProfile(t testing.TB, gen *benchGenerated, base *benchBaselineProject,
 		t.Fatal(err)
 	}
 	genToken := benchLastLine(gen.p.manage("profile token", "shell", "-c", benchTokenScript(gen.p.user)))
-	genEnv := append(gen.p.imageEnv(nil), "DJANGO_SETTINGS_MODULE=config.settings", "BENCH_HOST="+dynPublicHost)
+	genEnv := append(gen.p.imageEnv(dynBehindProxy), "DJANGO_SETTINGS_MODULE=config.settings", "BENCH_HOST="+dynPublicHost)
 	baseEnv := append(append([]string{}, base.p.base...), "DJANGO_SETTINGS_MODULE=baseline.settings", "BENCH_HOST="+dynPublicHost)
 	// Three passes of each, in turn, so that neither project always runs in the
 	// other's wake; within a pass, the variants alternate every round.
@@ -693,7 +693,7 @@ func (p *dynProject) benchServer() *dynServer {
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	argv, _ := dynBindTo(append(append([]string{}, p.image.Entrypoint...), p.image.Cmd...), addr)
 	// Loopback only; gunicorn reads GUNICORN_CMD_ARGS over its configuration file.
-	extra := []string{fmt.Sprintf("PORT=%d", port), "GUNICORN_CMD_ARGS=--bind=" + addr}
+	extra := append([]string{fmt.Sprintf("PORT=%d", port), "GUNICORN_CMD_ARGS=--bind=" + addr}, dynBehindProxy...)
 	env := p.imageEnv(extra)
 	argv[0] = p.resolveProgram(step, argv[0], env)
 	srv := &dynServer{base: "http://" + addr, argv: argv, env: p.imageSetEnv(extra), fullEnv: env}

@@ -88,3 +88,10 @@ func (d Data) forResource(app App) Data {
 	out["App"] = app
 	return out
 }
+
+// forStep is the data of a per-step file of the per-resource folder.
+func (d Data) forStep(step resource.Step) Data {
+	out := maps.Clone(d)
+	out["Step"] = step
+	return out
+}

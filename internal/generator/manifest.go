@@ -33,6 +33,12 @@ type ManifestSpec struct {
 	// PerResource is a folder generated once per API resource, into a
 	// folder named after the resource, with .App describing it.
 	PerResource string `yaml:"per_resource,omitempty"`
+	// PerStep is a file of the per-resource folder generated once for each
+	// migration after a resource's initial one, which `scaffold add field`
+	// adds: it takes the migration's name, in its own folder and with its
+	// own extension, and .Step describes the migration. A resource without
+	// such migrations gets none.
+	PerStep string `yaml:"per_step,omitempty"`
 	// IfExists maps an output path to its policy: what a run does with
 	// the file when the project has it already, in the spirit of
 	// kubebuilder's IfExistsAction. The one policy is PolicyKeep; a file
@@ -54,7 +60,7 @@ var legacyKept = []string{".env", ".env.db"}
 
 // IsZero reports whether the spec says nothing, as for a pack without one.
 func (s ManifestSpec) IsZero() bool {
-	return len(s.Conditions) == 0 && s.PerResource == "" && len(s.IfExists) == 0
+	return len(s.Conditions) == 0 && s.PerResource == "" && s.PerStep == "" && len(s.IfExists) == 0
 }
 
 // Manifest says which files of a template tree a project gets, and which
@@ -65,6 +71,7 @@ type Manifest struct {
 	own         string                        // its path inside the tree, when it lives there
 	conditions  map[string]*template.Template // by key
 	perResource string                        // a folder, ending in "/"; "" for none
+	perStep     string                        // a file of perResource; "" for none
 }
 
 // Spec returns the manifest as written.
@@ -133,6 +140,12 @@ func NewManifest(file string, spec ManifestSpec, tree fs.FS) (*Manifest, error) 
 		}
 		m.perResource = name + "/"
 	}
+	if spec.PerStep != "" {
+		if !cleanPath(spec.PerStep) || !files[spec.PerStep] || m.perResource == "" || !strings.HasPrefix(spec.PerStep, m.perResource) {
+			return nil, &ManifestError{File: file, Key: "per_step", Msg: fmt.Sprintf("there is no file %s in the per_resource folder; name the file to generate once per later migration, such as resource/migrations/step.py", spec.PerStep)}
+		}
+		m.perStep = spec.PerStep
+	}
 	return m, nil
 }
 
@@ -183,6 +196,16 @@ func (m *Manifest) includes(name string, data Data) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// stepPath returns, for the per-step file name (a tree path without its
+// .tmpl suffix), its path with the step's name in place of its own, and
+// true; for any other file, false.
+func (m *Manifest) stepPath(name, step string) (string, bool) {
+	if m == nil || m.perStep == "" || name != m.perStep {
+		return "", false
+	}
+	return path.Join(path.Dir(name), step+path.Ext(name)), true
 }
 
 // resourcePath splits a tree path in the per-resource folder into the

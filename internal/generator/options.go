@@ -27,6 +27,9 @@ type Options struct {
 	// ResourceLateIndex puts the example resource's ordering index in a
 	// migration of its own (resource.Resource.LateIndex).
 	ResourceLateIndex bool
+	// ResourceAdded are the fields added later to the example resource,
+	// one batch per migration.
+	ResourceAdded []resource.Batch
 	// Resources are the API resources added after the example one, in the
 	// order they were added.
 	Resources []resource.Resource
@@ -79,6 +82,7 @@ func (o Owner) IDs() (uid, gid int) {
 func (o Options) Clone() Options {
 	o.more, o.Extra = maps.Clone(o.more), maps.Clone(o.Extra)
 	o.ResourceFields, o.Resources = slices.Clone(o.ResourceFields), slices.Clone(o.Resources)
+	o.ResourceAdded = slices.Clone(o.ResourceAdded)
 	return o
 }
 
@@ -131,7 +135,10 @@ func (o Options) AllResources() []resource.Resource {
 		if len(fields) == 0 {
 			fields = resource.DefaultFields()
 		}
-		all = append(all, resource.Resource{Name: o.Resource, Fields: fields, Model: o.ResourceModel, Owner: o.ResourceOwner, LateIndex: o.ResourceLateIndex})
+		all = append(all, resource.Resource{
+			Name: o.Resource, Fields: fields, Model: o.ResourceModel, Owner: o.ResourceOwner,
+			LateIndex: o.ResourceLateIndex, Added: o.ResourceAdded,
+		})
 	}
 	return append(all, o.Resources...)
 }

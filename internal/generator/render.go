@@ -205,8 +205,19 @@ func renderSource(src Source, data Data, files map[string]File, from map[string]
 			return tf.render(out, data, files, from)
 		}
 		for i, app := range data.resources() {
-			if err := tf.render(path.Join(parent, app.Name, rest), run.resourceData(data, i), files, from); err != nil {
-				return err
+			d := run.resourceData(data, i)
+			if _, ok := m.stepPath(out, ""); !ok {
+				if err := tf.render(path.Join(parent, app.Name, rest), d, files, from); err != nil {
+					return err
+				}
+				continue
+			}
+			for _, step := range app.Steps {
+				named, _ := m.stepPath(out, step.Name)
+				_, stepRest, _ := m.resourcePath(named)
+				if err := tf.render(path.Join(parent, app.Name, stepRest), d.forStep(step), files, from); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

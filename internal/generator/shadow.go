@@ -45,6 +45,8 @@ var requirementModules = map[string][]string{
 	"drf-spectacular":               {"drf_spectacular", "yaml", "uritemplate", "inflection", "jsonschema"},
 	"drf-spectacular-sidecar":       {"drf_spectacular_sidecar"},
 	"django-cors-headers":           {"corsheaders"},
+	"django-csp":                    {"csp", "packaging"},
+	"argon2-cffi":                   {"argon2", "_argon2_cffi_bindings", "_cffi_backend", "cffi", "pycparser"},
 	"celery":                        {"celery", "kombu", "billiard", "vine", "amqp", "click"},
 	"celery[redis]":                 {"celery", "kombu", "billiard", "vine", "amqp", "click", "redis"},
 	"redis":                         {"redis"},

@@ -77,5 +77,6 @@ version: %s
 const exportManifest = `# Which files of files/ a project gets: an output path, or a folder ending
 # in "/", and the condition under which it is generated. Files not listed
 # are always generated; when you delete a file, delete its entry too.
-# per_resource: is the folder generated once per API resource.
+# per_resource: is the folder generated once per API resource, and
+# per_step: the file of it generated once per migration that add field adds.
 `

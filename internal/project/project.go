@@ -109,7 +109,28 @@ func secretsOnDisk(fsys afero.Fs, dir string, plans ...generator.Plan) (generato
 // Everything else stays as recorded.
 func RecordResource(cfg *config.File, r resource.Resource, rendered generator.Plan) ([]byte, error) {
 	f := *cfg
-	f.Resources = append(slices.Clone(cfg.Resources), config.RecordedResource(r))
+	f.Resources = append(slices.Clone(cfg.Resources), config.RecordOf(r))
 	f.Files = config.Hashes(rendered)
 	return config.Marshal(&f)
 }
+
+// RecordResources is the project's answers file with its resources as o
+// has them, after a field was added or a resource removed, and the hashes
+// of the files of the project's new render. Everything else stays as
+// recorded.
+func RecordResources(cfg *config.File, o generator.Options, rendered generator.Plan) ([]byte, error) {
+	f := *cfg
+	rec := config.Record(o, cfg.Template, cfg.ScaffoldVersion)
+	f.ResourceFields, f.Resources, f.Added = rec.ResourceFields, rec.Resources, rec.Added
+	f.Answers = slices.Clone(cfg.Answers)
+	for i, a := range f.Answers {
+		if a.Key == resourceKey {
+			f.Answers[i].Value = o.Resource
+		}
+	}
+	f.Files = config.Hashes(rendered)
+	return config.Marshal(&f)
+}
+
+// resourceKey is the answer that names the example resource.
+const resourceKey = "resource"

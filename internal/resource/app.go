@@ -36,6 +36,10 @@ type App struct {
 	// adds the ordering's index in a second migration; "" for the others,
 	// whose initial migration has it.
 	IndexMigration string
+	// Steps are the migrations after the initial one (and after
+	// IndexMigration), which add the fields added later, one for each
+	// `scaffold add field`.
+	Steps []Step
 
 	// Owner gives each object an owner, the user who created it, and
 	// OwnerField declares it; OwnerRelated is the way back from the user
@@ -101,9 +105,14 @@ type App struct {
 
 	fields    []Field
 	lateIndex bool
-	related   map[string]string // field -> name of the way back
-	targets   map[string]Names
-	search    []string
+	initial   int     // how many of fields the initial migration creates
+	added     []Batch // the fields added later, one batch per migration
+	// leaf names the last migration of a resource before the batch of
+	// the given order was added.
+	leaf    func(resource string, order int) string
+	related map[string]string // field -> name of the way back
+	targets map[string]Names
+	search  []string
 	// searchable tells the resources whose admin has search_fields, which
 	// the admin's autocomplete of a relation to them needs.
 	searchable map[string]bool
@@ -165,13 +174,15 @@ func Build(resources []Resource, database string) ([]*App, error) {
 		searchable[r.Name] = slices.ContainsFunc(r.Fields, func(f Field) bool { return searchableKinds[f.Kind] })
 	}
 	firstParty := func(module string) bool { _, ok := names[module]; return ok }
+	leaves := stepsOf(resources)
 	apps := make([]*App, len(resources))
 	for i, r := range resources {
 		a := &App{
-			Names: names[r.Name], Owner: r.Owner, Owned: owned, lateIndex: r.LateIndex, fields: r.Fields,
+			Names: names[r.Name], Owner: r.Owner, Owned: owned, lateIndex: r.LateIndex,
+			fields: r.AllFields(), initial: len(r.Fields), added: r.Added, leaf: leaves.before,
 			related: map[string]string{}, targets: map[string]Names{}, searchable: searchable,
 		}
-		for _, f := range r.Fields {
+		for _, f := range a.fields {
 			if f.IsRelation() {
 				a.related[f.Name] = related[[2]string{r.Name, f.Name}]
 				a.targets[f.Name] = names[f.Target]
@@ -246,6 +257,7 @@ func (a *App) build(firstParty func(string) bool) {
 	a.ModelChoices = strings.Join(choices, "\n\n")
 	a.ModelFields = strings.Join(decls, "\n")
 	a.Migration = a.migration()
+	a.Steps = a.steps()
 	a.SerializerFields = statement("fields", list(strs(serializerFields)...), 8, ProjectLineLength)
 	a.queryset()
 	if len(a.search) > 0 {
@@ -298,12 +310,14 @@ func (a *App) pickTestFields() {
 		}
 	}
 	seen := map[string]bool{}
-	for _, f := range a.Fields {
+	for i, f := range a.Fields {
 		if f.Relation && !f.Self && !seen[f.Target.Name] {
 			seen[f.Target.Name] = true
 			a.Targets = append(a.Targets, f.Target)
 		}
-		if f.Kind == FK && !f.Self {
+		// An fk added later is left empty by the factory (factory), so
+		// there is no object in use to protect.
+		if f.Kind == FK && !f.Self && i < a.initial {
 			a.Protected = append(a.Protected, f)
 		}
 	}
@@ -398,24 +412,6 @@ func joinLast(items []string, last string) string {
 		return strings.Join(items, "")
 	}
 	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
-}
-
-// wrap fills text into lines of at most width columns at the indentation.
-func wrap(text string, indent, width int) string {
-	pad := strings.Repeat(" ", indent)
-	var lines []string
-	line := pad
-	for _, word := range strings.Fields(text) {
-		if line != pad && len(line)+1+len(word) > width {
-			lines = append(lines, line)
-			line = pad
-		}
-		if line != pad {
-			line += " "
-		}
-		line += word
-	}
-	return strings.Join(append(lines, line), "\n")
 }
 
 func words(name string) string { return strings.ReplaceAll(name, "_", " ") }

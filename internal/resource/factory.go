@@ -26,7 +26,7 @@ func (a *App) factory(value func(Field, *factoryValues) string, declare func(nam
 		lines = append(lines, "    owner = factory.SubFactory(OwnerFactory)")
 	}
 	var post []string
-	for _, f := range a.fields {
+	for i, f := range a.fields {
 		switch {
 		case f.Kind == M2M:
 			post = append(post, "",
@@ -36,6 +36,10 @@ func (a *App) factory(value func(Field, *factoryValues) string, declare func(nam
 				fmt.Sprintf("            self.%s.set(extracted)", f.Name))
 		case f.Kind == FK && f.Target == a.Name:
 			// Optional, and a factory of its own kind would never end.
+		case f.Kind == FK && i >= a.initial:
+			// Added later, so optional, and maybe the way two resources point
+			// to each other: factories that made each other's objects would
+			// never end.
 		default:
 			lines = append(lines, declare(f.Name, value(f, &fv)))
 		}

@@ -18,7 +18,7 @@ func (a *App) migrationWith(current bool) string {
 	im := imports{"from django.db import migrations, models": true}
 	var plain, related []expr
 	deps := map[string]bool{}
-	for _, f := range a.fields {
+	for _, f := range a.fields[:a.initial] {
 		field := f.migrationField(a.related[f.Name], a.targetNames(f), im)
 		if !f.IsRelation() {
 			plain = append(plain, field)

@@ -118,3 +118,21 @@ func layout(e expr, indent int, prefix, suffix string, width int) []string {
 func statement(name string, value expr, indent, width int) string {
 	return strings.Join(layout(value, indent, name+" = ", "", width), "\n")
 }
+
+// wrap fills text into lines of at most width columns at the indentation.
+func wrap(text string, indent, width int) string {
+	pad := strings.Repeat(" ", indent)
+	var lines []string
+	line := pad
+	for _, word := range strings.Fields(text) {
+		if line != pad && len(line)+1+len(word) > width {
+			lines = append(lines, line)
+			line = pad
+		}
+		if line != pad {
+			line += " "
+		}
+		line += word
+	}
+	return strings.Join(append(lines, line), "\n")
+}

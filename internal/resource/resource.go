@@ -2,6 +2,7 @@ package resource
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -22,6 +23,28 @@ type Resource struct {
 	// 1.2.0 or earlier, whose initial migration had no index, and a
 	// database that applied it must still get one.
 	LateIndex bool
+	// Added are the fields added after the resource, by `scaffold add
+	// field`, one batch per migration, in the order they were added.
+	Added []Batch
+}
+
+// Batch is the fields that one `scaffold add field` added to a resource.
+type Batch struct {
+	Fields []Field
+	// Order is the batch's place among the batches of every resource of
+	// the project, which tells which migrations of the resources it points
+	// to existed when it was added.
+	Order int
+}
+
+// AllFields lists the resource's fields: the first ones, then those added
+// later, in the order they were added.
+func (r Resource) AllFields() []Field {
+	all := slices.Clone(r.Fields)
+	for _, batch := range r.Added {
+		all = append(all, batch.Fields...)
+	}
+	return all
 }
 
 // DefaultSpecs are the fields of a resource that names none, such as the
@@ -208,7 +231,7 @@ func Check(resources []Resource, database string) error {
 		if err := checkColumns(r, database); err != nil {
 			return err
 		}
-		for _, f := range r.Fields {
+		for j, f := range r.AllFields() {
 			if err := checkOnDatabase(f, database); err != nil {
 				return err
 			}
@@ -218,6 +241,14 @@ func Check(resources []Resource, database string) error {
 			if f.Target == r.Name {
 				if !f.Null {
 					return &Error{Spec: f.String(), Reason: fmt.Sprintf("a relation from %s to itself must be optional, or no first %s could be created; add :null", r.Name, r.Names().Verbose)}
+				}
+				continue
+			}
+			if j >= len(r.Fields) {
+				// A field added later, in a migration of its own, may point
+				// to any resource of the project, one added after it too.
+				if !slices.ContainsFunc(resources, func(o Resource) bool { return o.Name == f.Target }) {
+					return &Error{Spec: f.String(), Reason: fmt.Sprintf("%s is not a resource of this project%s", f.Target, known(resources))}
 				}
 				continue
 			}
@@ -277,7 +308,7 @@ func checkColumns(r Resource, database string) error {
 		return nil
 	}
 	n := implicitColumns
-	for _, f := range r.Fields {
+	for _, f := range r.AllFields() {
 		if f.Kind != M2M {
 			n++
 		}
@@ -298,7 +329,7 @@ func relatedNames(resources []Resource) (map[[2]string]string, error) {
 	fields := map[string]map[string]bool{} // resource -> names taken on its model
 	for _, r := range resources {
 		taken := map[string]bool{}
-		for _, f := range r.Fields {
+		for _, f := range r.AllFields() {
 			taken[f.Name] = true
 			if f.Kind == FK {
 				taken[f.Name+"_id"] = true
@@ -308,36 +339,56 @@ func relatedNames(resources []Resource) (map[[2]string]string, error) {
 	}
 	out := map[[2]string]string{}
 	for _, r := range resources {
-		perTarget := map[string]int{}
-		for _, f := range r.Fields {
-			if f.IsRelation() && !f.selfSymmetric(r.Name) {
-				perTarget[f.Target]++
-			}
+		// Fields added later count apart from the first ones, batch by
+		// batch, so that a relation added later never renames the way back
+		// of one that a migration already holds.
+		groups := [][]Field{r.Fields}
+		for _, b := range r.Added {
+			groups = append(groups, b.Fields)
 		}
-		for _, f := range r.Fields {
-			if !f.IsRelation() || f.selfSymmetric(r.Name) {
-				continue
-			}
-			candidates := []string{r.Name, f.Name + "_" + r.Name}
-			if perTarget[f.Target] > 1 {
-				candidates = candidates[1:]
-			}
-			taken := fields[f.Target]
-			chosen := ""
-			for _, c := range candidates {
-				if !taken[c] && !reservedReverse[c] {
-					chosen = c
-					break
+		perTarget := map[[2]string]int{}
+		for g, group := range groups {
+			for _, f := range group {
+				if f.IsRelation() && !f.selfSymmetric(r.Name) {
+					perTarget[[2]string{fmt.Sprint(g), f.Target}]++
 				}
 			}
-			if chosen == "" {
-				return nil, &Error{Spec: f.String(), Reason: fmt.Sprintf("%s already has a field named %s, which the way back from %s.%s needs; rename the field", f.Target, candidates[len(candidates)-1], r.Name, f.Name)}
+		}
+		for g, group := range groups {
+			for _, f := range group {
+				if err := chooseRelated(r, f, perTarget[[2]string{fmt.Sprint(g), f.Target}], fields, out); err != nil {
+					return nil, err
+				}
 			}
-			taken[chosen] = true
-			out[[2]string{r.Name, f.Name}] = chosen
 		}
 	}
 	return out, nil
+}
+
+// chooseRelated names the way back of one relation of r, which shares its
+// target with n-1 others of its group.
+func chooseRelated(r Resource, f Field, n int, fields map[string]map[string]bool, out map[[2]string]string) error {
+	if !f.IsRelation() || f.selfSymmetric(r.Name) {
+		return nil
+	}
+	candidates := []string{r.Name, f.Name + "_" + r.Name}
+	if n > 1 {
+		candidates = candidates[1:]
+	}
+	taken := fields[f.Target]
+	chosen := ""
+	for _, c := range candidates {
+		if !taken[c] && !reservedReverse[c] {
+			chosen = c
+			break
+		}
+	}
+	if chosen == "" {
+		return &Error{Spec: f.String(), Reason: fmt.Sprintf("%s already has a field named %s, which the way back from %s.%s needs; rename the field", f.Target, candidates[len(candidates)-1], r.Name, f.Name)}
+	}
+	taken[chosen] = true
+	out[[2]string{r.Name, f.Name}] = chosen
+	return nil
 }
 
 // reservedReverse are attribute names of every model that a way back must

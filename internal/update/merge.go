@@ -72,7 +72,10 @@ func (m GitMerger) Merge(ctx context.Context, ours, base, theirs []byte, l Label
 			return Result{}, fmt.Errorf("write a file to merge: %w", err)
 		}
 	}
-	out, err := m.Git(ctx, dir, "-c", "merge.conflictStyle=merge", "merge-file", "--stdout", "--marker-size=7",
+	// The diff3 style shows the base of each conflict, so that the user
+	// sees what the templates changed; refine then shrinks each block to
+	// the lines that both sides changed.
+	out, err := m.Git(ctx, dir, "-c", "merge.conflictStyle=diff3", "merge-file", "--diff3", "--stdout", "--marker-size=7",
 		"-L", l.Ours, "-L", l.Base, "-L", l.Theirs, names[0], names[1], names[2])
 	if err == nil {
 		return Result{Data: out}, nil
@@ -82,6 +85,7 @@ func (m GitMerger) Merge(ctx context.Context, ours, base, theirs []byte, l Label
 	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) && exit.ExitCode() > 0 && exit.ExitCode() <= maxConflictExit {
+		out = refine(out, l)
 		return Result{Data: out, Conflicts: countConflicts(out)}, nil
 	}
 	return Result{}, fmt.Errorf("git merge-file: %w", err)

@@ -52,18 +52,18 @@ func TestGitMergerLabelsConflicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "a\n<<<<<<< myapi (yours)\nmine\n=======\nnew\n>>>>>>> django-drf 1.1.0 (scaffold update)\nc\n"
+	want := "a\n<<<<<<< myapi (yours)\nmine\n||||||| django-drf 1.0.0\nb\n=======\nnew\n>>>>>>> django-drf 1.1.0 (scaffold update)\nc\n"
 	if string(got.Data) != want || got.Conflicts != 1 {
 		t.Errorf("got %d conflicts and\n%s\nwant 1 and\n%s", got.Conflicts, got.Data, want)
 	}
 }
 
 // The user's git configuration must not change what an update writes:
-// merge.conflictStyle=diff3 there would add the base's lines.
+// merge.conflictStyle=merge there would drop the base's lines.
 func TestGitMergerIgnoresUserConfig(t *testing.T) {
 	git := systemGit(t)
 	home := t.TempDir()
-	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[merge]\n\tconflictStyle = diff3\n"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[merge]\n\tconflictStyle = merge\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("HOME", home)
@@ -78,7 +78,7 @@ func TestGitMergerIgnoresUserConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(got.Data, []byte("|||||||")) {
+	if !bytes.Contains(got.Data, []byte("||||||| django-drf 1.0.0\nb\n")) {
 		t.Errorf("the user's conflictStyle leaked into the merge:\n%s", got.Data)
 	}
 }

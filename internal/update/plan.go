@@ -58,6 +58,9 @@ type Change struct {
 	// Secrets marks a secrets file (generator.PolicyKeep), which an
 	// update only ever adds or appends to.
 	Secrets bool
+	// orphan marks a file kept because the user changed it, though the
+	// templates no longer generate it.
+	orphan bool
 }
 
 // Plan is a whole update, computed in memory.
@@ -68,6 +71,9 @@ type Plan struct {
 	// Env says what the update does to each secrets file, and what it
 	// leaves to the user, in path order; only those with something to say.
 	Env []EnvReport
+	// answersChanged tells who removes files: the new answers, or the
+	// new templates.
+	answersChanged bool
 }
 
 // Lags reports whether the project lags its templates: applying the plan

@@ -33,6 +33,8 @@ func (p Plan) Lines() []Line {
 			l.Note = "you changed it; the templates did not"
 		case c.Kind == Deleted:
 			l.Note = "you deleted it, so it stays deleted"
+		case c.Kind == Removed:
+			l.Note = p.removedBy() + " no longer generate it, and you had not changed it"
 		}
 		out = append(out, l)
 	}
@@ -68,7 +70,15 @@ func plural(n int, one, many string) string {
 func (p Plan) Summary() string {
 	var parts []string
 	for k := Updated; k <= Deleted; k++ {
-		if n := p.Count(k); n > 0 {
+		n := p.Count(k)
+		switch {
+		case n == 0:
+		// Who did what: scaffold removes, the user deleted.
+		case k == Removed:
+			parts = append(parts, fmt.Sprintf("%d removed by %s", n, p.removedBy()))
+		case k == Deleted:
+			parts = append(parts, fmt.Sprintf("%d you deleted (kept deleted)", n))
+		default:
 			parts = append(parts, fmt.Sprintf("%d %s", n, k))
 		}
 	}
@@ -76,4 +86,13 @@ func (p Plan) Summary() string {
 		return "nothing to change"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// removedBy names who removes files: the new answers, when the update
+// changes any, or else the new templates.
+func (p Plan) removedBy() string {
+	if p.answersChanged {
+		return "the new answers"
+	}
+	return "the new templates"
 }

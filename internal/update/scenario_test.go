@@ -57,6 +57,12 @@ func nextTemplates(t *testing.T) generator.Tree {
 	}
 	// Far from the user's edits of settings.py: merges cleanly.
 	edit("config/settings.py.tmpl", `"PAGE_SIZE": 20,`, `"PAGE_SIZE": 50,`)
+	// An app beside the one the user added after items: merged by entry.
+	edit("config/settings.py.tmpl", "    \"{{.App.Name}}\",\n{{- end}}\n", "    \"{{.App.Name}}\",\n{{- end}}\n    \"django.contrib.humanize\",\n")
+	// A new pin beside the user's own package: merged by entry.
+	edit("requirements.txt.tmpl", "whitenoise==6.12.0\n", "whitenoise==6.12.1\n")
+	// A new route, in the file the user turned to CRLF and added a route to.
+	edit("config/urls.py.tmpl", "    path(\"admin/\", admin.site.urls),\n", "    path(\"admin/\", admin.site.urls),\n    path(\"health/\", health),\n")
 	// The very line the user rewrote in README.md: a conflict.
 	edit("README.md.tmpl", "A REST API built with Django", "An HTTP API built with Django")
 	// Left alone by the user: updated.
@@ -109,6 +115,15 @@ func scenarioUser(t *testing.T, fsys afero.Fs, dir string) {
 	edit("items/models.py", "    description = models.TextField(blank=True)\n",
 		"    description = models.TextField(blank=True)\n    price = models.DecimalField(max_digits=10, decimal_places=2, default=0)\n")
 	write("items/migrations/0002_item_price.py", "# the user's own migration\n")
+	// A package of their own, a route of their own, and urls.py in CRLF.
+	edit("requirements.txt", "whitenoise==6.12.0\n", "whitenoise==6.12.0\nrequests==2.32.3\n")
+	edit("config/urls.py", "    path(\"api-auth/\", include(\"rest_framework.urls\")),\n",
+		"    path(\"api-auth/\", include(\"rest_framework.urls\")),\n    path(\"blog/\", include(\"blog.urls\")),\n")
+	urls, err := afero.ReadFile(fsys, filepath.Join(dir, "config/urls.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("config/urls.py", strings.ReplaceAll(string(urls), "\n", "\r\n"))
 	// The README's first line, which the templates change too.
 	edit("README.md", "A REST API built with Django", "Our catalogue API, built with Django")
 	// A generated test they do not want.

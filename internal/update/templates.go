@@ -64,3 +64,28 @@ func Released(version string) (generator.Tree, error) {
 	}
 	return generator.Tree{Sources: []generator.Source{src}}, nil
 }
+
+// Disagreement counts how far a render is from what files: records: the
+// files it renders otherwise or that files: lacks, and the files: entries
+// it does not render. Secrets files and the answers file, which files:
+// never records, do not count. 0 means the render is what generated the
+// project.
+func Disagreement(p generator.Plan, hashes map[string]string) int {
+	n := 0
+	rendered := map[string]bool{}
+	for _, f := range p.Files {
+		if f.Keep || f.Path == config.FileName {
+			continue
+		}
+		rendered[f.Path] = true
+		if h, ok := hashes[f.Path]; !ok || config.Hash(f.Data) != h {
+			n++
+		}
+	}
+	for name := range hashes {
+		if !rendered[name] {
+			n++
+		}
+	}
+	return n
+}

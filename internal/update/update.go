@@ -46,6 +46,10 @@ type Input struct {
 	// as "django-drf 1.1.0".
 	Templates string
 	Merger    Merger
+	// AnswersChanged says that the update changes answers, so that the
+	// report says files are removed by the new answers, not by the
+	// templates.
+	AnswersChanged bool
 }
 
 // ErrBadHashes means .scaffold.yaml lists a file outside the project.
@@ -54,7 +58,7 @@ var ErrBadHashes = errors.New("not a path inside the project")
 // Compute works out the whole update in memory and reads only the files the
 // renders generate, or generated, from the project.
 func Compute(ctx context.Context, in Input) (Plan, error) {
-	var p Plan
+	p := Plan{answersChanged: in.AnswersChanged}
 	paths, err := in.paths()
 	if err != nil {
 		return Plan{}, err
@@ -232,6 +236,12 @@ func (in Input) sides(name string) (sides, error) {
 		s.base, s.inBase = in.Base.Lookup(name)
 	}
 	s.hash, s.hashed = in.Hashes[name]
+	if in.Hashes != nil && !s.hashed {
+		// files: records every file the templates wrote. A file the base
+		// renders and it lacks was never written: the answers were edited
+		// by hand since, so the base renders what the project never had.
+		s.inBase = false
+	}
 	s.baseOK = s.inBase && (!s.hashed || config.Hash(s.base.Data) == s.hash)
 	s.generated = s.inBase || s.hashed
 	var err error
@@ -283,7 +293,7 @@ func (s sides) unchangedByOne() (Change, bool) {
 	case !userChanged:
 		return s.take(Updated, s.theirs), true
 	case !s.inTheirs:
-		c.Kind, c.Reason = Kept, "you changed it; the templates no longer generate it"
+		c.Kind, c.Reason, c.orphan = Kept, "you changed it; the templates no longer generate it", true
 	case bytes.Equal(s.ours.data, s.theirs.Data):
 		// The same text, whatever the executable bit: the user's mode wins.
 	case s.baseOK && bytes.Equal(s.theirs.Data, s.base.Data) && executable(s.theirs.Mode) == executable(s.base.Mode):
@@ -322,7 +332,17 @@ func (s sides) twoWay(in Input) Change {
 func (s sides) merge(ctx context.Context, in Input) (Change, error) {
 	c := Change{Path: s.name}
 	mode := s.mode()
-	m, err := in.Merger.Merge(ctx, s.ours.data, s.base.Data, s.theirs.Data, in.Labels)
+	// The merge runs in LF; a file the user keeps in CRLF gets its line
+	// endings back, so that one ending runs through the whole file.
+	ours, crlf := s.ours.data, usesCRLF(s.ours.data) && !usesCRLF(s.theirs.Data)
+	if crlf {
+		ours = bytes.ReplaceAll(ours, []byte("\r\n"), []byte("\n"))
+	}
+	ours, theirs := mergeLists(s.name, ours, s.base.Data, s.theirs.Data)
+	m, err := in.Merger.Merge(ctx, ours, s.base.Data, theirs, in.Labels)
+	if err == nil && crlf {
+		m.Data = bytes.ReplaceAll(m.Data, []byte("\n"), []byte("\r\n"))
+	}
 	switch {
 	case errors.Is(err, ErrBinary):
 		c.Kind, c.Binary = Conflict, true
@@ -340,6 +360,12 @@ func (s sides) merge(ctx context.Context, in Input) (Change, error) {
 		c.Kind, c.Data, c.Mode = Merged, m.Data, mode
 	}
 	return c, nil
+}
+
+// usesCRLF reports whether every line of a text ends with CRLF.
+func usesCRLF(b []byte) bool {
+	crlf := bytes.Count(b, []byte("\r\n"))
+	return crlf > 0 && crlf == bytes.Count(b, []byte("\n"))
 }
 
 // sameFile compares text and the executable bit, the one permission that

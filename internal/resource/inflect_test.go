@@ -120,3 +120,20 @@ class Migration(migrations.Migration):
 		t.Errorf("a new resource's index belongs in its initial migration:\n%s", notes.InitialMigration)
 	}
 }
+
+// A resource that an earlier release made has the ordering index's own
+// migration second: the migrations of fields added later come after it.
+func TestStepsOfALateIndexComeAfterItsMigration(t *testing.T) {
+	added, err := ParseFields([]string{"isbn:str:13:null"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps, err := Build([]Resource{{Name: "books", Fields: DefaultFields(), LateIndex: true, Added: []Batch{{Fields: added, Order: 1}}}}, SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := apps[0].Steps
+	if len(steps) != 1 || steps[0].Name != "0003_book_isbn" || !strings.Contains(steps[0].Code, `("books", "0002_ordering_index")`) {
+		t.Errorf("steps: %+v", steps)
+	}
+}

@@ -51,8 +51,13 @@ func (a *App) filterTest(f Field, lookups []string) string {
 		}
 		setup = []string{"linked = " + linked + "()", a.made("wanted", factory, kw{name, atom("[linked]")}), a.made("", factory)}
 		check("exact", "linked.pk", "[wanted.pk]")
-	case f.Kind == FK && f.Target == a.Name:
-		setup = []string{"target = " + factory + "()", a.made("wanted", factory, kw{name, atom("target")}), a.made("", factory)}
+	case f.Kind == FK && (f.Target == a.Name || a.addedLater(f.Name)):
+		// The factory leaves these empty: the test links an object itself.
+		target := a.targets[f.Name].Model + "Factory"
+		if f.Target == a.Name {
+			target = factory
+		}
+		setup = []string{"target = " + target + "()", a.made("wanted", factory, kw{name, atom("target")}), a.made("", factory)}
 		check("exact", "target.pk", "[wanted.pk]")
 	case f.Kind == FK:
 		setup = []string{a.made("wanted, _", factory+".create_batch", atom("2"))}
@@ -157,4 +162,9 @@ func (a *App) userParam() string {
 		return "user, "
 	}
 	return ""
+}
+
+// addedLater tells a field that `scaffold add field` added.
+func (a *App) addedLater(name string) bool {
+	return slices.ContainsFunc(a.fields[a.initial:], func(f Field) bool { return f.Name == name })
 }

@@ -113,14 +113,23 @@ func TestNewForceFromAnAnswersFileAnUpdateChanged(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if o := scaffoldRun(t, dir, "", nil, "update", dir, "--celery"); o.code != 0 {
+	o := scaffoldRun(t, dir, "", nil, "update", dir, "--celery")
+	if o.code == 1 && strings.Contains(o.out, "another scaffold run") && strings.Contains(o.out, "is writing") {
+		// Now and then the hook stops new --force only once it holds the
+		// lock; the update is then refused, as it must be, and this case,
+		// which needs the stop before the lock, did not happen.
+		_ = held.Process.Signal(syscall.SIGCONT)
+		waitRun(t, held, &heldOut)
+		t.Skip("new --force stopped after it took the lock")
+	}
+	if o.code != 0 {
 		t.Fatalf("update: %d\n%s", o.code, o.out)
 	}
 	updated := projectTree(t, dir)
 	if err := held.Process.Signal(syscall.SIGCONT); err != nil {
 		t.Fatal(err)
 	}
-	o := waitRun(t, held, &heldOut)
+	o = waitRun(t, held, &heldOut)
 	if o.code != 1 || !strings.Contains(o.out, "changed while scaffold read it") {
 		t.Errorf("new --force: %d\n%s\nwant exit 1 and the answers file named", o.code, o.out)
 	}

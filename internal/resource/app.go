@@ -32,12 +32,8 @@ type App struct {
 	// Indexes is the model's Meta.indexes statement: the list's ordering,
 	// and an owner's list.
 	Indexes string
-	// IndexMigration, for a resource made before its model had indexes,
-	// adds the ordering's index in a second migration; "" for the others,
-	// whose initial migration has it.
-	IndexMigration string
-	// Steps are the migrations after the initial one (and after
-	// IndexMigration), which add the fields added later, one for each
+	// Steps are the migrations after the initial one, which add the fields
+	// added later, one for each
 	// `scaffold add field`.
 	Steps []Step
 

@@ -34,8 +34,15 @@ var userAttributes = map[string]bool{
 
 // orderingIndexes are the indexes that serve the list's ordering
 // (-created_at, -id, read backwards): every object, and an owner's objects.
+//
+// A resource that an earlier release made has no index of the ordering: its
+// database applied an initial migration without it, and a migration added
+// now would be a second leaf beside any the project's own developers wrote.
 func (a *App) orderingIndexes() [][]string {
-	out := [][]string{{"created_at", "id"}}
+	var out [][]string
+	if !a.lateIndex {
+		out = append(out, []string{"created_at", "id"})
+	}
 	if a.Owner {
 		out = append(out, []string{"owner", "created_at", "id"})
 	}
@@ -49,11 +56,10 @@ func (a *App) buildOwnerAndIndexes() {
 	for _, fields := range a.orderingIndexes() {
 		indexes = append(indexes, call{name: "models.Index", args: []expr{kw{"fields", list(strs(fields)...)}}})
 	}
-	a.Indexes = statement("indexes", list(indexes...), 8, ProjectLineLength)
-	defer func() { a.InitialMigration = a.migrationWith(true) }()
-	if a.lateIndex {
-		a.IndexMigration = a.indexMigration()
+	if len(indexes) > 0 {
+		a.Indexes = statement("indexes", list(indexes...), 8, ProjectLineLength)
 	}
+	defer func() { a.InitialMigration = a.migrationWith(true) }()
 	if !a.Owner {
 		return
 	}
@@ -85,9 +91,6 @@ func (a *App) ownerMigrationField(im imports) expr {
 func (a *App) migrationIndexes() []string {
 	var items []expr
 	initial := a.orderingIndexes()
-	if a.lateIndex {
-		initial = initial[1:] // in the second migration
-	}
 	if len(initial) == 0 {
 		return nil
 	}
@@ -185,25 +188,3 @@ func ValidateModel(resource, model string) error {
 // importedNames are the capitalized names that a resource's modules import
 // or declare beside its model, which a model of the same name would hide.
 var importedNames = map[string]bool{"Decimal": true, "UTC": true, "ProtectedError": true, "Meta": true, "OwnerFactory": true}
-
-// indexMigration is the second migration of a resource whose initial
-// migration has no index, as makemigrations writes it when Meta.indexes
-// gains the ordering's index.
-func (a *App) indexMigration() string {
-	fields := a.orderingIndexes()[0]
-	op := call{name: "migrations.AddIndex", args: []expr{
-		kw{"model_name", pyStr(strings.ToLower(a.Model))},
-		kw{"index", call{name: "models.Index", args: []expr{
-			kw{"fields", list(strs(fields)...)},
-			kw{"name", pyStr(a.indexName(fields))},
-		}}},
-	}}
-	var b strings.Builder
-	b.WriteString("from django.db import migrations, models\n\n\n")
-	b.WriteString("class Migration(migrations.Migration):\n    dependencies = [\n")
-	b.WriteString("        " + tuple(pyStr(a.Name), pyStr("0001_initial")).flat() + ",\n    ]\n\n")
-	b.WriteString("    operations = [\n")
-	b.WriteString(strings.Join(layout(op, 8, "", ",", MigrationLineLength), "\n") + "\n")
-	b.WriteString("    ]\n")
-	return b.String()
-}

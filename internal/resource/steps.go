@@ -3,7 +3,6 @@ package resource
 import (
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 )
@@ -48,11 +47,7 @@ func stepsOf(resources []Resource) stepIndex {
 	idx := stepIndex{}
 	for _, r := range resources {
 		model := r.Names().Model
-		first, prev := firstStep(r.LateIndex)
-		if r.LateIndex {
-			// Made before any field was added.
-			idx[r.Name] = append(idx[r.Name], orderedStep{math.MinInt, prev})
-		}
+		first, _ := firstStep()
 		for i, b := range r.Added {
 			idx[r.Name] = append(idx[r.Name], orderedStep{b.Order, stepName(first+i, model, b.Fields)})
 		}
@@ -74,20 +69,16 @@ func (idx stepIndex) before(resource string, order int) string {
 }
 
 // firstStep is the number of a resource's first migration of added
-// fields, and the migration before it: the initial one, or the ordering
-// index's own migration of a resource that an earlier release made.
-func firstStep(lateIndex bool) (int, string) {
-	if lateIndex {
-		return 3, "0002_ordering_index"
-	}
+// fields, and the migration before it, the initial one.
+func firstStep() (int, string) {
 	return 2, "0001_initial"
 }
 
 // steps are the migrations that add the fields added later, numbered
-// after the initial one (and the ordering index's own).
+// after the initial one.
 func (a *App) steps() []Step {
 	var out []Step
-	first, prev := firstStep(a.lateIndex)
+	first, prev := firstStep()
 	for i, batch := range a.added {
 		s := a.step(first+i, prev, batch)
 		out = append(out, s)

@@ -22,16 +22,8 @@ import (
 )
 
 func newAddCommand(env *Env) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "add",
-		Short: "Add to a generated project",
-		Args:  usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cmd.Help()
-		},
-	}
-	cmd.AddCommand(newAddResourceCommand(env, nil), newAddFieldCommand(env, nil))
-	return cmd
+	return groupCommand(&cobra.Command{Use: "add", Short: "Add to a generated project"},
+		newAddResourceCommand(env, nil), newAddFieldCommand(env, nil))
 }
 
 // fieldHelp documents the field syntax for add resource and new.
@@ -252,4 +244,13 @@ type zeros struct{}
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// groupCommand makes cmd a command that only holds subcommands: given no
+// subcommand, it prints its help.
+func groupCommand(cmd *cobra.Command, subcommands ...*cobra.Command) *cobra.Command {
+	cmd.Args = usageArgs(cobra.NoArgs)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	cmd.AddCommand(subcommands...)
+	return cmd
 }

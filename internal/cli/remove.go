@@ -20,16 +20,8 @@ import (
 )
 
 func newRemoveCommand(env *Env) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "remove",
-		Short: "Remove from a generated project",
-		Args:  usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cmd.Help()
-		},
-	}
-	cmd.AddCommand(newRemoveResourceCommand(env, nil))
-	return cmd
+	return groupCommand(&cobra.Command{Use: "remove", Short: "Remove from a generated project"},
+		newRemoveResourceCommand(env, nil))
 }
 
 // removeResourceOptions are what `scaffold remove resource` was asked to do.

@@ -18,20 +18,14 @@ import (
 )
 
 func newTemplatesCommand(env *Env) *cobra.Command {
-	cmd := &cobra.Command{
+	return groupCommand(&cobra.Command{
 		Use:   "templates",
 		Short: "Work with the builtin templates",
 		Long: `Work with the builtin templates, for instance to start a template pack:
 a folder with a pack.yaml and a files/ folder that changes, adds or removes
 files of the generated project and asks its own questions.`,
 		Example: "  scaffold templates list\n  scaffold templates export acme-pack",
-		Args:    usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cmd.Help()
-		},
-	}
-	cmd.AddCommand(newListCommand(env), newExportCommand(env, nil))
-	return cmd
+	}, newListCommand(env), newExportCommand(env, nil))
 }
 
 // newListCommand is `scaffold templates list`: every release of the

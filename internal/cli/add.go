@@ -122,7 +122,7 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 	dir, name := o.dir, o.name
 	fields, err := resource.ParseFields(o.specs)
 	if err != nil {
-		return &UsageError{Err: err}
+		return &usageError{Err: err}
 	}
 	out := newPrinter(stdout, env.Color, o.quiet)
 	session, err := lockRun(env, dir, o.dryRun, out)
@@ -142,7 +142,7 @@ func runAddResource(ctx context.Context, env *Env, stdout io.Writer, o *addResou
 	}
 	if o.model != "" {
 		if err := resource.ValidateModel(name, o.model); err != nil {
-			return &UsageError{Err: err}
+			return &usageError{Err: err}
 		}
 	}
 	plan, err := planAddResource(ctx, env.Fs, proj, resource.Resource{Name: name, Fields: fields, Model: o.model, Owner: o.owner})
@@ -178,25 +178,25 @@ func checkTemplateVersion(p resolved, then string) error {
 // checkNewResource refuses a resource name the project cannot take.
 func checkNewResource(fsys afero.Fs, p resolved, name string) error {
 	if err := generator.ValidateResource(name); err != nil {
-		return &UsageError{Err: err}
+		return &usageError{Err: err}
 	}
 	for _, r := range p.Options.AllResources() {
 		if r.Name == name {
-			return &UsageError{Err: &resource.ResourceError{Name: name, Reason: "the project has a resource of that name already; choose another name"}}
+			return &usageError{Err: &resource.ResourceError{Name: name, Reason: "the project has a resource of that name already; choose another name"}}
 		}
 	}
 	if name == generator.Slug(p.Options.Name) {
-		return &UsageError{Err: &resource.ResourceError{Name: name, Reason: "it is the project's own name; choose another name"}}
+		return &usageError{Err: &resource.ResourceError{Name: name, Reason: "it is the project's own name; choose another name"}}
 	}
 	if _, err := fsys.Stat(filepath.Join(p.Dir, name)); err == nil {
-		return &UsageError{Err: &resource.ResourceError{Name: name, Reason: fmt.Sprintf("%s already exists in the project; choose another name", filepath.Join(p.Dir, name))}}
+		return &usageError{Err: &resource.ResourceError{Name: name, Reason: fmt.Sprintf("%s already exists in the project; choose another name", filepath.Join(p.Dir, name))}}
 	}
 	twin, err := writer.CaseTwin(fsys, p.Dir, name)
 	if err != nil {
 		return fmt.Errorf("check %s: %w", p.Dir, err)
 	}
 	if twin != "" {
-		return &UsageError{Err: &resource.ResourceError{Name: name, Reason: fmt.Sprintf("it differs only by case from %s, which is the same name on macOS and Windows; choose another name", filepath.Join(p.Dir, twin))}}
+		return &usageError{Err: &resource.ResourceError{Name: name, Reason: fmt.Sprintf("it differs only by case from %s, which is the same name on macOS and Windows; choose another name", filepath.Join(p.Dir, twin))}}
 	}
 	return nil
 }
@@ -211,7 +211,7 @@ func planAddResource(ctx context.Context, fsys afero.Fs, p resolved, r resource.
 	after := p.Options
 	after.Resources = append(slices.Clone(p.Options.Resources), r)
 	if err := after.Validate(); err != nil {
-		return generator.Plan{}, &UsageError{Err: err}
+		return generator.Plan{}, &usageError{Err: err}
 	}
 	// The secrets only go to the secrets files, which are never rewritten here.
 	oldPlan, err := generator.RenderContext(ctx, p.Options, p.Tree, zeros{})
@@ -224,7 +224,7 @@ func planAddResource(ctx context.Context, fsys afero.Fs, p resolved, r resource.
 	}
 	files, err := update.AddResource(update.Input{Fs: fsys, Dir: p.Dir, Base: &oldPlan, Theirs: newPlan})
 	if _, refused := errors.AsType[*update.RefusedError](err); refused {
-		return generator.Plan{}, &UsageError{Err: err}
+		return generator.Plan{}, &usageError{Err: err}
 	}
 	if err != nil {
 		return generator.Plan{}, err

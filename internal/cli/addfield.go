@@ -83,7 +83,7 @@ scaffold update renders them again. Nothing is written if anything is wrong.
 func runAddField(ctx context.Context, env *Env, stdout io.Writer, o *addFieldOptions) error {
 	fields, err := resource.ParseFields(o.specs)
 	if err != nil {
-		return &UsageError{Err: err}
+		return &usageError{Err: err}
 	}
 	proj, err := resolve(env, request{Project: o.dir})
 	if err != nil {
@@ -131,7 +131,7 @@ func findResource(o generator.Options, name string) (resource.Resource, error) {
 	if len(names) > 0 {
 		has = "it has " + strings.Join(names, ", ")
 	}
-	return resource.Resource{}, &UsageError{Err: &resource.ResourceError{Name: name, Reason: "the project has no resource of that name; " + has}}
+	return resource.Resource{}, &usageError{Err: &resource.ResourceError{Name: name, Reason: "the project has no resource of that name; " + has}}
 }
 
 // withResource returns o with its resource named r.Name replaced by r.
@@ -170,12 +170,12 @@ func planAddField(ctx context.Context, env *Env, p resolved, name string, fields
 		return generator.Plan{}, err
 	}
 	if err := resource.CheckAdded(r, fields); err != nil {
-		return generator.Plan{}, &UsageError{Err: err}
+		return generator.Plan{}, &usageError{Err: err}
 	}
 	r.Added = append(slices.Clone(r.Added), resource.Batch{Fields: fields, Order: nextOrder(p.Options)})
 	after := withResource(p.Options, r)
 	if err := after.Validate(); err != nil {
-		return generator.Plan{}, &UsageError{Err: err}
+		return generator.Plan{}, &usageError{Err: err}
 	}
 	oldPlan, err := generator.RenderContext(ctx, p.Options, p.Tree, zeros{})
 	if err != nil {
@@ -230,7 +230,7 @@ func keepMigrations(before, after generator.Plan) (string, error) {
 // refusedUsage turns a planner's refusal into a usage error.
 func refusedUsage(err error) error {
 	if _, refused := errors.AsType[*update.RefusedError](err); refused {
-		return &UsageError{Err: err}
+		return &usageError{Err: err}
 	}
 	return err
 }

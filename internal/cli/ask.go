@@ -67,7 +67,7 @@ func interview(env *Env, a *answers, questions []generator.Question, req request
 		}
 		v, ok, err := ask(env.Prompter, q, a.opts, answered, more)
 		if errors.Is(err, prompt.ErrInterrupted) {
-			return asked, &InterruptedError{Err: err}
+			return asked, &interruptedError{Err: err}
 		}
 		if err != nil {
 			return asked, err
@@ -112,14 +112,14 @@ func askFields(p prompt.Prompter, a *answers) error {
 		Validate: func(text string) error { _, err := parse(text); return err },
 	})
 	if errors.Is(err, prompt.ErrInterrupted) {
-		return &InterruptedError{Err: err}
+		return &interruptedError{Err: err}
 	}
 	if err != nil {
 		return err
 	}
 	fields, err := parse(text)
 	if err != nil {
-		return &UsageError{Err: err}
+		return &usageError{Err: err}
 	}
 	a.opts.ResourceFields = fields
 	return nil
@@ -201,7 +201,7 @@ func confirm(env *Env, c prompt.Confirm) error {
 	ok, err := env.Prompter.Confirm(c)
 	switch {
 	case errors.Is(err, prompt.ErrInterrupted):
-		return &InterruptedError{Err: err}
+		return &interruptedError{Err: err}
 	case err != nil:
 		return err
 	case !ok:

@@ -62,34 +62,34 @@ type Env struct {
 	OutsideGitRepositories func(dir string) bool
 }
 
-// UsageError is a mistake in how scaffold was called: a flag, an
+// usageError is a mistake in how scaffold was called: a flag, an
 // argument, or an answer given on the command line.
-type UsageError struct{ Err error }
+type usageError struct{ Err error }
 
-func (e *UsageError) Error() string { return e.Err.Error() }
-func (e *UsageError) Unwrap() error { return e.Err }
+func (e *usageError) Error() string { return e.Err.Error() }
+func (e *usageError) Unwrap() error { return e.Err }
 
-// InterruptedError is a run that the user stopped: Ctrl-C or Esc at a
+// interruptedError is a run that the user stopped: Ctrl-C or Esc at a
 // question, or a signal. Signal is nil for a question.
-type InterruptedError struct {
+type interruptedError struct {
 	Signal os.Signal
 	Err    error
 }
 
-func (e *InterruptedError) Error() string { return "interrupted; nothing was written" }
-func (e *InterruptedError) Unwrap() error { return e.Err }
+func (e *interruptedError) Error() string { return "interrupted; nothing was written" }
+func (e *interruptedError) Unwrap() error { return e.Err }
 
 // interrupted is the error of a run whose context was cancelled: the
 // cause given by SignalContext, or an interruption without a signal.
 func interrupted(ctx context.Context) error {
-	if ie, ok := errors.AsType[*InterruptedError](context.Cause(ctx)); ok {
+	if ie, ok := errors.AsType[*interruptedError](context.Cause(ctx)); ok {
 		return ie
 	}
-	return &InterruptedError{Err: ctx.Err()}
+	return &interruptedError{Err: ctx.Err()}
 }
 
 func usagef(format string, args ...any) error {
-	return &UsageError{Err: fmt.Errorf(format, args...)}
+	return &usageError{Err: fmt.Errorf(format, args...)}
 }
 
 // Run executes scaffold with env.Args and returns the exit code. Errors are
@@ -114,7 +114,7 @@ func Run(ctx context.Context, env Env) (code int) {
 		if ctx.Err() != nil {
 			// Whatever failed, it failed because the run was stopped.
 			msg, err = interruptedLine(err), interrupted(ctx)
-		} else if ie, ok := errors.AsType[*InterruptedError](err); ok {
+		} else if ie, ok := errors.AsType[*interruptedError](err); ok {
 			msg = ie.Error()
 		}
 		fmt.Fprintf(env.Stderr, "scaffold: %s\n", escape.Line(oneLine(msg)))
@@ -135,10 +135,10 @@ func Run(ctx context.Context, env Env) (code int) {
 // interruption 130 (143 for SIGTERM), and anything else 1.
 func exitCode(err error) int {
 	var (
-		usage       *UsageError
+		usage       *usageError
 		userFile    *config.Error
 		badPack     *packError
-		interrupted *InterruptedError
+		interrupted *interruptedError
 	)
 	switch {
 	case err == nil:
@@ -197,7 +197,7 @@ func flagError(cmd *cobra.Command, err error) error {
 	if flag.Value.Type() == "bool" {
 		hint = "use true or false"
 	}
-	return &UsageError{Err: &plainError{
+	return &usageError{Err: &plainError{
 		msg: fmt.Sprintf("invalid value %q for --%s: %s", invalid.GetValue(), flag.Name, hint),
 		err: err,
 	}}

@@ -30,11 +30,11 @@ func TestExitCode(t *testing.T) {
 	}{
 		{nil, ExitOK},
 		{errors.New("disk full"), ExitFailure},
-		{fmt.Errorf("wrapped: %w", &UsageError{Err: errors.New("bad flag")}), ExitUsage},
+		{fmt.Errorf("wrapped: %w", &usageError{Err: errors.New("bad flag")}), ExitUsage},
 		{&config.Error{File: "a.yaml", Msg: "bad"}, ExitUsage},
-		{&InterruptedError{Err: prompt.ErrInterrupted}, ExitInterrupted},
-		{&InterruptedError{Signal: os.Interrupt}, ExitInterrupted},
-		{&InterruptedError{Signal: syscall.SIGTERM}, ExitTerminated},
+		{&interruptedError{Err: prompt.ErrInterrupted}, ExitInterrupted},
+		{&interruptedError{Signal: os.Interrupt}, ExitInterrupted},
+		{&interruptedError{Signal: syscall.SIGTERM}, ExitTerminated},
 		// An error is told by its kind, never by its words.
 		{errors.New("invalid value: interrupted"), ExitFailure},
 	} {
@@ -47,7 +47,7 @@ func TestExitCode(t *testing.T) {
 func TestSignalsExitWithTheirCode(t *testing.T) {
 	for sig, want := range map[os.Signal]int{os.Interrupt: ExitInterrupted, syscall.SIGTERM: ExitTerminated} {
 		ctx, cancel := context.WithCancelCause(context.Background())
-		cancel(&InterruptedError{Signal: sig, Err: context.Canceled})
+		cancel(&interruptedError{Signal: sig, Err: context.Canceled})
 		r := run(t, harness{ctx: ctx, fs: newFs(t)}, "new", "myapi", "--yes")
 		if r.code != want || r.stderr != "scaffold: interrupted; nothing was written\n" {
 			t.Errorf("%v: exit %d, stderr %q; want %d", sig, r.code, r.stderr, want)

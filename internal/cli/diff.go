@@ -101,9 +101,9 @@ func runDiff(ctx context.Context, env *Env, o *diffOptions) error {
 	return newDiffersError(dir, packDir, changes)
 }
 
-// DiffersError reports that a project differs from what its templates
+// differsError reports that a project differs from what its templates
 // generate; the differences themselves are printed before it.
-type DiffersError struct {
+type differsError struct {
 	Dir              string
 	Changed, Missing int
 	// Update is the command that brings the project to its templates,
@@ -112,13 +112,13 @@ type DiffersError struct {
 	Update string
 }
 
-func (e *DiffersError) Error() string {
+func (e *differsError) Error() string {
 	return fmt.Sprintf("%s differs from what its templates generate: %d changed, %d missing on disk; to bring it to its templates and keep your changes, see what would change with %s --dry-run, then run %s",
 		e.Dir, e.Changed, e.Missing, e.Update, e.Update)
 }
 
 func newDiffersError(dir, packDir string, changes []diff.Change) error {
-	e := &DiffersError{Dir: dir}
+	e := &differsError{Dir: dir}
 	for _, c := range changes {
 		if c.Kind == diff.Missing {
 			e.Missing++

@@ -46,7 +46,7 @@ func checkFlagGroups(cmd *cobra.Command, _ []string) error {
 			return usagef("%s cannot be used together; %s", strings.Join(set, " and "), cmd.Annotations[key])
 		}
 	}
-	return &UsageError{Err: err}
+	return &usageError{Err: err}
 }
 
 // definePack adds --pack DIR, and --template, its older name, which stays

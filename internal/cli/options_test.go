@@ -70,7 +70,7 @@ func TestExclusiveFlags(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := execute(t, tc.cmd(never(t)), tc.args...)
-			if _, ok := errors.AsType[*UsageError](err); !ok || !strings.HasPrefix(err.Error(), tc.want) {
+			if _, ok := errors.AsType[*usageError](err); !ok || !strings.HasPrefix(err.Error(), tc.want) {
 				t.Errorf("error %v, want a usage error %q", err, tc.want)
 			}
 		})

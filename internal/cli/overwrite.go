@@ -50,14 +50,14 @@ func userChanges(fsys afero.Fs, dir string, plan generator.Plan) ([]string, erro
 	return out, nil
 }
 
-// DiscardError refuses, without a terminal to ask in, a run that would
+// discardError refuses, without a terminal to ask in, a run that would
 // overwrite files the user changed, until --discard-changes says so.
-type DiscardError struct {
+type discardError struct {
 	Dir   string
 	Paths []string
 }
 
-func (e *DiscardError) Error() string {
+func (e *discardError) Error() string {
 	return fmt.Sprintf("--force would overwrite %d files you changed in %s (%s); scaffold update %s brings the project to new answers or templates and keeps your changes, or pass --discard-changes to overwrite them",
 		len(e.Paths), escape.Path(e.Dir), listPaths(e.Paths), escape.Path(e.Dir))
 }
@@ -74,7 +74,7 @@ func confirmOverwrite(env *Env, o *newOptions, dir string, plan generator.Plan) 
 		return err
 	}
 	if !o.Ask {
-		return &UsageError{Err: &DiscardError{Dir: dir, Paths: paths}}
+		return &usageError{Err: &discardError{Dir: dir, Paths: paths}}
 	}
 	return confirm(env, prompt.Confirm{
 		Name:    "overwrite",

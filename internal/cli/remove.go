@@ -125,7 +125,7 @@ func planRemoveResource(ctx context.Context, env *Env, p resolved, names []strin
 		return generator.Plan{}, nil, err
 	}
 	if err := after.Validate(); err != nil {
-		return generator.Plan{}, nil, &UsageError{Err: err}
+		return generator.Plan{}, nil, &usageError{Err: err}
 	}
 	withPlan, err := generator.RenderContext(ctx, p.Options, p.Tree, zeros{})
 	if err != nil {
@@ -159,7 +159,7 @@ func checkUnreferenced(o generator.Options, names []string) error {
 	for _, r := range o.AllResources() {
 		for _, f := range r.AllFields() {
 			if f.IsRelation() && slices.Contains(names, f.Target) {
-				return &UsageError{Err: &resource.ResourceError{Name: f.Target, Reason: fmt.Sprintf(
+				return &usageError{Err: &resource.ResourceError{Name: f.Target, Reason: fmt.Sprintf(
 					"%s.%s points to it (%s); remove the resource %s first, or with it: scaffold remove resource %s %s", r.Name, f.Name, f.String(), r.Name, strings.Join(names, " "), r.Name)}}
 			}
 		}

@@ -209,7 +209,7 @@ func (a *answers) takeCommandLine(req request, p *pack.Pack) error {
 	if len(req.Fields) > 0 {
 		fields, err := resource.ParseFields(req.Fields)
 		if err != nil {
-			return &UsageError{Err: err}
+			return &usageError{Err: err}
 		}
 		a.opts.ResourceFields = fields
 	}
@@ -233,7 +233,7 @@ func (a *answers) check(questions []generator.Question) error {
 		return usagef("fields %s need a resource; drop --no-resource or name one with --resource", strings.Join(resource.Specs(a.opts.ResourceFields), " "))
 	}
 	if err := a.opts.Validate(); err != nil {
-		return &UsageError{Err: err}
+		return &usageError{Err: err}
 	}
 	return nil
 }
@@ -405,7 +405,7 @@ func (a *answers) setPackAnswers(p *pack.Pack, sets []string) error {
 		if oe, isOption := errors.AsType[*generator.OptionError](err); isOption {
 			return usagef("invalid value %q for --set %s: %s", value, escape.Path(key), oe.Reason)
 		} else if err != nil {
-			return &UsageError{Err: err}
+			return &usageError{Err: err}
 		}
 		a.set(q, v, origin{})
 	}
@@ -429,7 +429,7 @@ func (a *answers) locate(q generator.Question, err error) error {
 	if from := a.from[q.FileKey()]; from.file != nil {
 		return &config.Error{File: from.file.Source, Line: from.line, Msg: err.Error()}
 	}
-	return &UsageError{Err: err}
+	return &usageError{Err: err}
 }
 
 func questionByKey(questions []generator.Question, key string) (generator.Question, bool) {

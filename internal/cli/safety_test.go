@@ -95,7 +95,7 @@ func TestInterruptWhileWritingUndoesIt(t *testing.T) {
 		}
 		before := tree(t, fsys, ".")
 		ctx, cancel := context.WithCancelCause(context.Background())
-		cancelled := &cancelFs{Fs: fsys, cancel: func() { cancel(&InterruptedError{Signal: os.Interrupt, Err: context.Canceled}) }}
+		cancelled := &cancelFs{Fs: fsys, cancel: func() { cancel(&interruptedError{Signal: os.Interrupt, Err: context.Canceled}) }}
 		r := run(t, harness{ctx: ctx, fs: cancelled}, args...)
 		if r.code != ExitInterrupted || r.stderr != want {
 			t.Errorf("force %v: exit %d, stderr %q; want %q", force, r.code, r.stderr, want)

@@ -64,7 +64,7 @@ func firstLine(s string) string {
 }
 
 // SignalContext returns a context that the given signals cancel, with an
-// *InterruptedError naming the signal as its cause, so that the run exits
+// *interruptedError naming the signal as its cause, so that the run exits
 // with the signal's code. stop ends the signal handling.
 func SignalContext(parent context.Context, signals ...os.Signal) (ctx context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(parent)
@@ -74,7 +74,7 @@ func SignalContext(parent context.Context, signals ...os.Signal) (ctx context.Co
 	go func() {
 		select {
 		case sig := <-ch:
-			cancel(&InterruptedError{Signal: sig, Err: context.Canceled})
+			cancel(&interruptedError{Signal: sig, Err: context.Canceled})
 		case <-done:
 		}
 	}()

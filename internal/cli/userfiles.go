@@ -36,7 +36,7 @@ func answersFileError(name string, err error) error {
 	if ue, ok := errors.AsType[*userfile.Error](err); ok {
 		return usagef("answers file %w; pass the %s file itself", ue, config.FileName)
 	}
-	return &UsageError{Err: &userfile.FileError{Action: "read answers file", Path: name, Err: err}}
+	return &usageError{Err: &userfile.FileError{Action: "read answers file", Path: name, Err: err}}
 }
 
 // loadProjectConfig reads the answers file of a project, which is never

@@ -7,7 +7,7 @@ import (
 )
 
 // MaxNameLength keeps the name usable as a DNS label and a compose project name.
-const MaxNameLength = 63
+const maxNameLength = 63
 
 // pythonKeywords are Python 3's reserved words, soft keywords included,
 // because the slug becomes an identifier.
@@ -44,15 +44,15 @@ const shellMeta = " \t\n'\"`$&|;<>()*?[]{}!#~=%^,:@+"
 
 // ValidateName checks a project name. The folder keeps the name as given, and
 // the Python code uses its slug, so both must be safe.
-func ValidateName(name string) error {
+func validateName(name string) error {
 	bad := func(reason string) error {
 		return &OptionError{Option: "project name", Key: "name", Value: name, Reason: reason}
 	}
 	switch {
 	case name == "":
 		return &OptionError{Option: "project name", Key: "name", Value: name, Reason: "it is empty; give a name such as myapi"}
-	case len(name) > MaxNameLength:
-		return bad(fmt.Sprintf("it has %d characters; use at most %d", len(name), MaxNameLength))
+	case len(name) > maxNameLength:
+		return bad(fmt.Sprintf("it has %d characters; use at most %d", len(name), maxNameLength))
 	case strings.ContainsAny(name, `/\`) || strings.Contains(name, ".."):
 		return bad("it must be a plain folder name, without path separators or \"..\"; use -o DIR to choose where it goes")
 	case !isASCII(name):
@@ -91,8 +91,8 @@ func ValidateResource(name string) error {
 	bad := func(reason string) error {
 		return &OptionError{Option: "resource", Key: "resource", Value: name, Reason: reason}
 	}
-	if len(name) > MaxNameLength {
-		return bad(fmt.Sprintf("it has %d characters; use at most %d", len(name), MaxNameLength))
+	if len(name) > maxNameLength {
+		return bad(fmt.Sprintf("it has %d characters; use at most %d", len(name), maxNameLength))
 	}
 	if name == "" || name[0] < 'a' || name[0] > 'z' {
 		return bad("it must start with a lowercase letter, such as items")

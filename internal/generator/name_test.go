@@ -8,8 +8,8 @@ import (
 
 func TestValidateNameAccepts(t *testing.T) {
 	for _, name := range []string{"myapi", "my-api", "my_api", "MyAPI", "a", "api2", "a_", "a__init__", strings.Repeat("a", 63)} {
-		if err := ValidateName(name); err != nil {
-			t.Errorf("ValidateName(%q) = %v, want nil", name, err)
+		if err := validateName(name); err != nil {
+			t.Errorf("validateName(%q) = %v, want nil", name, err)
 		}
 	}
 }
@@ -49,14 +49,14 @@ func TestValidateNameRefuses(t *testing.T) {
 		{"LPT9", "reserved device name on Windows"},
 	}
 	for _, tt := range tests {
-		err := ValidateName(tt.name)
+		err := validateName(tt.name)
 		var oe *OptionError
 		if !errors.As(err, &oe) {
-			t.Errorf("ValidateName(%q) = %v, want an *OptionError", tt.name, err)
+			t.Errorf("validateName(%q) = %v, want an *OptionError", tt.name, err)
 			continue
 		}
 		if msg := err.Error(); !strings.Contains(msg, tt.want) || strings.Contains(msg, "\n") {
-			t.Errorf("ValidateName(%q) = %q, want one line mentioning %q", tt.name, msg, tt.want)
+			t.Errorf("validateName(%q) = %q, want one line mentioning %q", tt.name, msg, tt.want)
 		}
 	}
 }
@@ -131,10 +131,10 @@ func TestDjangoVersionsFor(t *testing.T) {
 // and gives a Python identifier.
 func FuzzValidateName(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string) {
-		err := ValidateName(name)
+		err := validateName(name)
 		if err == nil {
 			slug := Slug(name)
-			if name == "" || len(name) > MaxNameLength || strings.ContainsAny(name, "/\\. \x00") || !isLetter(name[0]) {
+			if name == "" || len(name) > maxNameLength || strings.ContainsAny(name, "/\\. \x00") || !isLetter(name[0]) {
 				t.Fatalf("accepted unsafe name %q", name)
 			}
 			for i, r := range slug {
@@ -146,7 +146,7 @@ func FuzzValidateName(f *testing.F) {
 		}
 		var oe *OptionError
 		if !errors.As(err, &oe) || strings.Contains(err.Error(), "\n") {
-			t.Fatalf("ValidateName(%q) = %v, want a one-line *OptionError", name, err)
+			t.Fatalf("validateName(%q) = %v, want a one-line *OptionError", name, err)
 		}
 	})
 }

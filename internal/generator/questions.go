@@ -197,7 +197,7 @@ func Questions() []Question {
 var questions = []Question{
 	{Key: "name", Field: "Name", Title: "Name", Prompt: "Project name",
 		Help:  "The folder to create; Python code uses it lowercased, with dashes turned into underscores.",
-		check: func(o Options) error { return ValidateName(o.Name) }},
+		check: func(o Options) error { return validateName(o.Name) }},
 	{Key: "python", Field: "Python", Kind: KindChoice, Values: pythons, Default: "3.13", Title: "Python", Prompt: "Python version",
 		Help: "The Python version of the Docker image and of CI.", Flag: "python", Usage: "Python version: 3.12|3.13|3.14",
 		Offer: func(o Options, answered func(string) bool) []string {

@@ -38,7 +38,7 @@ func title(s string) string {
 // dnsLabel turns a project name into a name that Kubernetes accepts for a
 // namespace or an object (an RFC 1123 label): lowercase ASCII letters, digits
 // and "-", starting with a letter and ending with a letter or digit. Project
-// names are ASCII already (ValidateName); any other character becomes "-".
+// names are ASCII already (validateName); any other character becomes "-".
 func dnsLabel(s string) string {
 	b := []byte(strings.ToLower(s))
 	for i, c := range b {

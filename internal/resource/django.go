@@ -17,9 +17,6 @@ var djangoClass = map[Kind]string{
 	Slug: "SlugField", JSON: "JSONField", Choice: "CharField", FK: "ForeignKey", M2M: "ManyToManyField",
 }
 
-// DjangoClass names the model field class of a type, such as CharField.
-func DjangoClass(k Kind) string { return djangoClass[k] }
-
 // imports is a set of Python import statements, such as "import uuid" or
 // "from decimal import Decimal".
 type imports map[string]bool

@@ -62,7 +62,7 @@ func TestModelNames(t *testing.T) {
 // The resources of existing goldens and releases keep their models.
 func TestLegacyModelsOfRegularWords(t *testing.T) {
 	for _, name := range []string{"items", "blog_posts", "books", "authors", "tags", "categories", "boxes", "status", "products", "teams", "addresses", "analysis"} {
-		if got, legacy := NamesOf(name).Model, LegacyModel(name); got != legacy {
+		if got, legacy := namesOf(name).Model, LegacyModel(name); got != legacy {
 			t.Errorf("%s: model %s, but %s before", name, got, legacy)
 		}
 	}

@@ -12,11 +12,11 @@ func TestNamesOf(t *testing.T) {
 		"":           {},
 	}
 	for in, want := range tests {
-		if got := NamesOf(in); got != want {
-			t.Errorf("NamesOf(%q) = %+v, want %+v", in, got, want)
+		if got := namesOf(in); got != want {
+			t.Errorf("namesOf(%q) = %+v, want %+v", in, got, want)
 		}
 	}
-	if got := NamesOf("blog_posts").Label(); got != "blog_posts.blogpost" {
+	if got := namesOf("blog_posts").Label(); got != "blog_posts.blogpost" {
 		t.Errorf("Label() = %q", got)
 	}
 }

@@ -104,9 +104,9 @@ type Names struct {
 	VerbosePlural string // blog posts
 }
 
-// NamesOf derives a resource's model and human names from its name, the
+// namesOf derives a resource's model and human names from its name, the
 // model taking the English singular of the name.
-func NamesOf(resource string) Names {
+func namesOf(resource string) Names {
 	if resource == "" {
 		return Names{}
 	}
@@ -127,7 +127,7 @@ func namesFrom(resource, one string) Names {
 // 1.2.0 and earlier, keeps the human names that come with it; another
 // model is named in words as Django names it (BlogEntry: blog entry).
 func (r Resource) Names() Names {
-	n := NamesOf(r.Name)
+	n := namesOf(r.Name)
 	if r.Model == "" || r.Model == n.Model {
 		return n
 	}

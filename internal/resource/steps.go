@@ -154,9 +154,9 @@ func CheckAdded(r Resource, fields []Field) error {
 		case f.Kind == FK && have[f.Name+"_id"]:
 			return &Error{Spec: f.String(), Reason: fmt.Sprintf("the fk field %s keeps its key in a column named %s_id, a field of %s already; choose another name", f.Name, f.Name, r.Name)}
 		case f.Unique && !f.Null:
-			return &Error{Spec: f.String(), Reason: fmt.Sprintf("the %s that exist already would all take the same value, which a unique field refuses; add it with :null", NamesOf(r.Name).VerbosePlural)}
+			return &Error{Spec: f.String(), Reason: fmt.Sprintf("the %s that exist already would all take the same value, which a unique field refuses; add it with :null", namesOf(r.Name).VerbosePlural)}
 		case f.Kind != M2M && f.Kind != Bool && !f.Null && !f.HasDefault:
-			return &Error{Spec: f.String(), Reason: fmt.Sprintf("the %s that exist already need a value for it; add :default=VALUE or :null", NamesOf(r.Name).VerbosePlural)}
+			return &Error{Spec: f.String(), Reason: fmt.Sprintf("the %s that exist already need a value for it; add :default=VALUE or :null", namesOf(r.Name).VerbosePlural)}
 		}
 	}
 	return nil

@@ -17,23 +17,10 @@ const (
 //go:embed all:project
 var embedded embed.FS
 
-//go:embed releases
-var released embed.FS
-
 // Project returns the builtin template tree, rooted at the project folder.
 // Its manifest.yaml says which files a project gets.
 func Project() fs.FS {
 	sub, err := fs.Sub(embedded, "project")
-	if err != nil {
-		panic(err) // unreachable: the embed directive guarantees the folder
-	}
-	return sub
-}
-
-// Releases returns the archive of every released template version; package
-// releases reads it.
-func Releases() fs.FS {
-	sub, err := fs.Sub(released, "releases")
 	if err != nil {
 		panic(err) // unreachable: the embed directive guarantees the folder
 	}

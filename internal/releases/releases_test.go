@@ -71,14 +71,14 @@ func differences(t *testing.T, a, b fs.FS) []string {
 // TestArchiveIsWhole checks every release against its objects, and that no
 // object is left that no release needs.
 func TestArchiveIsWhole(t *testing.T) {
-	archive := templates.Releases()
+	arch := archive()
 	versions := Versions()
 	if !slices.Contains(versions, "1.0.0") {
 		t.Fatalf("versions = %v; the first release, 1.0.0, is missing", versions)
 	}
 	used := map[string]bool{}
 	for _, v := range versions {
-		index, err := fs.ReadFile(archive, v+indexSuffix)
+		index, err := fs.ReadFile(arch, v+indexSuffix)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +96,7 @@ func TestArchiveIsWhole(t *testing.T) {
 			t.Errorf("release %s does not open: %v", v, err)
 		}
 	}
-	objects, err := fs.ReadDir(archive, objectsDir)
+	objects, err := fs.ReadDir(arch, objectsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,14 +113,14 @@ func TestEveryReleaseHasNotes(t *testing.T) {
 	for _, v := range versions {
 		notes, err := Notes(v)
 		if err != nil {
-			t.Errorf("%v; write templates/releases/notes/%s.md", err, v)
+			t.Errorf("%v; write internal/releases/archive/notes/%s.md", err, v)
 			continue
 		}
 		if strings.TrimSpace(notes) == "" || !strings.HasSuffix(notes, "\n") || strings.Contains(notes, "\r") {
 			t.Errorf("notes of %s: empty, or not LF-terminated lines", v)
 		}
 	}
-	entries, err := fs.ReadDir(templates.Releases(), notesDir)
+	entries, err := fs.ReadDir(archive(), notesDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestEveryReleaseHasADate(t *testing.T) {
 	for _, v := range Versions() {
 		date, err := Date(v)
 		if err != nil {
-			t.Errorf("%v; start templates/releases/notes/%s.md with a line \"Released YYYY-MM-DD.\"", err, v)
+			t.Errorf("%v; start internal/releases/archive/notes/%s.md with a line \"Released YYYY-MM-DD.\"", err, v)
 			continue
 		}
 		if _, err := time.Parse(time.DateOnly, date); err != nil {
@@ -149,12 +149,12 @@ func TestEveryReleaseHasADate(t *testing.T) {
 }
 
 func TestNotesRefuseAMissingDate(t *testing.T) {
-	archive := fstest.MapFS{"notes/1.0.0.md": {Data: []byte("- something\n")}}
-	if _, _, err := notesIn(archive, "1.0.0"); err == nil {
+	folder := fstest.MapFS{"notes/1.0.0.md": {Data: []byte("- something\n")}}
+	if _, _, err := notesIn(folder, "1.0.0"); err == nil {
 		t.Error("notes without a date line are accepted")
 	}
-	archive["notes/1.0.0.md"] = &fstest.MapFile{Data: []byte("Released 2026-12-01.\n\n- something\n")}
-	date, notes, err := notesIn(archive, "1.0.0")
+	folder["notes/1.0.0.md"] = &fstest.MapFile{Data: []byte("Released 2026-12-01.\n\n- something\n")}
+	date, notes, err := notesIn(folder, "1.0.0")
 	if err != nil || date != "2026-12-01" || notes != "- something\n" {
 		t.Errorf("notesIn = %q, %q, %v", date, notes, err)
 	}

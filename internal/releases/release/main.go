@@ -2,7 +2,7 @@
 // version that templates.Version names, so that every later scaffold can
 // render them again. Run it from the repository root after changing the
 // templates, raising templates.Version and writing the release's notes in
-// templates/releases/notes/VERSION.md:
+// internal/releases/archive/notes/VERSION.md:
 //
 //	go run ./internal/releases/release
 //
@@ -20,9 +20,9 @@ import (
 )
 
 func main() {
-	if err := releases.Archive("templates/releases", templates.Version, templates.Project()); err != nil {
+	if err := releases.Archive("internal/releases/archive", templates.Version, templates.Project()); err != nil {
 		fmt.Fprintf(os.Stderr, "release: %v\n", err)
 		os.Exit(1)
 	}
-	fmt.Printf("templates %s archived in templates/releases\n", templates.Version)
+	fmt.Printf("templates %s archived in internal/releases/archive\n", templates.Version)
 }

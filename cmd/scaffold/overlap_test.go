@@ -50,6 +50,12 @@ func TestOverlappingRunsNeverBothSucceed(t *testing.T) {
 		{"add resource", ".scaffold.yaml", func(dir, name string) []string {
 			return []string{"add", "resource", name, "title:str", "--project", dir}
 		}},
+		{"add field", ".scaffold.yaml", func(dir, name string) []string {
+			return []string{"add", "field", "items", name + ":str:null", "--project", dir}
+		}},
+		{"remove resource", ".scaffold.yaml", func(dir, _ string) []string {
+			return []string{"remove", "resource", "items", "--project", dir}
+		}},
 	}
 	for _, first := range commands {
 		for _, second := range commands {

@@ -85,6 +85,12 @@ func runAddField(ctx context.Context, env *Env, stdout io.Writer, o *addFieldOpt
 	if err != nil {
 		return &usageError{Err: err}
 	}
+	out := newPrinter(stdout, env.Color, o.quiet)
+	session, err := lockRun(env, o.dir, o.dryRun, out)
+	if err != nil {
+		return err
+	}
+	defer session.Release()
 	proj, err := resolve(env, request{Project: o.dir})
 	if err != nil {
 		return err
@@ -96,15 +102,14 @@ func runAddField(ctx context.Context, env *Env, stdout io.Writer, o *addFieldOpt
 	if err != nil {
 		return err
 	}
-	out := newPrinter(stdout, env.Color, o.quiet)
 	if o.dryRun {
 		return out.dryRun(o.dir, plan)
 	}
-	res, err := writer.Apply(ctx, env.Fs, o.dir, plan, writer.Options{Existing: true})
+	res, err := applyIn(ctx, env, session, o.dir, plan, writer.Options{Existing: true})
 	if err != nil {
 		return err
 	}
-	out.notes(res.Notes)
+	out.notes(append(res.Notes, unlock(session)...))
 	names := make([]string, len(fields))
 	for i, f := range fields {
 		names[i] = f.Name

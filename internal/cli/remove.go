@@ -80,6 +80,12 @@ while the app is still installed:
 }
 
 func runRemoveResource(ctx context.Context, env *Env, stdout io.Writer, o *removeResourceOptions) error {
+	out := newPrinter(stdout, env.Color, o.quiet)
+	session, err := lockRun(env, o.dir, o.dryRun, out)
+	if err != nil {
+		return err
+	}
+	defer session.Release()
 	proj, err := resolve(env, request{Project: o.dir})
 	if err != nil {
 		return err
@@ -91,15 +97,14 @@ func runRemoveResource(ctx context.Context, env *Env, stdout io.Writer, o *remov
 	if err != nil {
 		return err
 	}
-	out := newPrinter(stdout, env.Color, o.quiet)
 	if o.dryRun {
 		return out.dryRunRemove(o, plan, kept)
 	}
-	res, err := writer.Apply(ctx, env.Fs, o.dir, plan, writer.Options{Existing: true})
+	res, err := applyIn(ctx, env, session, o.dir, plan, writer.Options{Existing: true})
 	if err != nil {
 		return err
 	}
-	out.notes(res.Notes)
+	out.notes(append(res.Notes, unlock(session)...))
 	if err := out.done("Removed %s from %s (%d files removed, %d written).", resourceList(o.names), escape.Path(o.dir), len(res.Removed), len(res.Written)); err != nil {
 		return err
 	}

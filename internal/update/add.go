@@ -2,6 +2,7 @@ package update
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -29,8 +30,21 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 // those. Secrets files, and files the resource does not change, are left
 // alone. It returns the files to write, sorted by path.
 func AddResource(in Input) ([]generator.File, error) {
+	return in.addedFiles(context.Background(), "move it away, or choose another resource name", func(s sides) (generator.File, bool, error) {
+		return s.insertAtMarkers(in)
+	})
+}
+
+// addedFiles walks Theirs for a command that only adds to a project: a file
+// that only Theirs has is new, and must not be on disk yet (instead says what
+// to do then); a file that Base renders alike is left alone; change
+// decides every other one. It returns the files to write.
+func (in Input) addedFiles(ctx context.Context, instead string, change func(sides) (generator.File, bool, error)) ([]generator.File, error) {
 	var files []generator.File
 	for _, f := range in.Theirs.Files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		s, err := in.sides(f.Path)
 		if err != nil {
 			return nil, err
@@ -40,13 +54,13 @@ func AddResource(in Input) ([]generator.File, error) {
 			continue
 		case !s.inBase:
 			if s.ours.exists {
-				return nil, &RefusedError{fmt.Errorf("%s already exists; move it away, or choose another resource name", in.path(f.Path))}
+				return nil, &RefusedError{fmt.Errorf("%s already exists; %s", in.path(f.Path), instead)}
 			}
 			files = append(files, f)
 		case bytes.Equal(s.base.Data, f.Data):
 			continue
 		default:
-			changed, ok, err := s.insertAtMarkers(in)
+			changed, ok, err := change(s)
 			if err != nil {
 				return nil, err
 			}

@@ -33,36 +33,9 @@ func AddFields(ctx context.Context, in Input, migrations string) ([]generator.Fi
 	if err := in.foreignMigrations(migrations); err != nil {
 		return nil, err
 	}
-	var files []generator.File
-	for _, f := range in.Theirs.Files {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		s, err := in.sides(f.Path)
-		if err != nil {
-			return nil, err
-		}
-		switch {
-		case f.Keep:
-			continue
-		case !s.inBase:
-			if s.ours.exists {
-				return nil, &RefusedError{fmt.Errorf("%s already exists; move it away, then run the command again", in.path(f.Path))}
-			}
-			files = append(files, f)
-		case bytes.Equal(s.base.Data, f.Data):
-			continue
-		default:
-			changed, ok, err := s.carry(ctx, in, "added")
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				files = append(files, changed)
-			}
-		}
-	}
-	return files, nil
+	return in.addedFiles(ctx, "move it away, then run the command again", func(s sides) (generator.File, bool, error) {
+		return s.carry(ctx, in, "added")
+	})
 }
 
 // foreignMigrations refuses a migrations folder holding a migration that

@@ -158,7 +158,7 @@ func reason(err error) string {
 	if err == nil {
 		return "no output"
 	}
-	var ee *ExecError
+	var ee *execError
 	if errors.As(err, &ee) {
 		if msg := firstLine(ee.Stderr); msg != "" {
 			return msg

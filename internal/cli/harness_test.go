@@ -192,17 +192,17 @@ func (m *fakeMachine) exec(_ context.Context, dir, name string, args ...string) 
 	m.calls = append(m.calls, dir+"$ "+line)
 	m.mu.Unlock()
 	if !m.installed[name] {
-		return nil, &ExecError{Command: line, Err: exec.ErrNotFound}
+		return nil, &execError{Command: line, Err: exec.ErrNotFound}
 	}
 	out, ok := m.results[dir+"$ "+line]
 	if !ok {
 		out, ok = m.results[line]
 	}
 	if !ok {
-		return nil, &ExecError{Command: line, Stderr: "unexpected command\n", Err: errors.New("exit status 2")}
+		return nil, &execError{Command: line, Stderr: "unexpected command\n", Err: errors.New("exit status 2")}
 	}
 	if out.failed {
-		return []byte(out.stdout), &ExecError{Command: line, Stderr: out.stderr, Err: errors.New("exit status 1")}
+		return []byte(out.stdout), &execError{Command: line, Stderr: out.stderr, Err: errors.New("exit status 1")}
 	}
 	return []byte(out.stdout), nil
 }

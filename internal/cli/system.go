@@ -12,24 +12,24 @@ import (
 
 // ExecFunc runs the program name with args in dir (the current folder when
 // dir is empty) and returns what it printed on stdout, even when it fails.
-// A program that cannot start or exits with an error gives an *ExecError.
+// A program that cannot start or exits with an error gives an *execError.
 type ExecFunc func(ctx context.Context, dir, name string, args ...string) ([]byte, error)
 
-// ExecError is a program that could not start or exited with an error.
-type ExecError struct {
+// execError is a program that could not start or exited with an error.
+type execError struct {
 	Command string
 	Stderr  string
 	Err     error
 }
 
-func (e *ExecError) Error() string {
+func (e *execError) Error() string {
 	if msg := firstLine(e.Stderr); msg != "" {
 		return e.Command + ": " + msg
 	}
 	return e.Command + ": " + e.Err.Error()
 }
 
-func (e *ExecError) Unwrap() error { return e.Err }
+func (e *execError) Unwrap() error { return e.Err }
 
 // waitDelay bounds the wait for a killed program's output. A child it
 // started can hold stdout open long after the program itself is gone.
@@ -44,7 +44,7 @@ func SystemExec(ctx context.Context, dir, name string, args ...string) ([]byte, 
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return stdout.Bytes(), &ExecError{
+		return stdout.Bytes(), &execError{
 			Command: strings.Join(append([]string{name}, args...), " "),
 			Stderr:  stderr.String(),
 			Err:     err,

@@ -40,7 +40,7 @@ func (t tools) run(ctx context.Context, dir, name string, args ...string) (strin
 	out, err := t.exec(limited, dir, name, args...)
 	// A killed program says "signal: killed", which hides that it hung.
 	if err != nil && ctx.Err() == nil && errors.Is(limited.Err(), context.DeadlineExceeded) {
-		err = &ExecError{
+		err = &execError{
 			Command: strings.Join(append([]string{name}, args...), " "),
 			Err:     fmt.Errorf("%w within %s", errNoAnswer, toolTimeout),
 		}

@@ -143,7 +143,7 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 	switch {
 	case ur.check && lags:
 		printUpdate(out, u.plan)
-		return &LagsError{Dir: u.shown, To: u.to, Summary: u.plan.Summary()}
+		return &lagsError{Dir: u.shown, To: u.to, Summary: u.plan.Summary()}
 	case !lags:
 		return out.done("%s is up to date with %s", u.shown, u.to)
 	}
@@ -164,11 +164,11 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 	var refusal error
 	switch {
 	case len(broken) > 0:
-		refusal = &BrokenImportError{Dir: u.shown, Imports: broken}
+		refusal = &brokenImportError{Dir: u.shown, Imports: broken}
 	case len(losses) > 0 && !ur.allowRemove:
-		refusal = &RemoveError{Dir: u.shown, Losses: losses, Apps: apps}
+		refusal = &removeError{Dir: u.shown, Losses: losses, Apps: apps}
 	case len(conflicts) > 0 && ur.noConflicts:
-		refusal = &ConflictError{Dir: u.shown, Paths: conflicts}
+		refusal = &conflictError{Dir: u.shown, Paths: conflicts}
 	}
 	switch {
 	case ur.dryRun && refusal != nil:
@@ -194,7 +194,7 @@ func runUpdate(ctx context.Context, env *Env, ur *updateOptions) error {
 	}
 	if len(conflicts) > 0 {
 		printNextSteps(out, next, u.in.Theirs, false)
-		return &ConflictError{Dir: u.shown, Paths: conflicts, Written: true}
+		return &conflictError{Dir: u.shown, Paths: conflicts, Written: true}
 	}
 	err = out.done("Updated %s to %s: %s", u.shown, u.to, u.plan.Summary())
 	printNextSteps(out, next, u.in.Theirs, false)

@@ -112,15 +112,15 @@ func printUpdate(out printer, plan update.Plan) {
 	}
 }
 
-// ConflictError reports files that got conflict markers, or would have
+// conflictError reports files that got conflict markers, or would have
 // with --no-conflicts.
-type ConflictError struct {
+type conflictError struct {
 	Dir     string
 	Paths   []string
 	Written bool
 }
 
-func (e *ConflictError) Error() string {
+func (e *conflictError) Error() string {
 	if !e.Written {
 		return fmt.Sprintf("the update of %s has conflicts in %s, so nothing was written (--no-conflicts); run without it to get conflict markers to resolve", e.Dir, listPaths(e.Paths))
 	}
@@ -128,13 +128,13 @@ func (e *ConflictError) Error() string {
 		e.Dir, listPaths(e.Paths))
 }
 
-// LagsError reports, for --check, a project that its templates have moved
+// lagsError reports, for --check, a project that its templates have moved
 // past.
-type LagsError struct {
+type lagsError struct {
 	Dir, To, Summary string
 }
 
-func (e *LagsError) Error() string {
+func (e *lagsError) Error() string {
 	return fmt.Sprintf("%s lags %s (%s); run scaffold update to bring it up to date", e.Dir, e.To, e.Summary)
 }
 
@@ -201,15 +201,15 @@ func printLosses(out printer, apps []string, allowed bool) {
 	}
 }
 
-// RemoveError refuses an update that removes an app with its migrations,
+// removeError refuses an update that removes an app with its migrations,
 // or leaves files the user changed behind, without --allow-remove.
-type RemoveError struct {
+type removeError struct {
 	Dir    string
 	Losses []update.Loss
 	Apps   []string
 }
 
-func (e *RemoveError) Error() string {
+func (e *removeError) Error() string {
 	var what, changed, migrations []string
 	for _, l := range e.Losses {
 		switch {
@@ -232,14 +232,14 @@ func (e *RemoveError) Error() string {
 	return fmt.Sprintf("the update of %s would %s, so nothing was written; to go ahead, run it again with --allow-remove", e.Dir, strings.Join(what, ", and "))
 }
 
-// BrokenImportError refuses an update whose own output would import a
+// brokenImportError refuses an update whose own output would import a
 // generated module that the project does not have.
-type BrokenImportError struct {
+type brokenImportError struct {
 	Dir     string
 	Imports []update.BrokenImport
 }
 
-func (e *BrokenImportError) Error() string {
+func (e *brokenImportError) Error() string {
 	b := e.Imports[0]
 	more := ""
 	if n := len(e.Imports) - 1; n > 0 {

@@ -9,7 +9,7 @@ import (
 // Name and Version identify the builtin templates in .scaffold.yaml.
 const (
 	Name    = "django-drf"
-	Version = "1.3.1"
+	Version = "1.3.2"
 )
 
 // The all: prefix keeps dotfiles such as .dockerignore and files such as __init__.py.

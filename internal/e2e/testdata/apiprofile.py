@@ -167,6 +167,7 @@ def variants(view):
         ("django.middleware.security.SecurityMiddleware", "without SecurityMiddleware (security headers, HTTPS redirect)"),
         ("django.middleware.csp.ContentSecurityPolicyMiddleware", "without the CSP middleware"),
         ("csp.middleware.CSPMiddleware", "without the CSP middleware"),
+        ("config.headers.CSPMiddleware", "without the CSP middleware"),
         ("whitenoise.middleware.WhiteNoiseMiddleware", "without WhiteNoise"),
         ("corsheaders.middleware.CorsMiddleware", "without CORS"),
     ]:

@@ -202,6 +202,7 @@ type benchProfileRow struct {
 	DB      *float64 `json:"db_us"`
 	Wall    float64  `json:"wall_us"`
 	Queries int      `json:"queries"`
+	Calls   int      `json:"calls"`
 }
 
 func benchRunProfile(t testing.TB, dir string, env []string, py, script, auth, list string, first, rounds int, baseline bool) []benchProfileRow {
@@ -253,7 +254,7 @@ func benchProfileTable(rows []benchProfileRow, rounds int, label string) string 
 	}
 	const whole = "whole project"
 	cell := func(v, path string, diff bool) string {
-		var cpu, db []float64
+		var cpu, db, calls []float64
 		q := 0
 		for r := range rounds {
 			row, ok := byRound[key{v, path}][r]
@@ -262,13 +263,14 @@ func benchProfileTable(rows []benchProfileRow, rounds int, label string) string 
 				continue
 			}
 			q = row.Queries
-			c, d := row.CPU, row.DB
+			c, d, n := row.CPU, row.DB, float64(row.Calls)
 			if diff {
 				sign := 1.0
 				if strings.HasPrefix(v, "without") {
 					sign = -1
 				}
 				c = sign * (c - ref.CPU)
+				n = sign * (n - float64(ref.Calls))
 				if d != nil && ref.DB != nil {
 					x := sign * (*d - *ref.DB)
 					d = &x
@@ -282,12 +284,13 @@ func benchProfileTable(rows []benchProfileRow, rounds int, label string) string 
 				q = qd
 			}
 			cpu = append(cpu, c)
+			calls = append(calls, n)
 			if d != nil {
 				db = append(db, *d)
 			}
 		}
 		if len(cpu) == 0 {
-			return fmt.Sprintf("%28s", "-")
+			return fmt.Sprintf("%35s", "-")
 		}
 		dbs := "-"
 		if len(db) > 0 {
@@ -297,13 +300,13 @@ func benchProfileTable(rows []benchProfileRow, rounds int, label string) string 
 			}
 		}
 		if diff {
-			return fmt.Sprintf("%+10.0f %8s %+8d", benchMid(cpu), dbs, q)
+			return fmt.Sprintf("%+10.0f %8s %+8d %+6.0f", benchMid(cpu), dbs, q, benchMid(calls))
 		}
-		return fmt.Sprintf("%10.0f %8s %8d", benchMid(cpu), dbs, q)
+		return fmt.Sprintf("%10.0f %8s %8d %6.0f", benchMid(cpu), dbs, q, benchMid(calls))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nin one process, %s: µs of CPU per request of the Django process (cpu) and of its PostgreSQL backend (db), and statements (q); medians of %d interleaved rounds\n", label, rounds)
-	fmt.Fprintf(&b, "%-62s %10s %8s %8s %10s %8s %8s\n", "", "list cpu", "db", "q", "item cpu", "db", "q")
+	fmt.Fprintf(&b, "\nin one process, %s: µs of CPU per request of the Django process (cpu) and of its PostgreSQL backend (db), statements (q) and Python calls (calls); medians of %d interleaved rounds\n", label, rounds)
+	fmt.Fprintf(&b, "%-62s %10s %8s %8s %6s %10s %8s %8s %6s\n", "", "list cpu", "db", "q", "calls", "item cpu", "db", "q", "calls")
 	fmt.Fprintf(&b, "%-62s %s %s\n", "baseline (hand-written)", cell("baseline", "list", false), cell("baseline", "detail", false))
 	fmt.Fprintf(&b, "%-62s %s %s\n", "generated, "+whole, cell(whole, "list", false), cell(whole, "detail", false))
 	for _, v := range order {

@@ -67,17 +67,17 @@ func TestBenchProfileTable(t *testing.T) {
 	for r := range 3 {
 		for _, path := range []string{"list", "detail"} {
 			rows = append(rows,
-				benchProfileRow{Variant: "whole project", Path: path, Round: r, CPU: 1000 + float64(r), DB: db(200), Queries: 4},
-				benchProfileRow{Variant: "without the connection health check", Path: path, Round: r, CPU: 900 + float64(r), DB: db(150), Queries: 3},
-				benchProfileRow{Variant: "with a per-user throttle", Path: path, Round: r, CPU: 1300 + float64(r), DB: db(300), Queries: 6},
-				benchProfileRow{Variant: "baseline", Path: path, Round: r, CPU: 700, DB: db(100), Queries: 3},
+				benchProfileRow{Variant: "whole project", Path: path, Round: r, CPU: 1000 + float64(r), DB: db(200), Queries: 4, Calls: 5000},
+				benchProfileRow{Variant: "without the connection health check", Path: path, Round: r, CPU: 900 + float64(r), DB: db(150), Queries: 3, Calls: 4900},
+				benchProfileRow{Variant: "with a per-user throttle", Path: path, Round: r, CPU: 1300 + float64(r), DB: db(300), Queries: 6, Calls: 6200},
+				benchProfileRow{Variant: "baseline", Path: path, Round: r, CPU: 700, DB: db(100), Queries: 3, Calls: 4000},
 			)
 		}
 	}
 	table := benchProfileTable(rows, 3, "Django 5.2")
 	for _, want := range []string{
-		"connection health check", "+100", "+50", "+1",
-		"per-user throttle (if added)", "+300", "+2",
+		"connection health check", "+100", "+50", "+1", "+100",
+		"per-user throttle (if added)", "+300", "+2", "+1200",
 		"baseline (hand-written)", "generated, whole project",
 	} {
 		if !strings.Contains(table, want) {

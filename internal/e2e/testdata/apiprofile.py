@@ -16,13 +16,16 @@ measures per request:
   barely changes;
 - db: the CPU time of the PostgreSQL backend that serves the connection (from
   /proc/PID/schedstat), when the server runs on this machine;
-- queries: the statements sent, the connection health check's SELECT 1 included.
+- queries: the statements sent, the connection health check's SELECT 1 included;
+- calls: the Python functions called (built-in ones included) for one request,
+  which, unlike the CPU time, no other process changes: the parts' rows of this
+  column are exact where those of the CPU time show noise.
 
 The variants run in --rounds short rounds, one of each per round in a rotating
 order (--offset rotates it too), so that a burst of load falls on all of them
 alike. One JSON
 object a line goes to standard output:
-{"variant", "path", "round", "cpu_us", "db_us", "wall_us", "queries"}.
+{"variant", "path", "round", "cpu_us", "db_us", "wall_us", "queries", "calls"}.
 --only measures the whole project alone, as for the baseline.
 --cprofile FILE instead writes cProfile's statistics of the whole project's
 requests to FILE.
@@ -116,7 +119,11 @@ def run_ns(pid):
 
 @contextlib.contextmanager
 def counting_queries(counter):
-    """Counts statements, and the health check's SELECT 1, which bypasses cursors."""
+    """Counts statements, and the health check's SELECT 1, which bypasses cursors.
+
+    A check that sends no query (config/postgresql's, on an idle connection) opens
+    no cursor of the driver's, and counts nothing.
+    """
 
     def wrapper(execute, sql, params, many, context):
         counter[0] += 1
@@ -125,8 +132,20 @@ def counting_queries(counter):
     usable = connection.is_usable
 
     def is_usable():
-        counter[0] += 1
-        return usable()
+        raw = connection.connection
+        if raw is None:
+            return usable()
+        cursor = raw.cursor
+
+        def counted_cursor(*args, **kwargs):
+            counter[0] += 1
+            return cursor(*args, **kwargs)
+
+        raw.cursor = counted_cursor
+        try:
+            return usable()
+        finally:
+            del raw.cursor
 
     connection.is_usable = is_usable
     try:
@@ -240,7 +259,23 @@ def measure(serve, path, auth, n):
         "wall_us": wall / n / 1000,
         "db_us": (db1 - db0) / n / 1000 if db0 is not None and db1 is not None else None,
         "queries": counter[0],
+        "calls": count_calls(serve, path, auth),
     }
+
+
+def count_calls(serve, path, auth):
+    calls = [0]
+
+    def profile(frame, event, arg):
+        if event in ("call", "c_call"):
+            calls[0] += 1
+
+    sys.setprofile(profile)
+    try:
+        serve(path, auth)
+    finally:
+        sys.setprofile(None)
+    return calls[0]
 
 
 def main():
